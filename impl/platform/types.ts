@@ -1,0 +1,219 @@
+/**
+ * The one interface between whohas and the outside world.
+ *
+ * Everything in impl/ (server, peer, Go-Back-N) talks to sockets, clock, files and randomness
+ * only through a Platform handed to it. Two implementations exist: the real one on Node
+ * (impl/platform/node.ts) and the simulator's (sim/). Names and events mirror node:net and
+ * node:dgram so the real adapter stays thin.
+ */
+
+/** A Node-style system error: `code` is ECONNREFUSED, EADDRINUSE, ECONNRESET, EMSGSIZE, EEXIST... */
+export interface SystemError extends Error {
+  code: string;
+  syscall?: string;
+  address?: string;
+  port?: number;
+}
+
+/** Listener maps keep event payloads typed on both implementations. */
+// biome-ignore lint/suspicious/noExplicitAny: listener signatures vary per event
+export type Listeners = Record<string, (...args: any[]) => void>;
+
+export interface Emitter<E extends Listeners> {
+  on<K extends keyof E & string>(event: K, listener: E[K]): this;
+  once<K extends keyof E & string>(event: K, listener: E[K]): this;
+  off<K extends keyof E & string>(event: K, listener: E[K]): this;
+}
+
+export interface AddressInfo {
+  address: string;
+  port: number;
+}
+
+export interface RemoteInfo {
+  address: string;
+  port: number;
+  size: number;
+}
+
+// ---------------------------------------------------------------- stream sockets (TCP-like)
+
+export interface StreamSocketEvents extends Listeners {
+  /** Bytes in arrival order; chunk boundaries are arbitrary. */
+  data: (chunk: Buffer) => void;
+  /** The write buffer fell to zero after write() returned false. */
+  drain: () => void;
+  /** The peer ended its side; no more 'data'. */
+  end: () => void;
+  error: (error: SystemError) => void;
+  /** Always the last event. `hadError` mirrors node:net. */
+  close: (hadError: boolean) => void;
+}
+
+export interface StreamSocket extends Emitter<StreamSocketEvents> {
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  readonly localAddress: string;
+  readonly localPort: number;
+  /** Bytes accepted by write() and not yet handed to the network. */
+  readonly writableLength: number;
+  readonly destroyed: boolean;
+  /**
+   * Queue bytes for sending. Returns false once writableLength is past the high-water mark:
+   * the producer should wait for 'drain'. Writing after end() or destroy() is a no-op.
+   */
+  write(data: Uint8Array | string): boolean;
+  /** Flush what is queued, then close our side (FIN). */
+  end(): void;
+  /** Close at once, discarding queued bytes (RST). */
+  destroy(error?: Error): void;
+  /** Stop emitting 'data'; the peer's writes then back up into its writableLength. */
+  pause(): void;
+  resume(): void;
+}
+
+export interface StreamServerEvents extends Listeners {
+  connection: (socket: StreamSocket) => void;
+  error: (error: SystemError) => void;
+  close: () => void;
+}
+
+export interface StreamServer extends Emitter<StreamServerEvents> {
+  /** Rejects with a SystemError (EADDRINUSE, EACCES...). Port 0 picks a free port. */
+  listen(port: number, host?: string): Promise<AddressInfo>;
+  address(): AddressInfo | null;
+  /** Stop accepting; resolves once the server is closed (existing sockets are not touched). */
+  close(): Promise<void>;
+}
+
+export interface NetApi {
+  createServer(): StreamServer;
+  /** Resolves once connected; rejects with ECONNREFUSED, ETIMEDOUT, EHOSTUNREACH... */
+  connect(port: number, host: string): Promise<StreamSocket>;
+}
+
+// ---------------------------------------------------------------- datagram sockets (UDP-like)
+
+export interface DatagramSocketEvents extends Listeners {
+  message: (msg: Buffer, rinfo: RemoteInfo) => void;
+  error: (error: SystemError) => void;
+  close: () => void;
+}
+
+export interface DatagramSocket extends Emitter<DatagramSocketEvents> {
+  /** Rejects with EADDRINUSE. Port 0 (default) picks a free port. */
+  bind(port?: number, address?: string): Promise<AddressInfo>;
+  address(): AddressInfo;
+  /**
+   * Fire-and-forget send. A failure (EMSGSIZE for a datagram over the path MTU, ...) goes to
+   * `callback` if given, else to the 'error' event, as with node:dgram.
+   */
+  send(
+    msg: Uint8Array,
+    port: number,
+    address: string,
+    callback?: (error: SystemError | null) => void,
+  ): void;
+  setRecvBufferSize(bytes: number): void;
+  setSendBufferSize(bytes: number): void;
+  close(): Promise<void>;
+}
+
+export interface DgramApi {
+  createSocket(): DatagramSocket;
+}
+
+// ---------------------------------------------------------------- clock
+
+/** Opaque handle returned by Clock.setTimeout. */
+export interface TimerHandle {
+  readonly __timerHandle: never;
+}
+
+export interface Clock {
+  /** Milliseconds, fractional, monotonic. Only differences are meaningful. */
+  now(): number;
+  setTimeout(callback: () => void, ms: number): TimerHandle;
+  clearTimeout(handle: TimerHandle | undefined): void;
+}
+
+// ---------------------------------------------------------------- files
+
+export type FileKind = 'file' | 'directory' | 'symlink' | 'other';
+
+export interface FileStat {
+  kind: FileKind;
+  size: number;
+}
+
+export interface DirEntry {
+  name: string;
+  kind: FileKind;
+}
+
+export interface FileReader {
+  readonly size: number;
+  /** Reads up to `length` bytes at `position`; a shorter result only at end of file. */
+  read(position: number, length: number): Promise<Buffer>;
+  close(): Promise<void>;
+}
+
+/**
+ * A new file being written under a temporary name in the target folder. Nothing appears under
+ * the final name until commit(); abort() (or a failed commit) leaves nothing behind.
+ */
+export interface FileWriter {
+  readonly tempPath: string;
+  readonly bytesWritten: number;
+  /** Appends. Resolve before issuing the next write. */
+  write(data: Uint8Array): Promise<void>;
+  /**
+   * Moves the finished file to `finalPath` without ever overwriting: rejects with EEXIST if the
+   * name is taken (the temp file is kept so the caller can try another name).
+   */
+  commit(finalPath: string): Promise<void>;
+  /** Deletes the temporary file. Safe to call more than once, and after a failed commit. */
+  abort(): Promise<void>;
+}
+
+export interface FileSystem {
+  /** Entries sorted by name. Rejects with ENOENT / ENOTDIR. */
+  list(dir: string): Promise<DirEntry[]>;
+  /** Does not follow a final symlink (lstat). Rejects with ENOENT. */
+  lstat(path: string): Promise<FileStat>;
+  /** Follows symlinks. Rejects with ENOENT. */
+  stat(path: string): Promise<FileStat>;
+  /** The canonical absolute path with every symlink resolved. */
+  realpath(path: string): Promise<string>;
+  /** Creates the folder and its parents; fine if it exists. */
+  mkdir(path: string): Promise<void>;
+  openRead(path: string): Promise<FileReader>;
+  /** Starts a new file in `dir` under a hidden temporary name derived from `hint`. */
+  createTemp(dir: string, hint: string): Promise<FileWriter>;
+  /** Whole-file helpers for small files, tests and fixtures. writeFile replaces. */
+  readFile(path: string): Promise<Buffer>;
+  writeFile(path: string, data: Uint8Array): Promise<void>;
+  remove(path: string): Promise<void>;
+}
+
+// ---------------------------------------------------------------- randomness
+
+export interface Random {
+  /** Uniform in [0, 1). */
+  next(): number;
+  /** Uniform integer in [min, max]. */
+  int(min: number, max: number): number;
+  bytes(length: number): Buffer;
+}
+
+// ---------------------------------------------------------------- the platform
+
+export interface Platform {
+  /** 'node' or 'sim': for log lines and reports, never for branching behaviour. */
+  readonly kind: 'node' | 'sim';
+  readonly net: NetApi;
+  readonly dgram: DgramApi;
+  readonly clock: Clock;
+  readonly fs: FileSystem;
+  readonly random: Random;
+}

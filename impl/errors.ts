@@ -53,7 +53,8 @@ export type PeerErrorCode =
   | 'NO_RESPONDERS'
   | 'ALL_RESPONDERS_FAILED'
   | 'SERVER_GONE'
-  | 'PEER_GONE';
+  | 'PEER_GONE'
+  | 'CONNECT_FAILED';
 
 /** Go-Back-N transfers. */
 export type TransferErrorCode =
@@ -65,7 +66,7 @@ export type TransferErrorCode =
   | 'IO_ERROR';
 
 /** Simulator and scenario harness. */
-export type HarnessErrorCode = 'BUDGET_EXCEEDED' | 'DEADLOCK' | 'INVARIANT';
+export type HarnessErrorCode = 'BUDGET_EXCEEDED' | 'DEADLOCK' | 'INVARIANT' | 'NO_RECOVERY';
 
 export type ErrorCode =
   | LoginErrorCode

@@ -1,0 +1,96 @@
+/**
+ * Benchmark roles in separate processes: the parent spawns `node --import tsx <file> <role>`;
+ * both sides talk in JSON lines (parent → child on stdin, child → parent on stdout).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/** A JSON-lines mailbox over a readable stream. */
+class Mailbox {
+  readonly #queue: unknown[] = [];
+  readonly #waiting: ((message: unknown) => void)[] = [];
+  #closed = false;
+
+  constructor(input: NodeJS.ReadableStream, what: string) {
+    const lines = createInterface({ input });
+    lines.on('line', (line) => {
+      if (line.trim() === '') return;
+      const message = JSON.parse(line);
+      const waiter = this.#waiting.shift();
+      if (waiter) waiter(message);
+      else this.#queue.push(message);
+    });
+    lines.on('close', () => {
+      this.#closed = true;
+      for (const waiter of this.#waiting.splice(0)) waiter({ error: `${what} closed` });
+    });
+  }
+
+  next<T = Record<string, unknown>>(): Promise<T> {
+    if (this.#queue.length > 0) return Promise.resolve(this.#queue.shift() as T);
+    if (this.#closed) return Promise.reject(new Error('channel closed'));
+    return new Promise((resolve) => this.#waiting.push(resolve as (message: unknown) => void));
+  }
+}
+
+export interface RoleProcess {
+  readonly child: ChildProcess;
+  send(message: object): void;
+  /** The next JSON line the child printed; rejects if it reported `{ error }`. */
+  next<T = Record<string, unknown>>(): Promise<T>;
+  exited: Promise<number | null>;
+  kill(): void;
+}
+
+export function spawnRole(moduleUrl: string, args: string[], nodeArgs: string[] = []): RoleProcess {
+  const file = fileURLToPath(moduleUrl);
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', file, ...args], {
+    cwd: repoRoot,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const mailbox = new Mailbox(child.stdout!, `child ${args[0]}`);
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    child,
+    send: (message) => child.stdin!.write(`${JSON.stringify(message)}\n`),
+    async next<T>() {
+      const message = await mailbox.next<T & { error?: string }>();
+      if (message.error !== undefined) throw new Error(`${args[0]}: ${message.error}`);
+      return message;
+    },
+    exited,
+    kill: () => {
+      if (child.exitCode === null) child.kill();
+    },
+  };
+}
+
+/** The child's side: messages from the parent, and a way to answer. */
+export function parentChannel(): {
+  next<T = Record<string, unknown>>(): Promise<T>;
+  send(message: object): void;
+} {
+  const mailbox = new Mailbox(process.stdin, 'parent');
+  return {
+    next: () => mailbox.next(),
+    send: (message) => process.stdout.write(`${JSON.stringify(message)}\n`),
+  };
+}
+
+/** True when `moduleUrl` is the script node was started with. */
+export function isMain(moduleUrl: string): boolean {
+  return process.argv[1] !== undefined && fileURLToPath(moduleUrl) === process.argv[1];
+}
+
+/** Runs a child role's body and reports a failure to the parent as `{ error }`. */
+export async function runRole(body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (error) {
+    process.stdout.write(`${JSON.stringify({ error: String((error as Error).stack ?? error) })}\n`);
+    process.exitCode = 1;
+  }
+}

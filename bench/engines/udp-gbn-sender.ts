@@ -1,0 +1,67 @@
+/**
+ * The sending process of a loopback Go-Back-N point: it stays up for a whole sweep and runs one
+ * GbnSender per request from the parent (bench/engines/udp-gbn.ts), over the real platform.
+ */
+import { isWhohasError } from '../../impl/errors.ts';
+import { GbnSender, type TransferOptionsInput } from '../../impl/gbn/index.ts';
+import { createNodePlatform } from '../../impl/platform/node.ts';
+import { isMain, parentChannel, runRole } from '../baselines/process.ts';
+
+export interface SendRequest {
+  type: 'send';
+  path: string;
+  sha256: string;
+  port: number;
+  transferId: number;
+  options: TransferOptionsInput;
+}
+
+export interface SendReply {
+  status: string;
+  packetsSent: number;
+  retransmits: number;
+  timeouts: number;
+  srttMs: number;
+  rtoMs: number;
+}
+
+async function senderRole(): Promise<void> {
+  const parent = parentChannel();
+  const platform = createNodePlatform();
+  parent.send({ ready: true });
+  for (;;) {
+    const request = await parent.next<SendRequest | { type: 'exit' }>();
+    if (request.type === 'exit') return;
+    const socket = platform.dgram.createSocket();
+    await socket.bind(0, '127.0.0.1');
+    const file = await platform.fs.openRead(request.path);
+    const sender = new GbnSender({
+      platform,
+      socket,
+      peer: { address: '127.0.0.1', port: request.port },
+      transferId: request.transferId,
+      file,
+      sha256: Buffer.from(request.sha256, 'hex'),
+      options: request.options,
+    });
+    let status = 'ok';
+    try {
+      await sender.done;
+    } catch (error) {
+      if (!isWhohasError(error)) throw error;
+      status = error.code;
+    }
+    const stats = sender.stats;
+    const reply: SendReply = {
+      status,
+      packetsSent: stats.packetsSent,
+      retransmits: stats.retransmits,
+      timeouts: stats.timeouts,
+      srttMs: stats.srttMs,
+      rtoMs: stats.rtoMs,
+    };
+    parent.send(reply);
+  }
+}
+
+if (isMain(import.meta.url)) await runRole(senderRole);

@@ -1,0 +1,308 @@
+/**
+ * The 2016 experiment on real loopback: 21.76 MB in 2048-byte datagrams, N = 16 and 32, sender
+ * and receiver in separate processes, beside a raw UDP blast measured in the same run. With
+ * --memory, the receiving process's peak RSS for a 1 GB file instead.
+ *
+ *   npx tsx bench/gbn-loopback.ts [--windows 16,32] [--bytes 21760000] [--packet-size 2048]
+ *   npx tsx bench/gbn-loopback.ts --memory [--bytes 1000000000]
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { TransferOptionsInput } from '../impl/gbn/options.ts';
+import { GbnReceiver } from '../impl/gbn/receiver.ts';
+import { GbnSender } from '../impl/gbn/sender.ts';
+import type { TransferStats } from '../impl/gbn/stats.ts';
+import { createNodePlatform } from '../impl/platform/node.ts';
+import { Simulator } from '../sim/index.ts';
+import { isMain, parentChannel, runRole, spawnRole } from './baselines/process.ts';
+import { runUdpBlast } from './baselines/udp-blast.ts';
+
+/** The 2016 report: 21.76 MB at 1.04 MB/s (N = 16) and 1.12 MB/s (N = 32). */
+export const REPORT_2016 = {
+  bytes: 21.76e6,
+  packetSize: 2048,
+  mbps: { 16: 1.04, 32: 1.12 } as Record<number, number>,
+};
+
+export interface LoopbackRun {
+  window: number;
+  packetSize: number;
+  bytes: number;
+  receiver: TransferStats;
+  sender: TransferStats;
+  /** Peak resident set of the receiving process, bytes. */
+  receiverPeakRss: number;
+  senderPeakRss: number;
+  /** CPU time of each process during the transfer (the sender's includes its SHA-256 pass). */
+  receiverCpuSeconds: number;
+  senderCpuSeconds: number;
+  identical: boolean;
+}
+
+export interface LoopbackOptions {
+  /** A file on the real file system to send. */
+  file: string;
+  sha256: Buffer;
+  window: number;
+  packetSize: number;
+  /** More transfer options for both sides (ack policy, rto...). */
+  extra?: TransferOptionsInput;
+}
+
+/** One Go-Back-N transfer between two processes over 127.0.0.1. */
+export async function runLoopbackTransfer(options: LoopbackOptions): Promise<LoopbackRun> {
+  const dir = await mkdtemp(join(tmpdir(), 'whohas-gbn-'));
+  const transferId = randomBytes(4).readUInt32BE();
+  const settings = JSON.stringify({
+    ...options.extra,
+    window: options.window,
+    packetSize: options.packetSize,
+  });
+  const receiver = spawnRole(
+    import.meta.url,
+    ['receiver', dir, String(transferId), settings],
+    childNodeArgs(),
+  );
+  let sender: ReturnType<typeof spawnRole> | undefined;
+  try {
+    const { port } = await receiver.next<{ port: number }>();
+    sender = spawnRole(import.meta.url, [
+      'sender',
+      options.file,
+      String(port),
+      String(transferId),
+      settings,
+    ]);
+    const [received, sent] = await Promise.all([
+      receiver.next<{ path: string; stats: TransferStats; peakRss: number; cpuSeconds: number }>(),
+      sender.next<{ stats: TransferStats; peakRss: number; cpuSeconds: number }>(),
+    ]);
+    await Promise.all([receiver.exited, sender.exited]);
+    const identical = createHash('sha256')
+      .update(await readFile(received.path))
+      .digest()
+      .equals(options.sha256);
+    return {
+      window: options.window,
+      packetSize: options.packetSize,
+      bytes: received.stats.bytes,
+      receiver: received.stats,
+      sender: sent.stats,
+      receiverPeakRss: received.peakRss,
+      senderPeakRss: sent.peakRss,
+      receiverCpuSeconds: received.cpuSeconds,
+      senderCpuSeconds: sent.cpuSeconds,
+      identical,
+    };
+  } finally {
+    receiver.kill();
+    sender?.kill();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export interface SimRun {
+  window: number;
+  bytes: number;
+  /** Wall-clock time of the transfer itself (the simulator running START to the final ACK). */
+  wallSeconds: number;
+  virtualSeconds: number;
+  identical: boolean;
+}
+
+/** The same transfer between two simulated hosts over the lan profile. */
+export async function runSimTransfer(window: number, bytes: number, seed = 1): Promise<SimRun> {
+  const sim = new Simulator({ seed });
+  const owner = sim.addHost('owner');
+  const requester = sim.addHost('requester');
+  sim.connect(owner, requester, 'lan');
+  const data = randomBytes(bytes);
+  owner.files.write('/share/file.bin', data);
+  requester.files.mkdir('/downloads');
+  const receiverSocket = requester.platform.dgram.createSocket();
+  const { port } = await sim.until(receiverSocket.bind(0));
+  const senderSocket = owner.platform.dgram.createSocket();
+  await sim.until(senderSocket.bind(0));
+  const file = await sim.until(owner.platform.fs.openRead('/share/file.bin'));
+  const started = performance.now();
+  const receiver = new GbnReceiver({
+    platform: requester.platform,
+    socket: receiverSocket,
+    peerAddress: owner.address,
+    transferId: 1,
+    dir: '/downloads',
+    name: 'file.bin',
+    options: { window },
+  });
+  const sender = new GbnSender({
+    platform: owner.platform,
+    socket: senderSocket,
+    peer: { address: requester.address, port },
+    transferId: 1,
+    file,
+    options: { window },
+  });
+  const [{ path, stats }] = await sim.until(Promise.all([receiver.done, sender.done]));
+  const wallSeconds = (performance.now() - started) / 1000;
+  return {
+    window,
+    bytes,
+    wallSeconds,
+    virtualSeconds: stats.seconds,
+    identical: requester.files.read(path).equals(data),
+  };
+}
+
+/** WHOHAS_CHILD_NODE_ARGS='--cpu-prof' profiles both sides. */
+function childNodeArgs(): string[] {
+  return (process.env.WHOHAS_CHILD_NODE_ARGS ?? '').split(' ').filter(Boolean);
+}
+
+function peakRss(): number {
+  return process.resourceUsage().maxRSS * 1024;
+}
+
+/** CPU seconds (user + system) this process has used since `since`. */
+function cpuSeconds(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1e6;
+}
+
+async function receiverRole(dir: string, transferId: number, settings: string): Promise<void> {
+  const parent = parentChannel();
+  const platform = createNodePlatform();
+  const socket = platform.dgram.createSocket();
+  socket.setRecvBufferSize(4 * 1024 * 1024);
+  const { port } = await socket.bind(0, '127.0.0.1');
+  const receiver = new GbnReceiver({
+    platform,
+    socket,
+    peerAddress: '127.0.0.1',
+    transferId,
+    dir,
+    name: 'received.bin',
+    options: { ...JSON.parse(settings), lingerMs: 200 },
+  });
+  parent.send({ port });
+  const cpu = process.cpuUsage();
+  const { path, stats } = await receiver.done;
+  parent.send({ path, stats, peakRss: peakRss(), cpuSeconds: cpuSeconds(cpu) });
+  // Stay for the linger (a lost FIN-ACK gets re-sent), then leave on our own.
+  await new Promise((resolve) => setTimeout(resolve, 250));
+  process.exit(0);
+}
+
+async function senderRole(
+  file: string,
+  port: number,
+  transferId: number,
+  settings: string,
+): Promise<void> {
+  const parent = parentChannel();
+  const platform = createNodePlatform();
+  const socket = platform.dgram.createSocket();
+  socket.setSendBufferSize(4 * 1024 * 1024);
+  await socket.bind(0, '127.0.0.1');
+  const sender = new GbnSender({
+    platform,
+    socket,
+    peer: { address: '127.0.0.1', port },
+    transferId,
+    file: await platform.fs.openRead(file),
+    options: JSON.parse(settings),
+  });
+  const cpu = process.cpuUsage();
+  const stats = await sender.done;
+  parent.send({ stats, peakRss: peakRss(), cpuSeconds: cpuSeconds(cpu) });
+  process.exit(0);
+}
+
+/** Writes `bytes` random bytes in 1 MB pieces (never the whole file in memory). */
+async function makeFile(path: string, bytes: number): Promise<Buffer> {
+  const handle = await open(path, 'wx');
+  const hash = createHash('sha256');
+  try {
+    for (let done = 0; done < bytes; ) {
+      const piece = randomBytes(Math.min(1 << 20, bytes - done));
+      hash.update(piece);
+      await handle.write(piece);
+      done += piece.length;
+    }
+  } finally {
+    await handle.close();
+  }
+  return hash.digest();
+}
+
+const mb = (bytesPerSecond: number) => bytesPerSecond / 1e6;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      windows: { type: 'string', default: '16,32' },
+      bytes: { type: 'string' },
+      'packet-size': { type: 'string', default: '2048' },
+      memory: { type: 'boolean', default: false },
+      options: { type: 'string', default: '{}' },
+      'no-blast': { type: 'boolean', default: false },
+    },
+  });
+  const packetSize = Number(values['packet-size']);
+  const extra = JSON.parse(values.options) as TransferOptionsInput;
+  const windows = values.windows.split(',').map(Number);
+  const bytes = Number(values.bytes ?? (values.memory ? 1e9 : REPORT_2016.bytes));
+  const dir = await mkdtemp(join(tmpdir(), 'whohas-gbn-src-'));
+  const file = join(dir, 'source.bin');
+  try {
+    const sha256 = await makeFile(file, bytes);
+    if (values.memory) {
+      const run = await runLoopbackTransfer({ file, sha256, window: 32, packetSize, extra });
+      console.log(
+        `${(bytes / 1e9).toFixed(2)} GB, N=32, ${packetSize}-byte datagrams: ${mb(run.receiver.throughputBps).toFixed(1)} MB/s, ` +
+          `identical=${run.identical}; peak RSS receiver ${(run.receiverPeakRss / 1e6).toFixed(1)} MB, ` +
+          `sender ${(run.senderPeakRss / 1e6).toFixed(1)} MB`,
+      );
+      return;
+    }
+    const blast = values['no-blast']
+      ? { bytesPerSecond: Number.NaN, datagramsPerSecond: Number.NaN }
+      : await runUdpBlast({ datagramBytes: packetSize });
+    console.log(
+      `raw UDP blast, ${packetSize}-byte datagrams: ${mb(blast.bytesPerSecond).toFixed(1)} MB/s ` +
+        `(${Math.round(blast.datagramsPerSecond)} datagrams/s received)`,
+    );
+    for (const window of windows) {
+      const run = await runLoopbackTransfer({ file, sha256, window, packetSize, extra });
+      const rate = mb(run.receiver.throughputBps);
+      const report = REPORT_2016.mbps[window];
+      console.log(
+        `N=${window}: ${(bytes / 1e6).toFixed(2)} MB in ${run.receiver.seconds.toFixed(3)} s = ${rate.toFixed(1)} MB/s` +
+          (report ? `, ${(rate / report).toFixed(0)}x the 2016 report (${report} MB/s)` : '') +
+          `, ${((run.receiver.throughputBps / blast.bytesPerSecond) * 100).toFixed(0)} % of the raw blast; ` +
+          `retransmits ${run.sender.retransmits}, timeouts ${run.sender.timeouts}, srtt ${run.sender.srttMs.toFixed(2)} ms, ` +
+          `CPU s: receiver ${run.receiverCpuSeconds.toFixed(2)}, sender ${run.senderCpuSeconds.toFixed(2)}; ` +
+          `identical=${run.identical}, receiver peak RSS ${(run.receiverPeakRss / 1e6).toFixed(0)} MB`,
+      );
+    }
+    for (const window of windows) {
+      const run = await runSimTransfer(window, bytes);
+      console.log(
+        `simulated lan, N=${window}: ${(bytes / 1e6).toFixed(2)} MB in ${run.wallSeconds.toFixed(3)} s of wall time ` +
+          `(${run.virtualSeconds.toFixed(3)} s virtual), identical=${run.identical}`,
+      );
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+if (isMain(import.meta.url)) {
+  const [role, ...args] = process.argv.slice(2);
+  if (role === 'receiver') await runRole(() => receiverRole(args[0], Number(args[1]), args[2]));
+  else if (role === 'sender') {
+    await runRole(() => senderRole(args[0], Number(args[1]), Number(args[2]), args[3]));
+  } else await main();
+}

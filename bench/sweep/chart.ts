@@ -1,0 +1,125 @@
+/**
+ * Terminal charts with asciichart: one line per series, labelled axes and a legend. X values
+ * are placed evenly in sorted order, so a window swept in powers of two reads as a log axis.
+ */
+import * as asciichart from 'asciichart';
+
+export interface ChartSeries {
+  label: string;
+  points: { x: number; y: number }[];
+}
+
+export interface ChartOptions {
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  series: ChartSeries[];
+  /** Plot columns (the y labels come on top). */
+  width?: number;
+  height?: number;
+  /** ANSI colours: for a terminal, not for files. */
+  color?: boolean;
+  formatX?: (x: number) => string;
+  formatY?: (y: number) => string;
+}
+
+const PALETTE = [
+  asciichart.blue,
+  asciichart.green,
+  asciichart.red,
+  asciichart.magenta,
+  asciichart.cyan,
+  asciichart.yellow,
+];
+const MARKS = ['●', '■', '▲', '◆', '○', '□'];
+
+export function renderChart(options: ChartOptions): string {
+  const series = options.series.filter((s) => s.points.length > 0);
+  if (series.length === 0) return `${options.title}\n  (no data)`;
+  const xs = [...new Set(series.flatMap((s) => s.points.map((p) => p.x)))].sort((a, b) => a - b);
+  const width = options.width ?? 64;
+  const step = xs.length > 1 ? Math.max(1, Math.floor((width - 1) / (xs.length - 1))) : 1;
+  const columns = (xs.length - 1) * step + 1;
+  const lines = series.map((s) => sample(s, xs, step, columns));
+  const formatY = options.formatY ?? ((y: number) => y.toPrecision(3));
+  const labelWidth = Math.max(
+    ...lines.flat().map((y) => formatY(y).length),
+    options.yLabel.length - 2,
+    6,
+  );
+  const height = options.height ?? 14;
+  const min = Math.min(0, ...lines.flat());
+  const plot = asciichart.plot(lines, {
+    height,
+    min,
+    offset: 2,
+    format: (y) => formatY(y).padStart(labelWidth),
+    colors: options.color ? series.map((_, i) => PALETTE[i % PALETTE.length]) : [],
+  });
+  // The y label sits over the axis; the x axis ticks sit under each measured point.
+  const axisColumn = labelWidth;
+  const out = [
+    options.title,
+    `${' '.repeat(Math.max(0, axisColumn - options.yLabel.length))}${options.yLabel}`,
+    labelEnds(plot, lines, series, { min, height }),
+  ];
+  const formatX = options.formatX ?? String;
+  let ticks = `${' '.repeat(axisColumn)}└`;
+  let labels = '';
+  for (let i = 0; i < xs.length; i++) {
+    const at = axisColumn + i * step;
+    if (i > 0) ticks = ticks.padEnd(at, '─') + '┬';
+    const label = formatX(xs[i]);
+    const start = Math.max(labels.length + (i > 0 ? 1 : 0), at - Math.floor(label.length / 2));
+    labels = labels.padEnd(start) + label;
+  }
+  out.push(ticks, labels, `${' '.repeat(axisColumn)}${options.xLabel}`.padStart(axisColumn));
+  const legend = series.map((s, i) => {
+    const mark = MARKS[i % MARKS.length];
+    return options.color
+      ? `${PALETTE[i % PALETTE.length]}${mark}${asciichart.reset} ${s.label}`
+      : `${mark} ${s.label}`;
+  });
+  if (options.color) out.push(`${' '.repeat(axisColumn)}${legend.join('   ')}`);
+  return out.join('\n');
+}
+
+/** Names each line at its right end, so the chart reads without colour too. */
+function labelEnds(
+  plot: string,
+  lines: number[][],
+  series: ChartSeries[],
+  scale: { min: number; height: number },
+): string {
+  const rows = plot.split('\n');
+  const max = Math.max(...lines.flat());
+  const range = max - scale.min;
+  // The same rounding asciichart uses to place a value on a row.
+  const ratio = range !== 0 ? scale.height / range : 1;
+  const top = Math.round(max * ratio);
+  const names = new Map<number, string[]>();
+  lines.forEach((line, i) => {
+    const row = top - Math.round(line[line.length - 1] * ratio);
+    names.set(row, [...(names.get(row) ?? []), series[i].label]);
+  });
+  return rows
+    .map((text, row) => (names.has(row) ? `${text} ${names.get(row)!.join(', ')}` : text))
+    .join('\n');
+}
+
+/** The series at every plot column, linear between its measured points. */
+function sample(series: ChartSeries, xs: number[], step: number, columns: number): number[] {
+  const byX = new Map(series.points.map((p) => [p.x, p.y]));
+  const known = xs
+    .map((x, i) => ({ at: i * step, y: byX.get(x) }))
+    .filter((k) => k.y !== undefined);
+  const out: number[] = [];
+  for (let column = 0; column < columns; column++) {
+    const right = known.findIndex((k) => k.at >= column);
+    const b = known[right === -1 ? known.length - 1 : right];
+    const a = known[Math.max(0, right - 1)];
+    if (right === -1 || b.at === column || a === b) out.push(b.y!);
+    else out.push(a.y! + ((b.y! - a.y!) * (column - a.at)) / (b.at - a.at));
+  }
+  return out;
+}

@@ -1,0 +1,71 @@
+/**
+ * Runs a sweep: expands the matrix, keeps this shard's points, runs them (worker threads for the
+ * simulator; one at a time for loopback UDP, where the machine's cores belong to the two
+ * processes of the transfer), and for UDP measures the raw-blast and TCP baselines in the same
+ * run so every row carries its ratios.
+ */
+import { progressBar } from '../progress.ts';
+import { formatRate } from '../units.ts';
+import type { Row } from './csv.ts';
+import { runPoints } from './pool.ts';
+import { type Shard, type SweepSpec, expandMatrix, shardPoints } from './spec.ts';
+import { measureBaselines } from '../engines/baselines.ts';
+import { withBaselines } from './point.ts';
+
+export interface SweepRunOptions {
+  /** Worker threads for simulated points (0: this thread). Default one per core. */
+  workers?: number;
+  shard?: Shard;
+  progress?: boolean;
+  label?: string;
+  /** Told each baseline as it is measured (UDP sweeps). */
+  onNote?: (line: string) => void;
+}
+
+export interface SweepResult {
+  rows: Row[];
+  /** Points in the whole matrix (this shard ran `rows.length` of them). */
+  matrixSize: number;
+  wallSeconds: number;
+}
+
+export async function runSweep(spec: SweepSpec, options: SweepRunOptions = {}): Promise<SweepResult> {
+  const started = performance.now();
+  const matrix = expandMatrix(spec);
+  const points = options.shard ? shardPoints(matrix, options.shard) : matrix;
+  const progress = progressBar(options.label ?? 'sweep', points.length, options.progress ?? true);
+  const status = (row: Row) =>
+    `N=${row.window} ${row.packet_size} B loss ${row.loss} → ${formatRate(Number(row.throughput_Bps) * 8)}`;
+  let rows: Row[];
+  try {
+    if (spec.transport === 'sim') {
+      rows = await runPoints(points, {
+        workers: options.workers,
+        onRow: (row) => progress.tick(status(row)),
+      });
+    } else {
+      rows = await runPoints(points, { workers: 0, onRow: (row) => progress.tick(status(row)) });
+    }
+  } finally {
+    progress.stop();
+  }
+  if (spec.transport === 'udp') rows = await addBaselines(rows, options.onNote);
+  return { rows, matrixSize: matrix.length, wallSeconds: (performance.now() - started) / 1e3 };
+}
+
+/** One raw-blast and one TCP measurement per packet size, taken right after the transfers. */
+async function addBaselines(rows: Row[], onNote?: (line: string) => void): Promise<Row[]> {
+  const sizes = [...new Set(rows.map((row) => Number(row.packet_size)))];
+  const bySize = new Map<number, { udpBlastBps: number; tcpBps: number }>();
+  for (const size of sizes) {
+    const baselines = await measureBaselines(size);
+    bySize.set(size, baselines);
+    onNote?.(
+      `baselines at ${size} B: raw UDP blast ${(baselines.udpBlastBps / 1e6).toFixed(1)} MB/s, TCP ${(baselines.tcpBps / 1e6).toFixed(1)} MB/s`,
+    );
+  }
+  return rows.map((row) => {
+    const baselines = bySize.get(Number(row.packet_size))!;
+    return withBaselines(row, baselines.udpBlastBps, baselines.tcpBps);
+  });
+}

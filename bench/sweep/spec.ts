@@ -1,0 +1,117 @@
+/**
+ * A sweep is the cartesian product of the swept values; each combination is a point with a
+ * stable matrix index. Rows are always written in index order, so a sweep gives the same CSV
+ * whatever the number of workers or shards.
+ */
+import { WhohasError } from '../../impl/errors.ts';
+
+export type Transport = 'sim' | 'udp';
+/** `peer`: server + two Peers, whohas + getFile. `gbn`: a bare GbnSender → GbnReceiver pair. */
+export type Engine = 'peer' | 'gbn';
+/** The sender's retransmission timeout: the Go-Back-N default (adaptive) or a fixed value. */
+export type RtoChoice = { mode: 'adaptive' } | { mode: 'fixed'; ms: number };
+
+export interface SweepSpec {
+  transport: Transport;
+  engine: Engine;
+  profiles: string[];
+  windows: number[];
+  packetSizes: number[];
+  sizes: number[];
+  /** Data-direction i.i.d. loss (or mean loss with bursts); null keeps the profile's own. */
+  losses: (number | null)[];
+  /** Mean loss burst in packets (Gilbert-Elliott); 1 is i.i.d. */
+  bursts: number[];
+  /** One-way delay per direction, ms; null keeps the profile's. */
+  delaysMs: (number | null)[];
+  /** Standard deviation of the normal jitter per direction, ms; null keeps the profile's. */
+  jittersMs: (number | null)[];
+  /** Link rate per direction, bits/s; null keeps the profile's. */
+  bandwidthsBps: (number | null)[];
+  seeds: number[];
+  repeat: number;
+  rto: RtoChoice;
+  /** ACK after this many in-order packets; null keeps the Go-Back-N default. */
+  ackEvery: number | null;
+}
+
+/** One run: everything needed to replay it, and nothing else. */
+export interface PointSpec {
+  index: number;
+  transport: Transport;
+  engine: Engine;
+  profile: string;
+  window: number;
+  packetSize: number;
+  fileBytes: number;
+  loss: number | null;
+  burst: number;
+  delayMs: number | null;
+  jitterMs: number | null;
+  bandwidthBps: number | null;
+  seed: number;
+  repeat: number;
+  rto: RtoChoice;
+  ackEvery: number | null;
+}
+
+export function expandMatrix(spec: SweepSpec): PointSpec[] {
+  const points: PointSpec[] = [];
+  for (const profile of spec.profiles)
+    for (const packetSize of spec.packetSizes)
+      for (const fileBytes of spec.sizes)
+        for (const bandwidthBps of spec.bandwidthsBps)
+          for (const delayMs of spec.delaysMs)
+            for (const jitterMs of spec.jittersMs)
+              for (const burst of spec.bursts)
+                for (const loss of spec.losses)
+                  for (const window of spec.windows)
+                    for (const seed of spec.seeds)
+                      for (let repeat = 1; repeat <= spec.repeat; repeat++) {
+                        points.push({
+                          index: points.length,
+                          transport: spec.transport,
+                          engine: spec.engine,
+                          profile,
+                          window,
+                          packetSize,
+                          fileBytes,
+                          loss,
+                          burst,
+                          delayMs,
+                          jitterMs,
+                          bandwidthBps,
+                          seed,
+                          repeat,
+                          rto: spec.rto,
+                          ackEvery: spec.ackEvery,
+                        });
+                      }
+  return points;
+}
+
+export interface Shard {
+  /** 1-based, as CI matrices count. */
+  index: number;
+  count: number;
+}
+
+export function parseShard(text: string): Shard {
+  const match = /^([0-9]+)\/([0-9]+)$/.exec(text.trim());
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (!match || count < 1 || index < 1 || index > count) {
+    throw new WhohasError('BAD_ARGUMENT', `bad shard '${text}' (expected i/n with 1 ≤ i ≤ n)`);
+  }
+  return { index, count };
+}
+
+/** Round-robin, so every shard gets a similar mix of cheap and expensive points. */
+export function shardPoints(points: PointSpec[], shard: Shard): PointSpec[] {
+  return points.filter((point) => point.index % shard.count === shard.index - 1);
+}
+
+/** K consecutive seeds from the base: the base alone names the whole set. */
+export function seedsFrom(base: number, count: number): number[] {
+  return Array.from({ length: count }, (_, i) => (base + i) >>> 0);
+}

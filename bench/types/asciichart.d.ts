@@ -1,0 +1,21 @@
+declare module 'asciichart' {
+  export interface PlotConfig {
+    min?: number;
+    max?: number;
+    offset?: number;
+    padding?: string;
+    height?: number;
+    colors?: (string | undefined)[];
+    symbols?: string[];
+    format?: (value: number, index: number) => string;
+  }
+  export function plot(series: number[] | number[][], config?: PlotConfig): string;
+  export const blue: string;
+  export const green: string;
+  export const red: string;
+  export const magenta: string;
+  export const cyan: string;
+  export const yellow: string;
+  export const lightgray: string;
+  export const reset: string;
+}

@@ -1,0 +1,54 @@
+/** The server's limits (docs/PROTOCOL.md, "Limits"); every one can be raised by its owner. */
+export interface ChatLimits {
+  /** Bytes in a line, not counting '\n' or '\r\n'. */
+  maxLineBytes: number;
+  /** Oversize or badly encoded lines tolerated; this many closes the connection. */
+  maxBadLines: number;
+  /** Refused answers per login step. */
+  maxLoginTries: number;
+  loginTimeoutMs: number;
+  /** Open connections, logged in or not. */
+  maxConnections: number;
+  /** Token bucket: refill rate and size, in lines. */
+  rateLinesPerSecond: number;
+  rateBurst: number;
+  /** Lines refused in one rate-limited episode before the client is disconnected. */
+  floodLimit: number;
+  /** Bytes queued to one client; past it the client is cut off. */
+  maxOutboxBytes: number;
+  /** Time a client's full write buffer may take to drain. */
+  stallTimeoutMs: number;
+  /** After the server ends a connection, time before it resets it. */
+  closeGraceMs: number;
+}
+
+export const DEFAULT_LIMITS: Readonly<ChatLimits> = Object.freeze({
+  maxLineBytes: 4096,
+  maxBadLines: 3,
+  maxLoginTries: 5,
+  loginTimeoutMs: 60_000,
+  maxConnections: 1024,
+  rateLinesPerSecond: 20,
+  rateBurst: 40,
+  floodLimit: 200,
+  maxOutboxBytes: 1024 * 1024,
+  stallTimeoutMs: 30_000,
+  closeGraceMs: 2_000,
+});
+
+/** Defaults overridden by `overrides`; each value checked (a bad one is a programming error). */
+export function resolveLimits(overrides: Partial<ChatLimits>): Readonly<ChatLimits> {
+  const limits: ChatLimits = { ...DEFAULT_LIMITS };
+  for (const key of Object.keys(DEFAULT_LIMITS) as (keyof ChatLimits)[]) {
+    const value = overrides[key];
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || Number.isNaN(value) || value <= 0) {
+      throw new RangeError(`limit ${key} must be a positive number, got ${String(value)}`);
+    }
+    limits[key] = value;
+  }
+  if (!Number.isFinite(limits.maxLineBytes) || !Number.isInteger(limits.maxLineBytes)) {
+    throw new RangeError(`limit maxLineBytes must be a positive integer`);
+  }
+  return Object.freeze(limits);
+}

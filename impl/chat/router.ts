@@ -1,0 +1,112 @@
+/**
+ * Lines from a user in a room: `@user|text`, `@all|text`, `@me|text` and `@server|command`.
+ * The sender written on every delivered line is the session's own username, never client text.
+ */
+import type { Registry } from './rooms.ts';
+import { LEFT, type Session } from './session.ts';
+import type { MutableChatStats } from './stats.ts';
+import {
+  answerOf,
+  errorLine,
+  listLine,
+  messageLine,
+  nameKey,
+  okLine,
+  parseMessage,
+} from './wire.ts';
+
+export class Router {
+  readonly #registry: Registry;
+  readonly #stats: MutableChatStats;
+
+  constructor(registry: Registry, stats: MutableChatStats) {
+    this.#registry = registry;
+    this.#stats = stats;
+  }
+
+  route(session: Session, line: string): void {
+    if (answerOf(line) === '') return;
+    const message = parseMessage(line);
+    if (!message.ok) {
+      session.send(errorLine(message.code, message.reason));
+      return;
+    }
+    const sender = session.username!;
+    const room = session.room!;
+    const target = nameKey(message.target);
+    if (target === 'server') {
+      this.#command(session, message.text);
+    } else if (target === 'all') {
+      this.#stats.linesRouted += room.broadcast(session, messageLine(sender, message.text));
+    } else if (target === 'me' || target === nameKey(sender)) {
+      session.send(messageLine('me', message.text));
+      this.#stats.linesRouted += 1;
+    } else {
+      const recipient = this.#registry.user(target);
+      if (recipient === undefined || recipient.room !== room) {
+        session.send(
+          errorLine('NO_SUCH_USER', `User ${message.target} is not in chatroom ${room.name}`),
+        );
+        return;
+      }
+      recipient.send(messageLine(sender, message.text));
+      this.#stats.linesRouted += 1;
+    }
+  }
+
+  #command(session: Session, text: string): void {
+    const bar = text.indexOf('|');
+    const command = (bar === -1 ? text : text.slice(0, bar)).toLowerCase();
+    const argument = bar === -1 ? undefined : text.slice(bar + 1);
+    switch (command) {
+      case 'get_rooms':
+        session.send(listLine('ROOMS', this.#registry.roomNames()));
+        return;
+      case 'get_peers':
+        this.#peers(session, argument);
+        return;
+      case 'get_passwd':
+        this.#password(session, argument);
+        return;
+      case 'help':
+        session.send(okLine('Commands: get_rooms, get_peers, get_passwd, exit, help'));
+        return;
+      case 'exit':
+        session.end(okLine(`Goodbye ${session.username}`), LEFT.exit);
+        return;
+      default:
+        session.send(
+          errorLine(
+            'UNKNOWN_COMMAND',
+            `Unknown server command ${command}; try get_rooms, get_peers, get_passwd, exit, help`,
+          ),
+        );
+    }
+  }
+
+  #peers(session: Session, roomName: string | undefined): void {
+    const own = session.room!;
+    const room = roomName === undefined ? own : this.#registry.room(roomName);
+    if (room === undefined) {
+      session.send(errorLine('NO_SUCH_ROOM', `No chatroom named ${roomName}`));
+    } else if (room !== own && room.isPrivate) {
+      session.send(errorLine('NOT_A_MEMBER', `Chatroom ${room.name} is private`));
+    } else {
+      session.send(listLine('PEERS', room.memberNames()));
+    }
+  }
+
+  #password(session: Session, roomName: string | undefined): void {
+    const own = session.room!;
+    const room = roomName === undefined ? own : this.#registry.room(roomName);
+    if (room === undefined) {
+      session.send(errorLine('NO_SUCH_ROOM', `No chatroom named ${roomName}`));
+    } else if (room !== own) {
+      session.send(errorLine('NOT_A_MEMBER', `Only members of ${room.name} may see its password`));
+    } else if (room.password === undefined) {
+      session.send(`PASSWD|${room.name}|public`);
+    } else {
+      session.send(`PASSWD|${room.name}|private|${room.password}`);
+    }
+  }
+}

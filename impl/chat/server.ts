@@ -1,0 +1,183 @@
+/**
+ * The whohas chat server: accepts connections on the injected Platform, runs each through the
+ * login dialog, then routes its lines within its room. See docs/PROTOCOL.md.
+ */
+import { systemError } from '../errors.ts';
+import type { AddressInfo, Platform, StreamServer, StreamSocket } from '../platform/types.ts';
+import { AdminConsole } from './admin.ts';
+import { type ChatLimits, resolveLimits } from './limits.ts';
+import { GREETING, LoginDialog } from './login.ts';
+import { Registry } from './rooms.ts';
+import { Router } from './router.ts';
+import { Session, type SessionHost } from './session.ts';
+import { type ChatServerStats, createChatStats } from './stats.ts';
+import { errorLine } from './wire.ts';
+
+export const DEFAULT_PORT = 50000;
+export const DEFAULT_PORT_TRIES = 10;
+export const DEFAULT_HOST = '127.0.0.1';
+
+export interface ChatServerOptions extends Partial<ChatLimits> {
+  platform: Platform;
+  /** Address to listen on; default 127.0.0.1 (use 0.0.0.0 to serve a LAN). */
+  host?: string;
+  /** First port to try; default 50000. 0 lets the system pick. */
+  port?: number;
+  /** Ports tried, counting up from `port`, while they are in use; default 10. */
+  portTries?: number;
+  log?: (line: string) => void;
+}
+
+export class ChatServer {
+  readonly limits: Readonly<ChatLimits>;
+  readonly admin: AdminConsole;
+  readonly stats: ChatServerStats;
+  readonly #platform: Platform;
+  readonly #host: string;
+  readonly #port: number;
+  readonly #portTries: number;
+  readonly #log: (line: string) => void;
+  readonly #stats = createChatStats();
+  readonly #registry = new Registry(this.#stats);
+  readonly #sessions = new Set<Session>();
+  readonly #dialogs = new Map<Session, LoginDialog>();
+  readonly #sessionHost: SessionHost;
+  #listener: StreamServer | undefined;
+  #nextId = 1;
+  #closing = false;
+  #listenerClosed = false;
+  readonly #closed: Promise<void>;
+  #resolveClosed!: () => void;
+
+  constructor(options: ChatServerOptions) {
+    const { platform, host, port, portTries, log, ...limits } = options;
+    this.limits = resolveLimits(limits);
+    this.#platform = platform;
+    this.#host = host ?? DEFAULT_HOST;
+    this.#port = port ?? DEFAULT_PORT;
+    this.#portTries = portTries ?? DEFAULT_PORT_TRIES;
+    if (!Number.isInteger(this.#port) || this.#port < 0 || this.#port > 65535) {
+      throw new RangeError(`port must be an integer from 0 to 65535, got ${port}`);
+    }
+    if (!Number.isInteger(this.#portTries) || this.#portTries < 1) {
+      throw new RangeError(`portTries must be a positive integer, got ${portTries}`);
+    }
+    this.#log = log ?? (() => {});
+    this.stats = this.#stats;
+    this.#closed = new Promise((resolve) => {
+      this.#resolveClosed = resolve;
+    });
+    const router = new Router(this.#registry, this.#stats);
+    this.#sessionHost = {
+      clock: platform.clock,
+      limits: this.limits,
+      stats: this.#stats,
+      registry: this.#registry,
+      log: this.#log,
+      onLine: (session, text) => {
+        const dialog = this.#dialogs.get(session);
+        if (dialog !== undefined) dialog.handle(text);
+        else router.route(session, text);
+      },
+      onClosed: (session) => this.#forget(session),
+    };
+    this.admin = new AdminConsole({
+      registry: this.#registry,
+      stats: this.#stats,
+      shutdown: (reason) => void this.close(reason),
+    });
+  }
+
+  /**
+   * Listens on `port`, or the next ports while they are in use (`portTries` in all).
+   * Resolves with the address actually used; rejects with EADDRINUSE if every one is taken.
+   */
+  async listen(): Promise<AddressInfo> {
+    if (this.#listener !== undefined || this.#closing) {
+      throw new Error('ChatServer.listen() may be called once, before close()');
+    }
+    const tries = this.#port === 0 ? 1 : Math.min(this.#portTries, 65536 - this.#port);
+    for (let attempt = 0; attempt < tries; attempt++) {
+      const port = this.#port === 0 ? 0 : this.#port + attempt;
+      const listener = this.#platform.net.createServer();
+      listener.on('connection', (socket) => this.#accept(socket));
+      listener.on('error', (error) => this.#log(`listener error ${error.code}`));
+      try {
+        const address = await listener.listen(port, this.#host);
+        this.#listener = listener;
+        this.#log(`listening on ${address.address}:${address.port}`);
+        return address;
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'EADDRINUSE') throw error;
+        this.#log(`port ${port} is in use`);
+      }
+    }
+    const last = this.#port + tries - 1;
+    throw systemError(
+      'EADDRINUSE',
+      'listen',
+      `listen EADDRINUSE: ports ${this.#port} to ${last} on ${this.#host} are all in use`,
+    );
+  }
+
+  address(): AddressInfo | null {
+    return this.#listener?.address() ?? null;
+  }
+
+  /** Resolves once the server has closed (after close()). */
+  get closed(): Promise<void> {
+    return this.#closed;
+  }
+
+  /** Stops accepting, tells every connection `reason`, and resolves once all are closed. */
+  close(reason = 'The server is shutting down'): Promise<void> {
+    if (this.#closing) return this.#closed;
+    this.#closing = true;
+    this.#log(`closing: ${reason}`);
+    const line = errorLine('SERVER_SHUTDOWN', reason);
+    for (const session of [...this.#sessions]) session.end(line, null);
+    const listenerClosed = this.#listener?.close() ?? Promise.resolve();
+    void listenerClosed.then(() => {
+      this.#listenerClosed = true;
+      this.#settleClose();
+    });
+    return this.#closed;
+  }
+
+  #accept(socket: StreamSocket): void {
+    const session = new Session(this.#nextId++, socket, this.#sessionHost);
+    const open = this.#sessions.size;
+    this.#sessions.add(session);
+    this.#stats.connections = this.#sessions.size;
+    this.#stats.connectionsAccepted += 1;
+    if (this.#closing) {
+      session.end(errorLine('SERVER_SHUTDOWN', 'The server is shutting down'), null);
+      return;
+    }
+    if (open >= this.limits.maxConnections) {
+      this.#stats.refusedFull += 1;
+      this.#log(`#${session.id} ${session.peer} refused: ${open} connections open`);
+      session.end(errorLine('SERVER_FULL', `The server is full (${open} connections)`), null);
+      return;
+    }
+    const dialog = new LoginDialog(session, this.#registry, this.limits.maxLoginTries, () => {
+      session.stopLoginTimer();
+      this.#dialogs.delete(session);
+      this.#log(`#${session.id} ${session.peer} ${session.username} entered ${session.room?.name}`);
+    });
+    this.#dialogs.set(session, dialog);
+    session.startLoginTimer();
+    session.send(GREETING);
+  }
+
+  #forget(session: Session): void {
+    this.#sessions.delete(session);
+    this.#dialogs.delete(session);
+    this.#stats.connections = this.#sessions.size;
+    this.#settleClose();
+  }
+
+  #settleClose(): void {
+    if (this.#closing && this.#listenerClosed && this.#sessions.size === 0) this.#resolveClosed();
+  }
+}

@@ -1,0 +1,240 @@
+/**
+ * One client connection: framing, the per-client limits, the capped outbox and the ways a
+ * connection ends. What a good line means is the host's business (login dialog or routing).
+ */
+import type { Clock, StreamSocket, TimerHandle } from '../platform/types.ts';
+import type { ChatLimits } from './limits.ts';
+import { type Frame, LineFramer } from './line-framer.ts';
+import type { Member, Registry, Room } from './rooms.ts';
+import type { MutableChatStats } from './stats.ts';
+import { TokenBucket } from './token-bucket.ts';
+import { errorLine } from './wire.ts';
+
+export interface SessionHost {
+  readonly clock: Clock;
+  readonly limits: Readonly<ChatLimits>;
+  readonly stats: MutableChatStats;
+  readonly registry: Registry;
+  log(line: string): void;
+  /** A decoded line within every limit. */
+  onLine(session: Session, text: string): void;
+  /** The socket is gone; the session will not be heard from again. */
+  onClosed(session: Session): void;
+}
+
+/** The `User <name> ...` endings of the INFO|LEFT notices. */
+export const LEFT = {
+  exit: 'has left',
+  vanished: 'disconnected',
+  removed: 'was removed by the server',
+} as const;
+
+const ENCODING_TEXT = {
+  utf8: 'The line is not valid UTF-8',
+  nul: 'The line contains a NUL byte',
+  control: 'The line contains a control character',
+} as const;
+
+export class Session implements Member {
+  readonly id: number;
+  /** `address:port` of the client, for logs. */
+  readonly peer: string;
+  username: string | undefined;
+  room: Room | undefined;
+  readonly #socket: StreamSocket;
+  readonly #host: SessionHost;
+  readonly #framer: LineFramer;
+  readonly #bucket: TokenBucket;
+  #badLines = 0;
+  #closing = false;
+  #loginTimer: TimerHandle | undefined;
+  #stallTimer: TimerHandle | undefined;
+  #graceTimer: TimerHandle | undefined;
+
+  constructor(id: number, socket: StreamSocket, host: SessionHost) {
+    this.id = id;
+    this.peer = `${socket.remoteAddress}:${socket.remotePort}`;
+    this.#socket = socket;
+    this.#host = host;
+    this.#framer = new LineFramer(host.limits.maxLineBytes);
+    this.#bucket = new TokenBucket(
+      host.limits.rateLinesPerSecond,
+      host.limits.rateBurst,
+      host.clock.now(),
+    );
+    socket.on('data', (chunk) => this.#onData(chunk));
+    socket.on('drain', () => this.#onDrain());
+    socket.on('end', () => this.#onEnd());
+    socket.on('error', (error) => host.log(`#${id} ${this.peer} socket error ${error.code}`));
+    socket.on('close', () => this.#onClose());
+  }
+
+  /** True once the server or the client has started to end the connection. */
+  get closing(): boolean {
+    return this.#closing;
+  }
+
+  get loggedIn(): boolean {
+    return this.room !== undefined;
+  }
+
+  startLoginTimer(): void {
+    const ms = this.#host.limits.loginTimeoutMs;
+    if (!Number.isFinite(ms)) return;
+    this.#loginTimer = this.#host.clock.setTimeout(() => {
+      this.#loginTimer = undefined;
+      this.dismiss(errorLine('LOGIN_TIMEOUT', `Login not finished within ${ms} ms`));
+    }, ms);
+  }
+
+  stopLoginTimer(): void {
+    this.#host.clock.clearTimeout(this.#loginTimer);
+    this.#loginTimer = undefined;
+  }
+
+  send(line: string): void {
+    this.sendEncoded(Buffer.from(`${line}\n`));
+  }
+
+  sendEncoded(bytes: Buffer): void {
+    if (this.#closing) return;
+    const below = this.#socket.write(bytes);
+    this.#host.stats.bytesOut += bytes.length;
+    if (this.#socket.writableLength > this.#host.limits.maxOutboxBytes) {
+      this.cutOff('OUTBOX_FULL', `outbox over ${this.#host.limits.maxOutboxBytes} bytes`);
+      return;
+    }
+    if (!below && this.#stallTimer === undefined) this.#startStallTimer();
+  }
+
+  /**
+   * The server ends the connection: `finalLine` is the last thing it sends. The others in the
+   * room hear `User <name> <notice>` (no notice if null).
+   */
+  end(finalLine: string | undefined, notice: string | null = LEFT.removed): void {
+    if (this.#closing) return;
+    if (finalLine !== undefined) this.send(finalLine);
+    if (this.#closing) return; // that last line overflowed the outbox: already cut off
+    this.#closing = true;
+    this.#depart(notice);
+    this.#socket.end();
+    const grace = this.#host.limits.closeGraceMs;
+    if (Number.isFinite(grace)) {
+      this.#graceTimer = this.#host.clock.setTimeout(() => this.#socket.destroy(), grace);
+    }
+  }
+
+  /** Ends the connection for misbehaviour (counted in stats.cutOff), saying why. */
+  dismiss(finalLine: string): void {
+    if (this.#closing) return;
+    this.#host.stats.cutOff += 1;
+    this.#host.log(`#${this.id} ${this.peer} dismissed: ${finalLine}`);
+    this.end(finalLine, LEFT.removed);
+  }
+
+  /** Drops the connection at once, queued bytes and all (the client is not reading). */
+  cutOff(code: 'OUTBOX_FULL', why: string): void {
+    if (this.#closing) return;
+    this.#closing = true;
+    this.#host.stats.cutOff += 1;
+    this.#host.log(`#${this.id} ${this.peer} cut off (${code}): ${why}`);
+    this.#depart(LEFT.removed);
+    this.#socket.destroy();
+  }
+
+  #onData(chunk: Buffer): void {
+    if (this.#closing) return;
+    const stats = this.#host.stats;
+    stats.bytesIn += chunk.length;
+    const frames = this.#framer.push(chunk);
+    if (frames.length === 0) return;
+    const now = this.#host.clock.now();
+    for (const frame of frames) {
+      if (this.#closing) return;
+      stats.linesIn += 1;
+      if (!this.#bucket.take(now)) {
+        this.#refuseRate();
+        continue;
+      }
+      if (frame.kind === 'line') this.#host.onLine(this, frame.text);
+      else this.#refuseBadLine(frame);
+    }
+  }
+
+  #refuseRate(): void {
+    const limits = this.#host.limits;
+    this.#host.stats.linesRateLimited += 1;
+    if (this.#bucket.refusedInEpisode >= limits.floodLimit) {
+      this.dismiss(errorLine('FLOODING', 'Too many lines over the rate limit; disconnecting'));
+      return;
+    }
+    this.send(
+      errorLine(
+        'RATE_LIMITED',
+        `Over ${limits.rateLinesPerSecond} lines per second; the line was dropped`,
+      ),
+    );
+  }
+
+  #refuseBadLine(frame: Exclude<Frame, { kind: 'line' }>): void {
+    const stats = this.#host.stats;
+    stats.badLines += 1;
+    this.#badLines += 1;
+    const code = frame.kind === 'too-long' ? 'LINE_TOO_LONG' : 'BAD_ENCODING';
+    const text =
+      frame.kind === 'too-long'
+        ? `Lines are limited to ${this.#host.limits.maxLineBytes} bytes; the rest of the line was discarded`
+        : ENCODING_TEXT[frame.reason];
+    if (this.#badLines >= this.#host.limits.maxBadLines) {
+      this.dismiss(errorLine(code, `${text}. Too many bad lines; disconnecting`));
+    } else {
+      this.send(errorLine(code, text));
+    }
+  }
+
+  #startStallTimer(): void {
+    const ms = this.#host.limits.stallTimeoutMs;
+    if (!Number.isFinite(ms)) return;
+    this.#stallTimer = this.#host.clock.setTimeout(() => {
+      this.#stallTimer = undefined;
+      this.cutOff('OUTBOX_FULL', `no drain within ${ms} ms`);
+    }, ms);
+  }
+
+  #onDrain(): void {
+    this.#host.clock.clearTimeout(this.#stallTimer);
+    this.#stallTimer = undefined;
+  }
+
+  // The client closed its side: an unfinished last line is dropped, the rest of ours flushed.
+  #onEnd(): void {
+    this.#framer.reset();
+    if (this.#closing) return;
+    this.#closing = true;
+    this.#depart(LEFT.vanished);
+    this.#socket.end();
+  }
+
+  #onClose(): void {
+    const clock = this.#host.clock;
+    clock.clearTimeout(this.#loginTimer);
+    clock.clearTimeout(this.#stallTimer);
+    clock.clearTimeout(this.#graceTimer);
+    this.#loginTimer = this.#stallTimer = this.#graceTimer = undefined;
+    if (!this.#closing) {
+      this.#closing = true;
+      this.#depart(LEFT.vanished);
+    }
+    this.#host.onClosed(this);
+  }
+
+  #depart(notice: string | null): void {
+    const wasIn = this.room?.name;
+    this.#host.registry.leave(this, notice);
+    if (this.username !== undefined) {
+      this.#host.log(
+        `#${this.id} ${this.peer} ${this.username} left${wasIn === undefined ? '' : ` ${wasIn}`}`,
+      );
+    }
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * `whohas get FILE --name NAME --room R ...`: one download and out. Logs in and joins the room
+ * (never creates it: a new room is empty, so nobody could answer), asks whohas (or only --from),
+ * downloads from the first responder with fallback to the next, and prints the statistics:
+ * one summary line, or with --json exactly one JSON object on stdout. The file is verified
+ * (size and SHA-256) before it is committed. Exit 0 on success, 1 otherwise.
+ */
+import { type Command, InvalidArgumentError } from 'commander';
+import { isWhohasError, WhohasError } from '../../errors.ts';
+import {
+  DEFAULT_WHOHAS_WAIT_MS,
+  type DownloadResult,
+  Peer,
+  parseDecimal,
+} from '../../peer/index.ts';
+import { createNodePlatform } from '../../platform/node.ts';
+import { addSessionFlags, type SessionFlags } from '../peer-flags.ts';
+import { DownloadBars } from '../progress.ts';
+import { failuresJson, failuresOf, statsJson, summaryLine } from '../transfer-format.ts';
+
+interface GetFlags extends SessionFlags {
+  room: string;
+  from?: string;
+  out: string;
+  wait: number;
+  json?: boolean;
+}
+
+/** The receiver re-acknowledges a lost final ACK this long; a one-shot need not wait 3 s. */
+const GET_LINGER_MS = 1000;
+
+function milliseconds(text: string): number {
+  const value = parseDecimal(text);
+  if (value === undefined || value < 1)
+    throw new InvalidArgumentError('must be a whole number of ms >= 1');
+  return value;
+}
+
+export function register(program: Command): void {
+  const command = program
+    .command('get')
+    .description('download one file from whoever in the room has it, print the statistics, exit')
+    .argument('<file>', 'the file name, as the owners share it');
+  addSessionFlags(command)
+    .requiredOption('--room <R>', 'the room to join (it must exist)')
+    .option('--from <USER>', 'ask only this owner (default: everyone, first responder first)')
+    .option('--out <DIR>', 'where the file lands (never overwriting: "name (1).ext")', '.')
+    .option('--wait <MS>', 'how long whohas collects answers', milliseconds, DEFAULT_WHOHAS_WAIT_MS)
+    .option('--json', 'print exactly one JSON object on stdout')
+    .action(async (file: string, flags: GetFlags) => {
+      process.exitCode = await get(file, flags);
+    });
+}
+
+async function get(file: string, flags: GetFlags): Promise<number> {
+  const peer = new Peer({
+    platform: createNodePlatform(),
+    name: flags.name,
+    server: flags.server,
+    folder: flags.out,
+    share: false,
+    window: flags.window,
+    packetSize: flags.packetSize,
+    transfer: { lingerMs: GET_LINGER_MS },
+  });
+  const bars = new DownloadBars(!flags.json && process.stderr.isTTY === true);
+  try {
+    await peer.connect();
+    await peer.join(flags.room, { password: flags.password });
+    const responders = flags.from ?? (await peer.whohas(file, { waitMs: flags.wait }));
+    if (responders.length === 0) {
+      throw new WhohasError('NO_RESPONDERS', `nobody in room ${flags.room} shares ${file}`);
+    }
+    const result = await peer.getFile(responders, file, {
+      waitMs: flags.wait,
+      onProgress: (bytes, size, from) => bars.update(from, file, from, bytes, size),
+    });
+    bars.stop();
+    report(file, result, flags);
+    return 0;
+  } catch (error) {
+    bars.stop();
+    reportFailure(file, error, flags);
+    return 1;
+  } finally {
+    await peer.close();
+  }
+}
+
+function report(file: string, result: DownloadResult, flags: GetFlags): void {
+  if (flags.json) {
+    const json = {
+      ok: true,
+      file,
+      path: result.path,
+      from: result.from.user,
+      size: result.from.size,
+      window: flags.window,
+      packetSize: flags.packetSize,
+      verified: 'sha256',
+      stats: statsJson(result.stats),
+      failures: failuresJson(result.failures),
+    };
+    process.stdout.write(`${JSON.stringify(json)}\n`);
+    return;
+  }
+  for (const failure of result.failures) {
+    process.stderr.write(
+      `${failure.user} could not deliver: ${failure.error.code} ${failure.error.message}\n`,
+    );
+  }
+  process.stdout.write(`${summaryLine(file, result.from.user, 'from', result.stats)}\n`);
+  process.stdout.write(`saved ${result.path} (size and SHA-256 verified)\n`);
+}
+
+function reportFailure(file: string, error: unknown, flags: GetFlags): void {
+  const code = isWhohasError(error) ? error.code : 'IO_ERROR';
+  const message = error instanceof Error ? error.message : String(error);
+  if (flags.json) {
+    const failures = isWhohasError(error) ? failuresJson(failuresOf(error)) : [];
+    process.stdout.write(`${JSON.stringify({ ok: false, file, code, message, failures })}\n`);
+  }
+  process.stderr.write(`whohas get: ${code}: ${message}\n`);
+}

@@ -1,0 +1,199 @@
+/**
+ * `whohas peer --name NAME [--room R --create|--join] ...`: the interactive chat console of a
+ * peer (lines from the server appear while you type; `@owner|getfile|file` downloads with a
+ * progress bar and a summary line), or with --serve a headless peer that shares and answers
+ * until SIGINT/SIGTERM, then leaves cleanly.
+ */
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { isWhohasError, WhohasError } from '../../errors.ts';
+import { DEFAULT_PARALLEL, Peer, parseDownloadCommand } from '../../peer/index.ts';
+import { createNodePlatform } from '../../platform/node.ts';
+import { ChatConsole } from '../chat-console.ts';
+import {
+  addSessionFlags,
+  parseParallelFlag,
+  parseShareFlag,
+  type SessionFlags,
+} from '../peer-flags.ts';
+import { DownloadBars } from '../progress.ts';
+import { summaryLine, transferEndLine } from '../transfer-format.ts';
+
+interface PeerFlags extends SessionFlags {
+  room?: string;
+  create?: boolean;
+  join?: boolean;
+  folder: string;
+  parallel: number;
+  share: boolean;
+  serve?: boolean;
+}
+
+export function register(program: Command): void {
+  const command = program
+    .command('peer')
+    .description('chat in a room and share files: an interactive console, or --serve headless');
+  addSessionFlags(command)
+    .option('--room <R>', 'the room to enter (joined, or created if missing)')
+    .addOption(new Option('--create', 'create the room (fail if it exists)').conflicts('join'))
+    .addOption(new Option('--join', 'join the room (fail if it does not exist)'))
+    .option('--folder <DIR>', 'the share folder; downloads land here too', 'folder')
+    .option('--parallel <K>', 'upload slots', parseParallelFlag, DEFAULT_PARALLEL)
+    .option('--share <0|1>', 'share the folder (1) or nothing (0) at start', parseShareFlag, true)
+    .option('--serve', 'headless: log in, share, answer; leave on SIGINT/SIGTERM')
+    .action(async (flags: PeerFlags) => {
+      if (flags.serve && !flags.room) throw new InvalidArgumentError('--serve needs --room');
+      if ((flags.create || flags.join) && !flags.room) {
+        throw new InvalidArgumentError('--create and --join need --room');
+      }
+      const peer = new Peer({
+        platform: createNodePlatform(),
+        name: flags.name,
+        server: flags.server,
+        folder: flags.folder,
+        window: flags.window,
+        packetSize: flags.packetSize,
+        parallel: flags.parallel,
+        share: flags.share,
+      });
+      if (flags.serve) await serve(peer, flags);
+      else await interactive(peer, flags);
+    });
+}
+
+async function enterRoom(peer: Peer, flags: PeerFlags, room: string): Promise<string> {
+  await peer.connect();
+  const options = { password: flags.password };
+  if (flags.create) await peer.create(room, options);
+  else if (flags.join) await peer.join(room, options);
+  else return `${await peer.joinOrCreate(room, options)} ${room}`;
+  return `${flags.create ? 'created' : 'joined'} ${room}`;
+}
+
+/** Resolves once no upload is running (uploads may outlive the server connection). */
+function uploadsFinished(peer: Peer): Promise<void> {
+  return new Promise((resolve) => {
+    const check = () => {
+      if (peer.uploads.length > 0) return;
+      peer.off('transfer-end', check);
+      resolve();
+    };
+    peer.on('transfer-end', check);
+    check();
+  });
+}
+
+async function serve(peer: Peer, flags: PeerFlags): Promise<void> {
+  const log = (text: string) => process.stdout.write(`${text}\n`);
+  peer.on('line', log);
+  peer.on('transfer-start', (info) => {
+    if (info.direction === 'upload') log(`upload of ${info.file} to ${info.user} started`);
+  });
+  peer.on('transfer-end', (end) => log(transferEndLine(end)));
+  const entered = await enterRoom(peer, flags, flags.room!);
+  const server = peer.server!;
+  log(
+    `whohas peer ${peer.name} serving ${peer.shareFolder.path} in ${entered} on ${server.host}:${server.port}`,
+  );
+  const stop = await new Promise<{ signal?: string; error?: WhohasError }>((resolve) => {
+    process.once('SIGINT', () => resolve({ signal: 'SIGINT' }));
+    process.once('SIGTERM', () => resolve({ signal: 'SIGTERM' }));
+    peer.on('error', (error) => resolve({ error }));
+  });
+  if (stop.error) {
+    log(`${stop.error.code}: ${stop.error.message}; finishing running uploads`);
+    await uploadsFinished(peer);
+    process.exitCode = 1;
+  } else {
+    log(`${stop.signal}: leaving ${flags.room}`);
+  }
+  await peer.close();
+  log('whohas peer closed');
+}
+
+async function interactive(peer: Peer, flags: PeerFlags): Promise<void> {
+  const bars = new DownloadBars();
+  let console_: ChatConsole | undefined;
+  const print = (text: string) =>
+    console_ ? console_.print(text) : process.stdout.write(`${text}\n`);
+  peer.on('line', print);
+  peer.on('transfer-end', (end) => {
+    // A download's success is told with its path by the getFile that asked for it.
+    if (end.direction === 'upload' || end.error) print(transferEndLine(end));
+  });
+  let room = flags.room;
+  if (!room) room = await askRoom();
+  print(
+    `${await enterRoom(peer, flags, room)} as ${peer.name}; @me|getsharestatus shows what you share`,
+  );
+
+  let downloadsStarted = 0;
+  const download = (from: string, file: string) => {
+    const key = String(++downloadsStarted);
+    peer
+      .getFile(from, file, {
+        onProgress: (bytes, size, owner) => bars.update(key, file, owner, bytes, size),
+      })
+      .then(
+        (result) =>
+          print(`${summaryLine(file, result.from.user, 'from', result.stats)} -> ${result.path}`),
+        (error: unknown) => print(describe(error)),
+      )
+      .finally(() => bars.finish(key));
+  };
+
+  const finished = new Promise<void>((resolve) => {
+    const leave = () => {
+      console_?.close();
+      resolve();
+    };
+    console_ = new ChatConsole({
+      prompt: `${peer.name}> `,
+      onLine: (typed) => {
+        const line = typed.trim();
+        if (line === '') return;
+        const command = parseDownloadCommand(line);
+        if (command?.kind === 'error') print(`ERROR|${command.code}|${command.message}`);
+        else if (command) download(command.from, command.file);
+        else
+          peer.send(line).then(
+            (replies) => replies.forEach(print),
+            (error) => print(describe(error)),
+          );
+      },
+      onClose: leave,
+      onInterrupt: leave,
+    });
+    process.once('SIGTERM', leave);
+    peer.on('error', (error) => {
+      print(`${error.code}: ${error.message}`);
+      process.exitCode = 1;
+      void uploadsFinished(peer).then(leave);
+    });
+    console_.start();
+  });
+  await finished;
+  bars.stop();
+  await peer.close();
+}
+
+function askRoom(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const asker = new ChatConsole({
+      prompt: 'room to join (created if missing)> ',
+      onLine: (line) => {
+        const room = line.trim();
+        if (room === '') return;
+        resolve(room);
+        asker.close();
+      },
+      onClose: () => reject(new WhohasError('BAD_ARGUMENT', 'no room given')),
+      onInterrupt: () => asker.close(),
+    });
+    asker.start();
+  });
+}
+
+function describe(error: unknown): string {
+  if (isWhohasError(error)) return `ERROR|${error.code}|${error.message}`;
+  return `ERROR|${error instanceof Error ? error.message : String(error)}`;
+}

@@ -1,0 +1,120 @@
+/**
+ * `whohas server [--host H] [--port P] [--port-tries N] [limits...]`: the chat server on real
+ * sockets, with the admin console on stdin (a terminal or a pipe; the server keeps running when
+ * stdin closes). SIGINT / SIGTERM shut it down cleanly, telling every client.
+ */
+import { createInterface } from 'node:readline';
+import { type Command, InvalidArgumentError } from 'commander';
+import { ChatServer, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_PORT_TRIES } from '../../chat/index.ts';
+import type { ChatLimits } from '../../chat/limits.ts';
+import { createNodePlatform } from '../../platform/node.ts';
+
+function count(name: string, min: number) {
+  return (text: string): number => {
+    const value = Number(text);
+    if (!/^[0-9]+$/.test(text) || !Number.isSafeInteger(value) || value < min) {
+      throw new InvalidArgumentError(`${name} must be a whole number >= ${min}`);
+    }
+    return value;
+  };
+}
+
+/** Limit flags: option name, ChatLimits key, description. */
+const LIMIT_FLAGS: [string, keyof ChatLimits, string][] = [
+  ['--max-connections <N>', 'maxConnections', 'open connections before SERVER_FULL'],
+  ['--max-line-bytes <N>', 'maxLineBytes', 'bytes in a line'],
+  ['--max-bad-lines <N>', 'maxBadLines', 'oversize or badly encoded lines before disconnect'],
+  ['--max-login-tries <N>', 'maxLoginTries', 'refused answers per login step'],
+  ['--login-timeout <MS>', 'loginTimeoutMs', 'time to finish the login dialog'],
+  ['--rate <N>', 'rateLinesPerSecond', 'lines per second per client (token bucket rate)'],
+  ['--burst <N>', 'rateBurst', 'token bucket size, in lines'],
+  ['--flood-limit <N>', 'floodLimit', 'rate-limited lines before FLOODING disconnects'],
+  ['--max-outbox-bytes <N>', 'maxOutboxBytes', 'bytes queued to a client before it is cut off'],
+  ['--stall-timeout <MS>', 'stallTimeoutMs', 'time a full client buffer may take to drain'],
+];
+
+interface ServerFlags extends Partial<ChatLimits> {
+  host: string;
+  port: number;
+  portTries: number;
+  quiet?: boolean;
+}
+
+export function register(program: Command): void {
+  const command = program
+    .command('server')
+    .description('run the chat server; type admin commands on stdin (help lists them)')
+    .option('--host <H>', 'address to listen on (0.0.0.0 serves the LAN)', DEFAULT_HOST)
+    .option('--port <P>', 'first port to try', count('port', 0), DEFAULT_PORT)
+    .option(
+      '--port-tries <N>',
+      'ports to try upwards while taken',
+      count('port-tries', 1),
+      DEFAULT_PORT_TRIES,
+    )
+    .option('--quiet', 'do not log connections and logins to stderr');
+  for (const [flag, , description] of LIMIT_FLAGS) {
+    command.option(flag, description, count(flag.split(' ')[0].slice(2), 1));
+  }
+  command.action(async (flags: ServerFlags & Record<string, unknown>) => {
+    // commander names each option after its flag (--max-line-bytes: maxLineBytes).
+    const limits: Partial<ChatLimits> = {};
+    for (const [flag, key] of LIMIT_FLAGS) {
+      const value = flags[camel(flag.split(' ')[0].slice(2))];
+      if (typeof value === 'number') limits[key] = value;
+    }
+    await runServer(flags, limits);
+  });
+}
+
+async function runServer(flags: ServerFlags, limits: Partial<ChatLimits>): Promise<void> {
+  const server = new ChatServer({
+    ...limits,
+    platform: createNodePlatform(),
+    host: flags.host,
+    port: flags.port,
+    portTries: flags.portTries,
+    log: flags.quiet ? undefined : (line) => console.error(`[server] ${line}`),
+  });
+  const address = await server.listen();
+  console.log(`whohas server listening on ${address.address}:${address.port}`);
+
+  const console_ = createInterface({
+    input: process.stdin,
+    output: process.stdout,
+    terminal: process.stdin.isTTY === true,
+    prompt: 'admin> ',
+  });
+  console_.on('line', (line) => {
+    for (const out of server.admin.execute(line)) console.log(out);
+    if (process.stdin.isTTY) console_.prompt();
+  });
+  // A closed stdin (end of a pipe, ^D) ends only the console, not the server.
+  console_.on('close', () => {
+    if (!flags.quiet) console.error('[server] admin console closed; still serving');
+  });
+  if (process.stdin.isTTY) console_.prompt();
+
+  let signals = 0;
+  const onSignal = (signal: string) => {
+    signals += 1;
+    if (signals > 1) process.exit(130);
+    console.error(`[server] ${signal}: shutting down`);
+    void server.close('The server is shutting down');
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  // On a terminal readline takes ^C itself and reports it here instead of as a process signal.
+  console_.on('SIGINT', () => onSignal('SIGINT'));
+
+  await server.closed;
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  console_.close();
+  process.stdin.destroy();
+  console.log('whohas server closed');
+}
+
+function camel(flag: string): string {
+  return flag.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+}

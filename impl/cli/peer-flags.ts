@@ -1,0 +1,77 @@
+/**
+ * Flags shared by `whohas peer` and `whohas get`: each parser reuses the peer's own range checks
+ * (impl/peer/limits.ts) so the command line refuses exactly what the Peer would.
+ */
+import { type Command, InvalidArgumentError } from 'commander';
+import { nameProblem } from '../chat/wire.ts';
+import { isWhohasError } from '../errors.ts';
+import {
+  DEFAULT_PACKET_SIZE,
+  DEFAULT_WINDOW,
+  packetSizeProblem,
+  parallelProblem,
+  parseDecimal,
+  parseServerAddress,
+  type ServerAddress,
+  windowProblem,
+} from '../peer/limits.ts';
+
+function numberWith(problem: (value: number) => string | undefined) {
+  return (text: string): number => {
+    const value = parseDecimal(text);
+    const issue = value === undefined ? `"${text}" is not a whole number` : problem(value);
+    if (issue || value === undefined) throw new InvalidArgumentError(issue ?? '');
+    return value;
+  };
+}
+
+export const parseWindowFlag = numberWith(windowProblem);
+export const parsePacketSizeFlag = numberWith(packetSizeProblem);
+export const parseParallelFlag = numberWith(parallelProblem);
+
+export function parseServerFlag(text: string): ServerAddress {
+  try {
+    return parseServerAddress(text);
+  } catch (error) {
+    throw new InvalidArgumentError(isWhohasError(error) ? error.message : String(error));
+  }
+}
+
+export function parseNameFlag(text: string): string {
+  const problem = nameProblem(text);
+  if (problem) throw new InvalidArgumentError(`"${text}" is not a valid name: ${problem}`);
+  return text;
+}
+
+export function parseShareFlag(text: string): boolean {
+  if (text === '1') return true;
+  if (text === '0') return false;
+  throw new InvalidArgumentError('must be 1 (share) or 0 (share nothing)');
+}
+
+/** The flags both commands take: who we are, where the server is, the room, the transfer shape. */
+export function addSessionFlags(command: Command): Command {
+  return command
+    .requiredOption('--name <NAME>', 'your username in the chat', parseNameFlag)
+    .option('--password <P>', 'the room password (private rooms)')
+    .option(
+      '--server <HOST:PORT>',
+      'the chat server (default: 127.0.0.1 ports 50000..50009, as in 2016)',
+      parseServerFlag,
+    )
+    .option('--window <N>', 'Go-Back-N window of your downloads', parseWindowFlag, DEFAULT_WINDOW)
+    .option(
+      '--packet-size <B>',
+      'datagram size of your downloads, header included',
+      parsePacketSizeFlag,
+      DEFAULT_PACKET_SIZE,
+    );
+}
+
+export interface SessionFlags {
+  name: string;
+  password?: string;
+  server?: ServerAddress;
+  window: number;
+  packetSize: number;
+}

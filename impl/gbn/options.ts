@@ -1,0 +1,103 @@
+import { WhohasError } from '../errors.ts';
+import { HEADER_BYTES, MAX_DATAGRAM_BYTES, START_PAYLOAD_BYTES } from './codec.ts';
+
+export type RtoOptions =
+  /** RFC 6298: SRTT/RTTVAR, Karn's rule, exponential backoff, clamped to [minMs, maxMs]. */
+  | { mode: 'adaptive'; initialMs: number; minMs: number; maxMs: number }
+  /** The same timeout every time, no backoff (the 2016 peer's behaviour). */
+  | { mode: 'fixed'; ms: number };
+
+export interface AckOptions {
+  /** Acknowledge after this many in-order packets (1: every packet). Capped at window/2. */
+  packets: number;
+  /** ... or this long after the first packet not yet acknowledged. */
+  delayMs: number;
+}
+
+export interface TransferOptions {
+  /** Go-Back-N window N, in packets: 1..65535. */
+  window: number;
+  /** Datagram size in bytes, header included. The payload is packetSize - 16. */
+  packetSize: number;
+  rto: RtoOptions;
+  /** Consecutive timeouts without progress before the sender gives up. */
+  maxRetries: number;
+  /** The receiver gives up after this long without a valid datagram from the sender. */
+  idleTimeoutMs: number;
+  ack: AckOptions;
+  /** After completing, the receiver stays this long to re-acknowledge a retransmitted FIN. */
+  lingerMs: number;
+  /** Sender: bytes read from the file at a time (two reads in flight at most). */
+  readChunkBytes: number;
+  /** Receiver: bytes gathered before each file write (two buffers at most). */
+  writeChunkBytes: number;
+}
+
+export type TransferOptionsInput = Partial<TransferOptions>;
+
+export const MAX_WINDOW = 65_535;
+export const MIN_PACKET_SIZE = HEADER_BYTES + START_PAYLOAD_BYTES;
+
+export const defaultTransferOptions: Readonly<TransferOptions> = Object.freeze({
+  window: 16,
+  packetSize: 2048,
+  rto: Object.freeze({ mode: 'adaptive', initialMs: 200, minMs: 10, maxMs: 2_000 }),
+  maxRetries: 8,
+  idleTimeoutMs: 10_000,
+  ack: Object.freeze({ packets: 4, delayMs: 1 }),
+  lingerMs: 3_000,
+  readChunkBytes: 256 * 1024,
+  writeChunkBytes: 512 * 1024,
+}) as Readonly<TransferOptions>;
+
+function isIntIn(value: unknown, min: number, max: number): value is number {
+  return Number.isInteger(value) && (value as number) >= min && (value as number) <= max;
+}
+
+function isMs(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0;
+}
+
+function bad(message: string): never {
+  throw new WhohasError('BAD_ARGUMENT', message);
+}
+
+/** Merges with the defaults and validates; misuse throws a WhohasError at once. */
+export function resolveTransferOptions(input: TransferOptionsInput = {}): TransferOptions {
+  const options: TransferOptions = { ...defaultTransferOptions };
+  for (const [key, value] of Object.entries(input)) {
+    if (value !== undefined) (options as unknown as Record<string, unknown>)[key] = value;
+  }
+  if (!isIntIn(options.window, 1, MAX_WINDOW)) {
+    throw new WhohasError('BAD_WINDOW', `window must be an integer 1..${MAX_WINDOW}`);
+  }
+  if (!isIntIn(options.packetSize, MIN_PACKET_SIZE, MAX_DATAGRAM_BYTES)) {
+    throw new WhohasError(
+      'BAD_PACKET_SIZE',
+      `packet size must be an integer ${MIN_PACKET_SIZE}..${MAX_DATAGRAM_BYTES} bytes`,
+    );
+  }
+  const rto = options.rto;
+  if (rto?.mode === 'fixed') {
+    if (!isMs(rto.ms)) bad('rto.ms must be a positive number of milliseconds');
+  } else if (rto?.mode === 'adaptive') {
+    if (!isMs(rto.initialMs) || !isMs(rto.minMs) || !isMs(rto.maxMs) || rto.minMs > rto.maxMs) {
+      bad('rto needs positive initialMs, minMs <= maxMs');
+    }
+  } else {
+    bad("rto.mode must be 'adaptive' or 'fixed'");
+  }
+  if (!isIntIn(options.maxRetries, 0, 1_000)) bad('maxRetries must be an integer 0..1000');
+  if (!isMs(options.idleTimeoutMs)) bad('idleTimeoutMs must be positive');
+  if (!isIntIn(options.ack?.packets, 1, MAX_WINDOW) || !isMs(options.ack?.delayMs)) {
+    bad('ack needs packets 1..65535 and a positive delayMs');
+  }
+  if (!(options.lingerMs >= 0)) bad('lingerMs must be >= 0');
+  if (!isIntIn(options.readChunkBytes, 1, 2 ** 30)) bad('readChunkBytes out of range');
+  if (!isIntIn(options.writeChunkBytes, 1, 2 ** 30)) bad('writeChunkBytes out of range');
+  return options;
+}
+
+export function payloadBytes(options: TransferOptions): number {
+  return options.packetSize - HEADER_BYTES;
+}

@@ -1,0 +1,402 @@
+import { createHash, type Hash } from 'node:crypto';
+import { WhohasError } from '../errors.ts';
+import type {
+  Clock,
+  DatagramSocket,
+  FileSystem,
+  FileWriter,
+  Platform,
+  RemoteInfo,
+  SystemError,
+  TimerHandle,
+} from '../platform/types.ts';
+import {
+  type DataPacket,
+  decodePacket,
+  encodeAbort,
+  encodeAck,
+  type FinPacket,
+  type StartPacket,
+} from './codec.ts';
+import { checkFileName, commitWithoutOverwrite } from './files.ts';
+import {
+  resolveTransferOptions,
+  type TransferOptions,
+  type TransferOptionsInput,
+} from './options.ts';
+import {
+  checkTransferId,
+  closeQuietly,
+  ioError,
+  isTransientSocketError,
+  remoteAbortError,
+} from './shared.ts';
+import { StatsRecorder, type TransferStats } from './stats.ts';
+
+export interface GbnReceiverInit {
+  platform: Platform;
+  /** A bound datagram socket; the receiver owns it from now on and closes it when done. */
+  socket: DatagramSocket;
+  /** Only datagrams from this address count; the first valid one fixes the source port. */
+  peerAddress: string;
+  transferId: number;
+  /** Folder the file is committed into. */
+  dir: string;
+  /** Plain file name; taken names become `name (1).ext`, `name (2).ext`... */
+  name: string;
+  options?: TransferOptionsInput;
+}
+
+export interface ReceivedFile {
+  path: string;
+  stats: TransferStats;
+}
+
+type State = 'waiting' | 'receiving' | 'finishing' | 'lingering' | 'closed';
+
+/**
+ * Go-Back-N receiver: accepts only the next expected packet, acknowledges cumulatively (every
+ * few packets or after a short delay), writes through a temporary file in large chunks, checks
+ * size and SHA-256 at FIN and commits without overwriting. Any failure deletes the temp file.
+ */
+export class GbnReceiver {
+  readonly done: Promise<ReceivedFile>;
+  readonly #clock: Clock;
+  readonly #fs: FileSystem;
+  readonly #socket: DatagramSocket;
+  readonly #peerAddress: string;
+  readonly #transferId: number;
+  readonly #dir: string;
+  readonly #name: string;
+  readonly #options: TransferOptions;
+  readonly #ackEvery: number;
+  readonly #stats = new StatsRecorder();
+  #resolve!: (file: ReceivedFile) => void;
+  #reject!: (error: WhohasError) => void;
+  #state: State = 'waiting';
+  #peerPort = -1;
+  #expected = 0;
+  #fileSize = 0;
+  #sha256: Buffer | undefined;
+  #hash: Hash | undefined;
+  #writerReady: Promise<FileWriter | undefined> | undefined;
+  #writer: FileWriter | undefined;
+  #buffer: Buffer | undefined;
+  #filled = 0;
+  #writing = false;
+  #unacked = 0;
+  #ackPending = false;
+  #ackTimer: TimerHandle | undefined;
+  #lastHeard: number;
+  #idleTimer: TimerHandle | undefined;
+  #lingerTimer: TimerHandle | undefined;
+
+  constructor(init: GbnReceiverInit) {
+    checkTransferId(init.transferId);
+    checkFileName(init.name);
+    this.#options = resolveTransferOptions(init.options);
+    this.#clock = init.platform.clock;
+    this.#fs = init.platform.fs;
+    this.#socket = init.socket;
+    this.#peerAddress = init.peerAddress;
+    this.#transferId = init.transferId;
+    this.#dir = init.dir;
+    this.#name = init.name;
+    this.#ackEvery = Math.min(this.#options.ack.packets, Math.max(1, this.#options.window >> 1));
+    this.done = new Promise<ReceivedFile>((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+    this.done.catch(() => {});
+    this.#socket.on('message', this.#onMessage);
+    this.#socket.on('error', this.#onSocketError);
+    this.#socket.on('close', this.#onSocketClose);
+    this.#lastHeard = this.#clock.now();
+    this.#idleTimer = this.#clock.setTimeout(this.#onIdleTimer, this.#options.idleTimeoutMs);
+  }
+
+  get stats(): TransferStats {
+    return this.#stats.snapshot(this.#clock.now());
+  }
+
+  /** Gives up: tells the sender (ABORT), deletes the temp file, rejects with TRANSFER_ABORTED. */
+  abort(reason: string): void {
+    if (this.#state === 'lingering') {
+      this.#close();
+      return;
+    }
+    this.#fail(
+      new WhohasError('TRANSFER_ABORTED', `transfer aborted: ${reason}`),
+      'TRANSFER_ABORTED',
+    );
+  }
+
+  #onMessage = (msg: Buffer, rinfo: RemoteInfo): void => {
+    const stats = this.#stats;
+    if (
+      rinfo.address !== this.#peerAddress ||
+      (this.#peerPort >= 0 && rinfo.port !== this.#peerPort)
+    ) {
+      stats.ignored++;
+      return;
+    }
+    const packet = decodePacket(msg);
+    if (
+      packet.kind === 'invalid' ||
+      packet.transferId !== this.#transferId ||
+      packet.kind === 'ack'
+    ) {
+      stats.ignored++;
+      return;
+    }
+    if (this.#peerPort < 0) this.#peerPort = rinfo.port;
+    stats.packetsReceived++;
+    this.#lastHeard = this.#clock.now();
+    switch (packet.kind) {
+      case 'data':
+        this.#onData(packet);
+        break;
+      case 'start':
+        this.#onStart(packet);
+        break;
+      case 'fin':
+        this.#onFin(packet);
+        break;
+      case 'abort':
+        this.#fail(remoteAbortError('sender', packet.code), undefined);
+        break;
+    }
+  };
+
+  #onStart(packet: StartPacket): void {
+    if (this.#state !== 'waiting' || packet.seq !== 0) {
+      this.#stats.duplicates++;
+      this.#ackSoon();
+      return;
+    }
+    this.#state = 'receiving';
+    this.#stats.startedAt = this.#clock.now();
+    this.#fileSize = packet.fileSize;
+    this.#sha256 = packet.sha256;
+    this.#hash = createHash('sha256');
+    this.#expected = 1;
+    this.#writerReady = this.#fs.createTemp(this.#dir, this.#name).then(this.#onWriter, (error) => {
+      this.#fail(ioError('cannot create the temporary file', error), 'IO_ERROR');
+      return undefined;
+    });
+    this.#sendAck();
+  }
+
+  #onData(packet: DataPacket): void {
+    if (this.#state !== 'receiving' || packet.seq !== this.#expected) {
+      if (this.#state === 'waiting' || packet.seq > this.#expected) this.#stats.outOfOrder++;
+      else this.#stats.duplicates++;
+      if (this.#state !== 'waiting') this.#ackSoon();
+      return;
+    }
+    const payload = packet.payload;
+    if (this.#stats.bytes + payload.length > this.#fileSize) {
+      this.#fail(
+        new WhohasError('SIZE_MISMATCH', 'the sender sent more than the announced size'),
+        'SIZE_MISMATCH',
+      );
+      return;
+    }
+    if (!this.#store(payload)) return; // no room: dropped, Go-Back-N sends it again
+    this.#expected++;
+    this.#stats.bytes += payload.length;
+    if (++this.#unacked >= this.#ackEvery) this.#sendAck();
+    else this.#ackSoon();
+  }
+
+  #onFin(packet: FinPacket): void {
+    if (this.#state === 'lingering' && packet.seq + 1 === this.#expected) {
+      this.#stats.duplicates++;
+      this.#sendAck();
+      return;
+    }
+    if (this.#state !== 'receiving' || packet.seq !== this.#expected) {
+      if (this.#state === 'waiting' || packet.seq > this.#expected) this.#stats.outOfOrder++;
+      else this.#stats.duplicates++;
+      return;
+    }
+    if (this.#stats.bytes !== this.#fileSize) {
+      const message = `received ${this.#stats.bytes} bytes of ${this.#fileSize}`;
+      this.#fail(new WhohasError('SIZE_MISMATCH', message), 'SIZE_MISMATCH');
+      return;
+    }
+    // #expected moves past FIN only once the file is committed: until then ACKs stop short of it.
+    this.#state = 'finishing';
+    this.#drain();
+  }
+
+  /** Copies a payload into the write buffer; false if there is no room right now. */
+  #store(payload: Buffer): boolean {
+    const length = payload.length;
+    if (this.#buffer !== undefined && this.#filled + length > this.#buffer.length) {
+      if (this.#writing || this.#writer === undefined) return false;
+      this.#flush();
+    }
+    if (this.#buffer === undefined) {
+      const remaining = this.#fileSize - this.#stats.bytes;
+      this.#buffer = Buffer.allocUnsafe(
+        Math.min(remaining, Math.max(this.#options.writeChunkBytes, length)),
+      );
+    }
+    payload.copy(this.#buffer, this.#filled);
+    this.#filled += length;
+    if (this.#filled === this.#buffer.length && !this.#writing && this.#writer !== undefined) {
+      this.#flush();
+    }
+    return true;
+  }
+
+  /** Hands the filled buffer to the file; a fresh buffer takes the next packets. */
+  #flush(): void {
+    const chunk = this.#buffer!.subarray(0, this.#filled);
+    this.#buffer = undefined;
+    this.#filled = 0;
+    this.#writing = true;
+    this.#hash!.update(chunk);
+    this.#writer!.write(chunk).then(this.#onWritten, this.#onWriteError);
+  }
+
+  #onWriter = (writer: FileWriter): FileWriter | undefined => {
+    if (this.#state === 'closed') {
+      writer.abort().catch(() => {});
+      return undefined;
+    }
+    this.#writer = writer;
+    this.#drain();
+    return writer;
+  };
+
+  #onWritten = (): void => {
+    this.#writing = false;
+    if (this.#state === 'closed') return;
+    this.#drain();
+  };
+
+  #onWriteError = (error: unknown): void => {
+    this.#writing = false;
+    this.#fail(ioError('cannot write the file', error), 'IO_ERROR');
+  };
+
+  /** Writes what is due; once FIN has arrived and everything is written, completes. */
+  #drain(): void {
+    if (this.#writer === undefined || this.#writing) return;
+    const full = this.#buffer !== undefined && this.#filled === this.#buffer.length;
+    if (full || (this.#state === 'finishing' && this.#filled > 0)) this.#flush();
+    else if (this.#state === 'finishing') this.#complete();
+  }
+
+  async #complete(): Promise<void> {
+    const digest = this.#hash!.digest();
+    if (!digest.equals(this.#sha256!)) {
+      this.#fail(
+        new WhohasError('HASH_MISMATCH', 'the file does not match its SHA-256'),
+        'HASH_MISMATCH',
+      );
+      return;
+    }
+    let path: string;
+    try {
+      path = await commitWithoutOverwrite(this.#writer!, this.#dir, this.#name);
+    } catch (error) {
+      this.#fail(ioError('cannot commit the file', error), 'IO_ERROR');
+      return;
+    }
+    if (this.#state === 'closed') {
+      // Aborted while committing: the caller was told it failed, so take the file back.
+      await this.#fs.remove(path).catch(() => {});
+      return;
+    }
+    this.#state = 'lingering';
+    this.#stats.endedAt = this.#clock.now();
+    this.#expected++;
+    this.#sendAck();
+    this.#clock.clearTimeout(this.#idleTimer);
+    this.#lingerTimer = this.#clock.setTimeout(this.#close, this.#options.lingerMs);
+    this.#resolve({ path, stats: this.stats });
+  }
+
+  #sendAck(): void {
+    this.#unacked = 0;
+    this.#ackPending = false;
+    this.#stats.packetsSent++;
+    this.#socket.send(
+      encodeAck(this.#transferId, this.#expected),
+      this.#peerPort,
+      this.#peerAddress,
+    );
+  }
+
+  /** Acknowledges within ack.delayMs unless a full batch does it first. One timer at most. */
+  #ackSoon(): void {
+    this.#ackPending = true;
+    this.#ackTimer ??= this.#clock.setTimeout(this.#onAckTimer, this.#options.ack.delayMs);
+  }
+
+  #onAckTimer = (): void => {
+    this.#ackTimer = undefined;
+    if (this.#ackPending && (this.#state === 'receiving' || this.#state === 'finishing')) {
+      this.#sendAck();
+    }
+  };
+
+  #onIdleTimer = (): void => {
+    this.#idleTimer = undefined;
+    if (this.#state === 'closed' || this.#state === 'lingering') return;
+    const idle = this.#options.idleTimeoutMs;
+    const quietFor = this.#clock.now() - this.#lastHeard;
+    if (quietFor < idle || this.#state === 'finishing') {
+      this.#idleTimer = this.#clock.setTimeout(this.#onIdleTimer, Math.max(idle - quietFor, 1));
+      return;
+    }
+    const message = `nothing from the sender for ${idle} ms`;
+    this.#fail(new WhohasError('TRANSFER_TIMEOUT', message), 'TRANSFER_TIMEOUT');
+  };
+
+  #onSocketError = (error: SystemError): void => {
+    if (isTransientSocketError(error)) return;
+    this.#fail(ioError('datagram socket failed', error), undefined);
+  };
+
+  #onSocketClose = (): void => {
+    if (this.#state === 'lingering') this.#close();
+    else
+      this.#fail(
+        new WhohasError('IO_ERROR', 'the datagram socket closed under the transfer'),
+        undefined,
+      );
+  };
+
+  async #fail(error: WhohasError, notifyCode: string | undefined): Promise<void> {
+    if (this.#state === 'closed' || this.#state === 'lingering') return;
+    if (notifyCode !== undefined && this.#peerPort >= 0) {
+      this.#stats.packetsSent++;
+      this.#socket.send(
+        encodeAbort(this.#transferId, notifyCode),
+        this.#peerPort,
+        this.#peerAddress,
+      );
+    }
+    this.#stats.endedAt = this.#clock.now();
+    this.#close();
+    this.#buffer = undefined;
+    const writer = await this.#writerReady;
+    if (writer !== undefined) await writer.abort().catch(() => {});
+    this.#reject(error);
+  }
+
+  #close = (): void => {
+    if (this.#state === 'closed') return;
+    this.#state = 'closed';
+    for (const timer of [this.#ackTimer, this.#idleTimer, this.#lingerTimer]) {
+      this.#clock.clearTimeout(timer);
+    }
+    this.#socket.off('message', this.#onMessage);
+    this.#socket.off('close', this.#onSocketClose);
+    closeQuietly(this.#socket, this.#onSocketError);
+  };
+}

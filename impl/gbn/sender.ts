@@ -1,0 +1,351 @@
+import { WhohasError } from '../errors.ts';
+import type {
+  AddressInfo,
+  Clock,
+  DatagramSocket,
+  FileReader,
+  Platform,
+  RemoteInfo,
+  SystemError,
+  TimerHandle,
+} from '../platform/types.ts';
+import {
+  decodePacket,
+  encodeAbort,
+  encodeFin,
+  encodeStart,
+  HEADER_BYTES,
+  PacketType,
+  SHA256_BYTES,
+  sealPacket,
+} from './codec.ts';
+import { sha256OfFile } from './files.ts';
+import {
+  resolveTransferOptions,
+  type TransferOptions,
+  type TransferOptionsInput,
+} from './options.ts';
+import { RtoEstimator } from './rto.ts';
+import {
+  checkTransferId,
+  closeQuietly,
+  ioError,
+  isTransientSocketError,
+  remoteAbortError,
+} from './shared.ts';
+import { StatsRecorder, type TransferStats } from './stats.ts';
+
+export interface GbnSenderInit {
+  platform: Platform;
+  /** A bound datagram socket; the sender owns it from now on and closes it when done. */
+  socket: DatagramSocket;
+  peer: AddressInfo;
+  transferId: number;
+  /** The file to send; the sender closes it when done. */
+  file: FileReader;
+  /** SHA-256 of the file if known; otherwise computed in a streaming pre-pass. */
+  sha256?: Uint8Array;
+  options?: TransferOptionsInput;
+}
+
+const MAX_SEQUENCE = 0xffff_ffff;
+
+/**
+ * Go-Back-N sender: START (size, SHA-256), DATA 1..n, FIN n+1 in one window of N packets,
+ * cumulative ACKs, one retransmission timer for the oldest packet, the whole outstanding window
+ * sent again on timeout, and a clear abort after `maxRetries` timeouts without progress.
+ */
+export class GbnSender {
+  readonly done: Promise<TransferStats>;
+  readonly #clock: Clock;
+  readonly #socket: DatagramSocket;
+  readonly #peer: AddressInfo;
+  readonly #transferId: number;
+  readonly #file: FileReader;
+  readonly #options: TransferOptions;
+  readonly #payload: number;
+  readonly #readChunk: number;
+  /** Sequence numbers 0..total-1: START, the data packets, FIN. */
+  readonly #total: number;
+  readonly #windowSize: number;
+  readonly #inFlight: (Buffer | undefined)[];
+  readonly #rto: RtoEstimator;
+  readonly #stats = new StatsRecorder();
+  #resolve!: (stats: TransferStats) => void;
+  #reject!: (error: WhohasError) => void;
+  #finished = false;
+  #sha256: Uint8Array | undefined;
+  #base = 0;
+  #next = 0;
+  #timer: TimerHandle | undefined;
+  #deadline = 0;
+  #consecutiveTimeouts = 0;
+  #sampleSeq = -1;
+  #sampleSentAt = 0;
+  #chunk: Buffer | undefined;
+  #chunkStart = 0;
+  #prefetch: Buffer | undefined;
+  #prefetchStart = 0;
+  #reading = false;
+  #readPosition = 0;
+
+  constructor(init: GbnSenderInit) {
+    checkTransferId(init.transferId);
+    if (init.sha256 !== undefined && init.sha256.length !== SHA256_BYTES) {
+      throw new WhohasError('BAD_ARGUMENT', 'sha256 must be 32 bytes');
+    }
+    this.#options = resolveTransferOptions(init.options);
+    this.#clock = init.platform.clock;
+    this.#socket = init.socket;
+    this.#peer = { address: init.peer.address, port: init.peer.port };
+    this.#transferId = init.transferId;
+    this.#file = init.file;
+    this.#sha256 = init.sha256;
+    this.#payload = this.#options.packetSize - HEADER_BYTES;
+    this.#readChunk =
+      Math.max(1, Math.floor(this.#options.readChunkBytes / this.#payload)) * this.#payload;
+    this.#total = Math.ceil(init.file.size / this.#payload) + 2;
+    if (this.#total > MAX_SEQUENCE) {
+      throw new WhohasError(
+        'BAD_ARGUMENT',
+        'file too large for 32-bit sequence numbers at this packet size',
+      );
+    }
+    this.#windowSize = this.#options.window;
+    this.#inFlight = new Array(Math.min(this.#windowSize, this.#total));
+    this.#rto = new RtoEstimator(this.#options.rto);
+    this.done = new Promise<TransferStats>((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+    this.done.catch(() => {});
+    this.#socket.on('message', this.#onMessage);
+    this.#socket.on('error', this.#onSocketError);
+    this.#socket.on('close', this.#onSocketClose);
+    this.#begin();
+  }
+
+  /** Live statistics (a frozen snapshot). */
+  get stats(): TransferStats {
+    this.#stats.srttMs = this.#rto.srttMs;
+    this.#stats.rtoMs = this.#rto.rtoMs;
+    return this.#stats.snapshot(this.#clock.now());
+  }
+
+  /** Gives up: tells the receiver (ABORT) and rejects `done` with TRANSFER_ABORTED. */
+  abort(reason: string): void {
+    this.#fail(
+      new WhohasError('TRANSFER_ABORTED', `transfer aborted: ${reason}`),
+      'TRANSFER_ABORTED',
+    );
+  }
+
+  async #begin(): Promise<void> {
+    try {
+      this.#sha256 ??= await sha256OfFile(this.#file);
+    } catch (error) {
+      this.#fail(ioError('cannot hash the file', error), 'IO_ERROR');
+      return;
+    }
+    if (this.#finished) return;
+    this.#stats.startedAt = this.#clock.now();
+    this.#pump();
+  }
+
+  /** Sends new packets while the window has room and the file data is at hand. */
+  #pump(): void {
+    const windowSize = this.#windowSize;
+    while (!this.#finished && this.#next < this.#total && this.#next - this.#base < windowSize) {
+      const seq = this.#next;
+      const packet = this.#build(seq);
+      if (packet === undefined) return; // the read completion pumps again
+      this.#inFlight[seq % windowSize] = packet;
+      if (this.#sampleSeq < 0) {
+        this.#sampleSeq = seq;
+        this.#sampleSentAt = this.#clock.now();
+      }
+      if (this.#base === seq) this.#restartTimer();
+      this.#next = seq + 1;
+      this.#transmit(packet);
+    }
+  }
+
+  #build(seq: number): Buffer | undefined {
+    if (seq === 0) return encodeStart(this.#transferId, this.#file.size, this.#sha256!);
+    if (seq === this.#total - 1) return encodeFin(this.#transferId, seq);
+    const position = (seq - 1) * this.#payload;
+    const length = Math.min(this.#payload, this.#file.size - position);
+    if (this.#chunk === undefined || position >= this.#chunkStart + this.#chunk.length) {
+      if (this.#prefetch === undefined || this.#prefetchStart !== position) {
+        this.#readAhead();
+        return undefined;
+      }
+      this.#chunk = this.#prefetch;
+      this.#chunkStart = this.#prefetchStart;
+      this.#prefetch = undefined;
+      this.#readAhead();
+    }
+    const offset = position - this.#chunkStart;
+    const packet = Buffer.allocUnsafe(HEADER_BYTES + length);
+    this.#chunk.copy(packet, HEADER_BYTES, offset, offset + length);
+    return sealPacket(packet, PacketType.DATA, this.#transferId, seq, length);
+  }
+
+  #readAhead(): void {
+    if (this.#reading || this.#prefetch !== undefined || this.#readPosition >= this.#file.size) {
+      return;
+    }
+    this.#reading = true;
+    const position = this.#readPosition;
+    const length = Math.min(this.#readChunk, this.#file.size - position);
+    this.#readPosition = position + length;
+    this.#prefetchStart = position;
+    this.#file.read(position, length).then(this.#onRead, this.#onReadError);
+  }
+
+  #onRead = (chunk: Buffer): void => {
+    this.#reading = false;
+    if (this.#finished) return;
+    const expected = Math.min(this.#readChunk, this.#file.size - this.#prefetchStart);
+    if (chunk.length !== expected) {
+      this.#fail(
+        new WhohasError('IO_ERROR', 'the file changed size during the transfer'),
+        'IO_ERROR',
+      );
+      return;
+    }
+    this.#prefetch = chunk;
+    this.#pump();
+  };
+
+  #onReadError = (error: unknown): void => {
+    this.#reading = false;
+    this.#fail(ioError('cannot read the file', error), 'IO_ERROR');
+  };
+
+  #transmit(packet: Buffer): void {
+    this.#stats.packetsSent++;
+    this.#socket.send(packet, this.#peer.port, this.#peer.address);
+  }
+
+  #restartTimer(): void {
+    const rto = this.#rto.rtoMs;
+    this.#deadline = this.#clock.now() + rto;
+    // One timer, re-armed lazily: moving the deadline costs nothing per packet.
+    this.#timer ??= this.#clock.setTimeout(this.#onTimer, rto);
+  }
+
+  #onTimer = (): void => {
+    this.#timer = undefined;
+    if (this.#finished || this.#base === this.#next) return;
+    const now = this.#clock.now();
+    if (now < this.#deadline) {
+      this.#timer = this.#clock.setTimeout(this.#onTimer, this.#deadline - now);
+      return;
+    }
+    this.#stats.timeouts++;
+    if (++this.#consecutiveTimeouts > this.#options.maxRetries) {
+      const message = `no acknowledgement after ${this.#consecutiveTimeouts} timeouts (last ${this.#rto.rtoMs} ms)`;
+      this.#fail(new WhohasError('TRANSFER_TIMEOUT', message), 'TRANSFER_TIMEOUT');
+      return;
+    }
+    this.#rto.backOff();
+    this.#sampleSeq = -1; // Karn: no RTT sample from a retransmitted packet
+    this.#restartTimer();
+    const windowSize = this.#windowSize;
+    for (let seq = this.#base; seq < this.#next; seq++) {
+      this.#stats.retransmits++;
+      this.#transmit(this.#inFlight[seq % windowSize]!);
+    }
+  };
+
+  #onMessage = (msg: Buffer, rinfo: RemoteInfo): void => {
+    if (this.#finished) return;
+    const stats = this.#stats;
+    if (rinfo.port !== this.#peer.port || rinfo.address !== this.#peer.address) {
+      stats.ignored++;
+      return;
+    }
+    const packet = decodePacket(msg);
+    if (packet.kind === 'invalid' || packet.transferId !== this.#transferId) {
+      stats.ignored++;
+      return;
+    }
+    if (packet.kind === 'ack') {
+      stats.packetsReceived++;
+      this.#onAck(packet.seq);
+    } else if (packet.kind === 'abort') {
+      stats.packetsReceived++;
+      this.#fail(remoteAbortError('receiver', packet.code), undefined);
+    } else {
+      stats.ignored++;
+    }
+  };
+
+  #onAck(ack: number): void {
+    if (ack <= this.#base || ack > this.#next) {
+      this.#stats.duplicates++;
+      return;
+    }
+    const windowSize = this.#windowSize;
+    for (let seq = this.#base; seq < ack; seq++) this.#inFlight[seq % windowSize] = undefined;
+    if (this.#sampleSeq >= 0 && ack > this.#sampleSeq) {
+      this.#rto.sample(this.#clock.now() - this.#sampleSentAt);
+      this.#sampleSeq = -1;
+    }
+    this.#base = ack;
+    this.#consecutiveTimeouts = 0;
+    this.#stats.bytes = Math.min(this.#file.size, Math.max(0, (ack - 1) * this.#payload));
+    if (ack === this.#total) {
+      this.#finish();
+      return;
+    }
+    if (ack < this.#next) this.#restartTimer();
+    this.#pump();
+  }
+
+  #onSocketError = (error: SystemError): void => {
+    if (isTransientSocketError(error)) return; // the datagram counts as lost
+    this.#fail(ioError('datagram socket failed', error), undefined);
+  };
+
+  #onSocketClose = (): void => {
+    this.#fail(
+      new WhohasError('IO_ERROR', 'the datagram socket closed under the transfer'),
+      undefined,
+    );
+  };
+
+  #finish(): void {
+    const stats = this.#settle();
+    this.#resolve(stats);
+  }
+
+  #fail(error: WhohasError, notifyCode: string | undefined): void {
+    if (this.#finished) return;
+    if (notifyCode !== undefined) {
+      this.#socket.send(
+        encodeAbort(this.#transferId, notifyCode),
+        this.#peer.port,
+        this.#peer.address,
+      );
+      this.#stats.packetsSent++;
+    }
+    this.#settle();
+    this.#reject(error);
+  }
+
+  #settle(): TransferStats {
+    this.#finished = true;
+    this.#stats.endedAt = this.#clock.now();
+    this.#clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#inFlight.fill(undefined);
+    this.#chunk = this.#prefetch = undefined;
+    this.#socket.off('message', this.#onMessage);
+    this.#socket.off('close', this.#onSocketClose);
+    closeQuietly(this.#socket, this.#onSocketError);
+    this.#file.close().catch(() => {});
+    return this.stats;
+  }
+}

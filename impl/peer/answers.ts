@@ -1,0 +1,62 @@
+import { nameKey } from '../chat/wire.ts';
+import type { WhohasError } from '../errors.ts';
+import type { Clock } from '../platform/types.ts';
+import type { HaveMessage } from './messages.ts';
+import type { Responder } from './types.ts';
+
+interface Wait {
+  onHave: (from: string, have: HaveMessage) => void;
+  onGone: (error: WhohasError) => void;
+}
+
+/**
+ * Collects `have` answers for the whohas questions in flight. Several questions may run at once
+ * (each sees every answer); all of them end early, rejected, when the server goes away.
+ */
+export class Answers {
+  readonly #clock: Clock;
+  readonly #waits = new Set<Wait>();
+
+  constructor(clock: Clock) {
+    this.#clock = clock;
+  }
+
+  deliver(from: string, have: HaveMessage): void {
+    for (const wait of [...this.#waits]) wait.onHave(from, have);
+  }
+
+  serverGone(error: WhohasError): void {
+    for (const wait of [...this.#waits]) wait.onGone(error);
+  }
+
+  /**
+   * Sends the question through `ask` and gathers answers about `file` for `windowMs`, one per
+   * user in arrival order; with `only`, just that user's, ending as soon as it answers.
+   */
+  collect(file: string, windowMs: number, ask: () => void, only?: string): Promise<Responder[]> {
+    const responders: Responder[] = [];
+    const seen = new Set<string>();
+    return new Promise<Responder[]>((resolve, reject) => {
+      const finish = (error?: WhohasError) => {
+        this.#clock.clearTimeout(timer);
+        this.#waits.delete(wait);
+        if (error) reject(error);
+        else resolve(responders);
+      };
+      const wait: Wait = {
+        onHave: (from, have) => {
+          const key = nameKey(from);
+          if (have.file !== file || seen.has(key)) return;
+          if (only !== undefined && key !== nameKey(only)) return;
+          seen.add(key);
+          responders.push({ user: from, file, size: have.size, address: have.address });
+          if (only !== undefined) finish();
+        },
+        onGone: (error) => finish(error),
+      };
+      const timer = this.#clock.setTimeout(() => finish(), windowMs);
+      this.#waits.add(wait);
+      ask();
+    });
+  }
+}

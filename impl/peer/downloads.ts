@@ -1,0 +1,257 @@
+/**
+ * The requester's side of getfile: for each responder in turn, bind a datagram socket, ask the
+ * owner over chat, and let a GbnReceiver take the file. A refusal, a failed transfer or the owner
+ * leaving moves on to the next responder; the reasons are kept and all reported if none works.
+ */
+import { nameKey } from '../chat/wire.ts';
+import { type ErrorCode, isWhohasError, WhohasError } from '../errors.ts';
+import { GbnReceiver } from '../gbn/receiver.ts';
+import type { TransferStats } from '../gbn/stats.ts';
+import type { TimerHandle } from '../platform/types.ts';
+import {
+  encodeFileMessage,
+  MAX_TRANSFER_ID,
+  type RefusedMessage,
+  type SendingMessage,
+} from './messages.ts';
+import type {
+  AttemptFailure,
+  DownloadOptions,
+  DownloadResult,
+  PeerLink,
+  Responder,
+  TransferInfo,
+} from './types.ts';
+
+const PROGRESS_INTERVAL_MS = 200;
+
+interface Attempt {
+  info: TransferInfo;
+  ownerKey: string;
+  accepted: boolean;
+  receiver: GbnReceiver;
+  /** The reason this attempt was stopped from outside, reported instead of the receiver's own. */
+  stopped: WhohasError | undefined;
+}
+
+export interface DownloadSettings {
+  window: number;
+  packetSize: number;
+  outDir: string;
+}
+
+export class Downloads {
+  readonly #link: PeerLink;
+  readonly #attempts = new Map<number, Attempt>();
+  #stopAll: WhohasError | undefined;
+
+  constructor(link: PeerLink) {
+    this.#link = link;
+  }
+
+  get active(): TransferInfo[] {
+    return [...this.#attempts.values()].map((attempt) => attempt.info);
+  }
+
+  /** Tries each responder in order until one delivers the file. */
+  async fetch(
+    responders: readonly Responder[],
+    settings: DownloadSettings,
+    options: DownloadOptions,
+    isMember: (user: string) => boolean,
+  ): Promise<DownloadResult> {
+    if (responders.length === 0) {
+      throw new WhohasError('NO_RESPONDERS', 'nobody offered the file');
+    }
+    const failures: AttemptFailure[] = [];
+    for (const responder of responders) {
+      if (this.#stopAll) throw this.#stopAll;
+      try {
+        if (!isMember(responder.user)) {
+          throw new WhohasError('PEER_GONE', `${responder.user} is not in the room`);
+        }
+        const { path, stats } = await this.#attempt(responder, settings, options);
+        return { path, stats, from: responder, failures };
+      } catch (error) {
+        const failure = asWhohasError(error);
+        if (failure.code === 'SERVER_GONE' || this.#stopAll) throw this.#stopAll ?? failure;
+        failures.push({ user: responder.user, error: failure });
+      }
+    }
+    const reasons = failures.map((f) => `${f.user}: ${f.error.code} (${f.error.message})`);
+    throw new WhohasError(
+      'ALL_RESPONDERS_FAILED',
+      `no responder could deliver ${responders[0].file}: ${reasons.join('; ')}`,
+      { cause: failures },
+    );
+  }
+
+  /** `sending` or `refused` from an owner, matched to our attempt by transfer id. */
+  handleReply(owner: string, reply: SendingMessage | RefusedMessage): void {
+    const attempt = this.#match(owner, reply);
+    if (!attempt) return;
+    if (reply.kind === 'sending') {
+      attempt.accepted = true;
+      attempt.info = { ...attempt.info, size: reply.size };
+      return;
+    }
+    this.#stop(
+      attempt,
+      new WhohasError(reply.code as ErrorCode, `${owner} refused ${reply.file}: ${reply.reason}`),
+    );
+  }
+
+  ownerLeft(user: string): void {
+    const key = nameKey(user);
+    for (const attempt of this.#attempts.values()) {
+      if (attempt.ownerKey === key) {
+        this.#stop(
+          attempt,
+          new WhohasError('PEER_GONE', `${user} left the room during the transfer`),
+        );
+      }
+    }
+  }
+
+  /** Requests still waiting for the owner's answer cannot get one any more. */
+  serverGone(reason: string): void {
+    for (const attempt of this.#attempts.values()) {
+      if (!attempt.accepted) this.#stop(attempt, new WhohasError('SERVER_GONE', reason));
+    }
+  }
+
+  abortAll(reason: string): void {
+    this.#stopAll = new WhohasError('TRANSFER_ABORTED', reason);
+    for (const attempt of this.#attempts.values()) this.#stop(attempt, this.#stopAll);
+  }
+
+  async #attempt(
+    responder: Responder,
+    settings: DownloadSettings,
+    options: DownloadOptions,
+  ): Promise<{ path: string; stats: TransferStats }> {
+    const { platform } = this.#link;
+    await platform.fs.mkdir(settings.outDir);
+    const socket = platform.dgram.createSocket();
+    let attempt: Attempt | undefined;
+    let receiver: GbnReceiver | undefined;
+    try {
+      const bound = await socket.bind(0, this.#link.localAddress());
+      const transferId = this.#freshTransferId();
+      receiver = new GbnReceiver({
+        platform,
+        socket,
+        peerAddress: responder.address,
+        transferId,
+        dir: settings.outDir,
+        name: responder.file,
+        options: {
+          ...this.#link.transferOptions,
+          window: settings.window,
+          packetSize: settings.packetSize,
+        },
+      });
+      attempt = {
+        info: {
+          direction: 'download',
+          user: responder.user,
+          file: responder.file,
+          transferId,
+          size: responder.size,
+          window: settings.window,
+          packetSize: settings.packetSize,
+        },
+        ownerKey: nameKey(responder.user),
+        accepted: false,
+        receiver,
+        stopped: this.#stopAll,
+      };
+      this.#attempts.set(transferId, attempt);
+      this.#link.started(attempt.info);
+      const request = encodeFileMessage({
+        kind: 'getfile',
+        file: responder.file,
+        address: bound.address,
+        port: bound.port,
+        transferId,
+        window: settings.window,
+        packetSize: settings.packetSize,
+      });
+      if (attempt.stopped) this.#stop(attempt, attempt.stopped);
+      else if (!this.#link.sendTo(responder.user, request)) {
+        this.#stop(attempt, new WhohasError('SERVER_GONE', 'the server connection is gone'));
+      }
+      const progress = options.onProgress
+        ? this.#reportProgress(attempt, options.onProgress)
+        : undefined;
+      try {
+        const result = await receiver.done;
+        this.#link.ended({ ...attempt.info, stats: result.stats, path: result.path });
+        return result;
+      } finally {
+        progress?.stop();
+      }
+    } catch (error) {
+      const failure = attempt?.stopped ?? asWhohasError(error);
+      if (attempt) this.#link.ended({ ...attempt.info, error: failure });
+      throw failure;
+    } finally {
+      if (attempt) this.#attempts.delete(attempt.info.transferId);
+      // Once a receiver exists it owns the socket (and lingers on it to re-acknowledge FIN).
+      if (!receiver) await socket.close().catch(() => undefined);
+    }
+  }
+
+  /** Polls the receiver's plain statistics on the platform clock while the transfer runs. */
+  #reportProgress(
+    attempt: Attempt,
+    onProgress: NonNullable<DownloadOptions['onProgress']>,
+  ): { stop(): void } {
+    const { clock } = this.#link.platform;
+    let timer: TimerHandle | undefined;
+    const tick = () => {
+      onProgress(attempt.receiver.stats.bytes, attempt.info.size, attempt.info.user);
+      timer = clock.setTimeout(tick, PROGRESS_INTERVAL_MS);
+    };
+    timer = clock.setTimeout(tick, PROGRESS_INTERVAL_MS);
+    return {
+      stop: () => {
+        clock.clearTimeout(timer);
+        onProgress(attempt.receiver.stats.bytes, attempt.info.size, attempt.info.user);
+      },
+    };
+  }
+
+  #match(owner: string, reply: SendingMessage | RefusedMessage): Attempt | undefined {
+    const ownerKey = nameKey(owner);
+    if (reply.transferId !== undefined) {
+      const attempt = this.#attempts.get(reply.transferId);
+      return attempt?.ownerKey === ownerKey && attempt.info.file === reply.file
+        ? attempt
+        : undefined;
+    }
+    // A refusal without an id answers a request too broken to carry one: match on owner and file.
+    const candidates = [...this.#attempts.values()].filter(
+      (a) => a.ownerKey === ownerKey && a.info.file === reply.file && !a.accepted,
+    );
+    return candidates.length === 1 ? candidates[0] : undefined;
+  }
+
+  #stop(attempt: Attempt, error: WhohasError): void {
+    attempt.stopped ??= error;
+    attempt.receiver.abort(error.message);
+  }
+
+  #freshTransferId(): number {
+    for (;;) {
+      const id = this.#link.platform.random.int(0, MAX_TRANSFER_ID);
+      if (!this.#attempts.has(id)) return id;
+    }
+  }
+}
+
+function asWhohasError(error: unknown): WhohasError {
+  if (isWhohasError(error)) return error;
+  const text = error instanceof Error ? error.message : String(error);
+  return new WhohasError('IO_ERROR', text, { cause: error });
+}

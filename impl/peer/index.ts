@@ -1,0 +1,15 @@
+/** The peer's public surface: the Peer class and what its API speaks in. */
+export { type LocalCommand, parseDownloadCommand, parseLocalCommand } from './commands.ts';
+export * from './limits.ts';
+export { encodeFileMessage, type FileMessage, parseFileMessage } from './messages.ts';
+export { fileNameProblem, TEMP_PREFIX } from './names.ts';
+export { Peer, type PeerEvents, type PeerOptions, type PeerState } from './peer.ts';
+export { type SharedFile, ShareFolder, type ShareStatus } from './share-folder.ts';
+export type {
+  AttemptFailure,
+  DownloadOptions,
+  DownloadResult,
+  Responder,
+  TransferEnd,
+  TransferInfo,
+} from './types.ts';

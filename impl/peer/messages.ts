@@ -1,0 +1,220 @@
+/**
+ * The file protocol carried in chat messages (docs/protocol-files.md). Pure functions: the
+ * encoders build the text a peer sends after `@<to>|`, the parser reads the text of a delivered
+ * `#<from>|<text>` line. Neither touches a socket.
+ */
+import type { PeerErrorCode } from '../errors.ts';
+import { packetSizeProblem, parseDecimal, windowProblem } from './limits.ts';
+import { fileNameProblem, printable } from './names.ts';
+
+export const MAX_TRANSFER_ID = 0xffff_ffff;
+
+export interface WhohasMessage {
+  kind: 'whohas';
+  file: string;
+}
+
+export interface HaveMessage {
+  kind: 'have';
+  file: string;
+  size: number;
+  /** The address the owner's datagrams come from. */
+  address: string;
+}
+
+export interface GetfileMessage {
+  kind: 'getfile';
+  file: string;
+  /** Where the requester's datagram socket listens. */
+  address: string;
+  port: number;
+  transferId: number;
+  window: number;
+  packetSize: number;
+}
+
+export interface SendingMessage {
+  kind: 'sending';
+  file: string;
+  transferId: number;
+  size: number;
+  /** The owner's datagram port. */
+  port: number;
+}
+
+export interface RefusedMessage {
+  kind: 'refused';
+  file: string;
+  /** Absent when the request was too malformed to carry one (written `-`). */
+  transferId: number | undefined;
+  code: string;
+  reason: string;
+}
+
+export type FileMessage =
+  | WhohasMessage
+  | HaveMessage
+  | GetfileMessage
+  | SendingMessage
+  | RefusedMessage;
+
+/** A getfile the owner must refuse, with everything the refusal line needs. */
+export interface BadRequest {
+  kind: 'bad-request';
+  file: string;
+  transferId: number | undefined;
+  code: PeerErrorCode;
+  reason: string;
+}
+
+export const GETFILE_USAGE = 'getfile|<file>|<address>|<port>|<transferId>|<window>|<packetSize>';
+
+export function encodeFileMessage(message: FileMessage): string {
+  switch (message.kind) {
+    case 'whohas':
+      return `whohas|${message.file}`;
+    case 'have':
+      return `have|${message.file}|${message.size}|${message.address}`;
+    case 'getfile':
+      return [
+        'getfile',
+        message.file,
+        message.address,
+        message.port,
+        message.transferId,
+        message.window,
+        message.packetSize,
+      ].join('|');
+    case 'sending':
+      return `sending|${message.file}|${message.transferId}|${message.size}|${message.port}`;
+    case 'refused':
+      return [
+        'refused',
+        message.file,
+        message.transferId ?? '-',
+        message.code,
+        oneLine(message.reason),
+      ].join('|');
+  }
+}
+
+/** A refusal line's text for a request the parser rejected. */
+export function refusalFor(bad: BadRequest): RefusedMessage {
+  return {
+    kind: 'refused',
+    file: bad.file,
+    transferId: bad.transferId,
+    code: bad.code,
+    reason: bad.reason,
+  };
+}
+
+/**
+ * Reads the text of a delivered message. Returns undefined for ordinary chat (and for file
+ * messages too broken to answer, such as a malformed `have`), a BadRequest for a getfile the
+ * owner should refuse with a clear reason.
+ */
+export function parseFileMessage(text: string): FileMessage | BadRequest | undefined {
+  const fields = text.split('|');
+  switch (fields[0]) {
+    case 'whohas':
+      return fields.length === 2 && !fileNameProblem(fields[1])
+        ? { kind: 'whohas', file: fields[1] }
+        : undefined;
+    case 'have':
+      return parseHave(fields);
+    case 'getfile':
+      return parseGetfile(fields);
+    case 'sending':
+      return parseSending(fields);
+    case 'refused':
+      return parseRefused(fields);
+    default:
+      return undefined;
+  }
+}
+
+function parseHave(fields: string[]): HaveMessage | undefined {
+  if (fields.length !== 4) return undefined;
+  const [, file, sizeText, address] = fields;
+  const size = parseDecimal(sizeText);
+  if (fileNameProblem(file) || size === undefined || address === '') return undefined;
+  return { kind: 'have', file, size, address };
+}
+
+function parseGetfile(fields: string[]): GetfileMessage | BadRequest {
+  const file = fields[1] ?? '';
+  const transferId = parseTransferId(fields[4]);
+  const bad = (code: PeerErrorCode, reason: string): BadRequest => ({
+    kind: 'bad-request',
+    file: printable(file),
+    transferId,
+    code,
+    reason,
+  });
+  if (fields.length < 7) {
+    const missing = ['file', 'address', 'port', 'transferId', 'window', 'packetSize']
+      .slice(Math.max(0, fields.length - 1))
+      .join(', ');
+    return bad(
+      'BAD_ARGUMENT',
+      `getfile needs ${GETFILE_USAGE} (missing: ${missing}); use a whohas client to download, the 2016 form carries no datagram port`,
+    );
+  }
+  if (fields.length > 7)
+    return bad('BAD_ARGUMENT', `getfile has too many fields; expected ${GETFILE_USAGE}`);
+  const nameProblem = fileNameProblem(file);
+  if (nameProblem) return bad('BAD_FILENAME', nameProblem);
+  const [, , address, portText, idText, windowText, packetText] = fields;
+  if (!/^[0-9A-Za-z.:-]+$/.test(address)) return bad('BAD_ARGUMENT', `bad address "${address}"`);
+  const port = parseDecimal(portText);
+  if (port === undefined || port < 1 || port > 65_535) {
+    return bad('BAD_ARGUMENT', `port must be from 1 to 65535, got "${portText}"`);
+  }
+  if (transferId === undefined) {
+    return bad(
+      'BAD_ARGUMENT',
+      `transfer id must be a number from 0 to ${MAX_TRANSFER_ID}, got "${idText}"`,
+    );
+  }
+  const window = parseDecimal(windowText);
+  const windowIssue =
+    window === undefined ? `window "${windowText}" is not a number` : windowProblem(window);
+  if (windowIssue || window === undefined) return bad('BAD_WINDOW', windowIssue ?? '');
+  const packetSize = parseDecimal(packetText);
+  const packetIssue =
+    packetSize === undefined
+      ? `packet size "${packetText}" is not a number`
+      : packetSizeProblem(packetSize);
+  if (packetIssue || packetSize === undefined) return bad('BAD_PACKET_SIZE', packetIssue ?? '');
+  return { kind: 'getfile', file, address, port, transferId, window, packetSize };
+}
+
+function parseSending(fields: string[]): SendingMessage | undefined {
+  if (fields.length !== 5) return undefined;
+  const [, file, idText, sizeText, portText] = fields;
+  const transferId = parseTransferId(idText);
+  const size = parseDecimal(sizeText);
+  const port = parseDecimal(portText);
+  if (transferId === undefined || size === undefined || port === undefined) return undefined;
+  if (port < 1 || port > 65_535) return undefined;
+  return { kind: 'sending', file, transferId, size, port };
+}
+
+function parseRefused(fields: string[]): RefusedMessage | undefined {
+  if (fields.length < 5) return undefined;
+  const [, file, idText, code] = fields;
+  const transferId = idText === '-' ? undefined : parseTransferId(idText);
+  if (idText !== '-' && transferId === undefined) return undefined;
+  if (!/^[A-Z_]+$/.test(code)) return undefined;
+  return { kind: 'refused', file, transferId, code, reason: fields.slice(4).join('|') };
+}
+
+function parseTransferId(text: string | undefined): number | undefined {
+  const value = text === undefined ? undefined : parseDecimal(text);
+  return value !== undefined && value <= MAX_TRANSFER_ID ? value : undefined;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/[\r\n]+/g, ' ');
+}

@@ -1,0 +1,327 @@
+/**
+ * A whohas peer: the chat client of one user, its share folder, and the whohas/getfile protocol
+ * (docs/protocol-files.md) on top. It answers whohas and getfile by itself, downloads with
+ * fallback, and runs on any Platform (real sockets or the simulator) unchanged.
+ */
+import { EventEmitter } from 'node:events';
+import { nameProblem } from '../chat/wire.ts';
+import { WhohasError } from '../errors.ts';
+import type { TransferOptionsInput } from '../gbn/options.ts';
+import type { Platform } from '../platform/types.ts';
+import { Answers } from './answers.ts';
+import { Downloads } from './downloads.ts';
+import {
+  checkPacketSize,
+  checkParallel,
+  checkWindow,
+  DEFAULT_PACKET_SIZE,
+  DEFAULT_PARALLEL,
+  DEFAULT_WHOHAS_WAIT_MS,
+  DEFAULT_WINDOW,
+  type ServerAddress,
+} from './limits.ts';
+import { runLocalCommand } from './local.ts';
+import { encodeFileMessage, parseFileMessage } from './messages.ts';
+import { fileNameProblem } from './names.ts';
+import { ChatSession, type SessionState } from './session.ts';
+import { ShareFolder, type ShareStatus } from './share-folder.ts';
+import type {
+  DownloadOptions,
+  DownloadResult,
+  PeerLink,
+  Responder,
+  TransferEnd,
+  TransferInfo,
+} from './types.ts';
+import { Uploads } from './uploads.ts';
+
+export interface PeerOptions {
+  platform: Platform;
+  name: string;
+  /** Undefined: try 127.0.0.1 ports 50000..50009 in turn, as the 2016 client did. */
+  server?: ServerAddress;
+  /** The share folder; downloads land here too unless told otherwise. */
+  folder: string;
+  window?: number;
+  packetSize?: number;
+  /** Upload slots: requests past this many running uploads are refused with SLOTS_FULL. */
+  parallel?: number;
+  /** Global share flag at start (default on). */
+  share?: boolean;
+  /** Go-Back-N settings beyond window and packet size. */
+  transfer?: TransferOptionsInput;
+  /** How long whohas collects answers (default 1000 ms of platform time). */
+  whohasWaitMs?: number;
+  /** How long the server may take to answer a login step (default 30 s). */
+  loginTimeoutMs?: number;
+}
+
+export interface PeerEvents {
+  /** Every line the server sends, in order, login dialog included. */
+  line: [line: string];
+  'transfer-start': [info: TransferInfo];
+  'transfer-end': [end: TransferEnd];
+  /** SERVER_GONE when the server connection dies while we are in a room (only if listened to). */
+  error: [error: WhohasError];
+}
+
+export type PeerState = SessionState;
+
+export class Peer extends EventEmitter<PeerEvents> {
+  readonly platform: Platform;
+  readonly name: string;
+  readonly shareFolder: ShareFolder;
+  #window: number;
+  readonly #packetSize: number;
+  readonly #whohasWaitMs: number;
+  readonly #session: ChatSession;
+  readonly #answers: Answers;
+  readonly #uploads: Uploads;
+  readonly #downloads: Downloads;
+  readonly #tasks = new Set<Promise<unknown>>();
+  #folderReady: Promise<void> | undefined;
+  #closing: Promise<void> | undefined;
+
+  constructor(options: PeerOptions) {
+    super();
+    const problem = nameProblem(options.name);
+    if (problem) {
+      throw new WhohasError('BAD_NAME', `username "${options.name}" is invalid: ${problem}`);
+    }
+    this.platform = options.platform;
+    this.name = options.name;
+    this.#window = checkWindow(options.window ?? DEFAULT_WINDOW);
+    this.#packetSize = checkPacketSize(options.packetSize ?? DEFAULT_PACKET_SIZE);
+    this.#whohasWaitMs = options.whohasWaitMs ?? DEFAULT_WHOHAS_WAIT_MS;
+    const parallel = checkParallel(options.parallel ?? DEFAULT_PARALLEL);
+    this.shareFolder = new ShareFolder(options.platform.fs, options.folder, {
+      share: options.share,
+    });
+    const session = new ChatSession(
+      options.platform,
+      options.name,
+      options.server,
+      options.loginTimeoutMs ?? 30_000,
+    );
+    this.#session = session;
+    this.#answers = new Answers(options.platform.clock);
+    const link: PeerLink = {
+      platform: options.platform,
+      sendTo: (to, text) => session.send(`@${to}|${text}`),
+      localAddress: () => session.localAddress,
+      transferOptions: options.transfer ?? {},
+      started: (info) => this.emit('transfer-start', info),
+      ended: (end) => this.emit('transfer-end', end),
+    };
+    this.#uploads = new Uploads(link, this.shareFolder, parallel);
+    this.#downloads = new Downloads(link);
+    session.on('line', (line) => this.emit('line', line));
+    session.on('room-line', (line) => this.#dispatch(line));
+    session.on('left', (user) => {
+      this.#downloads.ownerLeft(user);
+      this.#uploads.requesterLeft(user);
+    });
+    session.on('gone', (error) => {
+      this.#downloads.serverGone(error.message);
+      this.#answers.serverGone(error);
+      if (this.listenerCount('error') > 0) this.emit('error', error);
+    });
+  }
+
+  get state(): PeerState {
+    return this.#session.state;
+  }
+  get room(): string | undefined {
+    return this.#session.room;
+  }
+  /** The server actually connected to. */
+  get server(): ServerAddress | undefined {
+    return this.#session.server;
+  }
+  /** The other users of the room, in the order we learned of them. */
+  get members(): string[] {
+    return this.#session.members;
+  }
+  get window(): number {
+    return this.#window;
+  }
+  /** The window our downloads ask for (the owner sends with the requester's window). */
+  setWindow(window: number): void {
+    this.#window = checkWindow(window);
+  }
+  get packetSize(): number {
+    return this.#packetSize;
+  }
+  get parallel(): number {
+    return this.#uploads.parallel;
+  }
+  get uploads(): TransferInfo[] {
+    return this.#uploads.active;
+  }
+  get downloads(): TransferInfo[] {
+    return this.#downloads.active;
+  }
+
+  setShare(file: string, on: boolean): void {
+    this.shareFolder.setShared(file, on);
+  }
+  setGlobalShare(on: boolean): void {
+    this.shareFolder.setGlobal(on);
+  }
+  async shareStatus(): Promise<ShareStatus> {
+    await this.#openFolder();
+    return this.shareFolder.status();
+  }
+
+  /** Connects (trying the 2016 ports when no server was given) and logs in with our name. */
+  async connect(): Promise<void> {
+    await this.#openFolder();
+    await this.#session.connect();
+  }
+
+  /** Creates `room` (private with a password). A refusal leaves the peer idle: connect() again. */
+  create(room: string, options: { password?: string } = {}): Promise<void> {
+    return this.#session.create(room, options.password);
+  }
+
+  /** Joins `room`. A refusal (NO_SUCH_ROOM, WRONG_PASSWORD...) leaves the peer idle. */
+  join(room: string, options: { password?: string } = {}): Promise<void> {
+    return this.#session.join(room, options.password);
+  }
+
+  /** Joins `room`, creating it when it does not exist. */
+  joinOrCreate(room: string, options: { password?: string } = {}): Promise<'joined' | 'created'> {
+    return this.#session.joinOrCreate(room, options.password);
+  }
+
+  /**
+   * Sends a typed line: the local `@me|...` commands run here and resolve to their reply lines;
+   * every other line goes to the server as it is (resolving to no lines).
+   */
+  async send(line: string): Promise<string[]> {
+    const local = await runLocalCommand(this, line);
+    if (local) return local;
+    this.#session.requireRoom();
+    this.#session.send(line);
+    return [];
+  }
+
+  /** Asks the room who shares `file`; resolves after the wait with the answers in arrival order. */
+  whohas(file: string, options: { waitMs?: number } = {}): Promise<Responder[]> {
+    this.#checkName(file);
+    this.#session.requireRoom();
+    const question = `@all|${encodeFileMessage({ kind: 'whohas', file })}`;
+    return this.#answers.collect(file, options.waitMs ?? this.#whohasWaitMs, () =>
+      this.#session.send(question),
+    );
+  }
+
+  /**
+   * Downloads `file` from the responders in turn (or from the named user, asked first with a
+   * whohas of its own), falling back on refusal, failure or departure.
+   */
+  async getFile(
+    from: string | readonly Responder[],
+    file: string,
+    options: DownloadOptions = {},
+  ): Promise<DownloadResult> {
+    this.#checkName(file);
+    const window = checkWindow(options.window ?? this.#window);
+    const packetSize = checkPacketSize(options.packetSize ?? this.#packetSize);
+    this.#session.requireRoom();
+    let responders: readonly Responder[];
+    if (typeof from === 'string') {
+      responders = await this.#askOwner(from, file, options.waitMs);
+    } else {
+      if (from.some((responder) => responder.file !== file)) {
+        throw new WhohasError('BAD_ARGUMENT', `every responder must offer ${file}`);
+      }
+      responders = from;
+    }
+    const settings = { window, packetSize, outDir: options.outDir ?? this.shareFolder.path };
+    return this.#track(
+      this.#downloads.fetch(responders, settings, options, (user) => this.#session.isMember(user)),
+    );
+  }
+
+  /** Leaves the room (`@server|exit`), aborts running transfers and waits for them to end. */
+  close(): Promise<void> {
+    if (this.#closing) return this.#closing;
+    this.#uploads.abortAll('the peer is closing');
+    this.#downloads.abortAll('the peer is closing');
+    this.#closing = this.#session.close().then(async () => {
+      await Promise.allSettled([...this.#tasks]);
+    });
+    return this.#closing;
+  }
+
+  #dispatch(line: string): void {
+    if (!line.startsWith('#')) return;
+    const bar = line.indexOf('|');
+    const from = line.slice(1, bar);
+    if (bar < 2 || from === 'me' || from === 'server') return;
+    const message = parseFileMessage(line.slice(bar + 1));
+    switch (message?.kind) {
+      case 'whohas':
+        this.#track(this.#answerWhohas(from, message.file));
+        break;
+      case 'have':
+        this.#answers.deliver(from, message);
+        break;
+      case 'getfile':
+        this.#track(this.#uploads.handle(from, message));
+        break;
+      case 'bad-request':
+        this.#uploads.refuseBad(from, message);
+        break;
+      case 'sending':
+      case 'refused':
+        this.#downloads.handleReply(from, message);
+        break;
+    }
+  }
+
+  async #answerWhohas(asker: string, file: string): Promise<void> {
+    try {
+      const { size } = await this.shareFolder.lookupShared(file);
+      const address = this.#session.localAddress;
+      this.#session.send(`@${asker}|${encodeFileMessage({ kind: 'have', file, size, address })}`);
+    } catch {
+      // Not shared, missing or not a valid name: whohas gets no answer, as in 2016.
+    }
+  }
+
+  async #askOwner(owner: string, file: string, waitMs?: number): Promise<Responder[]> {
+    if (!this.#session.isMember(owner)) {
+      throw new WhohasError('PEER_GONE', `${owner} is not in room ${this.room}`);
+    }
+    const question = `@${owner}|${encodeFileMessage({ kind: 'whohas', file })}`;
+    const answers = await this.#answers.collect(
+      file,
+      waitMs ?? this.#whohasWaitMs,
+      () => this.#session.send(question),
+      owner,
+    );
+    if (answers.length === 0) {
+      throw new WhohasError('NOT_FOUND', `${owner} did not offer ${file}`);
+    }
+    return answers;
+  }
+
+  #checkName(file: string): void {
+    const problem = fileNameProblem(file);
+    if (problem) throw new WhohasError('BAD_FILENAME', problem);
+  }
+
+  #openFolder(): Promise<void> {
+    this.#folderReady ??= this.shareFolder.open();
+    return this.#folderReady;
+  }
+
+  #track<T>(task: Promise<T>): Promise<T> {
+    this.#tasks.add(task);
+    const forget = () => this.#tasks.delete(task);
+    task.then(forget, forget);
+    return task;
+  }
+}

@@ -1,0 +1,75 @@
+import type { WhohasError } from '../errors.ts';
+import type { TransferOptionsInput } from '../gbn/options.ts';
+import type { TransferStats } from '../gbn/stats.ts';
+import type { Platform } from '../platform/types.ts';
+
+/** A peer that answered whohas: it offers `file` of `size` bytes, sending from `address`. */
+export interface Responder {
+  user: string;
+  file: string;
+  size: number;
+  address: string;
+}
+
+export type TransferDirection = 'upload' | 'download';
+
+/** One running transfer, as the Peer's read-only state and its events show it. */
+export interface TransferInfo {
+  readonly direction: TransferDirection;
+  /** The other side: the requester of an upload, the owner of a download. */
+  readonly user: string;
+  readonly file: string;
+  readonly transferId: number;
+  /** Bytes announced by the owner. */
+  readonly size: number;
+  readonly window: number;
+  readonly packetSize: number;
+}
+
+export interface TransferEnd extends TransferInfo {
+  /** Present when the transfer completed. */
+  readonly stats?: TransferStats;
+  /** Downloads only: where the file was committed. */
+  readonly path?: string;
+  /** Present when it failed or was refused. */
+  readonly error?: WhohasError;
+}
+
+export interface DownloadResult {
+  /** The committed file: never an existing file overwritten (`name (1).ext` instead). */
+  path: string;
+  stats: TransferStats;
+  /** The responder that delivered it. */
+  from: Responder;
+  /** Why each earlier responder could not deliver, in the order they were tried. */
+  failures: AttemptFailure[];
+}
+
+export interface AttemptFailure {
+  user: string;
+  error: WhohasError;
+}
+
+export interface DownloadOptions {
+  window?: number;
+  packetSize?: number;
+  /** Where the file lands; the share folder by default (as in 2016). */
+  outDir?: string;
+  /** Called with bytes received so far and the announced size while a transfer runs. */
+  onProgress?: (bytes: number, size: number, from: string) => void;
+  /** For a user name rather than responders: how long to wait for that owner's `have`. */
+  waitMs?: number;
+}
+
+/** What uploads and downloads need from the Peer that owns them. */
+export interface PeerLink {
+  readonly platform: Platform;
+  /** Sends `@<to>|<text>`; false when the server connection is gone. */
+  sendTo(to: string, text: string): boolean;
+  /** The address our chat socket uses: datagram sockets bind and advertise it. */
+  localAddress(): string;
+  /** Go-Back-N settings beyond window and packet size (timeouts, retries, ACK policy). */
+  readonly transferOptions: TransferOptionsInput;
+  started(info: TransferInfo): void;
+  ended(end: TransferEnd): void;
+}

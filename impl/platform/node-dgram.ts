@@ -1,0 +1,114 @@
+import * as dgram from 'node:dgram';
+import { TypedEmitter } from './emitter.ts';
+import type {
+  AddressInfo,
+  DatagramSocket,
+  DatagramSocketEvents,
+  DgramApi,
+  SystemError,
+} from './types.ts';
+
+/** IPv4 datagram sockets on node:dgram. */
+export function createNodeDgram(): DgramApi {
+  return { createSocket: () => new NodeDatagramSocket() };
+}
+
+class NodeDatagramSocket extends TypedEmitter<DatagramSocketEvents> implements DatagramSocket {
+  readonly #socket = dgram.createSocket('udp4');
+  #closed = false;
+  #closing: Promise<void> | undefined;
+  // node:dgram refuses buffer sizes before bind; we remember them and apply them on bind
+  // (explicit, or the implicit bind of a first send).
+  #recvBufferSize: number | undefined;
+  #sendBufferSize: number | undefined;
+  // While bind() is pending its failure belongs to the returned promise, not to 'error'.
+  #binding = false;
+
+  constructor() {
+    super();
+    this.#socket.on('listening', () => this.#applyBufferSizes());
+    this.#socket.on('message', (msg, rinfo) =>
+      this.emit('message', msg, { address: rinfo.address, port: rinfo.port, size: rinfo.size }),
+    );
+    this.#socket.on('error', (error: SystemError) => {
+      if (!this.#binding) this.emit('error', error);
+    });
+    this.#socket.on('close', () => {
+      this.#closed = true;
+      this.emit('close');
+    });
+  }
+
+  bind(port = 0, address?: string): Promise<AddressInfo> {
+    return new Promise((resolve, reject) => {
+      const onError = (error: Error) => {
+        this.#binding = false;
+        this.#socket.off('listening', onListening);
+        reject(error);
+      };
+      const onListening = () => {
+        this.#binding = false;
+        this.#socket.off('error', onError);
+        resolve(this.address());
+      };
+      this.#binding = true;
+      this.#socket.once('error', onError);
+      this.#socket.once('listening', onListening);
+      try {
+        this.#socket.bind(port, address);
+      } catch (error) {
+        // Misuse (already bound, closed) throws in node:dgram; here it rejects the promise.
+        this.#binding = false;
+        this.#socket.off('error', onError);
+        this.#socket.off('listening', onListening);
+        throw error;
+      }
+    });
+  }
+
+  address(): AddressInfo {
+    const { address, port } = this.#socket.address();
+    return { address, port };
+  }
+
+  send(
+    msg: Uint8Array,
+    port: number,
+    address: string,
+    callback?: (error: SystemError | null) => void,
+  ): void {
+    if (callback === undefined) this.#socket.send(msg, port, address);
+    else this.#socket.send(msg, port, address, (error) => callback(error as SystemError | null));
+  }
+
+  setRecvBufferSize(bytes: number): void {
+    this.#recvBufferSize = bytes;
+    if (this.#isBound()) this.#socket.setRecvBufferSize(bytes);
+  }
+
+  setSendBufferSize(bytes: number): void {
+    this.#sendBufferSize = bytes;
+    if (this.#isBound()) this.#socket.setSendBufferSize(bytes);
+  }
+
+  close(): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    this.#closing ??= new Promise((resolve) => this.#socket.close(() => resolve()));
+    return this.#closing;
+  }
+
+  #isBound(): boolean {
+    if (this.#closed || this.#closing !== undefined) return false;
+    try {
+      this.#socket.address();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  #applyBufferSizes(): void {
+    if (this.#recvBufferSize !== undefined) this.#socket.setRecvBufferSize(this.#recvBufferSize);
+    if (this.#sendBufferSize !== undefined) this.#socket.setSendBufferSize(this.#sendBufferSize);
+  }
+}

@@ -1,0 +1,140 @@
+import { randomBytes } from 'node:crypto';
+import type { Dirent, Stats } from 'node:fs';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { systemError } from '../errors.ts';
+import type { FileKind, FileReader, FileSystem, FileWriter } from './types.ts';
+
+/** The real file store on node:fs/promises. */
+export function createNodeFileSystem(): FileSystem {
+  return {
+    async list(dir) {
+      const entries = await fs.readdir(dir, { withFileTypes: true });
+      return entries
+        .map((entry) => ({ name: entry.name, kind: kindOf(entry) }))
+        .sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+    },
+    lstat: async (file) => statOf(await fs.lstat(file)),
+    stat: async (file) => statOf(await fs.stat(file)),
+    realpath: (file) => fs.realpath(file),
+    async mkdir(dir) {
+      await fs.mkdir(dir, { recursive: true });
+    },
+    openRead,
+    createTemp,
+    readFile: (file) => fs.readFile(file),
+    writeFile: (file, data) => fs.writeFile(file, data),
+    async remove(file) {
+      try {
+        await fs.unlink(file);
+      } catch (error) {
+        // unlink refuses folders (EISDIR on Linux, EPERM elsewhere); an empty one may go.
+        const code = (error as NodeJS.ErrnoException).code;
+        if ((code === 'EISDIR' || code === 'EPERM') && (await fs.lstat(file)).isDirectory()) {
+          await fs.rmdir(file);
+        } else {
+          throw error;
+        }
+      }
+    },
+  };
+}
+
+function kindOf(entry: Dirent | Stats): FileKind {
+  if (entry.isFile()) return 'file';
+  if (entry.isDirectory()) return 'directory';
+  if (entry.isSymbolicLink()) return 'symlink';
+  return 'other';
+}
+
+function statOf(stats: Stats) {
+  return { kind: kindOf(stats), size: stats.size };
+}
+
+async function openRead(file: string): Promise<FileReader> {
+  const handle = await fs.open(file, 'r');
+  const stats = await handle.stat().catch(async (error) => {
+    await handle.close();
+    throw error;
+  });
+  // open(2) succeeds on folders on Linux; refuse them here rather than on the first read.
+  if (!stats.isFile()) {
+    await handle.close();
+    throw systemError('EISDIR', 'open', `EISDIR: not a regular file, open '${file}'`);
+  }
+  return {
+    size: stats.size,
+    async read(position, length) {
+      const buffer = Buffer.alloc(length);
+      let filled = 0;
+      while (filled < length) {
+        const { bytesRead } = await handle.read(buffer, filled, length - filled, position + filled);
+        if (bytesRead === 0) break;
+        filled += bytesRead;
+      }
+      return filled === length ? buffer : buffer.subarray(0, filled);
+    },
+    close: () => handle.close(),
+  };
+}
+
+/** A file name safe to embed in the temporary name: the hint's last part, tame characters. */
+function tempName(hint: string): string {
+  const tame = path
+    .basename(hint)
+    .replace(/[^A-Za-z0-9._-]/g, '_')
+    .slice(0, 64);
+  return `.whohas-${tame}-${randomBytes(8).toString('hex')}.part`;
+}
+
+async function createTemp(dir: string, hint: string): Promise<FileWriter> {
+  const tempPath = path.join(dir, tempName(hint));
+  // 'wx': a clash with an existing name fails instead of truncating someone's file.
+  const handle = await fs.open(tempPath, 'wx');
+  let open = true;
+  let bytesWritten = 0;
+  // Writes are chained so that a caller who does not wait still gets them in order.
+  let tail: Promise<void> = Promise.resolve();
+
+  const closeHandle = async () => {
+    await tail.catch(() => {});
+    if (open) {
+      open = false;
+      await handle.close();
+    }
+  };
+
+  return {
+    tempPath,
+    get bytesWritten() {
+      return bytesWritten;
+    },
+    write(data) {
+      if (!open) {
+        return Promise.reject(systemError('EBADF', 'write', `EBADF: ${tempPath} is closed`));
+      }
+      const next = tail.then(async () => {
+        let offset = 0;
+        while (offset < data.length) {
+          const { bytesWritten: n } = await handle.write(data, offset, data.length - offset);
+          offset += n;
+          bytesWritten += n;
+        }
+      });
+      tail = next;
+      return next;
+    },
+    async commit(finalPath) {
+      await closeHandle();
+      // link(2) fails with EEXIST atomically: the final name is never overwritten.
+      await fs.link(tempPath, finalPath);
+      await fs.unlink(tempPath);
+    },
+    async abort() {
+      await closeHandle().catch(() => {});
+      await fs.unlink(tempPath).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error;
+      });
+    },
+  };
+}

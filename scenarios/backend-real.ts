@@ -1,0 +1,127 @@
+/**
+ * Real loopback sockets: every host is its own node Platform on 127.0.0.1 with a private
+ * scratch folder. Datagram impairments come from impl/platform/impaired.ts, seeded per host, so
+ * the same loss, duplication, reordering and corruption apply as on the simulator (timing
+ * aside). Partitions, crashes and burst loss need the simulator; scenarios that use them are not
+ * tagged `real`.
+ */
+import { mkdtemp, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { WhohasError } from '../impl/errors.ts';
+import { impairDatagrams, type ImpairmentOptions } from '../impl/platform/impaired.ts';
+import { createNodePlatform } from '../impl/platform/node.ts';
+import type { Platform } from '../impl/platform/types.ts';
+import { resolvePathConfig } from '../sim/profiles.ts';
+import type { Backend, WorldHost } from './backend.ts';
+import type { LinkSpec } from './format.ts';
+
+/**
+ * A host whose datagram sockets come from whichever impairment is current when they are made
+ * (each transfer makes its own), so a link can be impaired after the host's Peer exists.
+ */
+class RealHost implements WorldHost {
+  readonly base = createNodePlatform();
+  current: Platform = this.base;
+  readonly platform: Platform;
+  readonly address = '127.0.0.1';
+
+  constructor(
+    readonly name: string,
+    private readonly root: string,
+  ) {
+    this.platform = {
+      ...this.base,
+      kind: 'node',
+      dgram: { createSocket: () => this.current.dgram.createSocket() },
+    };
+  }
+
+  dir(folder: string): string {
+    return join(this.root, this.name, folder);
+  }
+}
+
+/** The simulator's path spec as seeded datagram impairments; timing fields do not apply. */
+function impairmentOf(link: LinkSpec, seed: string): ImpairmentOptions | undefined {
+  const config = resolvePathConfig(link);
+  if (config.burstLoss !== null) {
+    throw new WhohasError('BAD_ARGUMENT', 'burst loss needs the simulator (--transport sim)');
+  }
+  if (config.loss + config.duplicate + config.reorder + config.corrupt === 0) return undefined;
+  return {
+    seed,
+    loss: config.loss,
+    duplicate: config.duplicate,
+    reorder: { probability: config.reorder, extraDelayMs: config.reorderDelayMs },
+    corrupt: config.corrupt,
+  };
+}
+
+export async function createRealBackend(seed: number): Promise<Backend> {
+  const root = await mkdtemp(join(tmpdir(), `whohas-scenario-${seed}-`));
+  const timers = new Set<NodeJS.Timeout>();
+
+  const hosts: RealHost[] = [];
+  const unsupported = (what: string): never => {
+    throw new WhohasError('BAD_ARGUMENT', `${what} needs the simulator (--transport sim)`);
+  };
+  const impairHost = (host: WorldHost, link: LinkSpec) => {
+    const real = host as RealHost;
+    const options = impairmentOf(link, `${seed}/${host.name}`);
+    real.current = options ? impairDatagrams(real.base, options) : real.base;
+  };
+
+  return {
+    kind: 'real',
+    addHost(name: string): WorldHost {
+      const host = new RealHost(name, root);
+      hosts.push(host);
+      return host;
+    },
+    // Impairment here is per sending host, not per path: fine for the two-peer scenarios
+    // tagged `real`.
+    impair(a: WorldHost, b: WorldHost, forward: LinkSpec, reverse: LinkSpec) {
+      impairHost(a, forward);
+      impairHost(b, reverse);
+    },
+    partition: () => unsupported('a partition'),
+    symlink: (_host, target, path) => symlink(target, path),
+    crash: () => unsupported('a host crash'),
+    restart: () => unsupported('a host restart'),
+    healAll() {
+      for (const host of hosts) host.current = host.base;
+    },
+    now: () => performance.now(),
+    until<T>(promise: Promise<T>, deadline: number): Promise<T> {
+      if (deadline === Number.POSITIVE_INFINITY) return promise;
+      return new Promise<T>((resolve, reject) => {
+        const timer = setTimeout(
+          () => {
+            timers.delete(timer);
+            reject(new WhohasError('BUDGET_EXCEEDED', 'wall-clock budget exceeded'));
+          },
+          Math.max(0, deadline - performance.now()),
+        );
+        timers.add(timer);
+        promise.then(
+          (value) => {
+            clearTimeout(timer);
+            timers.delete(timer);
+            resolve(value);
+          },
+          (error: unknown) => {
+            clearTimeout(timer);
+            timers.delete(timer);
+            reject(error);
+          },
+        );
+      });
+    },
+    async dispose() {
+      for (const timer of timers) clearTimeout(timer);
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * The simulator as a world's network: deterministic from the seed, virtual time, and every
+ * fault (impairments, partitions, crashes) available. Impairments apply on top of the `lan`
+ * profile unless a spec names another.
+ */
+import { WhohasError } from '../impl/errors.ts';
+import type { SimHost } from '../sim/host.ts';
+import type { PathConfig, ProfileName } from '../sim/profiles.ts';
+import { Simulator } from '../sim/simulator.ts';
+import type { Backend, WorldHost } from './backend.ts';
+import type { LinkSpec } from './format.ts';
+
+function onLan(spec: LinkSpec): ProfileName | PathConfig {
+  return typeof spec === 'string' || spec.profile !== undefined ? spec : { profile: 'lan', ...spec };
+}
+
+/** `maxTimeMs`: the whole run's virtual-time budget (a hang stops there). */
+export function createSimBackend(
+  seed: number,
+  maxTimeMs: number,
+): Backend & { readonly sim: Simulator } {
+  const sim = new Simulator({ seed, maxTimeMs });
+  const hosts = new Map<WorldHost, SimHost>();
+  const impaired: Array<[SimHost, SimHost]> = [];
+  const partitioned: Array<[SimHost, SimHost]> = [];
+  const simHost = (host: WorldHost) => hosts.get(host) as SimHost;
+
+  return {
+    kind: 'sim',
+    sim,
+    addHost(name: string): WorldHost {
+      const host = sim.addHost(name);
+      const world: WorldHost = {
+        name,
+        platform: host.platform,
+        address: host.address,
+        dir: (folder) => `/${folder}`,
+      };
+      hosts.set(world, host);
+      return world;
+    },
+    impair(a, b, forward, reverse) {
+      sim.connect(simHost(a), simHost(b), onLan(forward), onLan(reverse));
+      impaired.push([simHost(a), simHost(b)]);
+    },
+    partition(a, b) {
+      sim.partition(simHost(a), simHost(b));
+      partitioned.push([simHost(a), simHost(b)]);
+    },
+    async symlink(host, target, path) {
+      simHost(host).files.symlink(target, path);
+    },
+    crash: (host) => simHost(host).crash(),
+    restart: (host) => simHost(host).restart(),
+    healAll() {
+      for (const [a, b] of impaired.splice(0)) sim.connect(a, b, 'lan');
+      for (const [a, b] of partitioned.splice(0)) sim.heal(a, b);
+    },
+    now: () => sim.now,
+    async until<T>(promise: Promise<T>, deadline: number): Promise<T> {
+      // No timer event for the deadline: an extra event would let the clock jump to it while
+      // continuations are still settling. The simulator's own maxTimeMs bounds a hang; the
+      // phase deadline is judged once the promise settles.
+      const outcome = await sim.until(promise).then(
+        (value) => ({ value }),
+        (error: unknown) => ({ error }),
+      );
+      if (sim.now > deadline) {
+        throw new WhohasError(
+          'BUDGET_EXCEEDED',
+          `virtual-time budget exceeded: settled at ${sim.now.toFixed(0)} ms, deadline ${deadline.toFixed(0)} ms (seed ${seed})`,
+        );
+      }
+      if ('error' in outcome) throw outcome.error;
+      return outcome.value;
+    },
+    async dispose() {},
+  };
+}

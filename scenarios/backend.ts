@@ -1,0 +1,38 @@
+/**
+ * What a world needs from the network underneath it: hosts with a Platform each, impaired
+ * paths between them, and a way to wait for a promise within a time budget. The simulator and
+ * real loopback sockets both provide it (backend-sim.ts, backend-real.ts).
+ */
+import type { Platform } from '../impl/platform/types.ts';
+import type { LinkSpec, Transport } from './format.ts';
+
+export interface WorldHost {
+  readonly name: string;
+  readonly platform: Platform;
+  /** The address other hosts reach this one at. */
+  readonly address: string;
+  /** A folder path on this host's file store, e.g. `dir('share')`. */
+  dir(name: string): string;
+}
+
+export interface Backend {
+  readonly kind: Transport;
+  addHost(name: string): WorldHost;
+  /** Impairs the datagram path a→b (and b→a with `reverse`). */
+  impair(a: WorldHost, b: WorldHost, forward: LinkSpec, reverse: LinkSpec): void;
+  partition(a: WorldHost, b: WorldHost): void;
+  /** Makes a symbolic link on the host's file store (fixtures only). */
+  symlink(host: WorldHost, target: string, path: string): Promise<void>;
+  crash(host: WorldHost): void;
+  restart(host: WorldHost): void;
+  /** Removes every impairment and partition (crashed hosts stay down). */
+  healAll(): void;
+  /** Milliseconds on this backend's clock (virtual on the simulator). */
+  now(): number;
+  /**
+   * Settles with `promise`, running the network meanwhile; rejects with BUDGET_EXCEEDED once
+   * `deadline` (on `now()`'s clock) passes first.
+   */
+  until<T>(promise: Promise<T>, deadline: number): Promise<T>;
+  dispose(): Promise<void>;
+}

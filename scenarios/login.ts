@@ -1,0 +1,240 @@
+/**
+ * Murphy's law for the login dialog: every refusal has its code, the step is repeated, five
+ * refusals hang up, and nothing a failed login did stays behind (names and rooms free again).
+ */
+import { chatRoom, expectDialog, noLineMatching } from './chat-helpers.ts';
+import { family } from './format.ts';
+import { invariant } from './invariants.ts';
+import type { LineClient } from './line-client.ts';
+import type { World } from './world.ts';
+
+/** A connection that has seen the greeting. */
+async function greeted(world: World, label: string): Promise<LineClient> {
+  const client = await world.connect(label);
+  await world.until(client.expect('OK|Welcome to whohas.'));
+  return client;
+}
+
+export const login = family('login', [
+  {
+    name: 'duplicate-name',
+    description: 'A taken username (in any case) is NAME_TAKEN; another name then works',
+    tags: ['real'],
+    link: 'lan',
+    async script(world) {
+      await chatRoom(world);
+      const mallory = await greeted(world, 'mallory');
+      await expectDialog(
+        world,
+        mallory,
+        ['alice\n', 'ALICE\n', ' bob \n', 'alice2\n', 'join\n', 'lobby\n'],
+        [
+          ...Array(3).fill('ERROR|NAME_TAKEN|'),
+          'OK|Username alice2 ',
+          'OK|Here is a list',
+          'ROOMS|lobby',
+          'OK|You have joined',
+          'PEERS|alice|bob',
+          'OK|Welcome',
+        ],
+      );
+      world.record(mallory).wellBehaved = true;
+    },
+  },
+  {
+    name: 'reserved-names',
+    description: 'server, all, me, root in any case are RESERVED_NAME',
+    tags: ['real'],
+    link: 'lan',
+    async script(world) {
+      await world.startServer();
+      const mallory = await greeted(world, 'mallory');
+      await expectDialog(
+        world,
+        mallory,
+        ['server\n', 'ALL\n', 'Me\n', 'root\n', 'rooted\n'],
+        [...Array(4).fill('ERROR|RESERVED_NAME|'), 'OK|Username rooted accepted'],
+      );
+    },
+  },
+  {
+    name: 'names-with-separators',
+    description: 'Names with | @ # or spaces are BAD_NAME, as usernames and as room names',
+    tags: ['real'],
+    link: 'lan',
+    async script(world) {
+      await world.startServer();
+      const mallory = await greeted(world, 'mallory');
+      await expectDialog(
+        world,
+        mallory,
+        ['a|b\n', 'a@b\n', 'a#b\n', 'mal lory\n', 'mallory\n'],
+        [...Array(4).fill('ERROR|BAD_NAME|'), 'OK|Username mallory accepted'],
+      );
+      const eve = await greeted(world, 'eve');
+      await expectDialog(
+        world,
+        eve,
+        ['eve\n', 'create\n', 'my room\n', 'a|b\n', 'a@b\n', 'a#b\n', 'ok-room\n', 'no\n'],
+        [
+          'OK|Username eve',
+          'OK|Specify a chatroom',
+          ...Array(4).fill('ERROR|BAD_ROOM_NAME|'),
+          'OK|Chatroom ok-room created',
+          'OK|Chatroom has been made public.',
+          'OK|Welcome',
+        ],
+      );
+      world.record(eve).wellBehaved = true;
+    },
+  },
+  {
+    name: 'empty-and-long-names',
+    description: 'An empty answer is ignored; 33 characters is BAD_NAME; 32 (even astral) pass',
+    tags: ['real'],
+    link: 'lan',
+    async script(world) {
+      await world.startServer();
+      const client = await greeted(world, 'longname');
+      const longest = '𝄞'.repeat(2) + 'n'.repeat(30);
+      await expectDialog(
+        world,
+        client,
+        ['\n', '   \n', `${'n'.repeat(33)}\n`, `${longest}\n`],
+        ['ERROR|BAD_NAME|', `OK|Username ${longest} accepted`],
+      );
+    },
+  },
+  {
+    name: 'missing-room',
+    description: 'join with no rooms, and join of an unknown room, are NO_SUCH_ROOM',
+    tags: ['real'],
+    link: 'lan',
+    async script(world) {
+      await world.startServer();
+      const early = await greeted(world, 'early');
+      await expectDialog(world, early, ['early\n', 'join\n'], ['OK|Username', 'ERROR|NO_SUCH_ROOM|']);
+      await chatRoom(world);
+      await expectDialog(
+        world,
+        early,
+        ['join\n', 'nowhere\n', 'LOBBY\n'],
+        [
+          'OK|Here is a list',
+          'ROOMS|lobby',
+          'ERROR|NO_SUCH_ROOM|',
+          'OK|You have joined',
+          'PEERS|alice|bob',
+          'OK|Welcome to lobby.',
+        ],
+      );
+      world.record(early).wellBehaved = true;
+    },
+  },
+  {
+    name: 'five-wrong-passwords',
+    description: 'Five wrong passwords: TOO_MANY_TRIES and hang-up; the right one still works',
+    tags: ['real'],
+    link: 'lan',
+    async script(world) {
+      await world.startServer();
+      const alice = await world.login('alice', 'vault', { create: true, password: 's3cret' });
+      const mallory = await greeted(world, 'mallory');
+      world.retire(mallory);
+      for (const line of ['mallory', 'join', 'vault', 'a', 'b', 'c', 'd', 'e']) mallory.send(line);
+      await world.until(mallory.expect('OK|Chatroom vault is password protected.'));
+      for (let i = 0; i < 5; i++) await world.expectError(mallory, 'WRONG_PASSWORD');
+      await world.expectError(mallory, 'TOO_MANY_TRIES');
+      await world.until(mallory.whenClosed());
+      await world.login('bob', 'vault', { password: 's3cret' });
+      await world.until(alice.expect('INFO|JOINED|bob|'));
+      noLineMatching(alice, /mallory/, 'heard about a failed login');
+      // The name of a failed login is free again.
+      await world.login('mallory', 'elsewhere', { create: true });
+    },
+  },
+  {
+    name: 'existing-room-on-create',
+    description: 'Creating an existing room (any case, or one reserved mid-dialog) is ROOM_EXISTS',
+    tags: ['real'],
+    link: 'lan',
+    async script(world) {
+      await chatRoom(world);
+      const slow = await greeted(world, 'slow');
+      await expectDialog(
+        world,
+        slow,
+        ['slow\n', 'create\n', 'pending\n'],
+        ['OK|Username', 'OK|Specify', 'OK|Chatroom pending created'],
+      );
+      const eve = await greeted(world, 'eve');
+      await expectDialog(
+        world,
+        eve,
+        ['eve\n', 'create\n', 'lobby\n', 'Lobby\n', 'PENDING\n'],
+        ['OK|Username', 'OK|Specify', ...Array(3).fill('ERROR|ROOM_EXISTS|')],
+      );
+      // The creator leaves mid-dialog: the reserved name is free again.
+      slow.destroy();
+      world.retire(slow);
+      await world.until(slow.whenClosed());
+      await world.sleep(10);
+      await expectDialog(
+        world,
+        eve,
+        ['pending\n', 'no\n'],
+        ['OK|Chatroom pending created', 'OK|Chatroom has been made public.', 'OK|Welcome to pending.'],
+      );
+      world.record(eve).wellBehaved = true;
+    },
+  },
+  {
+    name: 'chat-before-login',
+    description: '@ and # lines before login are NOT_LOGGED_IN and reach nobody',
+    tags: ['real'],
+    link: 'lan',
+    async script(world) {
+      const { alice, bob } = await chatRoom(world);
+      const mallory = await greeted(world, 'mallory');
+      await expectDialog(
+        world,
+        mallory,
+        ['@all|hello\n', '#alice|forged\n', 'mallory\n', '@bob|hi\n', 'join\n'],
+        [
+          'ERROR|NOT_LOGGED_IN|',
+          'ERROR|NOT_LOGGED_IN|',
+          'OK|Username',
+          'ERROR|NOT_LOGGED_IN|',
+          'OK|Here is a list',
+          'ROOMS|lobby',
+        ],
+      );
+      for (const client of [alice, bob]) {
+        noLineMatching(client, /hello|forged|#mallory/, 'received a line sent before login');
+      }
+    },
+  },
+  {
+    name: 'login-never-finishes',
+    description: 'A dialog left open times out with LOGIN_TIMEOUT; its name and room are freed',
+    tags: [],
+    link: 'lan',
+    budget: { faultMs: 180_000 },
+    async script(world) {
+      const { alice } = await chatRoom(world);
+      const idle = await greeted(world, 'idle');
+      world.retire(idle);
+      await expectDialog(
+        world,
+        idle,
+        ['idle\n', 'create\n', 'limbo\n'],
+        ['OK|Username', 'OK|Specify', 'OK|Chatroom limbo created'],
+      );
+      await world.expectError(idle, 'LOGIN_TIMEOUT');
+      await world.until(idle.whenClosed());
+      invariant(world.elapsedMs() >= 60_000, `timed out after only ${world.elapsedMs()} ms`);
+      await world.login('idle', 'limbo', { create: true });
+      noLineMatching(alice, /idle/, 'heard about an unfinished login');
+    },
+  },
+]);

@@ -1,0 +1,122 @@
+/**
+ * Runs one scenario on one seed: fault phase, heal, recovery (liveness) within a virtual-time
+ * budget, then the invariants every scenario must keep. The CLI and the CI tests both come
+ * through here, so a failure in CI replays exactly with the printed command.
+ */
+import { performance } from 'node:perf_hooks';
+import { isWhohasError } from '../impl/errors.ts';
+import {
+  DEFAULT_FAULT_BUDGET_MS,
+  DEFAULT_HEALED_BUDGET_MS,
+  type Scenario,
+  type Transport,
+} from './format.ts';
+import { checkInvariants, probeLiveness } from './invariants.ts';
+import { createWorld } from './world.ts';
+
+/** pass, or why not: the exit code of `whohas scenario` tells these apart. */
+export type Outcome = 'pass' | 'invariant' | 'no-recovery' | 'crash';
+
+export const EXIT_CODES: Record<Outcome, number> = {
+  pass: 0,
+  invariant: 1,
+  'no-recovery': 2,
+  crash: 3,
+};
+
+export interface RunResult {
+  scenario: string;
+  seed: number;
+  transport: Transport;
+  outcome: Outcome;
+  phase: 'fault' | 'healed' | 'invariants' | 'done';
+  /** Virtual milliseconds simulated (wall milliseconds on real sockets). */
+  simMs: number;
+  wallMs: number;
+  error?: string;
+}
+
+export function classify(error: unknown, phase: RunResult['phase']): Outcome {
+  if (isWhohasError(error, 'INVARIANT')) return 'invariant';
+  if (isWhohasError(error, 'BUDGET_EXCEEDED') || isWhohasError(error, 'DEADLOCK')) {
+    // A hang under the fault means the expected outcome (a reply, a clean abort) never came.
+    return phase === 'fault' ? 'invariant' : 'no-recovery';
+  }
+  if (isWhohasError(error, 'NO_RECOVERY')) return 'no-recovery';
+  return 'crash';
+}
+
+function describe(error: unknown): string {
+  if (isWhohasError(error)) return `${error.code}: ${error.message}`;
+  if (error instanceof Error) return `${error.name}: ${error.message}\n${error.stack ?? ''}`;
+  return String(error);
+}
+
+export async function runScenario(
+  scenario: Scenario,
+  seed: number,
+  transport: Transport = 'sim',
+): Promise<RunResult> {
+  const wallStart = performance.now();
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+  process.on('unhandledRejection', onUnhandled);
+  process.on('uncaughtException', onUnhandled);
+  let phase: RunResult['phase'] = 'fault';
+  let failure: unknown;
+  const faultMs = scenario.budget?.faultMs ?? DEFAULT_FAULT_BUDGET_MS;
+  const healedMs = scenario.budget?.healedMs ?? DEFAULT_HEALED_BUDGET_MS;
+  // Teardown (closing peers and servers) gets room beyond the two phases.
+  const maxTimeMs = faultMs + healedMs + 60_000;
+  const world = await createWorld({ seed, transport, link: scenario.link, unhandled, maxTimeMs });
+  try {
+    world.startPhase('fault', faultMs);
+    await scenario.script(world);
+    phase = 'healed';
+    await world.heal();
+    world.startPhase('healed', healedMs);
+    await probeLiveness(world);
+    if (scenario.recover) await scenario.recover(world);
+    phase = 'invariants';
+    await checkInvariants(world);
+    phase = 'done';
+  } catch (error) {
+    failure = error;
+  }
+  const simMs = world.elapsedMs();
+  try {
+    await world.dispose();
+  } catch (error) {
+    failure ??= error;
+  }
+  process.off('unhandledRejection', onUnhandled);
+  process.off('uncaughtException', onUnhandled);
+  let outcome: Outcome = failure === undefined ? 'pass' : classify(failure, phase);
+  if (unhandled.length > 0 && outcome !== 'crash') {
+    // An exception nobody handled is a crash, whatever else went wrong after it.
+    failure = unhandled[0];
+    outcome = 'crash';
+  }
+  return {
+    scenario: scenario.name,
+    seed,
+    transport,
+    outcome,
+    phase,
+    simMs,
+    wallMs: performance.now() - wallStart,
+    ...(failure === undefined ? {} : { error: describe(failure) }),
+  };
+}
+
+/** The one command that replays a run exactly, in its npx and npm forms. */
+export function replayCommands(result: Pick<RunResult, 'scenario' | 'seed' | 'transport'>): string[] {
+  const transport = result.transport === 'sim' ? '' : ` --transport ${result.transport}`;
+  const args = `scenario ${result.scenario} --seed ${result.seed}${transport}`;
+  return [`npx whohas ${args}`, `npm run whohas -- ${args}`];
+}
+
+/** The worst outcome decides the exit code. */
+export function exitCode(results: readonly RunResult[]): number {
+  return Math.max(0, ...results.map((r) => EXIT_CODES[r.outcome]));
+}

@@ -1,0 +1,243 @@
+/**
+ * Peers in a world: each on its own host with a share folder of seeded files, logged into one
+ * room. Downloads go through `download`, which records what completed (for the byte-identity
+ * and no-stray-file invariants) and every error a user saw. After healing, two live peers must
+ * still move a fresh file between them (liveness of the transfer machinery: slots freed, no
+ * stuck state).
+ *
+ * The scenario's link profile applies to the datagram path between each new peer and every
+ * earlier one, the new peer as `forward` (its sends): add owners first, the requester last.
+ */
+import { join } from 'node:path';
+import { isWhohasError, WhohasError } from '../impl/errors.ts';
+import { Peer, type PeerOptions } from '../impl/peer/peer.ts';
+import type {
+  DownloadOptions,
+  DownloadResult,
+  Responder,
+  TransferEnd,
+  TransferInfo,
+} from '../impl/peer/types.ts';
+import type { WorldHost } from './backend.ts';
+import { invariant } from './invariants.ts';
+import { sha256, type World } from './world.ts';
+
+export interface PeerSpec {
+  name: string;
+  /** Files in the share folder before anything happens: name → contents. */
+  files?: Record<string, Uint8Array>;
+  options?: Partial<Omit<PeerOptions, 'platform' | 'name' | 'server' | 'folder'>>;
+  room?: string;
+  password?: string;
+  /** Log in and enter the room (default true). */
+  enter?: boolean;
+}
+
+export interface PeerHandle {
+  readonly name: string;
+  readonly peer: Peer;
+  readonly host: WorldHost;
+  readonly folder: string;
+  /** Every line the server sent this peer. */
+  readonly lines: string[];
+  /** Errors the peer raised as events (SERVER_GONE...). */
+  readonly errors: WhohasError[];
+  /** Set when the scenario expects it gone (crashed, exited). */
+  retired: boolean;
+}
+
+export type Attempt =
+  | { ok: true; result: DownloadResult; error?: undefined }
+  | { ok: false; error: WhohasError; result?: undefined };
+
+export const DEFAULT_ROOM = 'swarm';
+
+export class Swarm {
+  readonly peers = new Map<string, PeerHandle>();
+  private rooms = new Set<string>();
+  private probes = 0;
+
+  constructor(readonly world: World) {
+    world.liveness.push(() => this.probeTransfer());
+  }
+
+  get(name: string): PeerHandle {
+    const handle = this.peers.get(name);
+    if (!handle) throw new WhohasError('BAD_ARGUMENT', `no peer named ${name}`);
+    return handle;
+  }
+
+  async add(spec: PeerSpec): Promise<PeerHandle> {
+    const { world } = this;
+    const host = world.host(spec.name);
+    for (const earlier of this.peers.values()) world.impair(spec.name, earlier.name);
+    const folder = host.dir('folder');
+    await world.until(host.platform.fs.mkdir(folder));
+    for (const [file, bytes] of Object.entries(spec.files ?? {})) {
+      await world.seedFile(spec.name, join(folder, file), bytes);
+    }
+    world.watchDownloads(spec.name, folder);
+    const server = world.server;
+    const peer = new Peer({
+      whohasWaitMs: 200,
+      ...spec.options,
+      platform: host.platform,
+      name: spec.name,
+      server: { host: server.host.address, port: server.port },
+      folder,
+    });
+    const handle: PeerHandle = {
+      name: spec.name,
+      peer,
+      host,
+      folder,
+      lines: [],
+      errors: [],
+      retired: false,
+    };
+    peer.on('line', (line) => handle.lines.push(line));
+    peer.on('error', (error) => handle.errors.push(error));
+    peer.on('transfer-end', (end) => {
+      if (end.error) world.userErrors.push(end.error);
+    });
+    world.transcripts.push({ label: spec.name, lines: handle.lines });
+    world.disposers.push(async () => {
+      if (!world.isCrashed(spec.name)) await world.backend.until(peer.close(), Infinity);
+    });
+    this.peers.set(spec.name, handle);
+    if (spec.enter !== false) await this.enter(handle, spec.room ?? DEFAULT_ROOM, spec.password);
+    return handle;
+  }
+
+  async enter(handle: PeerHandle, room = DEFAULT_ROOM, password?: string): Promise<void> {
+    await this.world.until(handle.peer.connect());
+    if (this.rooms.has(room)) {
+      await this.world.until(handle.peer.join(room, { password }));
+    } else {
+      await this.world.until(handle.peer.create(room, { password }));
+      this.rooms.add(room);
+    }
+  }
+
+  /** Adds each owner, then the requester (so the link's `forward` is the requester's sends). */
+  async addAll(specs: PeerSpec[]): Promise<PeerHandle[]> {
+    const handles: PeerHandle[] = [];
+    for (const spec of specs) handles.push(await this.add(spec));
+    return handles;
+  }
+
+  async whohas(requester: string, file: string): Promise<Responder[]> {
+    return this.world.until(this.get(requester).peer.whohas(file));
+  }
+
+  /**
+   * Starts a download without driving the network (to run several at once under one
+   * `world.until`). A WhohasError is an outcome (the user saw it); any other exception is a
+   * crash and propagates.
+   */
+  async start(
+    requester: string,
+    from: string | readonly Responder[],
+    file: string,
+    options: DownloadOptions = {},
+  ): Promise<Attempt> {
+    const { world } = this;
+    const handle = this.get(requester);
+    if (options.outDir) world.watchDownloads(requester, options.outDir);
+    try {
+      const result = await handle.peer.getFile(from, file, options);
+      const owner = this.get(result.from.user);
+      const source = world.seeded.find(
+        (f) => f.host === owner.host && f.path === join(owner.folder, file),
+      );
+      invariant(source, `${file} from ${owner.name} was never seeded, yet it was downloaded`);
+      world.completed.push({ host: handle.host, path: result.path, sha256: source.sha256 });
+      return { ok: true, result };
+    } catch (error) {
+      if (!(error instanceof WhohasError)) throw error;
+      if (['INVARIANT', 'BUDGET_EXCEEDED', 'DEADLOCK'].includes(error.code)) throw error;
+      world.userErrors.push(error);
+      return { ok: false, error };
+    }
+  }
+
+  /** Runs a download to its end. */
+  download(
+    requester: string,
+    from: string | readonly Responder[],
+    file: string,
+    options: DownloadOptions = {},
+  ): Promise<Attempt> {
+    return this.world.until(this.start(requester, from, file, options));
+  }
+
+  /** Asserts the download completed, and returns where it landed. */
+  async expectDownload(
+    requester: string,
+    from: string | readonly Responder[],
+    file: string,
+    options: DownloadOptions = {},
+  ): Promise<DownloadResult> {
+    const attempt = await this.download(requester, from, file, options);
+    invariant(
+      attempt.ok,
+      `${requester} could not download ${file}: ${attempt.error?.code} ${attempt.error?.message}`,
+    );
+    return attempt.result;
+  }
+
+  /** Asserts the download failed with one of `codes`, and returns the error. */
+  async expectFailure(
+    requester: string,
+    from: string | readonly Responder[],
+    file: string,
+    codes: string[],
+    options: DownloadOptions = {},
+  ): Promise<WhohasError> {
+    const attempt = await this.download(requester, from, file, options);
+    invariant(!attempt.ok, `${requester} downloaded ${file}, expected ${codes.join(' or ')}`);
+    invariant(
+      codes.includes(attempt.error.code),
+      `${requester}: expected ${codes.join(' or ')}, got ${attempt.error.code}: ${attempt.error.message}`,
+    );
+    return attempt.error;
+  }
+
+  /** After healing: a fresh file moves between the first two live peers of one room. */
+  private async probeTransfer(): Promise<void> {
+    const live = [...this.peers.values()].filter(
+      (p) => !p.retired && !this.world.isCrashed(p.name) && p.peer.state === 'in-room',
+    );
+    const owner = live.find((p) => live.some((q) => q !== p && q.peer.room === p.peer.room));
+    const requester = live.find((q) => q !== owner && q.peer.room === owner?.peer.room);
+    if (!owner || !requester) return;
+    const file = `liveness-${++this.probes}.bin`;
+    await this.world.seedFile(owner.name, join(owner.folder, file), this.world.bytes(20_000));
+    await this.expectDownload(requester.name, owner.name, file);
+  }
+}
+
+export function expectCode(error: unknown, codes: string[]): void {
+  invariant(
+    isWhohasError(error) && codes.includes(error.code),
+    `expected ${codes.join(' or ')}, got ${String(error)}`,
+  );
+}
+
+/** A chat server and these peers (owners first, requester last) in one room. */
+export async function buildSwarm(world: World, specs: PeerSpec[]): Promise<Swarm> {
+  if (world.servers.length === 0) await world.startServer();
+  const swarm = new Swarm(world);
+  await swarm.addAll(specs);
+  return swarm;
+}
+
+/** Resolves when `handle` starts its next transfer (drive it with `world.until`). */
+export function nextTransferStart(handle: PeerHandle): Promise<TransferInfo> {
+  return new Promise((resolve) => handle.peer.once('transfer-start', resolve));
+}
+
+/** Resolves when `handle`'s next transfer ends, whichever way. */
+export function nextTransferEnd(handle: PeerHandle): Promise<TransferEnd> {
+  return new Promise((resolve) => handle.peer.once('transfer-end', resolve));
+}

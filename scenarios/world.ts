@@ -1,0 +1,332 @@
+/**
+ * A scenario's world: hosts on a backend (simulator or loopback), the chat server(s), raw line
+ * clients, peers and files, plus the records the invariants are checked against: which clients
+ * behave, which files existed before, which downloads completed, which errors users saw.
+ */
+import { createHash } from 'node:crypto';
+import seedrandom from 'seedrandom';
+import { ChatServer } from '../impl/chat/server.ts';
+import type { ChatLimits } from '../impl/chat/limits.ts';
+import { WhohasError } from '../impl/errors.ts';
+import type { Backend, WorldHost } from './backend.ts';
+import { createRealBackend } from './backend-real.ts';
+import { createSimBackend } from './backend-sim.ts';
+import type { LinkProfile, LinkSpec, Transport } from './format.ts';
+import { LineClient } from './line-client.ts';
+import { OutboxMeter } from './outbox-meter.ts';
+
+export interface ServerRecord {
+  server: ChatServer;
+  host: WorldHost;
+  port: number;
+  /** The largest write buffer any of its connections reached. */
+  meter: OutboxMeter;
+  /** False once the scenario shut it down or crashed its host on purpose. */
+  up: boolean;
+}
+
+export interface ClientRecord {
+  client: LineClient;
+  /** Well-behaved clients must still be served after the fault. */
+  wellBehaved: boolean;
+  /** Set when the scenario expects this client to be gone (killed, exited). */
+  retired: boolean;
+}
+
+export interface FileRecord {
+  host: WorldHost;
+  path: string;
+  sha256: string;
+}
+
+export interface WorldOptions {
+  seed: number;
+  transport: Transport;
+  link: LinkProfile;
+  unhandled: unknown[];
+  /** Virtual-time budget of the whole run (fault and healed phases, and teardown). */
+  maxTimeMs: number;
+}
+
+export function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+export async function createWorld(options: WorldOptions): Promise<World> {
+  const backend =
+    options.transport === 'sim'
+      ? createSimBackend(options.seed, options.maxTimeMs)
+      : await createRealBackend(options.seed);
+  return new World(options, backend);
+}
+
+export class World {
+  readonly seed: number;
+  readonly transport: Transport;
+  readonly link: LinkProfile;
+  readonly unhandled: unknown[];
+  readonly hosts = new Map<string, WorldHost>();
+  readonly servers: ServerRecord[] = [];
+  readonly clients: ClientRecord[] = [];
+  /** Files that existed before the scenario acted: never to be changed. */
+  readonly seeded: FileRecord[] = [];
+  /** Folders downloads go to: nothing may appear in them but seeded files and completed downloads. */
+  readonly downloadFolders: Array<{ host: WorldHost; dir: string }> = [];
+  /** Downloads that completed, with the hash of the source file. */
+  readonly completed: FileRecord[] = [];
+  /** Everything each user (raw client or peer) received from a server, for the error check. */
+  readonly transcripts: Array<{ readonly label: string; readonly lines: readonly string[] }> = [];
+  /** Errors that reached a user through an API (a refused or failed download...). */
+  readonly userErrors: unknown[] = [];
+  /** Recovery checks added by the world's builders (a peer must still download...). */
+  readonly liveness: Array<() => Promise<void>> = [];
+  /** Objects with cleanup to run at the end (peers, extra sockets). */
+  readonly disposers: Array<() => Promise<void> | void> = [];
+  readonly random: seedrandom.PRNG;
+  private readonly startedAt: number;
+  private deadline = Number.POSITIVE_INFINITY;
+  private probes = 0;
+  private readonly crashed = new Set<WorldHost>();
+
+  constructor(
+    options: WorldOptions,
+    readonly backend: Backend,
+  ) {
+    this.seed = options.seed;
+    this.transport = options.transport;
+    this.link = options.link;
+    this.unhandled = options.unhandled;
+    this.random = seedrandom.alea(`${options.seed}/scenario`);
+    this.startedAt = backend.now();
+  }
+
+  // ------------------------------------------------------------ time
+
+  startPhase(_name: 'fault' | 'healed', budgetMs: number): void {
+    this.deadline = this.backend.now() + budgetMs;
+  }
+
+  elapsedMs(): number {
+    return this.backend.now() - this.startedAt;
+  }
+
+  /** Settles with `promise`, running the network; past the phase's budget, BUDGET_EXCEEDED. */
+  until<T>(promise: Promise<T>): Promise<T> {
+    return this.backend.until(promise, this.deadline);
+  }
+
+  /** Lets `ms` of (virtual) time pass. */
+  async sleep(ms: number): Promise<void> {
+    // A host of its own, so sleeping works whichever hosts the scenario crashes.
+    const host = this.host('timekeeper');
+    await this.until(new Promise<void>((resolve) => host.platform.clock.setTimeout(resolve, ms)));
+  }
+
+  /** Waits (polling every `stepMs`) until `condition` holds; past the budget, INVARIANT. */
+  async eventually(condition: () => boolean, why: () => string, stepMs = 10): Promise<void> {
+    while (!condition()) {
+      if (this.backend.now() + stepMs > this.deadline) throw new WhohasError('INVARIANT', why());
+      await this.sleep(stepMs);
+    }
+  }
+
+  // ------------------------------------------------------------ hosts and links
+
+  host(name: string): WorldHost {
+    let host = this.hosts.get(name);
+    if (!host) {
+      host = this.backend.addHost(name);
+      this.hosts.set(name, host);
+    }
+    return host;
+  }
+
+  /** Applies the scenario's link profile (or `link`) to the datagram path between two hosts. */
+  impair(a: string, b: string, link: LinkProfile = this.link): void {
+    const [forward, reverse]: [LinkSpec, LinkSpec] =
+      typeof link === 'object' && 'forward' in link ? [link.forward, link.reverse] : [link, link];
+    this.backend.impair(this.host(a), this.host(b), forward, reverse);
+  }
+
+  async symlink(hostName: string, target: string, path: string): Promise<void> {
+    await this.backend.symlink(this.host(hostName), target, path);
+  }
+
+  partition(a: string, b: string): void {
+    this.backend.partition(this.host(a), this.host(b));
+  }
+
+  /** The host's process dies: its sockets vanish, its servers are down, its files stay. */
+  crash(name: string): void {
+    const host = this.host(name);
+    this.backend.crash(host);
+    this.crashed.add(host);
+    for (const record of this.servers) if (record.host === host) record.up = false;
+  }
+
+  isCrashed(name: string): boolean {
+    return this.crashed.has(this.host(name));
+  }
+
+  async heal(): Promise<void> {
+    this.backend.healAll();
+  }
+
+  // ------------------------------------------------------------ content
+
+  bytes(length: number): Buffer {
+    const out = Buffer.allocUnsafe(length);
+    for (let i = 0; i < length; i++) out[i] = Math.floor(this.random() * 256);
+    return out;
+  }
+
+  /** Writes a file that must survive the scenario unchanged. */
+  async seedFile(hostName: string, path: string, bytes: Uint8Array): Promise<FileRecord> {
+    const host = this.host(hostName);
+    const dir = path.slice(0, path.lastIndexOf('/'));
+    await this.until(host.platform.fs.mkdir(dir));
+    await this.until(host.platform.fs.writeFile(path, bytes));
+    const record = { host, path, sha256: sha256(bytes) };
+    this.seeded.push(record);
+    return record;
+  }
+
+  watchDownloads(hostName: string, dir: string): void {
+    const host = this.host(hostName);
+    if (!this.downloadFolders.some((f) => f.host === host && f.dir === dir)) {
+      this.downloadFolders.push({ host, dir });
+    }
+  }
+
+  // ------------------------------------------------------------ chat
+
+  async startServer(
+    options: { host?: string; port?: number; portTries?: number; limits?: Partial<ChatLimits> } = {},
+  ): Promise<ServerRecord> {
+    const host = this.host(options.host ?? 'server');
+    const limits = options.limits ?? {};
+    const meter = new OutboxMeter(host.platform);
+    const server = new ChatServer({
+      ...limits,
+      platform: meter.platform,
+      host: host.address,
+      port: options.port ?? (this.transport === 'sim' ? 50_000 : 0),
+      portTries: options.portTries ?? 10,
+    });
+    const address = await this.until(server.listen());
+    const record: ServerRecord = { server, host, port: address.port, meter, up: true };
+    this.servers.push(record);
+    return record;
+  }
+
+  get server(): ServerRecord {
+    const record = this.servers.find((s) => s.up);
+    if (!record) throw new WhohasError('INVARIANT', 'no chat server is up');
+    return record;
+  }
+
+  /** A raw connection that has not logged in; not counted as well-behaved. */
+  async connect(label: string, hostName = label, server = this.server): Promise<LineClient> {
+    const host = this.host(hostName);
+    const client = await this.until(
+      LineClient.connect(host.platform, server.host.address, server.port, label),
+    );
+    this.clients.push({ client, wellBehaved: false, retired: false });
+    this.transcripts.push(client);
+    return client;
+  }
+
+  /** Logs in through the whole dialog; the client counts as well-behaved from then on. */
+  async login(
+    name: string,
+    room: string,
+    options: { create?: boolean; password?: string; host?: string; server?: ServerRecord } = {},
+  ): Promise<LineClient> {
+    const client = await this.connect(name, options.host ?? name, options.server);
+    for (const line of loginAnswers(name, room, options)) client.send(line);
+    await this.until(client.expect(`OK|Welcome to ${room}. You are all set`, `welcome to ${room}`));
+    this.record(client).wellBehaved = true;
+    return client;
+  }
+
+  record(client: LineClient): ClientRecord {
+    const record = this.clients.find((c) => c.client === client);
+    if (!record) throw new WhohasError('BAD_ARGUMENT', `${client.label} is not in this world`);
+    return record;
+  }
+
+  /** The scenario expects this client to be disconnected; the probe skips it. */
+  retire(client: LineClient): void {
+    this.record(client).retired = true;
+  }
+
+  /** Waits for `ERROR|<code>|<text>` on `client`; the code and a text must both be there. */
+  async expectError(client: LineClient, code: string): Promise<string> {
+    const line = await this.until(client.expect(`ERROR|${code}|`, `ERROR|${code}|...`));
+    if (line.split('|')[2]?.trim() === '') {
+      throw new WhohasError('INVARIANT', `${client.label}: ${line} carries no explanation`);
+    }
+    return line;
+  }
+
+  /** A fresh user logs in and round-trips a message through `server`. */
+  async probe(server = this.server): Promise<void> {
+    const n = ++this.probes;
+    const client = await this.login(`probe${n}`, `probe-room-${n}`, {
+      create: true,
+      host: 'prober',
+      server,
+    });
+    client.send(`@me|probe ${n}`);
+    await this.until(client.expect(`#me|probe ${n}`));
+    client.send('@server|exit');
+    await this.until(client.expect('OK|Goodbye'));
+    this.retire(client);
+  }
+
+  /** Buffers past their bounds, on every server that ran. */
+  bufferProblems(): string[] {
+    const problems: string[] = [];
+    for (const { server, meter, host } of this.servers) {
+      const { maxOutboxBytes, maxLineBytes, maxConnections } = server.limits;
+      // One line may land on top of a full outbox: that write is what trips the cut-off.
+      const bound = maxOutboxBytes + maxLineBytes + 64;
+      if (meter.maxWritableLength > bound) {
+        problems.push(
+          `server on ${host.name}: an outbox reached ${meter.maxWritableLength} bytes (bound ${bound})`,
+        );
+      }
+      if (server.stats.connections !== meter.open) {
+        problems.push(
+          `server on ${host.name}: counts ${server.stats.connections} connections, ${meter.open} are open`,
+        );
+      }
+      if (meter.open > maxConnections) {
+        problems.push(`server on ${host.name}: ${meter.open} connections open (cap ${maxConnections})`);
+      }
+      if (server.stats.users > server.stats.connections) {
+        problems.push(`server on ${host.name}: more users than connections`);
+      }
+    }
+    return problems;
+  }
+
+  async dispose(): Promise<void> {
+    for (const dispose of this.disposers.splice(0).reverse()) await dispose();
+    for (const { client } of this.clients) if (!client.closed) client.destroy();
+    for (const record of this.servers) {
+      if (record.up) await this.backend.until(record.server.close('scenario over'), Infinity);
+      record.up = false;
+    }
+    await this.backend.dispose();
+  }
+}
+
+export function loginAnswers(
+  name: string,
+  room: string,
+  options: { create?: boolean; password?: string },
+): string[] {
+  if (!options.create) return [name, 'join', room, ...(options.password ? [options.password] : [])];
+  return [name, 'create', room, ...(options.password ? ['yes', options.password] : ['no'])];
+}

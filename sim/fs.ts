@@ -1,0 +1,102 @@
+import { posix } from 'node:path';
+import { systemError } from '../impl/errors.ts';
+import type { FileReader, FileSystem, FileWriter } from '../impl/platform/types.ts';
+import type { SimCore } from './core.ts';
+import { contents, type FileNode, type MemoryTree } from './memfs.ts';
+
+/**
+ * The asynchronous FileSystem of a simulated host over its MemoryTree. Each operation runs in an
+ * event at the current virtual time and settles its promise there (SimCore.settle), so file I/O
+ * costs no virtual time but still completes asynchronously, as on a real platform.
+ */
+export function createSimFileSystem(core: SimCore, tree: MemoryTree): FileSystem {
+  let tempCounter = 0;
+  return {
+    list: (dir) => core.settle(() => tree.list(dir)),
+    lstat: (path) => core.settle(() => tree.stat(path, false)),
+    stat: (path) => core.settle(() => tree.stat(path, true)),
+    realpath: (path) => core.settle(() => tree.realpath(path)),
+    mkdir: (path) => core.settle(() => tree.mkdir(path)),
+    readFile: (path) => core.settle(() => Buffer.from(tree.readFile(path))),
+    writeFile: (path, data) =>
+      core.settle(() => {
+        tree.writeFile(path, data);
+      }),
+    remove: (path) => core.settle(() => tree.remove(path)),
+    openRead: (path) => core.settle(() => openReader(core, tree, path)),
+    createTemp: (dir, hint) =>
+      core.settle(() => {
+        const tame = posix
+          .basename(hint)
+          .replace(/[^A-Za-z0-9._-]/g, '_')
+          .slice(0, 64);
+        const tempPath = posix.join(dir, `.whohas-${tame}-${(++tempCounter).toString(16)}.part`);
+        return new SimFileWriter(core, tree, tempPath, tree.createExclusive(tempPath));
+      }),
+  };
+}
+
+function openReader(core: SimCore, tree: MemoryTree, path: string): FileReader {
+  const file = tree.regularFile(path, 'open');
+  // An open file keeps its contents even if the name is replaced or removed later.
+  const data = contents(file);
+  let open = true;
+  return {
+    size: data.length,
+    read: (position, length) =>
+      core.settle(() => {
+        if (!open) throw systemError('EBADF', 'read', `EBADF: read '${path}' after close`);
+        return Buffer.from(data.subarray(position, position + length));
+      }),
+    close: () =>
+      core.settle(() => {
+        open = false;
+      }),
+  };
+}
+
+class SimFileWriter implements FileWriter {
+  private state: 'open' | 'committed' | 'aborted' = 'open';
+
+  constructor(
+    private readonly core: SimCore,
+    private readonly tree: MemoryTree,
+    readonly tempPath: string,
+    private readonly file: FileNode,
+  ) {}
+
+  get bytesWritten(): number {
+    return this.file.size;
+  }
+
+  write(data: Uint8Array): Promise<void> {
+    // Copied now: the caller may reuse its buffer once write() returns.
+    const copy = Buffer.from(data);
+    return this.core.settle(() => {
+      if (this.state !== 'open') {
+        throw systemError('EBADF', 'write', `EBADF: ${this.tempPath} is ${this.state}`);
+      }
+      this.file.chunks.push(copy);
+      this.file.size += copy.length;
+    });
+  }
+
+  commit(finalPath: string): Promise<void> {
+    return this.core.settle(() => {
+      if (this.state !== 'open') {
+        throw systemError('EBADF', 'link', `EBADF: ${this.tempPath} is ${this.state}`);
+      }
+      // Never overwrites: EEXIST leaves the temporary file in place for another try.
+      this.tree.link(this.file, finalPath);
+      this.tree.removeIf(this.tempPath, this.file);
+      this.state = 'committed';
+    });
+  }
+
+  abort(): Promise<void> {
+    return this.core.settle(() => {
+      if (this.state === 'open') this.state = 'aborted';
+      if (this.state === 'aborted') this.tree.removeIf(this.tempPath, this.file);
+    });
+  }
+}

@@ -1,0 +1,28 @@
+/** The deterministic network simulator: see sim/README.md and docs/ARCHITECTURE.md. */
+export type { SimDatagramSocket } from './dgram.ts';
+export { type EventHandler, EventQueue, type SimEvent } from './event-queue.ts';
+export { type HostFiles, type HostOptions, SimHost } from './host.ts';
+export { CONNECT_TIMEOUT_MS } from './net.ts';
+export {
+  type Packet,
+  TCP_OVERHEAD,
+  UDP_OVERHEAD,
+} from './packet.ts';
+export { Path, PathStats } from './path.ts';
+export {
+  type BurstLoss,
+  type Jitter,
+  type PathConfig,
+  type ProfileName,
+  profiles,
+  type ResolvedPathConfig,
+  resolvePathConfig,
+} from './profiles.ts';
+export { Simulator, type SimulatorOptions } from './simulator.ts';
+export { HIGH_WATER_MARK, MSS, RECEIVE_WINDOW } from './stream.ts';
+export type {
+  DropReason,
+  TraceCounters,
+  TraceEvent,
+  TraceRecord,
+} from './trace.ts';

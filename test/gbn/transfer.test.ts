@@ -1,0 +1,204 @@
+import test from 'ava';
+import { HEADER_BYTES } from '../../impl/gbn/codec.ts';
+import type { PathConfig } from '../../sim/index.ts';
+import {
+  assertDelivered,
+  assertDownloads,
+  logReplay,
+  runTransfer,
+  type TransferCase,
+} from './world.ts';
+
+const PAYLOAD = 2048 - HEADER_BYTES;
+
+const delivers = test.macro({
+  async exec(t, c: TransferCase) {
+    logReplay(t, c);
+    const world = await runTransfer(c);
+    const received = assertDelivered(t, world, c.name);
+    assertDownloads(t, world, [c.name ?? 'file.bin', ...Object.keys(c.existing ?? {})]);
+    t.is(received.stats.ignored, 0);
+  },
+  title: (name = '') => `delivers ${name} byte-identically`,
+});
+
+for (const [label, size] of [
+  ['an empty file', 0],
+  ['a 1-byte file', 1],
+  ['one payload minus one byte', PAYLOAD - 1],
+  ['exactly one payload', PAYLOAD],
+  ['one payload plus one byte', PAYLOAD + 1],
+  ['3 MB', 3_000_000],
+] as const) {
+  test(label, delivers, { size, forward: 'lan' });
+}
+
+test('with N = 1 (stop-and-wait)', delivers, { size: 100_000, options: { window: 1 } });
+test('with N = 1024', delivers, { size: 3_000_000, options: { window: 1024 } });
+test('with 64 KB datagrams', delivers, { size: 1_000_000, options: { packetSize: 65_507 } });
+test('with 56-byte datagrams', delivers, { size: 5_000, options: { packetSize: 56 } });
+test('with an ACK for every packet', delivers, {
+  size: 500_000,
+  options: { ack: { packets: 1, delayMs: 1 } },
+});
+
+test('packets that arrive while the write buffers are busy are dropped and sent again', async (t) => {
+  const c: TransferCase = { size: 300_000, options: { writeChunkBytes: 1 } };
+  logReplay(t, c);
+  const world = await runTransfer(c);
+  assertDelivered(t, world);
+  assertDownloads(t, world, ['file.bin']);
+  t.true(world.sender.stats.retransmits > 0);
+});
+
+const lossy = (loss: number): PathConfig => ({ profile: 'lan', loss });
+const robust = { maxRetries: 30 };
+
+const recovers = test.macro({
+  async exec(t, c: TransferCase, expectRetransmits: boolean) {
+    logReplay(t, c);
+    const world = await runTransfer(c);
+    assertDelivered(t, world, c.name);
+    assertDownloads(t, world, [c.name ?? 'file.bin']);
+    const sender = world.sender.stats;
+    if (expectRetransmits) {
+      t.true(sender.retransmits > 0, 'lost packets were sent again');
+      t.true(sender.timeouts > 0);
+    } else {
+      t.is(sender.retransmits, 0);
+    }
+  },
+  title: (name = '') => `recovers from ${name}`,
+});
+
+test('0 % loss', recovers, { size: 400_000, forward: lossy(0) }, false);
+test('1 % loss', recovers, { size: 400_000, forward: lossy(0.01), seed: 11 }, true);
+test(
+  '10 % loss',
+  recovers,
+  { size: 400_000, forward: lossy(0.1), seed: 12, options: robust },
+  true,
+);
+test(
+  '30 % loss both ways',
+  recovers,
+  { size: 200_000, forward: lossy(0.3), seed: 13, options: robust },
+  true,
+);
+test(
+  '30 % loss with N = 1',
+  recovers,
+  { size: 50_000, forward: lossy(0.3), seed: 14, options: { ...robust, window: 1 } },
+  true,
+);
+test(
+  'Gilbert-Elliott burst loss',
+  recovers,
+  {
+    size: 400_000,
+    seed: 15,
+    forward: {
+      profile: 'lan',
+      burstLoss: { pGoodToBad: 0.02, pBadToGood: 0.2, lossGood: 0, lossBad: 0.8 },
+    },
+    options: robust,
+  },
+  true,
+);
+test(
+  'a fixed 20 ms timeout at 10 % loss',
+  recovers,
+  {
+    size: 200_000,
+    seed: 16,
+    forward: lossy(0.1),
+    options: { ...robust, rto: { mode: 'fixed', ms: 20 } },
+  },
+  true,
+);
+test(
+  'the lossy profile (bursts, duplicates, corruption, reordering)',
+  recovers,
+  {
+    size: 300_000,
+    seed: 17,
+    forward: 'lossy',
+    options: robust,
+  },
+  true,
+);
+
+const impaired = test.macro({
+  async exec(t, c: TransferCase, counter: 'duplicates' | 'outOfOrder' | 'ignored') {
+    logReplay(t, c);
+    const world = await runTransfer(c);
+    const received = assertDelivered(t, world, c.name);
+    assertDownloads(t, world, [c.name ?? 'file.bin']);
+    t.true(received.stats[counter] > 0, `the receiver counted ${counter}`);
+  },
+  title: (name = '') => `survives ${name}`,
+});
+
+test(
+  'reordering',
+  impaired,
+  { size: 400_000, seed: 21, forward: { profile: 'lan', reorder: 0.05, reorderDelayMs: 0.5 } },
+  'outOfOrder',
+);
+test(
+  'duplication',
+  impaired,
+  { size: 400_000, seed: 22, forward: { profile: 'lan', duplicate: 0.1 } },
+  'duplicates',
+);
+test(
+  'corruption',
+  impaired,
+  { size: 400_000, seed: 23, forward: { profile: 'lan', corrupt: 0.05 }, options: robust },
+  'ignored',
+);
+
+test('a name already taken becomes "name (1).ext" and the original is untouched', async (t) => {
+  const c: TransferCase = {
+    size: 10_000,
+    name: 'report.pdf',
+    existing: { 'report.pdf': 'mine', 'report (2).pdf': 'x' },
+  };
+  logReplay(t, c);
+  const world = await runTransfer(c);
+  t.is(
+    world.outcomes.receiver?.ok && world.outcomes.receiver.value.path,
+    '/downloads/report (1).pdf',
+  );
+  t.true(world.requester.files.read('/downloads/report (1).pdf').equals(world.data));
+  t.is(world.requester.files.read('/downloads/report.pdf').toString(), 'mine');
+  assertDownloads(t, world, ['report.pdf', 'report (1).pdf', 'report (2).pdf']);
+});
+
+test('the same seed gives the same trace and the same statistics', async (t) => {
+  const c: TransferCase = { size: 200_000, seed: 99, forward: 'lossy', options: robust };
+  logReplay(t, c);
+  const first = await runTransfer(c);
+  const second = await runTransfer(c);
+  t.is(first.sim.traceHash(), second.sim.traceHash());
+  t.deepEqual(first.sender.stats, second.sender.stats);
+  t.deepEqual(first.receiver.stats, second.receiver.stats);
+});
+
+test('stats report the round trip, the packets and the throughput', async (t) => {
+  const c: TransferCase = { size: 1_000_000, forward: 'lan' };
+  const world = await runTransfer(c);
+  const sender = world.sender.stats;
+  const receiver = world.receiver.stats;
+  const packets = Math.ceil(c.size / PAYLOAD) + 2;
+  t.is(sender.packetsSent, packets);
+  t.is(receiver.packetsReceived, packets);
+  t.is(sender.packetsReceived, receiver.packetsSent);
+  t.true(receiver.packetsSent < packets / 2, 'ACKs are batched');
+  // lan: 0.1 ms each way plus serialization and the delayed ACK.
+  t.true(sender.srttMs > 0.2 && sender.srttMs < 2, `srtt ${sender.srttMs} ms`);
+  t.true(sender.rtoMs >= 10);
+  t.true(receiver.seconds > 0);
+  t.is(receiver.throughputBps, receiver.bytes / receiver.seconds);
+  t.true(Object.isFrozen(sender));
+});

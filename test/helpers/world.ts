@@ -1,0 +1,164 @@
+/**
+ * A simulated whohas world: one Simulator, a ChatServer on its own host, and peers on other hosts,
+ * each with a share folder holding its files, logged into one room. Peer tests and the scenario
+ * catalogue build on it; everything derives from the seed, which `replay` names.
+ */
+import { ChatServer, type ChatServerOptions } from '../../impl/chat/index.ts';
+import { Peer, type PeerOptions } from '../../impl/peer/peer.ts';
+import type { PathConfig, ProfileName, SimHost } from '../../sim/index.ts';
+import { Simulator, type SimulatorOptions } from '../../sim/index.ts';
+
+export const SERVER_PORT = 50000;
+
+export interface PeerSpec {
+  name: string;
+  /** Files in the peer's share folder: name → contents. */
+  files?: Record<string, Uint8Array | string>;
+  /** Peer options beyond platform, name, server and folder. */
+  options?: Partial<Omit<PeerOptions, 'platform' | 'name' | 'server'>>;
+  /** Log in and enter the room while building (default true). */
+  enter?: boolean;
+}
+
+export interface WorldOptions {
+  seed?: number | string;
+  /** Peers in order: the first one creates the room, the rest join it. */
+  peers: Array<string | PeerSpec>;
+  room?: string;
+  password?: string;
+  /** Path profile between every pair of hosts (default: the simulator's `lan`). */
+  profile?: ProfileName | PathConfig;
+  /** Extra ChatServer options (limits, log). */
+  server?: Partial<Omit<ChatServerOptions, 'platform'>>;
+  simulator?: Omit<SimulatorOptions, 'seed'>;
+  /** Options every peer gets unless its spec says otherwise. */
+  peerDefaults?: PeerSpec['options'];
+}
+
+export interface World {
+  readonly sim: Simulator;
+  readonly seed: number | string;
+  readonly server: ChatServer;
+  readonly serverHost: SimHost;
+  readonly serverAddress: { host: string; port: number };
+  readonly room: string;
+  /** Peers and their hosts by name, in the order they were added. */
+  readonly peers: Map<string, Peer>;
+  readonly hosts: Map<string, SimHost>;
+  peer(name: string): Peer;
+  host(name: string): SimHost;
+  /** Where `name`'s share folder lives on its host. */
+  folderOf(name: string): string;
+  /** Runs the simulation until `promise` settles. */
+  run<T>(promise: Promise<T>): Promise<T>;
+  /** Adds a host and a peer after the start; it enters the room unless `enter` is false. */
+  addPeer(spec: string | PeerSpec): Promise<Peer>;
+  /** Brings a peer into the room (after `enter: false`). */
+  enter(name: string): Promise<void>;
+  /** Files on `name`'s host in `dir` (default its folder), hidden temp files included. */
+  listFiles(name: string, dir?: string): string[];
+  /** Closes every peer and the server, running the simulation until all is quiet. */
+  close(): Promise<void>;
+  /** A line naming the seed, for failure messages. */
+  readonly replay: string;
+}
+
+export async function buildWorld(options: WorldOptions): Promise<World> {
+  const seed = options.seed ?? 1;
+  const sim = new Simulator({ ...options.simulator, seed });
+  const room = options.room ?? 'chatroom';
+  const serverHost = sim.addHost('server');
+  const server = new ChatServer({
+    ...options.server,
+    platform: serverHost.platform,
+    host: serverHost.address,
+    port: SERVER_PORT,
+  });
+  const listening = await sim.until(server.listen());
+  const serverAddress = { host: serverHost.address, port: listening.port };
+  const peers = new Map<string, Peer>();
+  const hosts = new Map<string, SimHost>();
+  let roomMade = false;
+
+  const folderOf = (name: string) => `/home/${name}/folder`;
+
+  const enter = async (name: string) => {
+    const peer = world.peer(name);
+    await sim.until(peer.connect());
+    if (roomMade) {
+      await sim.until(peer.join(room, { password: options.password }));
+    } else {
+      await sim.until(peer.create(room, { password: options.password }));
+      roomMade = true;
+    }
+  };
+
+  const addPeer = async (given: string | PeerSpec) => {
+    const spec = typeof given === 'string' ? { name: given } : given;
+    if (hosts.has(spec.name)) throw new Error(`peer ${spec.name} exists already`);
+    const host = sim.addHost(spec.name);
+    if (options.profile) {
+      for (const other of [serverHost, ...hosts.values()])
+        sim.connect(host, other, options.profile);
+    }
+    hosts.set(spec.name, host);
+    const folder = folderOf(spec.name);
+    host.files.mkdir(folder);
+    for (const [file, data] of Object.entries(spec.files ?? {})) {
+      host.files.write(`${folder}/${file}`, data);
+    }
+    const peer = new Peer({
+      folder,
+      ...options.peerDefaults,
+      ...spec.options,
+      platform: host.platform,
+      name: spec.name,
+      server: serverAddress,
+    });
+    peers.set(spec.name, peer);
+    if (spec.enter !== false) await enter(spec.name);
+    return peer;
+  };
+
+  const world: World = {
+    sim,
+    seed,
+    server,
+    serverHost,
+    serverAddress,
+    room,
+    peers,
+    hosts,
+    peer(name) {
+      const peer = peers.get(name);
+      if (!peer) throw new Error(`no peer named ${name}`);
+      return peer;
+    },
+    host(name) {
+      const host = hosts.get(name);
+      if (!host) throw new Error(`no host named ${name}`);
+      return host;
+    },
+    folderOf,
+    run: (promise) => sim.until(promise),
+    addPeer,
+    enter,
+    listFiles(name, dir = folderOf(name)) {
+      return world
+        .host(name)
+        .files.list(dir)
+        .map((entry) => entry.name);
+    },
+    async close() {
+      for (const [name, peer] of peers) {
+        if (!world.host(name).crashed) await sim.until(peer.close());
+      }
+      if (!serverHost.crashed) await sim.until(server.close());
+      await sim.run();
+    },
+    replay: `simulator seed ${String(seed)}`,
+  };
+
+  for (const spec of options.peers) await addPeer(spec);
+  return world;
+}

@@ -1,0 +1,139 @@
+import test from 'ava';
+import {
+  type BadRequest,
+  encodeFileMessage,
+  type FileMessage,
+  parseFileMessage,
+  refusalFor,
+} from '../../impl/peer/messages.ts';
+
+const roundTrip = test.macro({
+  exec(t, message: FileMessage, text: string) {
+    t.is(encodeFileMessage(message), text);
+    t.deepEqual(parseFileMessage(text), message);
+  },
+  title: (_title, _message: FileMessage, text: string) => `"${text}" round-trips`,
+});
+
+test(roundTrip, { kind: 'whohas', file: 'text' }, 'whohas|text');
+test(
+  roundTrip,
+  { kind: 'have', file: 'a b.txt', size: 21_760_000, address: '10.0.0.2' },
+  'have|a b.txt|21760000|10.0.0.2',
+);
+test(
+  roundTrip,
+  {
+    kind: 'getfile',
+    file: 'text',
+    address: '127.0.0.1',
+    port: 40453,
+    transferId: 4_294_967_295,
+    window: 32,
+    packetSize: 2048,
+  },
+  'getfile|text|127.0.0.1|40453|4294967295|32|2048',
+);
+test(
+  roundTrip,
+  { kind: 'sending', file: 'text', transferId: 7, size: 0, port: 48181 },
+  'sending|text|7|0|48181',
+);
+test(
+  roundTrip,
+  {
+    kind: 'refused',
+    file: 'text',
+    transferId: 9,
+    code: 'SLOTS_FULL',
+    reason: 'all 1 upload slots are busy',
+  },
+  'refused|text|9|SLOTS_FULL|all 1 upload slots are busy',
+);
+test(
+  roundTrip,
+  { kind: 'refused', file: 'text', transferId: undefined, code: 'BAD_ARGUMENT', reason: 'a|b' },
+  'refused|text|-|BAD_ARGUMENT|a|b',
+);
+
+test('a refusal reason never breaks the line', (t) => {
+  const text = encodeFileMessage({
+    kind: 'refused',
+    file: 'x',
+    transferId: 1,
+    code: 'IO_ERROR',
+    reason: 'a\r\nb',
+  });
+  t.is(text, 'refused|x|1|IO_ERROR|a b');
+});
+
+const ordinary = test.macro({
+  exec(t, text: string) {
+    t.is(parseFileMessage(text), undefined);
+  },
+  title: (_title, text: string) => `"${text}" is ordinary chat, not a file message`,
+});
+
+for (const text of [
+  'hello',
+  'ME',
+  'whohas',
+  'whohas|',
+  'whohas|a|b',
+  'whohas|../x',
+  'have|text|12',
+  'have|text|-1|10.0.0.1',
+  'have|text|1e3|10.0.0.1',
+  'have|text|12|',
+  'sending|text|1|2',
+  'sending|text|x|2|3',
+  'sending|text|1|2|0',
+  'refused|text|1|lowercase|why',
+  'refused|text|1|CODE',
+  'refused|text|99999999999|CODE|why',
+]) {
+  test(ordinary, text);
+}
+
+const badRequest = test.macro({
+  exec(t, text: string, code: string, pattern: RegExp) {
+    const parsed = parseFileMessage(text) as BadRequest;
+    t.is(parsed?.kind, 'bad-request');
+    t.is(parsed.code, code as BadRequest['code']);
+    t.regex(parsed.reason, pattern);
+  },
+  title: (_title, text: string, code: string) => `"${text}" is refused with ${code}`,
+});
+
+test(
+  badRequest,
+  'getfile|text',
+  'BAD_ARGUMENT',
+  /missing: address, port, transferId, window, packetSize/,
+);
+test(badRequest, 'getfile', 'BAD_ARGUMENT', /missing: file, address/);
+test(badRequest, 'getfile|text|1.2.3.4|5|6|7|2048|extra', 'BAD_ARGUMENT', /too many fields/);
+test(badRequest, 'getfile|../x|1.2.3.4|5|6|7|2048', 'BAD_FILENAME', /leave the share folder/);
+test(badRequest, 'getfile|/etc/passwd|1.2.3.4|5|6|7|2048', 'BAD_FILENAME', /absolute path/);
+test(badRequest, 'getfile|text|1.2.3.4|0|6|7|2048', 'BAD_ARGUMENT', /port/);
+test(badRequest, 'getfile|text|1.2.3.4|5|x|7|2048', 'BAD_ARGUMENT', /transfer id/);
+test(badRequest, 'getfile|text|1.2.3.4|5|6|0|2048', 'BAD_WINDOW', /window/);
+test(badRequest, 'getfile|text|1.2.3.4|5|6|65536|2048', 'BAD_WINDOW', /window/);
+test(badRequest, 'getfile|text|1.2.3.4|5|6|7|big', 'BAD_PACKET_SIZE', /not a number/);
+test(badRequest, 'getfile|text|1.2.3.4|5|6|7|20', 'BAD_PACKET_SIZE', /packet size/);
+test(badRequest, 'getfile|text|1.2.3.4|5|6|7|65508', 'BAD_PACKET_SIZE', /packet size/);
+test(badRequest, 'getfile|text|a b|5|6|7|2048', 'BAD_ARGUMENT', /address/);
+
+test('a refusal for a bare 2016 getfile carries no transfer id and says what is missing', (t) => {
+  const bad = parseFileMessage('getfile|text') as BadRequest;
+  t.is(
+    encodeFileMessage(refusalFor(bad)).split('|').slice(0, 4).join('|'),
+    'refused|text|-|BAD_ARGUMENT',
+  );
+});
+
+test('a refusal echoes a name with control characters made visible', (t) => {
+  const bad = parseFileMessage('getfile|a\u0000b|1.2.3.4|5|6|7|2048') as BadRequest;
+  t.is(bad.code, 'BAD_FILENAME');
+  t.is(bad.file, 'a\\x00b');
+});

@@ -1,0 +1,170 @@
+import test from 'ava';
+import { isWhohasError } from '../../impl/errors.ts';
+import type { Peer } from '../../impl/peer/index.ts';
+import { buildWorld, type World } from '../helpers/world.ts';
+
+/** The `#eswar|...` lines `peer` receives while `act` runs (and the whohas window after it). */
+async function linesFrom(world: World, peer: Peer, from: string, act: () => Promise<unknown>) {
+  const lines: string[] = [];
+  const listener = (line: string) => {
+    if (line.startsWith(`#${from}|`)) lines.push(line);
+  };
+  peer.on('line', listener);
+  try {
+    await world.run(act());
+    await world.sim.runUntil(world.sim.now + 50);
+  } finally {
+    peer.off('line', listener);
+  }
+  return lines;
+}
+
+async function sharers(world: World, file: string): Promise<string[]> {
+  const responders = await world.run(world.peer('eko').whohas(file));
+  return responders.map((r) => r.user);
+}
+
+test('share controls decide what whohas finds, and never reach the server', async (t) => {
+  const world = await buildWorld({
+    seed: 21,
+    peers: [{ name: 'eswar', files: { a: 'aaa', b: 'bbbb' } }, 'eko'],
+  });
+  t.log(world.replay);
+  const eswar = world.peer('eswar');
+  const echoes: string[] = [];
+  eswar.on('line', (line) => {
+    if (line.startsWith('#me|')) echoes.push(line);
+  });
+  const run = (line: string) => world.run(eswar.send(line));
+
+  t.deepEqual(await sharers(world, 'a'), ['eswar']);
+  t.deepEqual(await run('@me|clrshare|a'), ['OK|a is no longer shared']);
+  t.deepEqual(await sharers(world, 'a'), []);
+  t.deepEqual(await sharers(world, 'b'), ['eswar']);
+  const cleared = await t.throwsAsync(
+    world.run(
+      world
+        .peer('eko')
+        .getFile(
+          [{ user: 'eswar', file: 'a', size: 3, address: world.host('eswar').address }],
+          'a',
+        ),
+    ),
+  );
+  t.regex(cleared?.message ?? '', /eswar: NOT_FOUND/);
+
+  t.deepEqual(await run('@me|setshare|a'), ['OK|a is shared']);
+  t.deepEqual(await sharers(world, 'a'), ['eswar']);
+
+  t.deepEqual(await run('@me|clrglobalshare'), ['OK|Global sharing is off: no file is offered']);
+  t.deepEqual(await sharers(world, 'a'), []);
+  t.deepEqual(await sharers(world, 'b'), []);
+  const off = await t.throwsAsync(
+    world.run(
+      world
+        .peer('eko')
+        .getFile(
+          [{ user: 'eswar', file: 'b', size: 4, address: world.host('eswar').address }],
+          'b',
+        ),
+    ),
+  );
+  t.regex(off?.message ?? '', /eswar: NOT_SHARED/);
+  t.deepEqual(await run('@me|setshare|b'), [
+    'OK|b may be shared, but global sharing is off (@me|setglobalshare)',
+  ]);
+  t.deepEqual(await sharers(world, 'b'), []);
+
+  t.deepEqual(await run('@me|setglobalshare'), ['OK|Global sharing is on']);
+  t.deepEqual(await sharers(world, 'b'), ['eswar']);
+  await run('@me|clrshare|b');
+  t.deepEqual(await run('@me|getsharestatus'), [
+    'OK|Global sharing on; 1 of 2 files shared; window 16; packet size 2048; 0 of 4 upload slots busy',
+    'SHARE|a|3|shared',
+    'SHARE|b|4|not shared',
+    'OK|Cleared: b',
+  ]);
+
+  t.deepEqual(await run('@me|setwindow|32'), ['OK|Window set to 32 for the next downloads']);
+  t.is(eswar.window, 32);
+  t.deepEqual(await run('@me|setwindow|0'), [
+    'ERROR|BAD_WINDOW|window must be a whole number from 1 to 65535, got 0',
+  ]);
+  t.is(eswar.window, 32);
+  t.regex((await run('@me|setshare|../x'))[0], /^ERROR\|BAD_FILENAME\|/);
+
+  // Local commands never travel; any other @me line goes to the server, which echoes it.
+  t.deepEqual(await run('@me|hello'), []);
+  await world.sim.runUntil(world.sim.now + 50);
+  t.deepEqual(echoes, ['#me|hello']);
+  await world.close();
+});
+
+test('the 2016 window travels with the request: setwindow changes what the next download asks for', async (t) => {
+  const world = await buildWorld({
+    seed: 22,
+    peers: [{ name: 'eswar', files: { a: 'x'.repeat(10_000) } }, 'eko'],
+  });
+  const eko = world.peer('eko');
+  await world.run(eko.send('@me|setwindow|3'));
+  const windows: number[] = [];
+  world.peer('eswar').on('transfer-start', (info) => windows.push(info.window));
+  await world.run(eko.getFile('eswar', 'a'));
+  t.deepEqual(windows, [3]);
+  await world.close();
+});
+
+const escapeAttempt = test.macro({
+  async exec(t, file: string) {
+    const world = await buildWorld({
+      seed: 23,
+      peers: [{ name: 'eswar', files: { inside: 'ok' } }, 'eko'],
+    });
+    const eswarHost = world.host('eswar');
+    eswarHost.files.write('/etc/passwd', 'root:x:0:0');
+    eswarHost.files.write('/home/eswar/secret', 'do not share');
+    eswarHost.files.symlink('/etc/passwd', `${world.folderOf('eswar')}/pw`);
+    eswarHost.files.symlink('../secret', `${world.folderOf('eswar')}/up`);
+    const eko = world.peer('eko');
+    // What whohas says: nothing (a name that is not a plain entry is refused at once).
+    let answered: unknown[] = [];
+    try {
+      answered = await world.run(eko.whohas(file));
+    } catch (error) {
+      t.true(isWhohasError(error, 'BAD_FILENAME'));
+    }
+    t.deepEqual(answered, []);
+    // What a hand-written getfile gets: a refusal naming BAD_FILENAME, and no datagram sent.
+    const lines = await linesFrom(world, eko, 'eswar', () =>
+      eko.send(`@eswar|getfile|${file}|${world.host('eko').address}|40000|77|16|2048`),
+    );
+    t.is(lines.length, 1, lines.join('\n'));
+    t.regex(lines[0], /^#eswar\|refused\|[^|]*\|77\|BAD_FILENAME\|/);
+    t.is(world.peer('eswar').uploads.length, 0);
+    // The API refuses such names at once.
+    await t.throwsAsync(world.run(eko.getFile('eswar', file)), { instanceOf: Error });
+    await world.close();
+  },
+  title: (_title, file: string) =>
+    `a request for ${JSON.stringify(file)} cannot leave the share folder`,
+});
+
+for (const file of ['../secret', '/etc/passwd', 'a/../../secret', '..', 'pw', 'up'])
+  test(escapeAttempt, file);
+
+test('a bare 2016 getfile is refused with what is missing', async (t) => {
+  const world = await buildWorld({
+    seed: 24,
+    peers: [{ name: 'eswar', files: { text: 'abc' } }, 'eko'],
+  });
+  const eko = world.peer('eko');
+  const lines = await linesFrom(world, eko, 'eswar', () => eko.send('@eswar|getfile|text'));
+  t.deepEqual(lines, [
+    '#eswar|refused|text|-|BAD_ARGUMENT|getfile needs getfile|<file>|<address>|<port>|<transferId>|<window>|<packetSize> (missing: address, port, transferId, window, packetSize); use a whohas client to download, the 2016 form carries no datagram port',
+  ]);
+  const badWindow = await linesFrom(world, eko, 'eswar', () =>
+    eko.send('@eswar|getfile|text|10.0.0.3|4000|5|0|2048'),
+  );
+  t.regex(badWindow[0], /^#eswar\|refused\|text\|5\|BAD_WINDOW\|/);
+  await world.close();
+});

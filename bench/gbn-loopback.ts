@@ -1,9 +1,11 @@
 /**
  * The 2016 experiment on real loopback: 21.76 MB in 2048-byte datagrams, N = 16 and 32, sender
- * and receiver in separate processes, beside a raw UDP blast measured in the same run. With
+ * and receiver in separate processes, beside a raw UDP blast measured in the same run. Each pair
+ * of processes moves the file `--repeats` times: first on cold code, then warm. With
  * --memory, the receiving process's peak RSS for a 1 GB file instead.
  *
  *   npx tsx bench/gbn-loopback.ts [--windows 16,32] [--bytes 21760000] [--packet-size 2048]
+ *                                 [--repeats 2] [--options '{"ack":{"packets":1,"delayMs":1}}']
  *   npx tsx bench/gbn-loopback.ts --memory [--bytes 1000000000]
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -52,54 +54,62 @@ export interface LoopbackOptions {
   extra?: TransferOptionsInput;
 }
 
-/** One Go-Back-N transfer between two processes over 127.0.0.1. */
-export async function runLoopbackTransfer(options: LoopbackOptions): Promise<LoopbackRun> {
+type ReceivedReport = { path: string; stats: TransferStats; peakRss: number; cpuSeconds: number };
+type SentReport = { stats: TransferStats; peakRss: number; cpuSeconds: number };
+
+/**
+ * Go-Back-N transfers between two processes over 127.0.0.1, one after the other in the same
+ * pair of processes: the first runs on cold code (as a freshly started peer), later ones on code
+ * the JIT has optimized (as a peer that has been up for a while).
+ */
+export async function runLoopbackTransfers(
+  options: LoopbackOptions,
+  repeats = 2,
+): Promise<LoopbackRun[]> {
   const dir = await mkdtemp(join(tmpdir(), 'whohas-gbn-'));
-  const transferId = randomBytes(4).readUInt32BE();
   const settings = JSON.stringify({
     ...options.extra,
     window: options.window,
     packetSize: options.packetSize,
   });
-  const receiver = spawnRole(
-    import.meta.url,
-    ['receiver', dir, String(transferId), settings],
-    childNodeArgs(),
-  );
-  let sender: ReturnType<typeof spawnRole> | undefined;
+  const receiver = spawnRole(import.meta.url, ['receiver', dir, settings], childNodeArgs());
+  const sender = spawnRole(import.meta.url, ['sender', options.file, settings], childNodeArgs());
+  const runs: LoopbackRun[] = [];
   try {
-    const { port } = await receiver.next<{ port: number }>();
-    sender = spawnRole(import.meta.url, [
-      'sender',
-      options.file,
-      String(port),
-      String(transferId),
-      settings,
-    ]);
-    const [received, sent] = await Promise.all([
-      receiver.next<{ path: string; stats: TransferStats; peakRss: number; cpuSeconds: number }>(),
-      sender.next<{ stats: TransferStats; peakRss: number; cpuSeconds: number }>(),
-    ]);
+    for (let index = 0; index < repeats; index++) {
+      const transferId = randomBytes(4).readUInt32BE();
+      receiver.send({ transferId, name: `received-${index}.bin` });
+      const { port } = await receiver.next<{ port: number }>();
+      sender.send({ transferId, port });
+      const [received, sent] = await Promise.all([
+        receiver.next<ReceivedReport>(),
+        sender.next<SentReport>(),
+      ]);
+      const identical = createHash('sha256')
+        .update(await readFile(received.path))
+        .digest()
+        .equals(options.sha256);
+      await rm(received.path);
+      runs.push({
+        window: options.window,
+        packetSize: options.packetSize,
+        bytes: received.stats.bytes,
+        receiver: received.stats,
+        sender: sent.stats,
+        receiverPeakRss: received.peakRss,
+        senderPeakRss: sent.peakRss,
+        receiverCpuSeconds: received.cpuSeconds,
+        senderCpuSeconds: sent.cpuSeconds,
+        identical,
+      });
+    }
+    receiver.send({ stop: true });
+    sender.send({ stop: true });
     await Promise.all([receiver.exited, sender.exited]);
-    const identical = createHash('sha256')
-      .update(await readFile(received.path))
-      .digest()
-      .equals(options.sha256);
-    return {
-      window: options.window,
-      packetSize: options.packetSize,
-      bytes: received.stats.bytes,
-      receiver: received.stats,
-      sender: sent.stats,
-      receiverPeakRss: received.peakRss,
-      senderPeakRss: sent.peakRss,
-      receiverCpuSeconds: received.cpuSeconds,
-      senderCpuSeconds: sent.cpuSeconds,
-      identical,
-    };
+    return runs;
   } finally {
     receiver.kill();
-    sender?.kill();
+    sender.kill();
     await rm(dir, { recursive: true, force: true });
   }
 }
@@ -168,55 +178,61 @@ function peakRss(): number {
 /** CPU seconds (user + system) this process has used since `since`. */
 function cpuSeconds(since: NodeJS.CpuUsage): number {
   const used = process.cpuUsage(since);
+  if (process.env.WHOHAS_CPU_SPLIT)
+    console.error(`${process.argv[2]} user ${used.user / 1e6} s, system ${used.system / 1e6} s`);
   return (used.user + used.system) / 1e6;
 }
 
-async function receiverRole(dir: string, transferId: number, settings: string): Promise<void> {
+async function receiverRole(dir: string, settings: string): Promise<void> {
   const parent = parentChannel();
   const platform = createNodePlatform();
-  const socket = platform.dgram.createSocket();
-  socket.setRecvBufferSize(4 * 1024 * 1024);
-  const { port } = await socket.bind(0, '127.0.0.1');
-  const receiver = new GbnReceiver({
-    platform,
-    socket,
-    peerAddress: '127.0.0.1',
-    transferId,
-    dir,
-    name: 'received.bin',
-    options: { ...JSON.parse(settings), lingerMs: 200 },
-  });
-  parent.send({ port });
-  const cpu = process.cpuUsage();
-  const { path, stats } = await receiver.done;
-  parent.send({ path, stats, peakRss: peakRss(), cpuSeconds: cpuSeconds(cpu) });
-  // Stay for the linger (a lost FIN-ACK gets re-sent), then leave on our own.
+  for (;;) {
+    const order = await parent.next<{ transferId: number; name: string; stop?: boolean }>();
+    if (order.stop) break;
+    const socket = platform.dgram.createSocket();
+    socket.setRecvBufferSize(4 * 1024 * 1024);
+    const { port } = await socket.bind(0, '127.0.0.1');
+    const receiver = new GbnReceiver({
+      platform,
+      socket,
+      peerAddress: '127.0.0.1',
+      transferId: order.transferId,
+      dir,
+      name: order.name,
+      options: { ...JSON.parse(settings), lingerMs: 200 },
+    });
+    parent.send({ port });
+    const cpu = process.cpuUsage();
+    const { path, stats } = await receiver.done;
+    parent.send({ path, stats, peakRss: peakRss(), cpuSeconds: cpuSeconds(cpu) });
+  }
+  // Stay for the last linger (a lost FIN-ACK gets re-sent), then leave on our own.
   await new Promise((resolve) => setTimeout(resolve, 250));
   process.exit(0);
 }
 
-async function senderRole(
-  file: string,
-  port: number,
-  transferId: number,
-  settings: string,
-): Promise<void> {
+async function senderRole(file: string, settings: string): Promise<void> {
   const parent = parentChannel();
   const platform = createNodePlatform();
-  const socket = platform.dgram.createSocket();
-  socket.setSendBufferSize(4 * 1024 * 1024);
-  await socket.bind(0, '127.0.0.1');
-  const sender = new GbnSender({
-    platform,
-    socket,
-    peer: { address: '127.0.0.1', port },
-    transferId,
-    file: await platform.fs.openRead(file),
-    options: JSON.parse(settings),
-  });
-  const cpu = process.cpuUsage();
-  const stats = await sender.done;
-  parent.send({ stats, peakRss: peakRss(), cpuSeconds: cpuSeconds(cpu) });
+  for (;;) {
+    const order = await parent.next<{ transferId: number; port: number; stop?: boolean }>();
+    if (order.stop) break;
+    const socket = platform.dgram.createSocket();
+    socket.setSendBufferSize(4 * 1024 * 1024);
+    await socket.bind(0, '127.0.0.1');
+    const cpu = process.cpuUsage();
+    const sender = new GbnSender({
+      platform,
+      socket,
+      peer: { address: '127.0.0.1', port: order.port },
+      transferId: order.transferId,
+      file: await platform.fs.openRead(file),
+      options: JSON.parse(settings),
+    });
+    const stats = await sender.done;
+    parent.send({ stats, peakRss: peakRss(), cpuSeconds: cpuSeconds(cpu) });
+  }
+  await new Promise((resolve) => setTimeout(resolve, 50));
   process.exit(0);
 }
 
@@ -248,18 +264,20 @@ async function main(): Promise<void> {
       memory: { type: 'boolean', default: false },
       options: { type: 'string', default: '{}' },
       'no-blast': { type: 'boolean', default: false },
+      repeats: { type: 'string', default: '2' },
     },
   });
   const packetSize = Number(values['packet-size']);
   const extra = JSON.parse(values.options) as TransferOptionsInput;
   const windows = values.windows.split(',').map(Number);
+  const repeats = Number(values.repeats);
   const bytes = Number(values.bytes ?? (values.memory ? 1e9 : REPORT_2016.bytes));
   const dir = await mkdtemp(join(tmpdir(), 'whohas-gbn-src-'));
   const file = join(dir, 'source.bin');
   try {
     const sha256 = await makeFile(file, bytes);
     if (values.memory) {
-      const run = await runLoopbackTransfer({ file, sha256, window: 32, packetSize, extra });
+      const [run] = await runLoopbackTransfers({ file, sha256, window: 32, packetSize, extra }, 1);
       console.log(
         `${(bytes / 1e9).toFixed(2)} GB, N=32, ${packetSize}-byte datagrams: ${mb(run.receiver.throughputBps).toFixed(1)} MB/s, ` +
           `identical=${run.identical}; peak RSS receiver ${(run.receiverPeakRss / 1e6).toFixed(1)} MB, ` +
@@ -267,25 +285,29 @@ async function main(): Promise<void> {
       );
       return;
     }
-    const blast = values['no-blast']
-      ? { bytesPerSecond: Number.NaN, datagramsPerSecond: Number.NaN }
-      : await runUdpBlast({ datagramBytes: packetSize });
-    console.log(
-      `raw UDP blast, ${packetSize}-byte datagrams: ${mb(blast.bytesPerSecond).toFixed(1)} MB/s ` +
-        `(${Math.round(blast.datagramsPerSecond)} datagrams/s received)`,
-    );
     for (const window of windows) {
-      const run = await runLoopbackTransfer({ file, sha256, window, packetSize, extra });
-      const rate = mb(run.receiver.throughputBps);
-      const report = REPORT_2016.mbps[window];
+      // The blast right before each window's transfers: the machine's load drifts.
+      const blast = values['no-blast']
+        ? { bytesPerSecond: Number.NaN, datagramsPerSecond: Number.NaN }
+        : await runUdpBlast({ datagramBytes: packetSize });
       console.log(
-        `N=${window}: ${(bytes / 1e6).toFixed(2)} MB in ${run.receiver.seconds.toFixed(3)} s = ${rate.toFixed(1)} MB/s` +
-          (report ? `, ${(rate / report).toFixed(0)}x the 2016 report (${report} MB/s)` : '') +
-          `, ${((run.receiver.throughputBps / blast.bytesPerSecond) * 100).toFixed(0)} % of the raw blast; ` +
-          `retransmits ${run.sender.retransmits}, timeouts ${run.sender.timeouts}, srtt ${run.sender.srttMs.toFixed(2)} ms, ` +
-          `CPU s: receiver ${run.receiverCpuSeconds.toFixed(2)}, sender ${run.senderCpuSeconds.toFixed(2)}; ` +
-          `identical=${run.identical}, receiver peak RSS ${(run.receiverPeakRss / 1e6).toFixed(0)} MB`,
+        `raw UDP blast, ${packetSize}-byte datagrams: ${mb(blast.bytesPerSecond).toFixed(1)} MB/s ` +
+          `(${Math.round(blast.datagramsPerSecond)} datagrams/s received)`,
       );
+      const runs = await runLoopbackTransfers({ file, sha256, window, packetSize, extra }, repeats);
+      for (const [index, run] of runs.entries()) {
+        const rate = mb(run.receiver.throughputBps);
+        const report = REPORT_2016.mbps[window];
+        const label = index === 0 ? 'cold processes' : `warm, transfer ${index + 1}`;
+        console.log(
+          `N=${window} (${label}): ${(bytes / 1e6).toFixed(2)} MB in ${run.receiver.seconds.toFixed(3)} s = ${rate.toFixed(1)} MB/s` +
+            (report ? `, ${(rate / report).toFixed(0)}x the 2016 report (${report} MB/s)` : '') +
+            `, ${((run.receiver.throughputBps / blast.bytesPerSecond) * 100).toFixed(0)} % of the raw blast; ` +
+            `retransmits ${run.sender.retransmits}, timeouts ${run.sender.timeouts}, srtt ${run.sender.srttMs.toFixed(2)} ms, ` +
+            `CPU s: receiver ${run.receiverCpuSeconds.toFixed(2)}, sender ${run.senderCpuSeconds.toFixed(2)}; ` +
+            `identical=${run.identical}, receiver peak RSS ${(run.receiverPeakRss / 1e6).toFixed(0)} MB`,
+        );
+      }
     }
     for (const window of windows) {
       const run = await runSimTransfer(window, bytes);
@@ -301,8 +323,7 @@ async function main(): Promise<void> {
 
 if (isMain(import.meta.url)) {
   const [role, ...args] = process.argv.slice(2);
-  if (role === 'receiver') await runRole(() => receiverRole(args[0], Number(args[1]), args[2]));
-  else if (role === 'sender') {
-    await runRole(() => senderRole(args[0], Number(args[1]), Number(args[2]), args[3]));
-  } else await main();
+  if (role === 'receiver') await runRole(() => receiverRole(args[0], args[1]));
+  else if (role === 'sender') await runRole(() => senderRole(args[0], args[1]));
+  else await main();
 }

@@ -5,10 +5,14 @@
  * Per data packet of L wire bytes carrying P file bytes, on a path of rate C and round-trip
  * time RTT (propagation both ways plus the ACK's own serialisation):
  *
- *   lossless:  throughput = P / τ,  τ = max(L/C, (RTT + L/C) / N)
- *              (the same as min(C, N·L / (RTT + L/C)) counted in file bytes)
+ *   lossless:  throughput = P / τ,  τ = max(L/C, (RTT + k·L/C) / N)
+ *              (the same as min(C, N·L / (RTT + k·L/C)) counted in file bytes)
  *   i.i.d. loss p, recovery by timeout (renewal argument):
  *              throughput = P / (τ + p/(1−p) · T_loss),  T_loss = RTO + RTT
+ *
+ * k is the receiver's ACK batch (an ACK every k in-order packets): the window slides in steps of
+ * k, so the last packet of a batch waits for k serialisations before its ACK leaves. k = 1 gives
+ * DESIGN's min(C, N·L / (RTT + L/C)).
  *
  * Each loss costs the sender one retransmission timeout plus the round trip that refills the
  * pipe; between losses it runs at the lossless pace. The textbook form that detects a loss at
@@ -35,6 +39,8 @@ export interface SenderModel {
   ackWireBytes: number;
   /** The retransmission timeout the sender uses after a loss, in milliseconds. */
   rtoMs: number;
+  /** The receiver acknowledges every k in-order packets (default 1). */
+  ackEvery?: number;
 }
 
 /** Seconds to put `bytes` on a link of `bandwidthBps` (0 on an unconstrained link). */
@@ -51,10 +57,11 @@ export function roundTripSeconds(path: PathModel, sender: SenderModel): number {
 export function packetIntervalSeconds(path: PathModel, sender: SenderModel): number {
   const transmit = serializationSeconds(sender.dataWireBytes, path.bandwidthBps);
   const rtt = roundTripSeconds(path, sender);
-  return Math.max(transmit, (rtt + transmit) / sender.window);
+  const batch = sender.ackEvery ?? 1;
+  return Math.max(transmit, (rtt + batch * transmit) / sender.window);
 }
 
-/** Lossless goodput in file bytes per second: min(C, N·L / (RTT + L/C)) in payload terms. */
+/** Lossless goodput in file bytes per second: min(C, N·L / (RTT + k·L/C)) in payload terms. */
 export function losslessThroughput(path: PathModel, sender: SenderModel): number {
   return sender.payloadBytes / packetIntervalSeconds(path, sender);
 }

@@ -9,7 +9,8 @@ export interface Table {
 
 function alignments(table: Table): ('l' | 'r')[] {
   return table.head.map(
-    (_, i) => table.align?.[i] ?? (table.rows.every((row) => typeof row[i] === 'number') ? 'r' : 'l'),
+    (_, i) =>
+      table.align?.[i] ?? (table.rows.every((row) => typeof row[i] === 'number') ? 'r' : 'l'),
   );
 }
 

@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { WhohasError } from '../impl/errors.ts';
-import { impairDatagrams, type ImpairmentOptions } from '../impl/platform/impaired.ts';
+import { type ImpairmentOptions, impairDatagrams } from '../impl/platform/impaired.ts';
 import { createNodePlatform } from '../impl/platform/node.ts';
 import type { Platform } from '../impl/platform/types.ts';
-import { resolvePathConfig } from '../sim/profiles.ts';
+import { resolvePathConfig } from '../sim/index.ts';
 import type { Backend, WorldHost } from './backend.ts';
 import type { LinkSpec } from './format.ts';
 

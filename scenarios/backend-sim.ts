@@ -4,14 +4,16 @@
  * profile unless a spec names another.
  */
 import { WhohasError } from '../impl/errors.ts';
-import type { SimHost } from '../sim/host.ts';
-import type { PathConfig, ProfileName } from '../sim/profiles.ts';
-import { Simulator } from '../sim/simulator.ts';
+import type { PathConfig, ProfileName, SimHost } from '../sim/index.ts';
+
+import { Simulator } from '../sim/index.ts';
 import type { Backend, WorldHost } from './backend.ts';
 import type { LinkSpec } from './format.ts';
 
 function onLan(spec: LinkSpec): ProfileName | PathConfig {
-  return typeof spec === 'string' || spec.profile !== undefined ? spec : { profile: 'lan', ...spec };
+  return typeof spec === 'string' || spec.profile !== undefined
+    ? spec
+    : { profile: 'lan', ...spec };
 }
 
 /** `maxTimeMs`: the whole run's virtual-time budget (a hang stops there). */

@@ -46,9 +46,13 @@ export function receivedExactly(client: LineClient, fromIndex: number, expected:
   );
 }
 
-export function noLineMatching(client: LineClient, pattern: RegExp, why: string): void {
+export function noLineMatching(
+  client: { readonly label?: string; readonly name?: string; readonly lines: readonly string[] },
+  pattern: RegExp,
+  why: string,
+): void {
   const bad = client.lines.find((line) => pattern.test(line));
-  invariant(bad === undefined, `${client.label} ${why}: ${JSON.stringify(bad)}`);
+  invariant(bad === undefined, `${client.label ?? client.name} ${why}: ${JSON.stringify(bad)}`);
 }
 
 /**

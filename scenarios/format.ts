@@ -4,7 +4,7 @@
  * and the system must recover within a virtual-time budget. Invariants are checked by the
  * runner for every scenario, so a family module only says what is special about its faults.
  */
-import type { PathConfig, ProfileName } from '../sim/profiles.ts';
+import type { PathConfig, ProfileName } from '../sim/index.ts';
 import type { World } from './world.ts';
 
 export type Transport = 'sim' | 'real';

@@ -39,7 +39,9 @@ export async function checkInvariants(world: World): Promise<void> {
   for (const transcript of world.transcripts) {
     for (const line of transcript.lines) {
       if (line.startsWith('ERROR') && !CLEAR_ERROR_LINE.test(line)) {
-        problems.push(`${transcript.label} received an unclear error line: ${JSON.stringify(line)}`);
+        problems.push(
+          `${transcript.label} received an unclear error line: ${JSON.stringify(line)}`,
+        );
       }
     }
   }
@@ -71,11 +73,39 @@ export async function checkInvariants(world: World): Promise<void> {
       const path = join(dir, entry.name);
       if (TEMP_FILE.test(entry.name)) {
         // A process killed mid-download cannot clean up; its temp name says what it is.
-        if (!world.isCrashed(host.name)) problems.push(`partial file left: ${host.name}:${path}`);
-      }
-      else if (!expected.has(path)) problems.push(`unexpected file: ${host.name}:${path}`);
+        if (!world.wasCrashed(host.name)) problems.push(`partial file left: ${host.name}:${path}`);
+      } else if (!expected.has(path)) problems.push(`unexpected file: ${host.name}:${path}`);
     }
   }
-  problems.push(...world.bufferProblems());
+  problems.push(...bufferProblems(world));
   invariant(problems.length === 0, problems.join('\n'));
+}
+
+/** Buffers past their bounds, on every server that ran. */
+export function bufferProblems(world: World): string[] {
+  const problems: string[] = [];
+  for (const { server, meter, host } of world.servers) {
+    const { maxOutboxBytes, maxLineBytes, maxConnections } = server.limits;
+    // One line may land on top of a full outbox: that write is what trips the cut-off.
+    const bound = maxOutboxBytes + maxLineBytes + 64;
+    if (meter.maxWritableLength > bound) {
+      problems.push(
+        `server on ${host.name}: an outbox reached ${meter.maxWritableLength} bytes (bound ${bound})`,
+      );
+    }
+    if (server.stats.connections !== meter.open) {
+      problems.push(
+        `server on ${host.name}: counts ${server.stats.connections} connections, ${meter.open} are open`,
+      );
+    }
+    if (meter.open > maxConnections) {
+      problems.push(
+        `server on ${host.name}: ${meter.open} connections open (cap ${maxConnections})`,
+      );
+    }
+    if (server.stats.users > server.stats.connections) {
+      problems.push(`server on ${host.name}: more users than connections`);
+    }
+  }
+  return problems;
 }

@@ -113,7 +113,12 @@ export const login = family('login', [
     async script(world) {
       await world.startServer();
       const early = await greeted(world, 'early');
-      await expectDialog(world, early, ['early\n', 'join\n'], ['OK|Username', 'ERROR|NO_SUCH_ROOM|']);
+      await expectDialog(
+        world,
+        early,
+        ['early\n', 'join\n'],
+        ['OK|Username', 'ERROR|NO_SUCH_ROOM|'],
+      );
       await chatRoom(world);
       await expectDialog(
         world,
@@ -183,7 +188,11 @@ export const login = family('login', [
         world,
         eve,
         ['pending\n', 'no\n'],
-        ['OK|Chatroom pending created', 'OK|Chatroom has been made public.', 'OK|Welcome to pending.'],
+        [
+          'OK|Chatroom pending created',
+          'OK|Chatroom has been made public.',
+          'OK|Welcome to pending.',
+        ],
       );
       world.record(eve).wellBehaved = true;
     },

@@ -3,13 +3,7 @@
  * senders and prying into other rooms. The server refuses each clearly, cuts off the abuser
  * when it must, and keeps serving everyone else with bounded memory.
  */
-import {
-  chatRoom,
-  expectReplies,
-  noLineMatching,
-  receivedExactly,
-  sync,
-} from './chat-helpers.ts';
+import { chatRoom, expectReplies, noLineMatching, receivedExactly, sync } from './chat-helpers.ts';
 import { family } from './format.ts';
 import { invariant } from './invariants.ts';
 import type { LineClient } from './line-client.ts';
@@ -17,7 +11,8 @@ import type { LineClient } from './line-client.ts';
 export const malicious = family('malicious', [
   {
     name: 'all-flood',
-    description: '@all flood: RATE_LIMITED, then FLOODING and a cut-off; the room gets a bounded share',
+    description:
+      '@all flood: RATE_LIMITED, then FLOODING and a cut-off; the room gets a bounded share',
     tags: [],
     link: 'lan',
     async script(world) {
@@ -33,7 +28,10 @@ export const malicious = family('malicious', [
       const spam = bob.lines.filter((line) => line.startsWith('#mallory|spam')).length;
       // The bucket holds 40 lines and refills at 20 per second: the room sees about that many.
       const allowed = 40 + Math.ceil((world.elapsedMs() / 1000) * 20);
-      invariant(spam > 0 && spam <= allowed, `bob received ${spam} spam lines (allowed ${allowed})`);
+      invariant(
+        spam > 0 && spam <= allowed,
+        `bob received ${spam} spam lines (allowed ${allowed})`,
+      );
       await sync(world, alice, 'alice still here');
     },
   },
@@ -53,7 +51,8 @@ export const malicious = family('malicious', [
       world.retire(mallory);
       mallory.stopReading();
       const payload = 'z'.repeat(3000);
-      const removed = (line: string) => line.startsWith('INFO|LEFT|mallory|User mallory was removed');
+      const removed = (line: string) =>
+        line.startsWith('INFO|LEFT|mallory|User mallory was removed');
       let sent = 0;
       // Enough to fill the outbox many times over, in batches so alice's own sends stay paced.
       while (!bob.lines.some(removed) && sent < 2000) {
@@ -68,7 +67,8 @@ export const malicious = family('malicious', [
   },
   {
     name: 'hundreds-of-connections',
-    description: 'Hundreds of idle connections: past the cap each gets SERVER_FULL; users still served',
+    description:
+      'Hundreds of idle connections: past the cap each gets SERVER_FULL; users still served',
     tags: ['real'],
     link: 'lan',
     async script(world) {

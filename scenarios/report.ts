@@ -66,7 +66,9 @@ export async function runSuite(scenarios: Scenario[], options: SuiteOptions): Pr
   );
   for (const failure of failures) {
     print('');
-    print(`FAILED ${failure.scenario} seed ${failure.seed} (${failure.outcome}, ${failure.phase} phase)`);
+    print(
+      `FAILED ${failure.scenario} seed ${failure.seed} (${failure.outcome}, ${failure.phase} phase)`,
+    );
     print(`  ${(failure.error ?? '').split('\n').join('\n  ')}`);
     print('  replay with:');
     for (const command of replayCommands(failure)) print(`    ${command}`);

@@ -110,7 +110,9 @@ export async function runScenario(
 }
 
 /** The one command that replays a run exactly, in its npx and npm forms. */
-export function replayCommands(result: Pick<RunResult, 'scenario' | 'seed' | 'transport'>): string[] {
+export function replayCommands(
+  result: Pick<RunResult, 'scenario' | 'seed' | 'transport'>,
+): string[] {
   const transport = result.transport === 'sim' ? '' : ` --transport ${result.transport}`;
   const args = `scenario ${result.scenario} --seed ${result.seed}${transport}`;
   return [`npx whohas ${args}`, `npm run whohas -- ${args}`];

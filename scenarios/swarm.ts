@@ -20,7 +20,7 @@ import type {
 } from '../impl/peer/types.ts';
 import type { WorldHost } from './backend.ts';
 import { invariant } from './invariants.ts';
-import { sha256, type World } from './world.ts';
+import type { World } from './world.ts';
 
 export interface PeerSpec {
   name: string;
@@ -54,7 +54,6 @@ export const DEFAULT_ROOM = 'swarm';
 
 export class Swarm {
   readonly peers = new Map<string, PeerHandle>();
-  private rooms = new Set<string>();
   private probes = 0;
 
   constructor(readonly world: World) {
@@ -102,7 +101,7 @@ export class Swarm {
     });
     world.transcripts.push({ label: spec.name, lines: handle.lines });
     world.disposers.push(async () => {
-      if (!world.isCrashed(spec.name)) await world.backend.until(peer.close(), Infinity);
+      if (!world.isCrashed(spec.name)) await world.settle(peer.close());
     });
     this.peers.set(spec.name, handle);
     if (spec.enter !== false) await this.enter(handle, spec.room ?? DEFAULT_ROOM, spec.password);
@@ -111,12 +110,7 @@ export class Swarm {
 
   async enter(handle: PeerHandle, room = DEFAULT_ROOM, password?: string): Promise<void> {
     await this.world.until(handle.peer.connect());
-    if (this.rooms.has(room)) {
-      await this.world.until(handle.peer.join(room, { password }));
-    } else {
-      await this.world.until(handle.peer.create(room, { password }));
-      this.rooms.add(room);
-    }
+    await this.world.until(handle.peer.joinOrCreate(room, { password }));
   }
 
   /** Adds each owner, then the requester (so the link's `forward` is the requester's sends). */
@@ -152,6 +146,7 @@ export class Swarm {
       );
       invariant(source, `${file} from ${owner.name} was never seeded, yet it was downloaded`);
       world.completed.push({ host: handle.host, path: result.path, sha256: source.sha256 });
+      for (const failure of result.failures) world.userErrors.push(failure.error);
       return { ok: true, result };
     } catch (error) {
       if (!(error instanceof WhohasError)) throw error;

@@ -33,7 +33,8 @@ function completesUnder(
     tags,
     link,
     async script(world) {
-      const swarm = await pair(world, bytes);
+      // Loopback has no virtual clock: every timeout is real, so real runs move less data.
+      const swarm = await pair(world, world.transport === 'sim' ? bytes : Math.min(bytes, 20_000));
       await swarm.expectDownload('alice', 'bob', 'data.bin');
     },
   };
@@ -42,7 +43,8 @@ function completesUnder(
 export const transferFaults = family('transfers', [
   {
     name: 'loss-100',
-    description: 'Every datagram lost: a clean abort on both sides, in bounded time, no partial file',
+    description:
+      'Every datagram lost: a clean abort on both sides, in bounded time, no partial file',
     tags: [],
     link: { loss: 1 },
     async script(world) {
@@ -55,13 +57,17 @@ export const transferFaults = family('transfers', [
       invariant(bob.peer.uploads.length === 0, 'the upload slot was not freed');
     },
   },
-  completesUnder('loss-30', '30 % i.i.d. loss both ways: completes intact', { loss: 0.3 }, 120_000, [
-    'real',
-  ]),
+  completesUnder(
+    'loss-30',
+    '30 % i.i.d. loss both ways: completes intact',
+    { loss: 0.3 },
+    120_000,
+    ['real'],
+  ),
   completesUnder(
     'burst-loss',
-    'Gilbert-Elliott burst loss (mean burst 5, 90 % loss in bursts): completes intact',
-    { burstLoss: { pGoodToBad: 0.03, pBadToGood: 0.2, lossGood: 0, lossBad: 0.9 } },
+    'Gilbert-Elliott burst loss (bursts of 4 packets on average, 70 % lost): completes intact',
+    { burstLoss: { pGoodToBad: 0.02, pBadToGood: 0.25, lossGood: 0, lossBad: 0.7 } },
     200_000,
   ),
   completesUnder(
@@ -148,7 +154,7 @@ export const transferFaults = family('transfers', [
         { name: 'carol' },
         { name: 'alice' },
       ]);
-      const started = nextTransferStart(swarm.get('alice'));
+      const started = nextTransferStart(swarm.get('bob'));
       const download = swarm.start('alice', 'bob', 'data.bin');
       await world.until(started);
       await world.sleep(20 + Math.floor(world.random() * 300));
@@ -164,7 +170,7 @@ export const transferFaults = family('transfers', [
   },
   {
     name: 'receiver-crash',
-    description: "The requester crashes mid-transfer: the owner aborts and frees its only slot",
+    description: 'The requester crashes mid-transfer: the owner aborts and frees its only slot',
     tags: [],
     link: { bandwidthBps: 4e6, delayMs: 2 },
     async script(world) {

@@ -55,7 +55,9 @@ export const transferRequests = family('transfers', [
       invariant(responders.length === 0, `whohas found ${JSON.stringify(responders)}`);
       await swarm.expectFailure('alice', 'bob', 'nothere.bin', ['NOT_FOUND']);
       const mallory = await intruder(world);
-      expectRefusal(await rawGetfile(world, mallory, 'bob', { file: 'nothere.bin' }), ['NOT_FOUND']);
+      expectRefusal(await rawGetfile(world, mallory, 'bob', { file: 'nothere.bin' }), [
+        'NOT_FOUND',
+      ]);
     },
   },
   {
@@ -64,7 +66,10 @@ export const transferRequests = family('transfers', [
     tags: ['real'],
     link: 'lan',
     async script(world) {
-      const swarm = await owners(world, { 'private.bin': world.bytes(1000), 'open.bin': world.bytes(10) });
+      const swarm = await owners(world, {
+        'private.bin': world.bytes(1000),
+        'open.bin': world.bytes(10),
+      });
       const bob = swarm.get('bob').peer;
       const reply = await world.until(bob.send('@me|clrshare|private.bin'));
       invariant(reply[0]?.startsWith('OK|'), `clrshare answered ${JSON.stringify(reply)}`);
@@ -72,7 +77,9 @@ export const transferRequests = family('transfers', [
       invariant(found.length === 0, 'an unshared file was offered');
       await swarm.expectFailure('alice', 'bob', 'private.bin', ['NOT_FOUND']);
       const mallory = await intruder(world);
-      expectRefusal(await rawGetfile(world, mallory, 'bob', { file: 'private.bin' }), ['NOT_FOUND']);
+      expectRefusal(await rawGetfile(world, mallory, 'bob', { file: 'private.bin' }), [
+        'NOT_FOUND',
+      ]);
       await swarm.expectDownload('alice', 'bob', 'open.bin');
     },
   },
@@ -105,7 +112,11 @@ export const transferRequests = family('transfers', [
       const swarm = await owners(world, { 'ok.bin': world.bytes(100) });
       await world.symlink('bob', '/etc/passwd', join(swarm.get('bob').folder, 'escape'));
       // The link itself is a pre-existing file of bob's folder: it must survive, unchanged.
-      world.seeded.push({ host: world.host('bob'), path: join(swarm.get('bob').folder, 'escape'), sha256: sha256(secret) });
+      world.seeded.push({
+        host: world.host('bob'),
+        path: join(swarm.get('bob').folder, 'escape'),
+        sha256: sha256(secret),
+      });
       for (const name of ['../x', '/etc/passwd', 'a/../../b', '..']) {
         await swarm.expectFailure('alice', 'bob', name, ['BAD_FILENAME']);
       }
@@ -167,7 +178,10 @@ export const transferRequests = family('transfers', [
     async script(world) {
       const swarm = await owners(world, { 'twice.bin': world.bytes(300_000) });
       const [first, second] = await world.until(
-        Promise.all([swarm.start('alice', 'bob', 'twice.bin'), swarm.start('alice', 'bob', 'twice.bin')]),
+        Promise.all([
+          swarm.start('alice', 'bob', 'twice.bin'),
+          swarm.start('alice', 'bob', 'twice.bin'),
+        ]),
       );
       invariant(first.ok && second.ok, 'one of two concurrent downloads failed');
       invariant(first.result.path !== second.result.path, 'both downloads claimed one name');

@@ -5,8 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import seedrandom from 'seedrandom';
-import { ChatServer } from '../impl/chat/server.ts';
 import type { ChatLimits } from '../impl/chat/limits.ts';
+import { ChatServer } from '../impl/chat/server.ts';
 import { WhohasError } from '../impl/errors.ts';
 import type { Backend, WorldHost } from './backend.ts';
 import { createRealBackend } from './backend-real.ts';
@@ -87,6 +87,7 @@ export class World {
   private deadline = Number.POSITIVE_INFINITY;
   private probes = 0;
   private readonly crashed = new Set<WorldHost>();
+  private readonly everCrashed = new Set<WorldHost>();
 
   constructor(
     options: WorldOptions,
@@ -161,7 +162,20 @@ export class World {
     const host = this.host(name);
     this.backend.crash(host);
     this.crashed.add(host);
+    this.everCrashed.add(host);
     for (const record of this.servers) if (record.host === host) record.up = false;
+  }
+
+  /** Back up with the same files and address, nothing running. */
+  restart(name: string): void {
+    const host = this.host(name);
+    this.backend.restart(host);
+    this.crashed.delete(host);
+  }
+
+  /** Crashed at some point, even if restarted since. */
+  wasCrashed(name: string): boolean {
+    return this.everCrashed.has(this.host(name));
   }
 
   isCrashed(name: string): boolean {
@@ -201,7 +215,12 @@ export class World {
   // ------------------------------------------------------------ chat
 
   async startServer(
-    options: { host?: string; port?: number; portTries?: number; limits?: Partial<ChatLimits> } = {},
+    options: {
+      host?: string;
+      port?: number;
+      portTries?: number;
+      limits?: Partial<ChatLimits>;
+    } = {},
   ): Promise<ServerRecord> {
     const host = this.host(options.host ?? 'server');
     const limits = options.limits ?? {};
@@ -284,41 +303,30 @@ export class World {
     this.retire(client);
   }
 
-  /** Buffers past their bounds, on every server that ran. */
-  bufferProblems(): string[] {
-    const problems: string[] = [];
-    for (const { server, meter, host } of this.servers) {
-      const { maxOutboxBytes, maxLineBytes, maxConnections } = server.limits;
-      // One line may land on top of a full outbox: that write is what trips the cut-off.
-      const bound = maxOutboxBytes + maxLineBytes + 64;
-      if (meter.maxWritableLength > bound) {
-        problems.push(
-          `server on ${host.name}: an outbox reached ${meter.maxWritableLength} bytes (bound ${bound})`,
-        );
-      }
-      if (server.stats.connections !== meter.open) {
-        problems.push(
-          `server on ${host.name}: counts ${server.stats.connections} connections, ${meter.open} are open`,
-        );
-      }
-      if (meter.open > maxConnections) {
-        problems.push(`server on ${host.name}: ${meter.open} connections open (cap ${maxConnections})`);
-      }
-      if (server.stats.users > server.stats.connections) {
-        problems.push(`server on ${host.name}: more users than connections`);
-      }
-    }
-    return problems;
+  /** For teardown: settles `promise` within a minute of (virtual) time, whatever the phase. */
+  settle<T>(promise: Promise<T>): Promise<T> {
+    return this.backend.until(promise, this.backend.now() + 60_000);
   }
 
+  /** Closes everything, even past a failing step (real sockets must not outlive the run). */
   async dispose(): Promise<void> {
-    for (const dispose of this.disposers.splice(0).reverse()) await dispose();
-    for (const { client } of this.clients) if (!client.closed) client.destroy();
+    const steps: Array<() => Promise<void> | void> = [...this.disposers.splice(0).reverse()];
+    steps.push(() => {
+      for (const { client } of this.clients) if (!client.closed) client.destroy();
+    });
     for (const record of this.servers) {
-      if (record.up) await this.backend.until(record.server.close('scenario over'), Infinity);
-      record.up = false;
+      steps.push(async () => {
+        if (record.up) await this.settle(record.server.close('scenario over'));
+        record.up = false;
+      });
     }
-    await this.backend.dispose();
+    steps.push(() => this.backend.dispose());
+    const failures: unknown[] = [];
+    for (const step of steps)
+      await Promise.resolve()
+        .then(step)
+        .catch((e) => failures.push(e));
+    if (failures.length > 0) throw failures[0];
   }
 }
 

@@ -5,6 +5,7 @@
 import { isWhohasError } from '../../impl/errors.ts';
 import { GbnSender, type TransferOptionsInput } from '../../impl/gbn/index.ts';
 import { createNodePlatform } from '../../impl/platform/node.ts';
+import type { Platform } from '../../impl/platform/types.ts';
 import { isMain, parentChannel, runRole } from '../baselines/process.ts';
 
 export interface SendRequest {
@@ -28,40 +29,51 @@ export interface SendReply {
 async function senderRole(): Promise<void> {
   const parent = parentChannel();
   const platform = createNodePlatform();
+  let current: GbnSender | undefined;
   parent.send({ ready: true });
   for (;;) {
-    const request = await parent.next<SendRequest | { type: 'exit' }>();
+    const request = await parent.next<SendRequest | { type: 'abort' } | { type: 'exit' }>();
     if (request.type === 'exit') return;
-    const socket = platform.dgram.createSocket();
-    await socket.bind(0, '127.0.0.1');
-    const file = await platform.fs.openRead(request.path);
-    const sender = new GbnSender({
-      platform,
-      socket,
-      peer: { address: '127.0.0.1', port: request.port },
-      transferId: request.transferId,
-      file,
-      sha256: Buffer.from(request.sha256, 'hex'),
-      options: request.options,
-    });
-    let status = 'ok';
-    try {
-      await sender.done;
-    } catch (error) {
-      if (!isWhohasError(error)) throw error;
-      status = error.code;
+    if (request.type === 'abort') current?.abort('benchmark time limit');
+    else {
+      current = await startSender(platform, request);
+      void report(current).then((reply) => parent.send(reply));
     }
-    const stats = sender.stats;
-    const reply: SendReply = {
-      status,
-      packetsSent: stats.packetsSent,
-      retransmits: stats.retransmits,
-      timeouts: stats.timeouts,
-      srttMs: stats.srttMs,
-      rtoMs: stats.rtoMs,
-    };
-    parent.send(reply);
   }
+}
+
+async function startSender(platform: Platform, request: SendRequest): Promise<GbnSender> {
+  const socket = platform.dgram.createSocket();
+  await socket.bind(0, '127.0.0.1');
+  const file = await platform.fs.openRead(request.path);
+  return new GbnSender({
+    platform,
+    socket,
+    peer: { address: '127.0.0.1', port: request.port },
+    transferId: request.transferId,
+    file,
+    sha256: Buffer.from(request.sha256, 'hex'),
+    options: request.options,
+  });
+}
+
+async function report(sender: GbnSender): Promise<SendReply> {
+  let status = 'ok';
+  try {
+    await sender.done;
+  } catch (error) {
+    if (!isWhohasError(error)) throw error;
+    status = error.code;
+  }
+  const stats = sender.stats;
+  return {
+    status,
+    packetsSent: stats.packetsSent,
+    retransmits: stats.retransmits,
+    timeouts: stats.timeouts,
+    srttMs: stats.srttMs,
+    rtoMs: stats.rtoMs,
+  };
 }
 
 if (isMain(import.meta.url)) await runRole(senderRole);

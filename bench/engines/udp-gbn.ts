@@ -56,12 +56,20 @@ export class UdpGbnEngine implements TransferEngine {
     };
     child.send(request);
     let status = 'ok';
+    let timedOut = false;
+    const limit = setTimeout(() => {
+      timedOut = true;
+      receiver.abort(`benchmark time limit of ${point.timeLimitS} s`);
+      child.send({ type: 'abort' });
+    }, point.timeLimitS * 1000);
     try {
       const received = await receiver.done;
       await rm(received.path, { force: true });
     } catch (error) {
       if (!isWhohasError(error)) throw error;
-      status = error.code;
+      status = timedOut ? 'TIME_LIMIT' : error.code;
+    } finally {
+      clearTimeout(limit);
     }
     const sent = await child.next<SendReply>();
     const stats = receiver.stats;

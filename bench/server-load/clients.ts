@@ -5,7 +5,6 @@
  */
 import * as net from 'node:net';
 
-const WELCOME = 'OK|Welcome to ';
 const NEWLINE = 0x0a;
 
 export class LoadClient {
@@ -21,6 +20,8 @@ export class LoadClient {
   readonly closed: Promise<void>;
   #loggedIn = false;
   #text = '';
+  /** The dialog's last line (the greeting also starts `OK|Welcome to `, so the room counts). */
+  #welcome = '\0';
 
   constructor(socket: net.Socket, name: string) {
     this.socket = socket;
@@ -38,7 +39,7 @@ export class LoadClient {
     socket.on('data', (chunk: Buffer) => {
       if (this.#loggedIn) return this.#received(chunk);
       this.#text += chunk.toString('utf8');
-      const at = this.#text.indexOf(WELCOME);
+      const at = this.#text.indexOf(this.#welcome);
       if (at === -1) return;
       const end = this.#text.indexOf('\n', at);
       if (end === -1) return;
@@ -59,7 +60,10 @@ export class LoadClient {
 
   /** Sends the whole login dialog at once (the server processes pipelined answers in order). */
   login(room: string, create: boolean): Promise<void> {
-    this.socket.write(create ? `${this.name}\ncreate\n${room}\nno\n` : `${this.name}\njoin\n${room}\n`);
+    this.#welcome = `OK|Welcome to ${room}. `;
+    this.socket.write(
+      create ? `${this.name}\ncreate\n${room}\nno\n` : `${this.name}\njoin\n${room}\n`,
+    );
     return this.welcomed;
   }
 

@@ -42,26 +42,28 @@ export function renderChart(options: ChartOptions): string {
   const columns = (xs.length - 1) * step + 1;
   const lines = series.map((s) => sample(s, xs, step, columns));
   const formatY = options.formatY ?? ((y: number) => y.toPrecision(3));
-  const labelWidth = Math.max(
-    ...lines.flat().map((y) => formatY(y).length),
-    options.yLabel.length - 2,
-    6,
-  );
+  const labelWidth = Math.max(...lines.flat().map((y) => formatY(y).length), 6);
   const height = options.height ?? 14;
   const min = Math.min(0, ...lines.flat());
   const plot = asciichart.plot(lines, {
     height,
     min,
     offset: 2,
-    format: (y) => formatY(y).padStart(labelWidth),
-    colors: options.color ? series.map((_, i) => PALETTE[i % PALETTE.length]) : [],
+    format: (y) => formatY(Math.abs(y) < 1e-9 ? 0 : y).padStart(labelWidth),
   });
   // The y label sits over the axis; the x axis ticks sit under each measured point.
   const axisColumn = labelWidth;
   const out = [
     options.title,
     `${' '.repeat(Math.max(0, axisColumn - options.yLabel.length))}${options.yLabel}`,
-    labelEnds(plot, lines, series, { min, height }),
+    markPoints(plot, series, xs, {
+      min,
+      max: Math.max(...lines.flat()),
+      height,
+      axisColumn: labelWidth,
+      step,
+      color: options.color,
+    }),
   ];
   const formatX = options.formatX ?? String;
   let ticks = `${' '.repeat(axisColumn)}└`;
@@ -74,37 +76,47 @@ export function renderChart(options: ChartOptions): string {
     labels = labels.padEnd(start) + label;
   }
   out.push(ticks, labels, `${' '.repeat(axisColumn)}${options.xLabel}`.padStart(axisColumn));
-  const legend = series.map((s, i) => {
-    const mark = MARKS[i % MARKS.length];
-    return options.color
-      ? `${PALETTE[i % PALETTE.length]}${mark}${asciichart.reset} ${s.label}`
-      : `${mark} ${s.label}`;
-  });
-  if (options.color) out.push(`${' '.repeat(axisColumn)}${legend.join('   ')}`);
+  const legend = series.map((s, i) => `${seriesMark(options.color, i)} ${s.label}`);
+  out.push(`${' '.repeat(axisColumn)}${legend.join('   ')}`);
   return out.join('\n');
 }
 
-/** Names each line at its right end, so the chart reads without colour too. */
-function labelEnds(
+/**
+ * Puts each series' mark on its measured points, so lines that cross or meet stay tellable apart
+ * without colour; with colour, the marks (not the lines) carry it.
+ */
+function markPoints(
   plot: string,
-  lines: number[][],
   series: ChartSeries[],
-  scale: { min: number; height: number },
+  xs: number[],
+  scale: {
+    min: number;
+    max: number;
+    height: number;
+    axisColumn: number;
+    step: number;
+    color?: boolean;
+  },
 ): string {
-  const rows = plot.split('\n');
-  const max = Math.max(...lines.flat());
-  const range = max - scale.min;
+  const rows = plot.split('\n').map((row) => [...row]);
+  const range = scale.max - scale.min;
   // The same rounding asciichart uses to place a value on a row.
   const ratio = range !== 0 ? scale.height / range : 1;
-  const top = Math.round(max * ratio);
-  const names = new Map<number, string[]>();
-  lines.forEach((line, i) => {
-    const row = top - Math.round(line[line.length - 1] * ratio);
-    names.set(row, [...(names.get(row) ?? []), series[i].label]);
+  const top = Math.round(scale.max * ratio);
+  series.forEach((s, i) => {
+    const mark = seriesMark(scale.color, i);
+    for (const point of s.points) {
+      const row = top - Math.round(point.y * ratio);
+      const column = scale.axisColumn + xs.indexOf(point.x) * scale.step;
+      if (rows[row] && column < rows[row].length) rows[row][column] = mark;
+    }
   });
-  return rows
-    .map((text, row) => (names.has(row) ? `${text} ${names.get(row)!.join(', ')}` : text))
-    .join('\n');
+  return rows.map((row) => row.join('')).join('\n');
+}
+
+function seriesMark(color: boolean | undefined, i: number): string {
+  const mark = MARKS[i % MARKS.length];
+  return color ? `${PALETTE[i % PALETTE.length]}${mark}${asciichart.reset}` : mark;
 }
 
 /** The series at every plot column, linear between its measured points. */

@@ -88,6 +88,18 @@ export function parseCsv(text: string): { header: string[]; records: string[][] 
   return { header, records };
 }
 
+/** Rows of one of our CSVs, as the sweep wrote them (values as text). */
+export function readRows(text: string): Row[] {
+  const { header, records } = parseCsv(text);
+  return records.map((record) => {
+    const row = {} as Row;
+    header.forEach((column, i) => {
+      (row as Record<string, string>)[column] = record[i] ?? '';
+    });
+    return row;
+  });
+}
+
 export interface MergeInput {
   name: string;
   text: string;

@@ -18,8 +18,12 @@ export function gilbertElliott(loss: number, burst: number) {
   return { pGoodToBad: (loss * pBadToGood) / (1 - loss), pBadToGood, lossGood: 0, lossBad: 1 };
 }
 
+/** Besides the simulator's named profiles: a path with no impairment at all, unlimited queue. */
+export const IDEAL_PROFILE = 'ideal';
+
 export function pointPaths(point: PointSpec): PointPaths {
-  const common: PathConfig = { profile: point.profile as PathConfig['profile'] };
+  const common: PathConfig =
+    point.profile === IDEAL_PROFILE ? {} : { profile: point.profile as PathConfig['profile'] };
   if (point.delayMs !== null) common.delayMs = point.delayMs;
   if (point.bandwidthBps !== null) common.bandwidthBps = point.bandwidthBps;
   if (point.jitterMs !== null) {

@@ -4,6 +4,7 @@
  * baselines beside it (UDP points, filled in by the sweep).
  */
 import { HEADER_BYTES } from '../../impl/gbn/codec.ts';
+import { defaultTransferOptions } from '../../impl/gbn/options.ts';
 import { UDP_OVERHEAD } from '../../sim/packet.ts';
 import { createEngine } from '../engines/index.ts';
 import type { TransferEngine, TransferOutcome } from '../engines/types.ts';
@@ -50,8 +51,15 @@ export function modelInputs(
       payloadBytes: point.packetSize - HEADER_BYTES,
       ackWireBytes: HEADER_BYTES + UDP_OVERHEAD,
       rtoMs,
+      ackEvery: ackBatch(point),
     },
   };
+}
+
+/** The receiver's ACK batch: the configured count, capped at half the window (as GbnReceiver does). */
+export function ackBatch(point: PointSpec): number {
+  const packets = point.ackEvery ?? defaultTransferOptions.ack.packets;
+  return Math.min(packets, Math.max(1, point.window >> 1));
 }
 
 /** A fixed RTO is known in advance; an adaptive one is taken as the sender reported it. */

@@ -4,13 +4,14 @@
  * processes of the transfer), and for UDP measures the raw-blast and TCP baselines in the same
  * run so every row carries its ratios.
  */
+
+import { measureBaselines } from '../engines/baselines.ts';
 import { progressBar } from '../progress.ts';
 import { formatRate } from '../units.ts';
 import type { Row } from './csv.ts';
-import { runPoints } from './pool.ts';
-import { type Shard, type SweepSpec, expandMatrix, shardPoints } from './spec.ts';
-import { measureBaselines } from '../engines/baselines.ts';
 import { withBaselines } from './point.ts';
+import { runPoints } from './pool.ts';
+import { expandMatrix, type Shard, type SweepSpec, shardPoints } from './spec.ts';
 
 export interface SweepRunOptions {
   /** Worker threads for simulated points (0: this thread). Default one per core. */
@@ -29,7 +30,10 @@ export interface SweepResult {
   wallSeconds: number;
 }
 
-export async function runSweep(spec: SweepSpec, options: SweepRunOptions = {}): Promise<SweepResult> {
+export async function runSweep(
+  spec: SweepSpec,
+  options: SweepRunOptions = {},
+): Promise<SweepResult> {
   const started = performance.now();
   const matrix = expandMatrix(spec);
   const points = options.shard ? shardPoints(matrix, options.shard) : matrix;

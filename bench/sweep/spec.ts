@@ -33,6 +33,8 @@ export interface SweepSpec {
   rto: RtoChoice;
   /** ACK after this many in-order packets; null keeps the Go-Back-N default. */
   ackEvery: number | null;
+  /** Loopback only: a transfer still running after this many seconds is aborted (TIME_LIMIT). */
+  timeLimitS: number;
 }
 
 /** One run: everything needed to replay it, and nothing else. */
@@ -53,6 +55,7 @@ export interface PointSpec {
   repeat: number;
   rto: RtoChoice;
   ackEvery: number | null;
+  timeLimitS: number;
 }
 
 export function expandMatrix(spec: SweepSpec): PointSpec[] {
@@ -85,6 +88,7 @@ export function expandMatrix(spec: SweepSpec): PointSpec[] {
                           repeat,
                           rto: spec.rto,
                           ackEvery: spec.ackEvery,
+                          timeLimitS: spec.timeLimitS,
                         });
                       }
   return points;

@@ -1,7 +1,15 @@
 /** The chat server's public surface. */
 export { AdminConsole } from './admin.ts';
 export { type ChatLimits, DEFAULT_LIMITS } from './limits.ts';
-export { type BadEncoding, type Frame, LineFramer } from './line-framer.ts';
+export {
+  type BadEncoding,
+  type DecodedLine,
+  decodeLine,
+  type Frame,
+  LineFramer,
+  type RawFrame,
+} from './line-framer.ts';
+export { GREETING } from './login.ts';
 export {
   ChatServer,
   type ChatServerOptions,

@@ -1,16 +1,24 @@
 /**
  * The chat line codec: bytes in, complete lines out. Pure: it never touches a socket, and the
- * frames it produces do not depend on how the byte stream was split into chunks.
+ * frames it produces do not depend on how the byte stream was split into chunks. Framing and
+ * decoding are two steps, so a line that will be refused anyway (rate limit) is never decoded.
  */
 import { isUtf8 } from 'node:buffer';
 
 export type BadEncoding = 'utf8' | 'nul' | 'control';
 
-export type Frame =
-  | { kind: 'line'; text: string }
+/** What push() yields: a line's bytes (no terminator), or an oversize line. */
+export type RawFrame =
+  | { kind: 'raw'; bytes: Buffer }
   /** A line passed the limit; the rest of it, up to its '\n', is discarded. Reported once. */
-  | { kind: 'too-long' }
+  | { kind: 'too-long' };
+
+/** A raw line decoded (decodeLine): its text, or why it is refused. */
+export type DecodedLine =
+  | { kind: 'line'; text: string }
   | { kind: 'bad-encoding'; reason: BadEncoding };
+
+export type Frame = DecodedLine | { kind: 'too-long' };
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -34,11 +42,11 @@ export class LineFramer {
   }
 
   /** Feeds a chunk; returns the frames it completes, in stream order. */
-  push(chunk: Uint8Array): Frame[] {
+  push(chunk: Uint8Array): RawFrame[] {
     const bytes = Buffer.isBuffer(chunk)
       ? chunk
       : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    const frames: Frame[] = [];
+    const frames: RawFrame[] = [];
     let start = 0;
     while (start < bytes.length) {
       const newline = bytes.indexOf(LF, start);
@@ -62,7 +70,7 @@ export class LineFramer {
     this.#discarding = false;
   }
 
-  #hold(piece: Buffer, frames: Frame[]): void {
+  #hold(piece: Buffer, frames: RawFrame[]): void {
     // A copy, so a short unfinished line does not pin the whole chunk it arrived in.
     this.#parts.push(Buffer.from(piece));
     this.#partBytes += piece.length;
@@ -78,7 +86,7 @@ export class LineFramer {
     }
   }
 
-  #complete(last: Buffer, frames: Frame[]): void {
+  #complete(last: Buffer, frames: RawFrame[]): void {
     let line = last;
     if (this.#parts.length > 0) {
       this.#parts.push(last);
@@ -91,12 +99,12 @@ export class LineFramer {
       frames.push({ kind: 'too-long' });
       return;
     }
-    frames.push(decodeLine(line));
+    frames.push({ kind: 'raw', bytes: line });
   }
 }
 
-/** One line's bytes (no terminator) to a frame: text, or why it is refused. */
-export function decodeLine(line: Buffer): Frame {
+/** One line's bytes (no terminator) to its text, or why it is refused. */
+export function decodeLine(line: Buffer): DecodedLine {
   const bad = findBadByte(line);
   if (bad !== undefined) return { kind: 'bad-encoding', reason: bad };
   if (!isUtf8(line)) return { kind: 'bad-encoding', reason: 'utf8' };

@@ -7,6 +7,7 @@ import type { AddressInfo, Platform, StreamServer, StreamSocket } from '../platf
 import { AdminConsole } from './admin.ts';
 import { type ChatLimits, resolveLimits } from './limits.ts';
 import { GREETING, LoginDialog } from './login.ts';
+import { OutputBatch } from './output-batch.ts';
 import { Registry } from './rooms.ts';
 import { Router } from './router.ts';
 import { Session, type SessionHost } from './session.ts';
@@ -73,6 +74,10 @@ export class ChatServer {
       limits: this.limits,
       stats: this.#stats,
       registry: this.#registry,
+      batch: new OutputBatch(),
+      rateLimitedReply: Buffer.from(
+        `${errorLine('RATE_LIMITED', `Over ${this.limits.rateLinesPerSecond} lines per second; the line was dropped`)}\n`,
+      ),
       log: this.#log,
       onLine: (session, text) => {
         const dialog = this.#dialogs.get(session);

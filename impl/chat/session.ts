@@ -4,7 +4,8 @@
  */
 import type { Clock, StreamSocket, TimerHandle } from '../platform/types.ts';
 import type { ChatLimits } from './limits.ts';
-import { type Frame, LineFramer } from './line-framer.ts';
+import { type BadEncoding, decodeLine, LineFramer } from './line-framer.ts';
+import type { Flushable, OutputBatch } from './output-batch.ts';
 import type { Member, Registry, Room } from './rooms.ts';
 import type { MutableChatStats } from './stats.ts';
 import { TokenBucket } from './token-bucket.ts';
@@ -15,6 +16,10 @@ export interface SessionHost {
   readonly limits: Readonly<ChatLimits>;
   readonly stats: MutableChatStats;
   readonly registry: Registry;
+  /** Gathers output while a chunk of input is processed. */
+  readonly batch: OutputBatch;
+  /** The encoded RATE_LIMITED line, shared: a flooder may earn thousands. */
+  readonly rateLimitedReply: Buffer;
   log(line: string): void;
   /** A decoded line within every limit. */
   onLine(session: Session, text: string): void;
@@ -29,13 +34,13 @@ export const LEFT = {
   removed: 'was removed by the server',
 } as const;
 
-const ENCODING_TEXT = {
+const ENCODING_TEXT: Record<BadEncoding, string> = {
   utf8: 'The line is not valid UTF-8',
   nul: 'The line contains a NUL byte',
   control: 'The line contains a control character',
-} as const;
+};
 
-export class Session implements Member {
+export class Session implements Member, Flushable {
   readonly id: number;
   /** `address:port` of the client, for logs. */
   readonly peer: string;
@@ -47,6 +52,9 @@ export class Session implements Member {
   readonly #bucket: TokenBucket;
   #badLines = 0;
   #closing = false;
+  #pending: Buffer[] | undefined;
+  #pendingBytes = 0;
+  #resumeTimer: TimerHandle | undefined;
   #loginTimer: TimerHandle | undefined;
   #stallTimer: TimerHandle | undefined;
   #graceTimer: TimerHandle | undefined;
@@ -69,15 +77,6 @@ export class Session implements Member {
     socket.on('close', () => this.#onClose());
   }
 
-  /** True once the server or the client has started to end the connection. */
-  get closing(): boolean {
-    return this.#closing;
-  }
-
-  get loggedIn(): boolean {
-    return this.room !== undefined;
-  }
-
   startLoginTimer(): void {
     const ms = this.#host.limits.loginTimeoutMs;
     if (!Number.isFinite(ms)) return;
@@ -98,6 +97,33 @@ export class Session implements Member {
 
   sendEncoded(bytes: Buffer): void {
     if (this.#closing) return;
+    // Once output is gathered, later output queues behind it, batch open or not: order is kept.
+    if (this.#pending === undefined && !this.#host.batch.open) {
+      this.#write(bytes);
+      return;
+    }
+    if (this.#pending === undefined) {
+      this.#pending = [];
+      this.#host.batch.add(this);
+    }
+    this.#pending.push(bytes);
+    this.#pendingBytes += bytes.length;
+    if (this.#socket.writableLength + this.#pendingBytes > this.#host.limits.maxOutboxBytes) {
+      this.cutOff('OUTBOX_FULL', `outbox over ${this.#host.limits.maxOutboxBytes} bytes`);
+    }
+  }
+
+  /** Writes the output gathered during a batch. */
+  flush(): void {
+    const pending = this.#pending;
+    if (pending === undefined) return;
+    const bytes = pending.length === 1 ? pending[0] : Buffer.concat(pending, this.#pendingBytes);
+    this.#pending = undefined;
+    this.#pendingBytes = 0;
+    this.#write(bytes);
+  }
+
+  #write(bytes: Buffer): void {
     const below = this.#socket.write(bytes);
     this.#host.stats.bytesOut += bytes.length;
     if (this.#socket.writableLength > this.#host.limits.maxOutboxBytes) {
@@ -114,7 +140,8 @@ export class Session implements Member {
   end(finalLine: string | undefined, notice: string | null = LEFT.removed): void {
     if (this.#closing) return;
     if (finalLine !== undefined) this.send(finalLine);
-    if (this.#closing) return; // that last line overflowed the outbox: already cut off
+    this.flush();
+    if (this.#closing) return; // that last output overflowed the outbox: already cut off
     this.#closing = true;
     this.#depart(notice);
     this.#socket.end();
@@ -136,6 +163,7 @@ export class Session implements Member {
   cutOff(code: 'OUTBOX_FULL', why: string): void {
     if (this.#closing) return;
     this.#closing = true;
+    this.#pending = undefined;
     this.#host.stats.cutOff += 1;
     this.#host.log(`#${this.id} ${this.peer} cut off (${code}): ${why}`);
     this.#depart(LEFT.removed);
@@ -149,42 +177,58 @@ export class Session implements Member {
     const frames = this.#framer.push(chunk);
     if (frames.length === 0) return;
     const now = this.#host.clock.now();
-    for (const frame of frames) {
-      if (this.#closing) return;
-      stats.linesIn += 1;
-      if (!this.#bucket.take(now)) {
-        this.#refuseRate();
-        continue;
+    this.#host.batch.run(() => {
+      for (const frame of frames) {
+        if (this.#closing) return;
+        stats.linesIn += 1;
+        if (!this.#bucket.take(now)) {
+          this.#refuseRate(now);
+          continue;
+        }
+        if (frame.kind === 'too-long') {
+          this.#refuseBadLine('LINE_TOO_LONG', this.#tooLongText);
+          continue;
+        }
+        const line = decodeLine(frame.bytes);
+        if (line.kind === 'line') this.#host.onLine(this, line.text);
+        else this.#refuseBadLine('BAD_ENCODING', ENCODING_TEXT[line.reason]);
       }
-      if (frame.kind === 'line') this.#host.onLine(this, frame.text);
-      else this.#refuseBadLine(frame);
-    }
+    });
   }
 
-  #refuseRate(): void {
+  #refuseRate(now: number): void {
     const limits = this.#host.limits;
     this.#host.stats.linesRateLimited += 1;
     if (this.#bucket.refusedInEpisode >= limits.floodLimit) {
       this.dismiss(errorLine('FLOODING', 'Too many lines over the rate limit; disconnecting'));
       return;
     }
-    this.send(
-      errorLine(
-        'RATE_LIMITED',
-        `Over ${limits.rateLinesPerSecond} lines per second; the line was dropped`,
-      ),
-    );
+    this.sendEncoded(this.#host.rateLimitedReply);
+    this.#pauseUntilRefilled(now);
   }
 
-  #refuseBadLine(frame: Exclude<Frame, { kind: 'line' }>): void {
+  // Over its rate, a client is not read again until its bucket is full: TCP holds the rest back,
+  // so a flooder costs the server one chunk per refill period, not one per packet.
+  #pauseUntilRefilled(now: number): void {
+    if (this.#resumeTimer !== undefined) return;
+    const ms = this.#bucket.msUntilFull(now);
+    if (!Number.isFinite(ms)) return;
+    this.#socket.pause();
+    this.#resumeTimer = this.#host.clock.setTimeout(() => {
+      this.#resumeTimer = undefined;
+      this.#socket.resume();
+    }, ms);
+  }
+
+  get #tooLongText(): string {
+    const limit = this.#host.limits.maxLineBytes;
+    return `Lines are limited to ${limit} bytes; the rest of the line was discarded`;
+  }
+
+  #refuseBadLine(code: 'LINE_TOO_LONG' | 'BAD_ENCODING', text: string): void {
     const stats = this.#host.stats;
     stats.badLines += 1;
     this.#badLines += 1;
-    const code = frame.kind === 'too-long' ? 'LINE_TOO_LONG' : 'BAD_ENCODING';
-    const text =
-      frame.kind === 'too-long'
-        ? `Lines are limited to ${this.#host.limits.maxLineBytes} bytes; the rest of the line was discarded`
-        : ENCODING_TEXT[frame.reason];
     if (this.#badLines >= this.#host.limits.maxBadLines) {
       this.dismiss(errorLine(code, `${text}. Too many bad lines; disconnecting`));
     } else {
@@ -220,7 +264,8 @@ export class Session implements Member {
     clock.clearTimeout(this.#loginTimer);
     clock.clearTimeout(this.#stallTimer);
     clock.clearTimeout(this.#graceTimer);
-    this.#loginTimer = this.#stallTimer = this.#graceTimer = undefined;
+    clock.clearTimeout(this.#resumeTimer);
+    this.#loginTimer = this.#stallTimer = this.#graceTimer = this.#resumeTimer = undefined;
     if (!this.#closing) {
       this.#closing = true;
       this.#depart(LEFT.vanished);

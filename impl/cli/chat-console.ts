@@ -29,7 +29,7 @@ export class ChatConsole {
     });
     this.#readline.on('line', (line) => {
       options.onLine(line);
-      if (!this.#closed) this.#readline.prompt();
+      if (!this.#closed && this.#terminal) this.#readline.prompt();
     });
     this.#readline.on('close', () => {
       this.#closed = true;

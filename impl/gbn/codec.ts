@@ -7,8 +7,8 @@
  *   2  u16  payload length
  *   4  u32  transfer id
  *   8  u32  sequence (START 0, DATA 1..n, FIN n+1; ACK: next sequence expected)
- *  12  u32  CRC-32 of bytes 0..11 followed by the payload
- *  16  payload (START: u64 file size + 32-byte SHA-256; ABORT: ASCII error code)
+ *  12  u32  CRC-32 of the whole datagram with this field set to zero
+ *  16  payload (START: u64 file size, 32-byte SHA-256, u16 window; ABORT: ASCII error code)
  * All integers big-endian.
  */
 import { crc32 } from 'node:zlib';
@@ -16,7 +16,7 @@ import { crc32 } from 'node:zlib';
 export const GBN_VERSION = 1;
 export const HEADER_BYTES = 16;
 export const SHA256_BYTES = 32;
-export const START_PAYLOAD_BYTES = 8 + SHA256_BYTES;
+export const START_PAYLOAD_BYTES = 8 + SHA256_BYTES + 2;
 export const MAX_ABORT_CODE_BYTES = 48;
 /** Largest UDP payload over IPv4. */
 export const MAX_DATAGRAM_BYTES = 65_507;
@@ -29,6 +29,8 @@ export interface StartPacket {
   seq: number;
   fileSize: number;
   sha256: Buffer;
+  /** The sender's window N, so the receiver can pace its ACKs; 0 if not announced. */
+  window: number;
 }
 export interface DataPacket {
   kind: 'data';
@@ -80,9 +82,7 @@ const failures: Record<DecodeErrorReason, DecodeFailure> = {
 
 const ABORT_CODE = /^[A-Z0-9_]+$/;
 
-function checksum(packet: Uint8Array, end: number): number {
-  return crc32(packet.subarray(HEADER_BYTES, end), crc32(packet.subarray(0, 12)));
-}
+const CRC_AT = 12;
 
 /**
  * Completes a packet in place: `target[16, 16 + payloadLength)` already holds the payload.
@@ -101,8 +101,10 @@ export function sealPacket(
   target.writeUInt32BE(transferId, 4);
   target.writeUInt32BE(seq, 8);
   const end = HEADER_BYTES + payloadLength;
-  target.writeUInt32BE(checksum(target, end), 12);
-  return target.length === end ? target : target.subarray(0, end);
+  const packet = target.length === end ? target : target.subarray(0, end);
+  target.writeUInt32BE(0, CRC_AT);
+  target.writeUInt32BE(crc32(packet), CRC_AT);
+  return packet;
 }
 
 function packet(type: number, transferId: number, seq: number, payload?: Uint8Array): Buffer {
@@ -112,12 +114,20 @@ function packet(type: number, transferId: number, seq: number, payload?: Uint8Ar
   return sealPacket(out, type, transferId, seq, length);
 }
 
-export function encodeStart(transferId: number, fileSize: number, sha256: Uint8Array): Buffer {
+export function encodeStart(
+  transferId: number,
+  fileSize: number,
+  sha256: Uint8Array,
+  window = 0,
+): Buffer {
   if (sha256.length !== SHA256_BYTES) throw new RangeError('SHA-256 must be 32 bytes');
   if (!Number.isSafeInteger(fileSize) || fileSize < 0) throw new RangeError('bad file size');
+  if (!Number.isInteger(window) || window < 0 || window > 0xffff)
+    throw new RangeError('bad window');
   const payload = Buffer.allocUnsafe(START_PAYLOAD_BYTES);
   payload.writeBigUInt64BE(BigInt(fileSize), 0);
   payload.set(sha256, 8);
+  payload.writeUInt16BE(window, 8 + SHA256_BYTES);
   return packet(PacketType.START, transferId, 0, payload);
 }
 
@@ -140,7 +150,10 @@ export function encodeAbort(transferId: number, code: string): Buffer {
   return packet(PacketType.ABORT, transferId, 0, Buffer.from(code, 'latin1'));
 }
 
-/** Decodes one datagram. Never throws; a failure says why. */
+/**
+ * Decodes one datagram. Never throws; a failure says why. The datagram's bytes are briefly
+ * modified during the call (CRC check) and restored before it returns.
+ */
 export function decodePacket(datagram: Buffer): Packet | DecodeFailure {
   const size = datagram.length;
   if (size < HEADER_BYTES) return failures.TRUNCATED;
@@ -149,7 +162,13 @@ export function decodePacket(datagram: Buffer): Packet | DecodeFailure {
   const end = HEADER_BYTES + length;
   if (end > size) return failures.TRUNCATED;
   if (end < size) return failures.BAD_LENGTH;
-  if (datagram.readUInt32BE(12) !== checksum(datagram, end)) return failures.BAD_CRC;
+  // The CRC covers the datagram with its own field zeroed: zero it, compute, put it back.
+  // The caller's bytes come out unchanged, and no view is allocated.
+  const stated = datagram.readUInt32BE(CRC_AT);
+  datagram.writeUInt32BE(0, CRC_AT);
+  const actual = crc32(datagram);
+  datagram.writeUInt32BE(stated, CRC_AT);
+  if (stated !== actual) return failures.BAD_CRC;
   const transferId = datagram.readUInt32BE(4);
   const seq = datagram.readUInt32BE(8);
   switch (datagram[1]) {
@@ -163,8 +182,10 @@ export function decodePacket(datagram: Buffer): Packet | DecodeFailure {
       if (length !== START_PAYLOAD_BYTES) return failures.BAD_LENGTH;
       const fileSize = datagram.readBigUInt64BE(HEADER_BYTES);
       if (fileSize > BigInt(Number.MAX_SAFE_INTEGER)) return failures.BAD_FIELD;
-      const sha256 = Buffer.from(datagram.subarray(HEADER_BYTES + 8, end));
-      return { kind: 'start', transferId, seq, fileSize: Number(fileSize), sha256 };
+      const hashAt = HEADER_BYTES + 8;
+      const sha256 = Buffer.from(datagram.subarray(hashAt, hashAt + SHA256_BYTES));
+      const window = datagram.readUInt16BE(hashAt + SHA256_BYTES);
+      return { kind: 'start', transferId, seq, fileSize: Number(fileSize), sha256, window };
     }
     case PacketType.ABORT: {
       if (length === 0 || length > MAX_ABORT_CODE_BYTES) return failures.BAD_LENGTH;

@@ -1,4 +1,3 @@
-import { createHash, type Hash } from 'node:crypto';
 import { WhohasError } from '../errors.ts';
 import type {
   Clock,
@@ -32,6 +31,7 @@ import {
   remoteAbortError,
 } from './shared.ts';
 import { StatsRecorder, type TransferStats } from './stats.ts';
+import { WriteBehind } from './write-behind.ts';
 
 export interface GbnReceiverInit {
   platform: Platform;
@@ -69,7 +69,8 @@ export class GbnReceiver {
   readonly #dir: string;
   readonly #name: string;
   readonly #options: TransferOptions;
-  readonly #ackEvery: number;
+  /** ACK after this many in-order packets: at most half the sender's window. */
+  #ackEvery: number;
   readonly #stats = new StatsRecorder();
   #resolve!: (file: ReceivedFile) => void;
   #reject!: (error: WhohasError) => void;
@@ -78,12 +79,9 @@ export class GbnReceiver {
   #expected = 0;
   #fileSize = 0;
   #sha256: Buffer | undefined;
-  #hash: Hash | undefined;
   #writerReady: Promise<FileWriter | undefined> | undefined;
   #writer: FileWriter | undefined;
-  #buffer: Buffer | undefined;
-  #filled = 0;
-  #writing = false;
+  #sink: WriteBehind | undefined;
   #unacked = 0;
   #ackPending = false;
   #ackTimer: TimerHandle | undefined;
@@ -102,7 +100,7 @@ export class GbnReceiver {
     this.#transferId = init.transferId;
     this.#dir = init.dir;
     this.#name = init.name;
-    this.#ackEvery = Math.min(this.#options.ack.packets, Math.max(1, this.#options.window >> 1));
+    this.#ackEvery = ackEvery(this.#options.ack.packets, this.#options.window);
     this.done = new Promise<ReceivedFile>((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
@@ -178,7 +176,14 @@ export class GbnReceiver {
     this.#stats.startedAt = this.#clock.now();
     this.#fileSize = packet.fileSize;
     this.#sha256 = packet.sha256;
-    this.#hash = createHash('sha256');
+    // The sender's own window wins over ours: waiting for more packets than it may send in a
+    // row would stall every window on the delayed-ACK timer.
+    if (packet.window > 0) this.#ackEvery = ackEvery(this.#options.ack.packets, packet.window);
+    this.#sink = new WriteBehind(
+      this.#options.writeChunkBytes,
+      packet.fileSize,
+      this.#onWriteError,
+    );
     this.#expected = 1;
     this.#writerReady = this.#fs.createTemp(this.#dir, this.#name).then(this.#onWriter, (error) => {
       this.#fail(ioError('cannot create the temporary file', error), 'IO_ERROR');
@@ -202,7 +207,7 @@ export class GbnReceiver {
       );
       return;
     }
-    if (!this.#store(payload)) return; // no room: dropped, Go-Back-N sends it again
+    if (!this.#sink!.store(payload)) return; // no room: dropped, Go-Back-N sends it again
     this.#expected++;
     this.#stats.bytes += payload.length;
     if (++this.#unacked >= this.#ackEvery) this.#sendAck();
@@ -227,38 +232,7 @@ export class GbnReceiver {
     }
     // #expected moves past FIN only once the file is committed: until then ACKs stop short of it.
     this.#state = 'finishing';
-    this.#drain();
-  }
-
-  /** Copies a payload into the write buffer; false if there is no room right now. */
-  #store(payload: Buffer): boolean {
-    const length = payload.length;
-    if (this.#buffer !== undefined && this.#filled + length > this.#buffer.length) {
-      if (this.#writing || this.#writer === undefined) return false;
-      this.#flush();
-    }
-    if (this.#buffer === undefined) {
-      const remaining = this.#fileSize - this.#stats.bytes;
-      this.#buffer = Buffer.allocUnsafe(
-        Math.min(remaining, Math.max(this.#options.writeChunkBytes, length)),
-      );
-    }
-    payload.copy(this.#buffer, this.#filled);
-    this.#filled += length;
-    if (this.#filled === this.#buffer.length && !this.#writing && this.#writer !== undefined) {
-      this.#flush();
-    }
-    return true;
-  }
-
-  /** Hands the filled buffer to the file; a fresh buffer takes the next packets. */
-  #flush(): void {
-    const chunk = this.#buffer!.subarray(0, this.#filled);
-    this.#buffer = undefined;
-    this.#filled = 0;
-    this.#writing = true;
-    this.#hash!.update(chunk);
-    this.#writer!.write(chunk).then(this.#onWritten, this.#onWriteError);
+    this.#sink!.finish(this.#complete);
   }
 
   #onWriter = (writer: FileWriter): FileWriter | undefined => {
@@ -267,31 +241,16 @@ export class GbnReceiver {
       return undefined;
     }
     this.#writer = writer;
-    this.#drain();
+    this.#sink!.attach(writer);
     return writer;
   };
 
-  #onWritten = (): void => {
-    this.#writing = false;
-    if (this.#state === 'closed') return;
-    this.#drain();
-  };
-
   #onWriteError = (error: unknown): void => {
-    this.#writing = false;
     this.#fail(ioError('cannot write the file', error), 'IO_ERROR');
   };
 
-  /** Writes what is due; once FIN has arrived and everything is written, completes. */
-  #drain(): void {
-    if (this.#writer === undefined || this.#writing) return;
-    const full = this.#buffer !== undefined && this.#filled === this.#buffer.length;
-    if (full || (this.#state === 'finishing' && this.#filled > 0)) this.#flush();
-    else if (this.#state === 'finishing') this.#complete();
-  }
-
-  async #complete(): Promise<void> {
-    const digest = this.#hash!.digest();
+  #complete = async (digest: Buffer): Promise<void> => {
+    if (this.#state !== 'finishing') return;
     if (!digest.equals(this.#sha256!)) {
       this.#fail(
         new WhohasError('HASH_MISMATCH', 'the file does not match its SHA-256'),
@@ -306,7 +265,7 @@ export class GbnReceiver {
       this.#fail(ioError('cannot commit the file', error), 'IO_ERROR');
       return;
     }
-    if (this.#state === 'closed') {
+    if (this.#isClosed()) {
       // Aborted while committing: the caller was told it failed, so take the file back.
       await this.#fs.remove(path).catch(() => {});
       return;
@@ -318,6 +277,11 @@ export class GbnReceiver {
     this.#clock.clearTimeout(this.#idleTimer);
     this.#lingerTimer = this.#clock.setTimeout(this.#close, this.#options.lingerMs);
     this.#resolve({ path, stats: this.stats });
+  };
+
+  /** A fresh look at the state (it may change while we await). */
+  #isClosed(): boolean {
+    return this.#state === 'closed';
   }
 
   #sendAck(): void {
@@ -383,7 +347,7 @@ export class GbnReceiver {
     }
     this.#stats.endedAt = this.#clock.now();
     this.#close();
-    this.#buffer = undefined;
+    this.#sink?.close();
     const writer = await this.#writerReady;
     if (writer !== undefined) await writer.abort().catch(() => {});
     this.#reject(error);
@@ -399,4 +363,8 @@ export class GbnReceiver {
     this.#socket.off('close', this.#onSocketClose);
     closeQuietly(this.#socket, this.#onSocketError);
   };
+}
+
+function ackEvery(packets: number, window: number): number {
+  return Math.min(packets, Math.max(1, window >> 1));
 }

@@ -1,4 +1,4 @@
-import { WhohasError } from '../errors.ts';
+import { isWhohasError, WhohasError } from '../errors.ts';
 import type {
   AddressInfo,
   Clock,
@@ -25,6 +25,7 @@ import {
   type TransferOptions,
   type TransferOptionsInput,
 } from './options.ts';
+import { ReadAhead } from './read-ahead.ts';
 import { RtoEstimator } from './rto.ts';
 import {
   checkTransferId,
@@ -64,11 +65,13 @@ export class GbnSender {
   readonly #file: FileReader;
   readonly #options: TransferOptions;
   readonly #payload: number;
-  readonly #readChunk: number;
   /** Sequence numbers 0..total-1: START, the data packets, FIN. */
   readonly #total: number;
   readonly #windowSize: number;
+  /** The unacknowledged packets, by sequence number modulo the window. */
   readonly #inFlight: (Buffer | undefined)[];
+  /** Packet buffers, allocated as the window first fills and reused after. */
+  readonly #slots: (Buffer | undefined)[];
   readonly #rto: RtoEstimator;
   readonly #stats = new StatsRecorder();
   #resolve!: (stats: TransferStats) => void;
@@ -82,12 +85,7 @@ export class GbnSender {
   #consecutiveTimeouts = 0;
   #sampleSeq = -1;
   #sampleSentAt = 0;
-  #chunk: Buffer | undefined;
-  #chunkStart = 0;
-  #prefetch: Buffer | undefined;
-  #prefetchStart = 0;
-  #reading = false;
-  #readPosition = 0;
+  readonly #reader: ReadAhead;
 
   constructor(init: GbnSenderInit) {
     checkTransferId(init.transferId);
@@ -102,8 +100,10 @@ export class GbnSender {
     this.#file = init.file;
     this.#sha256 = init.sha256;
     this.#payload = this.#options.packetSize - HEADER_BYTES;
-    this.#readChunk =
+    const readChunk =
       Math.max(1, Math.floor(this.#options.readChunkBytes / this.#payload)) * this.#payload;
+    this.#reader = new ReadAhead(init.file, readChunk, () => this.#pump(), this.#onReadError);
+
     this.#total = Math.ceil(init.file.size / this.#payload) + 2;
     if (this.#total > MAX_SEQUENCE) {
       throw new WhohasError(
@@ -113,6 +113,7 @@ export class GbnSender {
     }
     this.#windowSize = this.#options.window;
     this.#inFlight = new Array(Math.min(this.#windowSize, this.#total));
+    this.#slots = new Array(this.#inFlight.length);
     this.#rto = new RtoEstimator(this.#options.rto);
     this.done = new Promise<TransferStats>((resolve, reject) => {
       this.#resolve = resolve;
@@ -171,56 +172,29 @@ export class GbnSender {
   }
 
   #build(seq: number): Buffer | undefined {
-    if (seq === 0) return encodeStart(this.#transferId, this.#file.size, this.#sha256!);
+    if (seq === 0) {
+      return encodeStart(this.#transferId, this.#file.size, this.#sha256!, this.#windowSize);
+    }
     if (seq === this.#total - 1) return encodeFin(this.#transferId, seq);
     const position = (seq - 1) * this.#payload;
     const length = Math.min(this.#payload, this.#file.size - position);
-    if (this.#chunk === undefined || position >= this.#chunkStart + this.#chunk.length) {
-      if (this.#prefetch === undefined || this.#prefetchStart !== position) {
-        this.#readAhead();
-        return undefined;
-      }
-      this.#chunk = this.#prefetch;
-      this.#chunkStart = this.#prefetchStart;
-      this.#prefetch = undefined;
-      this.#readAhead();
+    // Each window slot owns one buffer, reused once its packet is acknowledged: no garbage per
+    // packet. The simulator copies on send; node:dgram hands the bytes to the kernel before any
+    // ACK can be processed (a send libuv had to queue would at worst carry a newer, equally
+    // valid packet of this transfer).
+    const index = seq % this.#windowSize;
+    let slot = this.#slots[index];
+    if (slot === undefined) {
+      slot = Buffer.allocUnsafeSlow(HEADER_BYTES + this.#payload);
+      this.#slots[index] = slot;
     }
-    const offset = position - this.#chunkStart;
-    const packet = Buffer.allocUnsafe(HEADER_BYTES + length);
-    this.#chunk.copy(packet, HEADER_BYTES, offset, offset + length);
-    return sealPacket(packet, PacketType.DATA, this.#transferId, seq, length);
+    if (!this.#reader.copy(slot, HEADER_BYTES, position, length)) return undefined;
+    return sealPacket(slot, PacketType.DATA, this.#transferId, seq, length);
   }
-
-  #readAhead(): void {
-    if (this.#reading || this.#prefetch !== undefined || this.#readPosition >= this.#file.size) {
-      return;
-    }
-    this.#reading = true;
-    const position = this.#readPosition;
-    const length = Math.min(this.#readChunk, this.#file.size - position);
-    this.#readPosition = position + length;
-    this.#prefetchStart = position;
-    this.#file.read(position, length).then(this.#onRead, this.#onReadError);
-  }
-
-  #onRead = (chunk: Buffer): void => {
-    this.#reading = false;
-    if (this.#finished) return;
-    const expected = Math.min(this.#readChunk, this.#file.size - this.#prefetchStart);
-    if (chunk.length !== expected) {
-      this.#fail(
-        new WhohasError('IO_ERROR', 'the file changed size during the transfer'),
-        'IO_ERROR',
-      );
-      return;
-    }
-    this.#prefetch = chunk;
-    this.#pump();
-  };
 
   #onReadError = (error: unknown): void => {
-    this.#reading = false;
-    this.#fail(ioError('cannot read the file', error), 'IO_ERROR');
+    const failure = isWhohasError(error) ? error : ioError('cannot read the file', error);
+    this.#fail(failure, 'IO_ERROR');
   };
 
   #transmit(packet: Buffer): void {
@@ -341,7 +315,8 @@ export class GbnSender {
     this.#clock.clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#inFlight.fill(undefined);
-    this.#chunk = this.#prefetch = undefined;
+    this.#slots.fill(undefined);
+    this.#reader.close();
     this.#socket.off('message', this.#onMessage);
     this.#socket.off('close', this.#onSocketClose);
     closeQuietly(this.#socket, this.#onSocketError);

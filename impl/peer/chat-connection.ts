@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { LineFramer } from '../chat/line-framer.ts';
+import { decodeLine, LineFramer } from '../chat/line-framer.ts';
 import type { StreamSocket } from '../platform/types.ts';
 
 /** A server line longer than this is dropped rather than buffered without end. */
@@ -28,7 +28,9 @@ export class ChatConnection extends EventEmitter<ChatConnectionEvents> {
       // Oversize or badly encoded lines from the server are dropped: nothing could act on them.
       for (const frame of this.#framer.push(chunk)) {
         if (this.#closed) return;
-        if (frame.kind === 'line') this.emit('line', frame.text);
+        if (frame.kind !== 'raw') continue;
+        const decoded = decodeLine(frame.bytes);
+        if (decoded.kind === 'line') this.emit('line', decoded.text);
       }
     });
     socket.on('error', (error) => {

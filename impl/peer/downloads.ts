@@ -43,6 +43,8 @@ export interface DownloadSettings {
 export class Downloads {
   readonly #link: PeerLink;
   readonly #attempts = new Map<number, Attempt>();
+  /** Sockets of finished downloads whose receiver still re-acknowledges a repeated FIN. */
+  readonly #lingering = new Set<Promise<void>>();
   #stopAll: WhohasError | undefined;
 
   constructor(link: PeerLink) {
@@ -84,6 +86,14 @@ export class Downloads {
       `no responder could deliver ${responders[0].file}: ${reasons.join('; ')}`,
       { cause: failures },
     );
+  }
+
+  /**
+   * Resolves once every finished download has stopped lingering. Leaving the room before that
+   * could make an owner still waiting for our last ACK see us go and count its upload failed.
+   */
+  async lingerDone(): Promise<void> {
+    await Promise.allSettled([...this.#lingering]);
   }
 
   /** `sending` or `refused` from an owner, matched to our attempt by transfer id. */
@@ -133,6 +143,7 @@ export class Downloads {
     const { platform } = this.#link;
     await platform.fs.mkdir(settings.outDir);
     const socket = platform.dgram.createSocket();
+    const socketClosed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
     let attempt: Attempt | undefined;
     let receiver: GbnReceiver | undefined;
     try {
@@ -186,6 +197,8 @@ export class Downloads {
         : undefined;
       try {
         const result = await receiver.done;
+        this.#lingering.add(socketClosed);
+        void socketClosed.then(() => this.#lingering.delete(socketClosed));
         this.#link.ended({ ...attempt.info, stats: result.stats, path: result.path });
         return result;
       } finally {

@@ -4,7 +4,7 @@
  * fallback, and runs on any Platform (real sockets or the simulator) unchanged.
  */
 import { EventEmitter } from 'node:events';
-import { nameProblem } from '../chat/wire.ts';
+import { nameKey, nameProblem } from '../chat/wire.ts';
 import { WhohasError } from '../errors.ts';
 import type { TransferOptionsInput } from '../gbn/options.ts';
 import type { Platform } from '../platform/types.ts';
@@ -249,9 +249,12 @@ export class Peer extends EventEmitter<PeerEvents> {
     if (this.#closing) return this.#closing;
     this.#uploads.abortAll('the peer is closing');
     this.#downloads.abortAll('the peer is closing');
-    this.#closing = this.#session.close().then(async () => {
-      await Promise.allSettled([...this.#tasks]);
-    });
+    this.#closing = this.#downloads
+      .lingerDone()
+      .then(() => this.#session.close())
+      .then(async () => {
+        await Promise.allSettled([...this.#tasks]);
+      });
     return this.#closing;
   }
 
@@ -292,6 +295,9 @@ export class Peer extends EventEmitter<PeerEvents> {
   }
 
   async #askOwner(owner: string, file: string, waitMs?: number): Promise<Responder[]> {
+    if (nameKey(owner) === nameKey(this.name)) {
+      throw new WhohasError('BAD_ARGUMENT', `${file} would come from yourself (${this.name})`);
+    }
     if (!this.#session.isMember(owner)) {
       throw new WhohasError('PEER_GONE', `${owner} is not in room ${this.room}`);
     }

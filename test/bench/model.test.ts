@@ -100,3 +100,10 @@ test('the timeout-aware form is several times below the textbook one at 1 %', (t
   const path = { ...gigabit, loss: 0.01 };
   t.true(textbookThroughput(path, sender(100)) > 5 * gbnThroughput(path, sender(100)));
 });
+// ACK every 4: (1 ms + 4 · 12 µs) / 50 = 20.96 µs per packet > 12 µs, so the window binds.
+test(
+  'an ACK batch of k delays the window by k serialisations',
+  close,
+  losslessThroughput(gigabit, sender(50, { ackEvery: 4 })),
+  1500 / (0.001048 / 50),
+);

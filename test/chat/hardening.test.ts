@@ -101,6 +101,26 @@ test(
 );
 
 test(
+  'a client over its rate is not read again until its bucket is full: later lines wait, unrefused',
+  onSim,
+  async (t, world) => {
+    const { alice, bob } = await pair(world);
+    await world.sleep(2_000);
+    bob.socket.write('@alice|m\n'.repeat(11));
+    await alice.take(10);
+    t.is(await bob.next(), 'ERROR|RATE_LIMITED|Over 5 lines per second; the line was dropped');
+    const refusedAt = world.sim!.now;
+    bob.send('@alice|held back');
+    t.is(await alice.next(), '#bob|held back');
+    // 10 tokens at 5 a second: the server read bob again only once the bucket was full.
+    t.true(world.sim!.now - refusedAt > 1_900, `read again after ${world.sim!.now - refusedAt} ms`);
+    t.is(world.server.stats.linesRateLimited, 1);
+    t.deepEqual(bob.unread, []);
+  },
+  { rateLinesPerSecond: 5, rateBurst: 10, floodLimit: 50 },
+);
+
+test(
   'persistent flooding disconnects with FLOODING; the others keep being served',
   onSim,
   async (t, world) => {

@@ -1,11 +1,14 @@
 import test from 'ava';
-import { type Frame, LineFramer } from '../../impl/chat/line-framer.ts';
+import { decodeLine, type Frame, LineFramer, type RawFrame } from '../../impl/chat/line-framer.ts';
 
 const LIMIT = 8;
 
+const decoded = (frame: RawFrame): Frame =>
+  frame.kind === 'raw' ? decodeLine(frame.bytes) : frame;
+
 function feed(chunks: Buffer[], limit = LIMIT): Frame[] {
   const framer = new LineFramer(limit);
-  return chunks.flatMap((chunk) => framer.push(chunk));
+  return chunks.flatMap((chunk) => framer.push(chunk).map(decoded));
 }
 
 const line = (text: string): Frame => ({ kind: 'line', text });
@@ -93,18 +96,18 @@ test('memory held for an endless line stays bounded by the limit', (t) => {
   const framer = new LineFramer(LIMIT);
   const frames: Frame[] = [];
   for (let i = 0; i < 1000; i++) {
-    frames.push(...framer.push(Buffer.from('0123456789')));
+    frames.push(...framer.push(Buffer.from('0123456789')).map(decoded));
     t.true(framer.pendingBytes <= LIMIT + 1);
   }
   t.deepEqual(frames, [tooLong]);
-  t.deepEqual(framer.push(Buffer.from('\nback\n')), [line('back')]);
+  t.deepEqual(framer.push(Buffer.from('\nback\n')).map(decoded), [line('back')]);
 });
 
 test('reset() forgets an unfinished line', (t) => {
   const framer = new LineFramer(LIMIT);
   t.deepEqual(framer.push(Buffer.from('half')), []);
   framer.reset();
-  t.deepEqual(framer.push(Buffer.from('new\n')), [line('new')]);
+  t.deepEqual(framer.push(Buffer.from('new\n')).map(decoded), [line('new')]);
 });
 
 test('the limit must be a positive integer', (t) => {

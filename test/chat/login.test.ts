@@ -253,3 +253,24 @@ test('answers sent ahead (pipelined) are processed in order', onSim, async (t, w
     '#me|hi',
   ]);
 });
+
+test(
+  'a private room that empties while its password is typed: NO_SUCH_ROOM, back to the choice',
+  onSim,
+  async (t, world) => {
+    const owner = await world.login({ name: 'owner', create: 'vault', password: 'pw' });
+    const guest = await greeted(world);
+    await converse(guest, ['guest', 'join']);
+    await guest.next();
+    t.deepEqual(await converse(guest, ['vault']), [
+      'OK|Chatroom vault is password protected. Send the password.',
+    ]);
+    owner.send('@server|exit');
+    await owner.closed();
+    await world.sleep(10);
+    t.deepEqual(await converse(guest, ['pw', 'create']), [
+      'ERROR|NO_SUCH_ROOM|Chatroom vault no longer exists. Send create/join a chatroom',
+      'OK|Specify a chatroom name to create.',
+    ]);
+  },
+);

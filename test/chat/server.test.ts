@@ -98,3 +98,25 @@ test('listen() twice is a programming error', async (t) => {
   await t.throwsAsync(server.listen(), { message: /once/ });
   await sim.until(server.close());
 });
+
+test('the same seed gives the same run: lines and packet trace', async (t) => {
+  const run = async () => {
+    const { sim, host } = simServerHost(7);
+    const server = new ChatServer({ platform: host.platform, host: '0.0.0.0' });
+    await sim.until(server.listen());
+    const connect = (name: string) =>
+      sim.until(ChatTestClient.connect(sim.addHost(name).platform, 50000, host.address));
+    const a = await connect('a');
+    const b = await connect('b');
+    await sim.until(a.login({ name: 'a', create: 'r' }));
+    await sim.until(b.login({ name: 'b', join: 'r' }));
+    b.socket.write('@all|one\n@a|two\n@server|get_peers\n');
+    await sim.until(b.next());
+    await sim.until(a.take(3));
+    await sim.until(server.close());
+    return { lines: [...a.lines, ...b.lines], trace: sim.traceHash(), now: sim.now };
+  };
+  const first = await run();
+  t.deepEqual(await run(), first);
+  t.true(first.lines.includes('#b|two'));
+});

@@ -18,18 +18,23 @@ test('tokens come back at the rate', (t) => {
   t.false(bucket.take(100));
 });
 
-test('an episode of refusals lasts until the bucket is full again', (t) => {
+test('refusals add up while they keep coming, and are forgiven after two refill periods', (t) => {
+  // 10 lines/s, burst 2: a refill period is 200 ms, forgiveness comes after 400 ms.
   const bucket = new TokenBucket(10, 2, 0);
   bucket.take(0);
   bucket.take(0);
-  bucket.take(0);
-  bucket.take(0);
+  t.false(bucket.take(0));
+  t.false(bucket.take(0));
   t.is(bucket.refusedInEpisode, 2);
-  // One token back is not forgiveness: refusals keep counting.
-  t.true(bucket.take(100));
-  t.false(bucket.take(100));
+  // A flooder slowed down to one chunk per refill period still adds to the count.
+  t.is(bucket.msUntilFull(0), 200);
+  t.true(bucket.take(200));
+  t.true(bucket.take(200));
+  t.false(bucket.take(200));
   t.is(bucket.refusedInEpisode, 3);
-  // A full bucket ends the episode.
-  t.true(bucket.take(1000));
-  t.is(bucket.refusedInEpisode, 0);
+  // Quiet for more than 400 ms after the last refusal: a new episode.
+  bucket.take(700);
+  bucket.take(700);
+  t.false(bucket.take(700));
+  t.is(bucket.refusedInEpisode, 1);
 });

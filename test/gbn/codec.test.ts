@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { crc32 } from 'node:zlib';
 import test from 'ava';
 import {
   type DecodeErrorReason,
@@ -20,13 +21,27 @@ const payload = Buffer.from('The quick brown fox jumps over the lazy dog');
 const fixtures: [string, Buffer, Packet][] = [
   [
     'START',
-    encodeStart(0xdeadbeef, 21_760_000, sha),
-    { kind: 'start', transferId: 0xdeadbeef, seq: 0, fileSize: 21_760_000, sha256: sha },
+    encodeStart(0xdeadbeef, 21_760_000, sha, 16),
+    {
+      kind: 'start',
+      transferId: 0xdeadbeef,
+      seq: 0,
+      fileSize: 21_760_000,
+      sha256: sha,
+      window: 16,
+    },
   ],
   [
     'START of a 2^53-1 byte file',
-    encodeStart(1, Number.MAX_SAFE_INTEGER, sha),
-    { kind: 'start', transferId: 1, seq: 0, fileSize: Number.MAX_SAFE_INTEGER, sha256: sha },
+    encodeStart(1, Number.MAX_SAFE_INTEGER, sha, 65_535),
+    {
+      kind: 'start',
+      transferId: 1,
+      seq: 0,
+      fileSize: Number.MAX_SAFE_INTEGER,
+      sha256: sha,
+      window: 65_535,
+    },
   ],
   [
     'DATA',
@@ -119,11 +134,12 @@ test('an unknown type', rejects, forged(9, Buffer.alloc(0)), 'BAD_TYPE');
 test('type 0', rejects, forged(0, Buffer.alloc(0)), 'BAD_TYPE');
 test('an ACK carrying a payload', rejects, forged(PacketType.ACK, Buffer.from('x')), 'BAD_LENGTH');
 test('a FIN carrying a payload', rejects, forged(PacketType.FIN, Buffer.from('x')), 'BAD_LENGTH');
-test('a short START', rejects, forged(PacketType.START, Buffer.alloc(39)), 'BAD_LENGTH');
+test('a short START', rejects, forged(PacketType.START, Buffer.alloc(41)), 'BAD_LENGTH');
+test('a long START', rejects, forged(PacketType.START, Buffer.alloc(43)), 'BAD_LENGTH');
 test(
   'a START over 2^53-1 bytes',
   rejects,
-  forged(PacketType.START, Buffer.concat([tooBig, sha])),
+  forged(PacketType.START, Buffer.concat([tooBig, sha, Buffer.alloc(2)])),
   'BAD_FIELD',
 );
 test('an empty ABORT', rejects, forged(PacketType.ABORT, Buffer.alloc(0)), 'BAD_LENGTH');
@@ -179,4 +195,24 @@ const misuse = test.macro({
 });
 test('a 31-byte SHA-256', misuse, () => encodeStart(1, 1, Buffer.alloc(31)));
 test('a negative file size', misuse, () => encodeStart(1, -1, sha));
+test('a window of 65536', misuse, () => encodeStart(1, 1, sha, 65_536));
 test('an abort code with spaces', misuse, () => encodeAbort(1, 'NOT OK'));
+
+test('the CRC is zlib CRC-32 of the datagram with the CRC field zeroed', (t) => {
+  const packet = encodeData(3, 4, payload);
+  const zeroed = Buffer.from(packet);
+  zeroed.writeUInt32BE(0, 12);
+  t.is(packet.readUInt32BE(12), crc32(zeroed));
+});
+
+test('decoding leaves the datagram exactly as it was, valid or not', (t) => {
+  for (const datagram of [encodeData(3, 4, payload), encodeAck(1, 2)]) {
+    const copy = Buffer.from(datagram);
+    decodePacket(datagram);
+    t.deepEqual(datagram, copy);
+    datagram[HEADER_BYTES - 1] ^= 0xff;
+    const corrupted = Buffer.from(datagram);
+    t.is(decodePacket(datagram).kind, 'invalid');
+    t.deepEqual(datagram, corrupted);
+  }
+});

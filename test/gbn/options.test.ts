@@ -19,7 +19,7 @@ test('window 0', refused, { window: 0 }, 'BAD_WINDOW');
 test('window 65536', refused, { window: MAX_WINDOW + 1 }, 'BAD_WINDOW');
 test('window 1.5', refused, { window: 1.5 }, 'BAD_WINDOW');
 test('a window given as a string', refused, { window: '16' as unknown as number }, 'BAD_WINDOW');
-test('packet size 55 (no room for START)', refused, { packetSize: 55 }, 'BAD_PACKET_SIZE');
+test('packet size 57 (no room for START)', refused, { packetSize: 57 }, 'BAD_PACKET_SIZE');
 test('packet size 65508 (over the UDP limit)', refused, { packetSize: 65_508 }, 'BAD_PACKET_SIZE');
 test(
   'an adaptive RTO with min above max',

@@ -4,6 +4,7 @@ import type { PathConfig } from '../../sim/index.ts';
 import {
   assertDelivered,
   assertDownloads,
+  failureCode,
   logReplay,
   runTransfer,
   type TransferCase,
@@ -36,7 +37,7 @@ for (const [label, size] of [
 test('with N = 1 (stop-and-wait)', delivers, { size: 100_000, options: { window: 1 } });
 test('with N = 1024', delivers, { size: 3_000_000, options: { window: 1024 } });
 test('with 64 KB datagrams', delivers, { size: 1_000_000, options: { packetSize: 65_507 } });
-test('with 56-byte datagrams', delivers, { size: 5_000, options: { packetSize: 56 } });
+test('with 58-byte datagrams', delivers, { size: 5_000, options: { packetSize: 58 } });
 test('with an ACK for every packet', delivers, {
   size: 500_000,
   options: { ack: { packets: 1, delayMs: 1 } },
@@ -201,4 +202,29 @@ test('stats report the round trip, the packets and the throughput', async (t) =>
   t.true(receiver.seconds > 0);
   t.is(receiver.throughputBps, receiver.bytes / receiver.seconds);
   t.true(Object.isFrozen(sender));
+});
+
+test("the receiver paces its ACKs by the sender's window announced in START", async (t) => {
+  // The receiver was told N = 1024 (an ACK every 4 packets); the sender really runs N = 1.
+  const c: TransferCase = {
+    size: 100_000,
+    senderOptions: { window: 1 },
+    receiverOptions: { window: 1024 },
+  };
+  logReplay(t, c);
+  const world = await runTransfer(c);
+  assertDelivered(t, world);
+  const packets = Math.ceil(c.size / PAYLOAD) + 2;
+  t.is(world.receiver.stats.packetsSent, packets, 'one ACK per packet, none waiting on the timer');
+  // 51 round trips of about 0.2 ms on lan; waiting for the 1 ms ACK timer would take over 50 ms.
+  t.true(world.receiver.stats.seconds < 0.03, `took ${world.receiver.stats.seconds} s`);
+});
+
+test('a missing downloads folder fails both sides with IO_ERROR and leaves nothing', async (t) => {
+  const c: TransferCase = { size: 10_000, receiverOptions: {}, downloads: '/nowhere' };
+  logReplay(t, c);
+  const world = await runTransfer(c);
+  t.is(failureCode(world.outcomes.receiver), 'IO_ERROR');
+  t.is(failureCode(world.outcomes.sender), 'IO_ERROR', 'told by ABORT');
+  t.false(world.requester.files.exists('/nowhere'));
 });

@@ -23,6 +23,11 @@ export interface TransferCase {
   forward?: ProfileName | PathConfig;
   backward?: ProfileName | PathConfig;
   options?: TransferOptionsInput;
+  /** Per side, on top of `options`. */
+  senderOptions?: TransferOptionsInput;
+  receiverOptions?: TransferOptionsInput;
+  /** The receiver's folder (default /downloads, created). Another path is not created. */
+  downloads?: string;
   /** Files already in the downloads folder, with their contents. */
   existing?: Record<string, string>;
   /** A wrong SHA-256 announced by the sender. */
@@ -88,9 +93,9 @@ export async function startTransfer(c: TransferCase): Promise<TransferWorld> {
     socket: receiverSocket,
     peerAddress: owner.address,
     transferId: TRANSFER_ID,
-    dir: DOWNLOADS,
+    dir: c.downloads ?? DOWNLOADS,
     name,
-    options: c.options,
+    options: { ...c.options, ...c.receiverOptions },
   });
   const sender = new GbnSender({
     platform: owner.platform,
@@ -99,7 +104,7 @@ export async function startTransfer(c: TransferCase): Promise<TransferWorld> {
     transferId: TRANSFER_ID,
     file,
     sha256: c.lie ? createHash('sha256').update('not this file').digest() : undefined,
-    options: c.options,
+    options: { ...c.options, ...c.senderOptions },
   });
   const world: TransferWorld = {
     sim,

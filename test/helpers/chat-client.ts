@@ -3,6 +3,7 @@
  * order and waits for the ones a test expects. It never sleeps: every wait is for a line or for
  * the close, so on the simulator `sim.until(client.next())` drives it.
  */
+import { StringDecoder } from 'node:string_decoder';
 import type { Platform, StreamSocket } from '../../impl/platform/types.ts';
 
 type Waiter = { resolve: (line: string) => void; reject: (error: Error) => void };
@@ -21,6 +22,8 @@ export class ChatTestClient {
   readonly socket: StreamSocket;
   #read = 0;
   #partial = '';
+  // A character split between chunks is held back until its last byte arrives.
+  readonly #decoder = new StringDecoder('utf8');
   #waiter: Waiter | undefined;
   #closed = false;
   readonly #closedPromise: Promise<void>;
@@ -139,7 +142,7 @@ export class ChatTestClient {
   }
 
   #onData(chunk: Buffer): void {
-    const parts = (this.#partial + chunk.toString('utf8')).split('\n');
+    const parts = (this.#partial + this.#decoder.write(chunk)).split('\n');
     this.#partial = parts.pop() ?? '';
     for (const line of parts) this.lines.push(line);
     if (this.#waiter !== undefined && this.#read < this.lines.length) {

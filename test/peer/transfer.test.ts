@@ -49,6 +49,8 @@ test('getfile by user name asks that owner first; a second copy never overwrites
   t.true(world.host('eko').files.read(second.path).equals(data));
   const missing = await t.throwsAsync(world.run(eko.getFile('eswar', 'nothing')));
   t.true(isWhohasError(missing, 'NOT_FOUND'), missing?.message);
+  const self = await t.throwsAsync(world.run(eko.getFile('EKO', 'a.bin')));
+  t.true(isWhohasError(self, 'BAD_ARGUMENT'), self?.message);
   const stranger = await t.throwsAsync(world.run(eko.getFile('nobody', 'a.bin')));
   t.true(isWhohasError(stranger, 'PEER_GONE'), stranger?.message);
   await world.close();

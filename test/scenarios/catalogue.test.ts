@@ -8,7 +8,7 @@ import { catalogue } from '../../scenarios/catalogue.ts';
 import { replayCommands, runScenario } from '../../scenarios/runner.ts';
 
 /** Fixed, so CI is reproducible; scripts/scenarios-deep.sh searches many more. */
-export const CI_SEEDS = [1, 2, 3];
+const CI_SEEDS = [1, 2, 3];
 
 for (const scenario of catalogue) {
   test.serial(scenario.name, async (t) => {

@@ -5,6 +5,7 @@
  * one summary line, or with --json exactly one JSON object on stdout. The file is verified
  * (size and SHA-256) before it is committed. Exit 0 on success, 1 otherwise.
  */
+import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { isWhohasError, WhohasError } from '../../errors.ts';
 import {
@@ -57,7 +58,7 @@ async function get(file: string, flags: GetFlags): Promise<number> {
     platform: createNodePlatform(),
     name: flags.name,
     server: flags.server,
-    folder: flags.out,
+    folder: resolve(flags.out),
     share: false,
     window: flags.window,
     packetSize: flags.packetSize,
@@ -109,8 +110,10 @@ function report(file: string, result: DownloadResult, flags: GetFlags): void {
       `${failure.user} could not deliver: ${failure.error.code} ${failure.error.message}\n`,
     );
   }
-  process.stdout.write(`${summaryLine(file, result.from.user, 'from', result.stats)}\n`);
-  process.stdout.write(`saved ${result.path} (size and SHA-256 verified)\n`);
+  // One write: a reader that stops after the first line (| head -1) does not break the second.
+  process.stdout.write(
+    `${summaryLine(file, result.from.user, 'from', result.stats)}\nsaved ${result.path} (size and SHA-256 verified)\n`,
+  );
 }
 
 function reportFailure(file: string, error: unknown, flags: GetFlags): void {

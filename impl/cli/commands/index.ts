@@ -1,12 +1,14 @@
 import type { Command } from 'commander';
 import * as get from './get.ts';
+import * as merge from './merge.ts';
 import * as peer from './peer.ts';
 import * as scenario from './scenario.ts';
 import * as server from './server.ts';
+import * as sweep from './sweep.ts';
 
 export interface CommandModule {
   register(program: Command): void;
 }
 
 /** One line per subcommand module; keep alphabetical. */
-export const commandModules: CommandModule[] = [get, peer, scenario, server];
+export const commandModules: CommandModule[] = [get, merge, peer, scenario, server, sweep];

@@ -4,19 +4,19 @@
  * progress bar and a summary line), or with --serve a headless peer that shares and answers
  * until SIGINT/SIGTERM, then leaves cleanly.
  */
+import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { isWhohasError, WhohasError } from '../../errors.ts';
-import { DEFAULT_PARALLEL, Peer, parseDownloadCommand } from '../../peer/index.ts';
+import type { WhohasError } from '../../errors.ts';
+import { DEFAULT_PARALLEL, Peer } from '../../peer/index.ts';
 import { createNodePlatform } from '../../platform/node.ts';
-import { ChatConsole } from '../chat-console.ts';
+import { runConsole } from '../peer-console.ts';
 import {
   addSessionFlags,
   parseParallelFlag,
   parseShareFlag,
   type SessionFlags,
 } from '../peer-flags.ts';
-import { DownloadBars } from '../progress.ts';
-import { summaryLine, transferEndLine } from '../transfer-format.ts';
+import { transferEndLine } from '../transfer-format.ts';
 
 interface PeerFlags extends SessionFlags {
   room?: string;
@@ -38,7 +38,11 @@ export function register(program: Command): void {
     .addOption(new Option('--join', 'join the room (fail if it does not exist)'))
     .option('--folder <DIR>', 'the share folder; downloads land here too', 'folder')
     .option('--parallel <K>', 'upload slots', parseParallelFlag, DEFAULT_PARALLEL)
-    .option('--share <0|1>', 'share the folder (1) or nothing (0) at start', parseShareFlag, true)
+    .addOption(
+      new Option('--share <0|1>', 'share the folder (1) or nothing (0) at start')
+        .argParser(parseShareFlag)
+        .default(true, '1'),
+    )
     .option('--serve', 'headless: log in, share, answer; leave on SIGINT/SIGTERM')
     .action(async (flags: PeerFlags) => {
       if (flags.serve && !flags.room) throw new InvalidArgumentError('--serve needs --room');
@@ -49,14 +53,20 @@ export function register(program: Command): void {
         platform: createNodePlatform(),
         name: flags.name,
         server: flags.server,
-        folder: flags.folder,
+        folder: resolve(flags.folder),
         window: flags.window,
         packetSize: flags.packetSize,
         parallel: flags.parallel,
         share: flags.share,
       });
       if (flags.serve) await serve(peer, flags);
-      else await interactive(peer, flags);
+      else {
+        await runConsole(peer, {
+          room: flags.room,
+          enter: (room) => enterRoom(peer, flags, room),
+          uploadsFinished: () => uploadsFinished(peer),
+        });
+      }
     });
 }
 
@@ -108,92 +118,4 @@ async function serve(peer: Peer, flags: PeerFlags): Promise<void> {
   }
   await peer.close();
   log('whohas peer closed');
-}
-
-async function interactive(peer: Peer, flags: PeerFlags): Promise<void> {
-  const bars = new DownloadBars();
-  let console_: ChatConsole | undefined;
-  const print = (text: string) =>
-    console_ ? console_.print(text) : process.stdout.write(`${text}\n`);
-  peer.on('line', print);
-  peer.on('transfer-end', (end) => {
-    // A download's success is told with its path by the getFile that asked for it.
-    if (end.direction === 'upload' || end.error) print(transferEndLine(end));
-  });
-  let room = flags.room;
-  if (!room) room = await askRoom();
-  print(
-    `${await enterRoom(peer, flags, room)} as ${peer.name}; @me|getsharestatus shows what you share`,
-  );
-
-  let downloadsStarted = 0;
-  const download = (from: string, file: string) => {
-    const key = String(++downloadsStarted);
-    peer
-      .getFile(from, file, {
-        onProgress: (bytes, size, owner) => bars.update(key, file, owner, bytes, size),
-      })
-      .then(
-        (result) =>
-          print(`${summaryLine(file, result.from.user, 'from', result.stats)} -> ${result.path}`),
-        (error: unknown) => print(describe(error)),
-      )
-      .finally(() => bars.finish(key));
-  };
-
-  const finished = new Promise<void>((resolve) => {
-    const leave = () => {
-      console_?.close();
-      resolve();
-    };
-    console_ = new ChatConsole({
-      prompt: `${peer.name}> `,
-      onLine: (typed) => {
-        const line = typed.trim();
-        if (line === '') return;
-        const command = parseDownloadCommand(line);
-        if (command?.kind === 'error') print(`ERROR|${command.code}|${command.message}`);
-        else if (command) download(command.from, command.file);
-        else
-          peer.send(line).then(
-            (replies) => replies.forEach(print),
-            (error) => print(describe(error)),
-          );
-      },
-      onClose: leave,
-      onInterrupt: leave,
-    });
-    process.once('SIGTERM', leave);
-    peer.on('error', (error) => {
-      print(`${error.code}: ${error.message}`);
-      process.exitCode = 1;
-      void uploadsFinished(peer).then(leave);
-    });
-    console_.start();
-  });
-  await finished;
-  bars.stop();
-  await peer.close();
-}
-
-function askRoom(): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const asker = new ChatConsole({
-      prompt: 'room to join (created if missing)> ',
-      onLine: (line) => {
-        const room = line.trim();
-        if (room === '') return;
-        resolve(room);
-        asker.close();
-      },
-      onClose: () => reject(new WhohasError('BAD_ARGUMENT', 'no room given')),
-      onInterrupt: () => asker.close(),
-    });
-    asker.start();
-  });
-}
-
-function describe(error: unknown): string {
-  if (isWhohasError(error)) return `ERROR|${error.code}|${error.message}`;
-  return `ERROR|${error instanceof Error ? error.message : String(error)}`;
 }

@@ -40,7 +40,8 @@ export function register(program: Command): void {
       ) => {
         const chosen = selectScenarios(selector).filter((s) => runsOn(s, options.transport));
         if (options.list) {
-          for (const s of chosen) console.log(`${s.name}  [${s.tags.join(', ')}]  ${s.description}`);
+          for (const s of chosen)
+            console.log(`${s.name}  [${s.tags.join(', ')}]  ${s.description}`);
           console.log(`${chosen.length} of ${catalogue.length} scenarios`);
           return;
         }

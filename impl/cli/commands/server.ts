@@ -89,9 +89,10 @@ async function runServer(flags: ServerFlags, limits: Partial<ChatLimits>): Promi
     for (const out of server.admin.execute(line)) console.log(out);
     if (process.stdin.isTTY) console_.prompt();
   });
+  let closing = false;
   // A closed stdin (end of a pipe, ^D) ends only the console, not the server.
   console_.on('close', () => {
-    if (!flags.quiet) console.error('[server] admin console closed; still serving');
+    if (!flags.quiet && !closing) console.error('[server] admin console closed; still serving');
   });
   if (process.stdin.isTTY) console_.prompt();
 
@@ -108,6 +109,7 @@ async function runServer(flags: ServerFlags, limits: Partial<ChatLimits>): Promi
   console_.on('SIGINT', () => onSignal('SIGINT'));
 
   await server.closed;
+  closing = true;
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   console_.close();

@@ -1,0 +1,112 @@
+/**
+ * What both peer engines share: the owner's Peer options for a point, and one download through
+ * the real peer code (getFile from the owner, who answers whohas and runs the upload by itself)
+ * with the owner's upload statistics joined to the requester's download statistics.
+ */
+import { isWhohasError, WhohasError } from '../../impl/errors.ts';
+import type { TransferStats } from '../../impl/gbn/index.ts';
+import type { Peer } from '../../impl/peer/peer.ts';
+import type { TransferEnd } from '../../impl/peer/types.ts';
+import type { PointSpec } from '../sweep/spec.ts';
+import { transferOptions } from './options.ts';
+import type { TransferOutcome } from './types.ts';
+
+export const ROOM = 'bench';
+export const OWNER = 'owner';
+export const REQUESTER = 'requester';
+
+export function fileNameFor(size: number): string {
+  return `file-${size}.bin`;
+}
+
+/** Go-Back-N settings beyond window and packet size (those travel with each request). */
+export function peerTransferOptions(point: PointSpec) {
+  const { window: _window, packetSize: _packetSize, ...rest } = transferOptions(point);
+  return rest;
+}
+
+/** Resolves with the end of the next upload the owner reports. */
+export function nextUploadEnd(owner: Peer): Promise<TransferEnd> {
+  return new Promise((resolve) => {
+    const listener = (end: TransferEnd) => {
+      if (end.direction !== 'upload') return;
+      owner.off('transfer-end', listener);
+      resolve(end);
+    };
+    owner.on('transfer-end', listener);
+  });
+}
+
+export interface Download {
+  stats?: TransferStats;
+  path?: string;
+  status: string;
+}
+
+/** getFile from the owner; a failed transfer is an outcome, not an exception. */
+export async function download(
+  requester: Peer,
+  point: PointSpec,
+  outDir: string,
+): Promise<Download> {
+  let failure: WhohasError | undefined;
+  const onEnd = (end: TransferEnd) => {
+    if (end.direction === 'download' && end.error) failure = end.error;
+  };
+  requester.on('transfer-end', onEnd);
+  try {
+    const result = await requester.getFile(OWNER, fileNameFor(point.fileBytes), {
+      window: point.window,
+      packetSize: point.packetSize,
+      outDir,
+    });
+    return { stats: result.stats, path: result.path, status: 'ok' };
+  } catch (error) {
+    if (!isWhohasError(error)) throw error;
+    return { status: (failure ?? error).code };
+  } finally {
+    requester.off('transfer-end', onEnd);
+  }
+}
+
+/** The download's timing with the upload's counters (retransmissions live on the sender). */
+export function joinOutcome(received: Download, sent: SenderCounters | undefined): TransferOutcome {
+  return {
+    status:
+      received.status === 'ok' && sent?.status && sent.status !== 'ok'
+        ? sent.status
+        : received.status,
+    bytes: received.stats?.bytes ?? 0,
+    seconds: received.stats?.seconds ?? 0,
+    packetsSent: sent?.packetsSent ?? 0,
+    retransmits: sent?.retransmits ?? 0,
+    timeouts: sent?.timeouts ?? 0,
+    srttMs: sent?.srttMs ?? Number.NaN,
+    rtoMs: sent?.rtoMs ?? Number.NaN,
+  };
+}
+
+export interface SenderCounters {
+  status: string;
+  packetsSent: number;
+  retransmits: number;
+  timeouts: number;
+  srttMs: number;
+  rtoMs: number;
+}
+
+export function senderCounters(end: TransferEnd): SenderCounters {
+  const stats = end.stats;
+  return {
+    status: end.error ? end.error.code : 'ok',
+    packetsSent: stats?.packetsSent ?? 0,
+    retransmits: stats?.retransmits ?? 0,
+    timeouts: stats?.timeouts ?? 0,
+    srttMs: stats?.srttMs ?? Number.NaN,
+    rtoMs: stats?.rtoMs ?? Number.NaN,
+  };
+}
+
+export function unexpected(message: string): never {
+  throw new WhohasError('INVARIANT', message);
+}

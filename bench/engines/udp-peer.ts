@@ -1,0 +1,117 @@
+/**
+ * The real peer code over real loopback UDP: a child process runs the chat server and the
+ * owner Peer; this process runs the requester Peer and downloads with getFile. Wall clock.
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Peer } from '../../impl/peer/peer.ts';
+import { createNodePlatform } from '../../impl/platform/node.ts';
+import { type RoleProcess, spawnRole } from '../baselines/process.ts';
+import type { PointSpec } from '../sweep/spec.ts';
+import { ContentCache } from './content.ts';
+import {
+  type Download,
+  download,
+  fileNameFor,
+  joinOutcome,
+  peerTransferOptions,
+  REQUESTER,
+  ROOM,
+  type SenderCounters,
+} from './peer-run.ts';
+import type { TransferEngine, TransferOutcome } from './types.ts';
+
+export class UdpPeerEngine implements TransferEngine {
+  readonly #content = new ContentCache();
+  readonly #platform = createNodePlatform();
+  readonly #written = new Set<number>();
+  #dir: string | undefined;
+  #child: RoleProcess | undefined;
+  #port = 0;
+  #requester: Peer | undefined;
+  #transferKey = '';
+
+  async run(point: PointSpec): Promise<TransferOutcome> {
+    const dir = (this.#dir ??= await mkdtemp(join(tmpdir(), 'whohas-bench-')));
+    const share = join(dir, 'share');
+    const downloads = join(dir, 'downloads');
+    await mkdir(share, { recursive: true });
+    await mkdir(downloads, { recursive: true });
+    if (!this.#written.has(point.fileBytes)) {
+      await writeFile(
+        join(share, fileNameFor(point.fileBytes)),
+        this.#content.get(point.fileBytes).bytes,
+      );
+      this.#written.add(point.fileBytes);
+    }
+    const transfer = peerTransferOptions(point);
+    const child = await this.#owner(share, transfer);
+    const requester = await this.#requesterPeer(share);
+    let timedOut = false;
+    const limit = setTimeout(() => {
+      timedOut = true;
+      void requester.close();
+    }, point.timeLimitS * 1000);
+    let received: Download;
+    try {
+      received = await download(requester, point, downloads);
+    } finally {
+      clearTimeout(limit);
+    }
+    if (received.path) await rm(received.path, { force: true });
+    if (timedOut) {
+      // The owner may still be sending into the void: start both sides afresh.
+      child.send({ type: 'reset', transfer });
+      await child.next();
+      this.#requester = undefined;
+      return joinOutcome({ status: 'TIME_LIMIT' }, undefined);
+    }
+    child.send({ type: 'stats' });
+    const sent = await child.next<SenderCounters | { none: true }>();
+    return joinOutcome(received, 'none' in sent ? undefined : sent);
+  }
+
+  async #owner(share: string, transfer: object): Promise<RoleProcess> {
+    const key = JSON.stringify(transfer);
+    if (this.#child === undefined) {
+      this.#child = spawnRole(new URL('./udp-peer-owner.ts', import.meta.url).href, ['owner']);
+      this.#child.send({ type: 'start', folder: share, transfer });
+      this.#port = (await this.#child.next<{ port: number }>()).port;
+      this.#transferKey = key;
+    } else if (key !== this.#transferKey) {
+      this.#child.send({ type: 'reset', transfer });
+      await this.#child.next();
+      this.#transferKey = key;
+    }
+    return this.#child;
+  }
+
+  async #requesterPeer(share: string): Promise<Peer> {
+    if (this.#requester === undefined) {
+      const peer = new Peer({
+        platform: this.#platform,
+        name: REQUESTER,
+        server: { host: '127.0.0.1', port: this.#port },
+        folder: share,
+      });
+      await peer.connect();
+      await peer.join(ROOM);
+      this.#requester = peer;
+    }
+    return this.#requester;
+  }
+
+  async close(): Promise<void> {
+    await this.#requester?.close();
+    this.#requester = undefined;
+    if (this.#child !== undefined) {
+      this.#child.send({ type: 'exit' });
+      await this.#child.exited;
+      this.#child = undefined;
+    }
+    if (this.#dir !== undefined) await rm(this.#dir, { recursive: true, force: true });
+    this.#dir = undefined;
+    this.#written.clear();
+  }
+}

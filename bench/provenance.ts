@@ -1,0 +1,55 @@
+/**
+ * Where a result came from: the command that made it, when, how long it took, and the machine.
+ * Written beside each CSV in results/ (`name.json`), read back by scripts/results-readme.ts.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { arch, cpus, platform, release, totalmem } from 'node:os';
+
+export interface Machine {
+  os: string;
+  cpu: string;
+  cores: number;
+  memoryGB: number;
+  node: string;
+}
+
+export interface Provenance {
+  command: string;
+  /** ISO time the run finished. */
+  finished: string;
+  wallSeconds: number;
+  machine: Machine;
+  seed?: number;
+  notes?: string[];
+}
+
+export function machine(): Machine {
+  const list = cpus();
+  return {
+    os: `${platform()} ${release()} ${arch()}`,
+    cpu: list[0]?.model.trim() ?? 'unknown',
+    cores: list.length,
+    memoryGB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  };
+}
+
+export function machineLine(m: Machine = machine()): string {
+  return `${m.cpu} × ${m.cores} cores, ${m.memoryGB} GB, ${m.os}, node ${m.node}`;
+}
+
+export function sidecarPath(csvPath: string): string {
+  return csvPath.replace(/\.csv$/, '') + '.json';
+}
+
+export async function writeProvenance(csvPath: string, provenance: Provenance): Promise<void> {
+  await writeFile(sidecarPath(csvPath), `${JSON.stringify(provenance, null, 2)}\n`);
+}
+
+export async function readProvenance(csvPath: string): Promise<Provenance | undefined> {
+  try {
+    return JSON.parse(await readFile(sidecarPath(csvPath), 'utf8')) as Provenance;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,178 @@
+/**
+ * Model validation: the simulator (real peer code, real Go-Back-N) against bench/model.ts on
+ * impairment-free paths of three kinds, lossless and with i.i.d. loss 0.1 % to 10 %.
+ *
+ *   npx tsx bench/validate.ts            → results/model-validation.csv (+ .json)
+ *
+ * Settings that make the comparison exact rather than approximate: an ACK for every packet
+ * (k = 1, DESIGN's formula), a fixed RTO per path (what the sender really waits after a loss,
+ * with no backoff), no jitter, an unlimited queue, and windows that keep the queue short.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { isMain } from './baselines/process.ts';
+import { machine, writeProvenance } from './provenance.ts';
+import { type Row, toCsv } from './sweep/csv.ts';
+import { IDEAL_PROFILE } from './sweep/paths.ts';
+import { runSweep } from './sweep/run.ts';
+import { type SweepSpec, seedsFrom } from './sweep/spec.ts';
+import { renderTable, type Table } from './table.ts';
+import { formatPercent, formatRate } from './units.ts';
+
+export const VALIDATION_CSV = 'results/model-validation.csv';
+export const LOSSLESS_TOLERANCE = 0.02;
+export const LOSSY_TOLERANCE = 0.1;
+
+export const VALIDATION_PATHS = [
+  { bandwidthBps: 1e9, delayMs: 0.1, rtoMs: 10 },
+  { bandwidthBps: 100e6, delayMs: 5, rtoMs: 40 },
+  { bandwidthBps: 50e6, delayMs: 20, rtoMs: 100 },
+];
+
+const base = (path: (typeof VALIDATION_PATHS)[number]): SweepSpec => ({
+  transport: 'sim',
+  engine: 'peer',
+  profiles: [IDEAL_PROFILE],
+  windows: [],
+  packetSizes: [2048],
+  sizes: [],
+  losses: [0],
+  bursts: [1],
+  delaysMs: [path.delayMs],
+  jittersMs: [0],
+  bandwidthsBps: [path.bandwidthBps],
+  seeds: [1],
+  repeat: 1,
+  rto: { mode: 'fixed', ms: path.rtoMs },
+  ackEvery: 1,
+  timeLimitS: 60,
+});
+
+export function validationSpecs(): SweepSpec[] {
+  const specs: SweepSpec[] = [];
+  for (const path of VALIDATION_PATHS) {
+    specs.push({ ...base(path), windows: [1, 2, 4, 8, 16, 32, 64], sizes: [5e6] });
+    specs.push({
+      ...base(path),
+      windows: [1, 4, 16, 64],
+      sizes: [21.76e6],
+      losses: [0.001, 0.003, 0.01, 0.03, 0.1],
+      seeds: seedsFrom(1, 6),
+    });
+  }
+  return specs;
+}
+
+interface Check {
+  path: string;
+  loss: number;
+  window: number;
+  runs: number;
+  simBps: number;
+  modelBps: number;
+  deviation: number;
+}
+
+/** Mean over seeds per (path, loss, window), and the deviation sim ÷ model − 1. */
+export function validationChecks(rows: Row[]): Check[] {
+  const groups = new Map<string, Row[]>();
+  for (const row of rows) {
+    const key = [row.bandwidth_bps, row.delay_ms, row.loss, row.window].join('|');
+    groups.set(key, [...(groups.get(key) ?? []), row]);
+  }
+  return [...groups.values()].map((members) => {
+    const first = members[0];
+    const mean = (column: keyof Row) =>
+      members.reduce((sum, row) => sum + Number(row[column]), 0) / members.length;
+    const simBps = mean('throughput_Bps');
+    const modelBps = mean('model_Bps');
+    return {
+      path: `${formatRate(Number(first.bandwidth_bps))}, ${first.delay_ms} ms, RTO ${String(first.rto).replace('fixed:', '')} ms`,
+      loss: Number(first.loss),
+      window: Number(first.window),
+      runs: members.length,
+      simBps,
+      modelBps,
+      deviation: simBps / modelBps - 1,
+    };
+  });
+}
+
+export function worstDeviation(checks: Check[], lossy: boolean): Check {
+  return checks
+    .filter((check) => check.loss > 0 === lossy)
+    .reduce((worst, check) =>
+      Math.abs(check.deviation) > Math.abs(worst.deviation) ? check : worst,
+    );
+}
+
+export function validationTable(rows: Row[], lossy: boolean): Table {
+  const tolerance = lossy ? LOSSY_TOLERANCE : LOSSLESS_TOLERANCE;
+  return {
+    head: [
+      'path',
+      'loss',
+      'window',
+      'runs',
+      'sim MB/s',
+      'model MB/s',
+      'deviation',
+      `within ${tolerance * 100} %`,
+    ],
+    rows: validationChecks(rows)
+      .filter((check) => check.loss > 0 === lossy)
+      .map((check) => [
+        check.path,
+        formatPercent(check.loss),
+        check.window,
+        check.runs,
+        (check.simBps / 1e6).toFixed(4),
+        (check.modelBps / 1e6).toFixed(4),
+        `${check.deviation >= 0 ? '+' : ''}${(check.deviation * 100).toFixed(2)} %`,
+        Math.abs(check.deviation) <= tolerance ? 'yes' : 'NO',
+      ]),
+    align: ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
+  };
+}
+
+export function summaryLines(rows: Row[]): string[] {
+  const checks = validationChecks(rows);
+  const lines: string[] = [];
+  for (const lossy of [false, true]) {
+    const worst = worstDeviation(checks, lossy);
+    const tolerance = lossy ? LOSSY_TOLERANCE : LOSSLESS_TOLERANCE;
+    const failing = checks.filter(
+      (check) => check.loss > 0 === lossy && Math.abs(check.deviation) > tolerance,
+    ).length;
+    lines.push(
+      `${lossy ? 'lossy' : 'lossless'}: worst deviation ${(worst.deviation * 100).toFixed(2)} % ` +
+        `(${worst.path}, loss ${formatPercent(worst.loss)}, N = ${worst.window}); ` +
+        `${failing} of ${checks.filter((check) => check.loss > 0 === lossy).length} points outside ±${tolerance * 100} %`,
+    );
+  }
+  return lines;
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const rows: Row[] = [];
+  for (const spec of validationSpecs()) {
+    const result = await runSweep(spec, { label: 'validation' });
+    for (const row of result.rows) rows.push({ ...row, index: rows.length });
+  }
+  await mkdir('results', { recursive: true });
+  await writeFile(VALIDATION_CSV, toCsv(rows));
+  const wallSeconds = (performance.now() - started) / 1e3;
+  await writeProvenance(VALIDATION_CSV, {
+    command: 'npx tsx bench/validate.ts',
+    finished: new Date().toISOString(),
+    wallSeconds,
+    machine: machine(),
+    seed: 1,
+  });
+  console.log(renderTable(validationTable(rows, false)));
+  console.log(renderTable(validationTable(rows, true)));
+  for (const line of summaryLines(rows)) console.log(line);
+  console.log(`wrote ${rows.length} rows to ${VALIDATION_CSV} in ${wallSeconds.toFixed(1)} s`);
+}
+
+if (isMain(import.meta.url)) await main();

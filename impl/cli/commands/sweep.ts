@@ -1,0 +1,231 @@
+/**
+ * `whohas sweep`: runs a matrix of transfers (simulated or loopback UDP) and writes one CSV row
+ * per run. Value syntax (sizes, rates, durations, lists, ranges): bench/units.ts.
+ */
+import { randomInt } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { machine, sidecarPath, writeProvenance } from '../../../bench/provenance.ts';
+import { toCsv } from '../../../bench/sweep/csv.ts';
+import { summaryTable, sweepChart } from '../../../bench/sweep/report.ts';
+import { runSweep } from '../../../bench/sweep/run.ts';
+import {
+  type Engine,
+  parseShard,
+  type RtoChoice,
+  type SweepSpec,
+  seedsFrom,
+  type Transport,
+} from '../../../bench/sweep/spec.ts';
+import { renderTable } from '../../../bench/table.ts';
+import {
+  parseCount,
+  parseDuration,
+  parseList,
+  parseNumber,
+  parseProbability,
+  parseRate,
+  parseSeed,
+  parseSize,
+} from '../../../bench/units.ts';
+import { WhohasError } from '../../errors.ts';
+
+interface SweepFlags {
+  transport: string;
+  engine: string;
+  profile: string;
+  window: string;
+  packetSize: string;
+  size: string;
+  loss?: string;
+  burst: string;
+  delay?: string;
+  jitter?: string;
+  bandwidth?: string;
+  rto: string;
+  ackEvery?: string;
+  seed?: string;
+  seeds?: string;
+  repeat: string;
+  workers?: string;
+  timeLimit: string;
+  out?: string;
+  chart?: boolean;
+  shard?: string;
+  progress: boolean;
+}
+
+const RANGES =
+  'Lists and ranges: 1,2,4 | 1..256 (doubling) | 1..256x4 | 0..100+25. Sizes: 2048, 512k, 21.76MB, 1GiB. ' +
+  'Rates: 100Mbit, 1Gbit. Durations: 10ms, 1.5s. Loss: 0.01 or 1%.';
+
+export function register(program: Command): void {
+  program
+    .command('sweep')
+    .description(
+      'Sweep Go-Back-N transfers over a matrix of settings; one CSV row per run, a summary, a chart',
+    )
+    .option('--transport <kind>', 'sim (virtual time) or udp (real loopback, wall clock)', 'sim')
+    .option(
+      '--engine <kind>',
+      'peer (server + two Peers, whohas + getfile) or gbn (bare pair)',
+      'peer',
+    )
+    .option(
+      '--profile <names>',
+      'simulated link profiles: loopback, lan, wifi, wan, lossy, ideal (no impairment)',
+      'lan',
+    )
+    .option('--window <list>', 'Go-Back-N window N', '1..256')
+    .option('--packet-size <list>', 'datagram size in bytes, header included', '2048')
+    .option('--size <list>', 'file size', '21.76MB')
+    .option('--loss <list>', 'data-direction loss (mean loss with --burst); default 0,1%,5% (sim)')
+    .option('--burst <list>', 'mean loss burst in packets, Gilbert-Elliott (1: i.i.d.)', '1')
+    .option(
+      '--delay <list>',
+      "one-way delay per direction, as netem counts it (default: the profile's)",
+    )
+    .option('--jitter <list>', "normal jitter s.d. per direction (default: the profile's)")
+    .option('--bandwidth <list>', "link rate per direction, e.g. 100Mbit (default: the profile's)")
+    .option(
+      '--rto <ms|adaptive>',
+      'retransmission timeout: adaptive (RFC 6298) or fixed ms',
+      'adaptive',
+    )
+    .option('--ack-every <n>', 'ACK every n in-order packets (default: the Go-Back-N default)')
+    .option('--seed <n>', 'base seed (default: random, printed first)')
+    .option('--seeds <k>', 'K consecutive seeds from the base (default 3 sim, 1 udp)')
+    .option('--repeat <r>', 'runs of each point', '1')
+    .option('--workers <n>', 'worker threads for simulated points (default: one per core)')
+    .option('--time-limit <duration>', 'udp: abort a transfer still running after this', '60s')
+    .option('--out <file.csv>', 'write the CSV there (default: CSV on stdout, the rest on stderr)')
+    .option('--chart', 'draw a chart of mean throughput')
+    .option('--shard <i/n>', 'run only slice i of n of the matrix (join with whohas merge)')
+    .option('--no-progress', 'no progress bar')
+    .addHelpText(
+      'after',
+      `\n${RANGES}\n\nExamples:\n  whohas sweep --chart --out results/sweep.csv\n  whohas sweep --window 8..64 --loss 0..0.1+0.02 --profile wan --seeds 5 --chart\n  whohas sweep --transport udp --window 1..128 --size 21.76MB --out loopback.csv`,
+    )
+    .action(async (flags: SweepFlags) => {
+      await sweep(flags);
+    });
+}
+
+function specFrom(flags: SweepFlags, seed: number): SweepSpec {
+  const transport = oneOf<Transport>(flags.transport, ['sim', 'udp'], '--transport');
+  const engine = oneOf<Engine>(flags.engine, ['peer', 'gbn'], '--engine');
+  const sim = transport === 'sim';
+  if (!sim) {
+    for (const [flag, value] of [
+      ['--loss', flags.loss],
+      ['--delay', flags.delay],
+      ['--jitter', flags.jitter],
+      ['--bandwidth', flags.bandwidth],
+    ] as const) {
+      if (value !== undefined) {
+        throw new WhohasError(
+          'BAD_ARGUMENT',
+          `${flag} needs --transport sim (udp runs on bare loopback)`,
+        );
+      }
+    }
+  }
+  const orNull = (text: string | undefined, parse: (t: string) => number) =>
+    text === undefined ? [null] : parseList(text, parse);
+  return {
+    transport,
+    engine,
+    profiles: sim ? flags.profile.split(',').map((name) => name.trim()) : ['loopback'],
+    windows: parseList(flags.window, parseCount),
+    packetSizes: parseList(flags.packetSize, parseSize),
+    sizes: parseList(flags.size, parseSize),
+    losses: sim ? parseList(flags.loss ?? '0,1%,5%', parseProbability) : [null],
+    bursts: parseList(flags.burst, parseNumber),
+    delaysMs: orNull(flags.delay, parseDuration),
+    jittersMs: orNull(flags.jitter, parseDuration),
+    bandwidthsBps: orNull(flags.bandwidth, parseRate),
+    seeds: seedsFrom(seed, parseCount(flags.seeds ?? (sim ? '3' : '1'))),
+    repeat: parseCount(flags.repeat),
+    rto: parseRto(flags.rto),
+    ackEvery: flags.ackEvery === undefined ? null : parseCount(flags.ackEvery),
+    timeLimitS: parseDuration(flags.timeLimit) / 1e3,
+  };
+}
+
+export function parseRto(text: string): RtoChoice {
+  return text === 'adaptive' ? { mode: 'adaptive' } : { mode: 'fixed', ms: parseDuration(text) };
+}
+
+function oneOf<T extends string>(value: string, allowed: T[], flag: string): T {
+  if (!allowed.includes(value as T)) {
+    throw new WhohasError(
+      'BAD_ARGUMENT',
+      `${flag} must be one of ${allowed.join(', ')}, not '${value}'`,
+    );
+  }
+  return value as T;
+}
+
+/** The command line with the seed made explicit: the one command that replays this sweep. */
+function replayCommand(seed: number): string {
+  const args = process.argv.slice(2);
+  const kept: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--seed') i++;
+    else if (!args[i].startsWith('--seed=')) kept.push(args[i]);
+  }
+  return ['whohas', ...kept, '--seed', String(seed)].map(quote).join(' ');
+}
+
+function quote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
+}
+
+async function sweep(flags: SweepFlags): Promise<void> {
+  const seed = flags.seed === undefined ? randomInt(0, 2 ** 31) : parseSeed(flags.seed);
+  const spec = specFrom(flags, seed);
+  const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
+  // CSV on stdout keeps stdout pure; then everything for people goes to stderr.
+  const say = flags.out
+    ? (line: string) => console.log(line)
+    : (line: string) => console.error(line);
+  say(`seed ${seed}  (replay: ${replayCommand(seed)})`);
+  const result = await runSweep(spec, {
+    workers: flags.workers === undefined ? undefined : parseSeed(flags.workers),
+    shard,
+    progress: flags.progress,
+    onNote: say,
+  });
+  const csv = toCsv(result.rows);
+  if (flags.out) {
+    await writeFile(flags.out, csv);
+    await writeProvenance(flags.out, {
+      command: replayCommand(seed),
+      finished: new Date().toISOString(),
+      wallSeconds: result.wallSeconds,
+      machine: machine(),
+      seed,
+    });
+    say(
+      `wrote ${result.rows.length} rows to ${flags.out} (and how they were made to ${sidecarPath(flags.out)})`,
+    );
+  } else {
+    process.stdout.write(csv);
+  }
+  const failed = result.rows.filter((row) => row.status !== 'ok').length;
+  say(
+    `${result.rows.length} of ${result.matrixSize} points${shard ? ` (shard ${shard.index}/${shard.count})` : ''} in ${result.wallSeconds.toFixed(1)} s wall` +
+      (failed > 0 ? `, ${failed} transfers failed (status column)` : ''),
+  );
+  if (result.rows.length === 0) return;
+  say(renderTable(summaryTable(result.rows)));
+  if (flags.chart) {
+    const stream = flags.out ? process.stdout : process.stderr;
+    say(
+      sweepChart(result.rows, {
+        title: `\nMean throughput (${spec.transport})`,
+        color: stream.isTTY,
+      }),
+    );
+  }
+}

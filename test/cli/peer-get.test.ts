@@ -1,0 +1,177 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import test from 'ava';
+import { patternBytes } from '../helpers/platforms.ts';
+import { WhohasProcess } from './processes.ts';
+
+test('a server and two peers as processes move a file byte-identically over loopback', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'whohas-cli-'));
+  const data = patternBytes(3 * 1024 * 1024 + 5, 61);
+  await mkdir(join(dir, 'owner'));
+  await writeFile(join(dir, 'owner', 'text'), data);
+  const running: WhohasProcess[] = [];
+  const start = (args: string[]) => {
+    const child = new WhohasProcess(args, dir);
+    running.push(child);
+    return child;
+  };
+  try {
+    const server = start(['server', '--host', '127.0.0.1', '--port', '0', '--quiet']);
+    const [, port] = await server.line(/^whohas server listening on 127\.0\.0\.1:(\d+)$/);
+    const address = `127.0.0.1:${port}`;
+    const owner = start([
+      'peer',
+      '--serve',
+      '--name',
+      'eswar',
+      '--room',
+      'chatroom',
+      '--create',
+      '--server',
+      address,
+      '--folder',
+      'owner',
+      '--parallel',
+      '2',
+    ]);
+    await owner.line(/^whohas peer eswar serving .*\/owner in created chatroom/);
+
+    const get = start([
+      'get',
+      'text',
+      '--name',
+      'eko',
+      '--room',
+      'chatroom',
+      '--server',
+      address,
+      '--out',
+      'downloads',
+      '--window',
+      '32',
+      '--json',
+    ]);
+    const exit = await get.finish();
+    t.deepEqual(exit, { code: 0, signal: null }, get.stderr.join('\n'));
+    t.is(get.stdout.length, 1, 'exactly one JSON object on stdout');
+    const report = JSON.parse(get.stdout[0]);
+    t.like(report, {
+      ok: true,
+      file: 'text',
+      from: 'eswar',
+      size: data.length,
+      window: 32,
+      failures: [],
+    });
+    t.is(report.stats.bytes, data.length);
+    t.is(report.path, join(dir, 'downloads', 'text'));
+    t.true((await readFile(report.path)).equals(data));
+    await owner.line(/^upload done: text: 3\.15 MB to eko/);
+
+    // Nobody shares this one: a clear failure, still one JSON object, exit 1.
+    const missing = start([
+      'get',
+      'absent',
+      '--name',
+      'eko',
+      '--room',
+      'chatroom',
+      '--server',
+      address,
+      '--json',
+      '--wait',
+      '200',
+    ]);
+    t.is((await missing.finish()).code, 1);
+    t.like(JSON.parse(missing.stdout.join('\n')), { ok: false, code: 'NO_RESPONDERS' });
+    t.regex(
+      missing.stderr.join('\n'),
+      /whohas get: NO_RESPONDERS: nobody in room chatroom shares absent/,
+    );
+
+    // get never creates a room: an empty new room could not answer.
+    const nowhere = start([
+      'get',
+      'text',
+      '--name',
+      'eko',
+      '--room',
+      'elsewhere',
+      '--server',
+      address,
+    ]);
+    t.is((await nowhere.finish()).code, 1);
+    t.regex(nowhere.stderr.join('\n'), /NO_SUCH_ROOM/);
+
+    t.deepEqual(await owner.stop('SIGTERM'), { code: 0, signal: null });
+    t.true(owner.stdout.includes('whohas peer closed'));
+    t.deepEqual(await server.stop('SIGTERM'), { code: 0, signal: null });
+  } finally {
+    await Promise.all(running.map((child) => child.stop('SIGKILL')));
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('the interactive console runs local commands and turns a typed getfile into a download', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'whohas-cli-'));
+  await mkdir(join(dir, 'owner'));
+  await writeFile(join(dir, 'owner', 'notes.txt'), 'the 2016 report\n');
+  const running: WhohasProcess[] = [];
+  const start = (args: string[]) => {
+    const child = new WhohasProcess(args, dir);
+    running.push(child);
+    return child;
+  };
+  try {
+    const server = start(['server', '--host', '127.0.0.1', '--port', '0', '--quiet']);
+    const [, port] = await server.line(/listening on 127\.0\.0\.1:(\d+)$/);
+    const address = `127.0.0.1:${port}`;
+    const owner = start([
+      'peer',
+      '--serve',
+      '--name',
+      'eswar',
+      '--room',
+      'chatroom',
+      '--server',
+      address,
+      '--folder',
+      'owner',
+    ]);
+    await owner.line(/serving .*\/owner in created chatroom/);
+    const eko = start([
+      'peer',
+      '--name',
+      'eko',
+      '--room',
+      'chatroom',
+      '--join',
+      '--server',
+      address,
+      '--folder',
+      'mine',
+    ]);
+    await eko.line(/^joined chatroom as eko/);
+    eko.write('@me|setwindow|8');
+    await eko.line(/^OK\|Window set to 8 for the next downloads$/);
+    eko.write('@all|whohas|notes.txt');
+    await eko.line(/^#eswar\|have\|notes\.txt\|16\|127\.0\.0\.1$/);
+    eko.write('@eswar|getfile|notes.txt');
+    const [, path] = await eko.line(/^notes\.txt: 0\.00 MB from eswar in .* -> (.*)$/);
+    t.is(path, join(dir, 'mine', 'notes.txt'));
+    t.is(await readFile(path, 'utf8'), 'the 2016 report\n');
+    await owner.line(/^#eko\|getfile\|notes\.txt\|127\.0\.0\.1\|\d+\|\d+\|8\|2048$/);
+    eko.write('@me|getsharestatus');
+    await eko.line(/^SHARE\|notes\.txt\|16\|shared$/);
+    eko.write('@eswar|hello');
+    await owner.line(/^#eko\|hello$/);
+    t.deepEqual(await eko.finish(), { code: 0, signal: null });
+    await owner.line(/^INFO\|LEFT\|eko\|User eko has left$/);
+    await owner.stop('SIGINT');
+    await server.stop('SIGTERM');
+  } finally {
+    await Promise.all(running.map((child) => child.stop('SIGKILL')));
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -117,7 +117,7 @@ export const transferRequests = family('transfers', [
         path: join(swarm.get('bob').folder, 'escape'),
         sha256: sha256(secret),
       });
-      for (const name of ['../x', '/etc/passwd', 'a/../../b', '..']) {
+      for (const name of ['../x', '/etc/passwd', 'a/../../b', '..', 'a\0b']) {
         await swarm.expectFailure('alice', 'bob', name, ['BAD_FILENAME']);
       }
       await swarm.expectFailure('alice', 'bob', 'escape', ['BAD_FILENAME', 'NOT_FOUND']);

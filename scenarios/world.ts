@@ -188,9 +188,13 @@ export class World {
 
   // ------------------------------------------------------------ content
 
+  /** Deterministic content from the seed. */
   bytes(length: number): Buffer {
     const out = Buffer.allocUnsafe(length);
-    for (let i = 0; i < length; i++) out[i] = Math.floor(this.random() * 256);
+    for (let i = 0; i < length; i += 4) {
+      const word = this.random.int32();
+      for (let j = 0; j < 4 && i + j < length; j++) out[i + j] = (word >>> (8 * j)) & 0xff;
+    }
     return out;
   }
 

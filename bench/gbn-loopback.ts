@@ -10,7 +10,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { TransferOptionsInput } from '../impl/gbn/options.ts';
@@ -255,6 +255,12 @@ async function makeFile(path: string, bytes: number): Promise<Buffer> {
 
 const mb = (bytesPerSecond: number) => bytesPerSecond / 1e6;
 
+function medianOf(values: number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -304,8 +310,19 @@ async function main(): Promise<void> {
             (report ? `, ${(rate / report).toFixed(0)}x the 2016 report (${report} MB/s)` : '') +
             `, ${((run.receiver.throughputBps / blast.bytesPerSecond) * 100).toFixed(0)} % of the raw blast; ` +
             `retransmits ${run.sender.retransmits}, timeouts ${run.sender.timeouts}, srtt ${run.sender.srttMs.toFixed(2)} ms, ` +
+            `ACKs ${run.receiver.packetsSent}, receiver duplicates ${run.receiver.duplicates} / out of order ${run.receiver.outOfOrder}, ` +
             `CPU s: receiver ${run.receiverCpuSeconds.toFixed(2)}, sender ${run.senderCpuSeconds.toFixed(2)}; ` +
             `identical=${run.identical}, receiver peak RSS ${(run.receiverPeakRss / 1e6).toFixed(0)} MB`,
+        );
+      }
+      if (runs.length > 1) {
+        const warm = runs.slice(1).map((run) => run.receiver.throughputBps);
+        const median = medianOf(warm);
+        const report = REPORT_2016.mbps[window];
+        console.log(
+          `N=${window} warm median of ${warm.length}: ${mb(median).toFixed(1)} MB/s` +
+            (report ? ` = ${(mb(median) / report).toFixed(0)}x the 2016 report` : '') +
+            ` = ${((median / blast.bytesPerSecond) * 100).toFixed(0)} % of the raw blast (${mb(blast.bytesPerSecond).toFixed(1)} MB/s); load average ${loadavg()[0].toFixed(2)}`,
         );
       }
     }

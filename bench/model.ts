@@ -84,3 +84,16 @@ export function textbookThroughput(path: PathModel, sender: SenderModel): number
     roundTripSeconds(path, sender) + serializationSeconds(sender.dataWireBytes, path.bandwidthBps);
   return sender.payloadBytes / (tau + (p / (1 - p)) * lossCost);
 }
+
+/**
+ * Stop-and-wait (N = 1) exactly: a lost packet is sent again RTO after the previous ACK, which
+ * is when it was first sent, and its round trip then costs what it would have cost anyway, so
+ * each loss adds RTO alone, not RTO + RTT.
+ */
+export function stopAndWaitThroughput(path: PathModel, sender: SenderModel): number {
+  const p = path.loss;
+  if (p >= 1) return 0;
+  const one = { ...sender, window: 1 };
+  const tau = packetIntervalSeconds(path, one);
+  return sender.payloadBytes / (tau + (p / (1 - p)) * (sender.rtoMs / 1e3));
+}

@@ -66,7 +66,7 @@ export type TransferErrorCode =
   | 'IO_ERROR';
 
 /** Simulator and scenario harness. */
-export type HarnessErrorCode = 'BUDGET_EXCEEDED' | 'DEADLOCK' | 'INVARIANT' | 'NO_RECOVERY';
+export type HarnessErrorCode = 'BUDGET_EXCEEDED' | 'DEADLOCK' | 'INVARIANT';
 
 export type ErrorCode =
   | LoginErrorCode

@@ -66,6 +66,30 @@ export const malicious = family('malicious', [
     },
   },
   {
+    name: 'never-reads-slowly',
+    description: 'A client that stops reading under a trickle is cut off after the stall timeout',
+    tags: [],
+    link: 'lan',
+    budget: { faultMs: 120_000 },
+    async script(world) {
+      const { alice, bob } = await chatRoom(world);
+      const mallory = await world.login('mallory', 'lobby');
+      world.retire(mallory);
+      mallory.stopReading();
+      const removed = (line: string) =>
+        line.startsWith('INFO|LEFT|mallory|User mallory was removed');
+      // Well below the outbox cap, but enough to fill the socket buffers: only the stall
+      // timeout (30 s by default) can end it.
+      for (let i = 0; i < 60 && !bob.lines.some(removed); i++) {
+        alice.send(`@all|${i} ${'t'.repeat(3000)}`);
+        await world.sleep(1000);
+      }
+      await world.until(bob.expect(removed, 'mallory removed'));
+      invariant(world.elapsedMs() >= 30_000, `cut off after only ${world.elapsedMs()} ms`);
+      invariant(world.server.meter.maxWritableLength < 1024 * 1024, 'the outbox filled instead');
+    },
+  },
+  {
     name: 'hundreds-of-connections',
     description:
       'Hundreds of idle connections: past the cap each gets SERVER_FULL; users still served',

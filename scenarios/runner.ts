@@ -42,7 +42,6 @@ export function classify(error: unknown, phase: RunResult['phase']): Outcome {
     // A hang under the fault means the expected outcome (a reply, a clean abort) never came.
     return phase === 'fault' ? 'invariant' : 'no-recovery';
   }
-  if (isWhohasError(error, 'NO_RECOVERY')) return 'no-recovery';
   return 'crash';
 }
 

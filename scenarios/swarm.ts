@@ -79,6 +79,8 @@ export class Swarm {
     const server = world.server;
     const peer = new Peer({
       whohasWaitMs: 200,
+      // On loopback the receiver's FIN linger (3 s) is real time spent at every teardown.
+      ...(world.transport === 'real' ? { transfer: { lingerMs: 300 } } : {}),
       ...spec.options,
       platform: host.platform,
       name: spec.name,

@@ -168,16 +168,22 @@ export class SimHost implements PacketSink {
 
   private createClock(): Clock {
     const core = this.core;
+    const setTimer = (callback: () => void, ms: number): TimerHandle => {
+      const timer: Timer = { callback, event: null };
+      if (!this.crashed) {
+        const delay = Math.max(ms, 0);
+        timer.event = core.schedule(core.now + delay, this.fireTimer, timer);
+        this.timers.add(timer);
+      }
+      return timer as unknown as TimerHandle;
+    };
     return {
       now: () => core.now,
-      setTimeout: (callback, ms) => {
-        const timer: Timer = { callback, event: null };
-        if (!this.crashed) {
-          const delay = Math.max(ms, 0);
-          timer.event = core.schedule(core.now + delay, this.fireTimer, timer);
-          this.timers.add(timer);
-        }
-        return timer as unknown as TimerHandle;
+      setTimeout: setTimer,
+      // A zero-delay timer: the queue orders ties by insertion, so it runs after every event
+      // already queued for this instant, and a crash drops it with the other timers.
+      defer: (callback) => {
+        setTimer(callback, 0);
       },
       clearTimeout: (handle) => {
         const timer = handle as unknown as Timer | undefined;

@@ -62,8 +62,7 @@ export class UdpPeerEngine implements TransferEngine {
     if (received.path) await rm(received.path, { force: true });
     if (timedOut) {
       // The owner may still be sending into the void: start both sides afresh.
-      child.send({ type: 'reset', transfer });
-      await child.next();
+      await this.#stopOwner(0);
       this.#requester = undefined;
       return joinOutcome({ status: 'TIME_LIMIT' }, undefined);
     }
@@ -102,14 +101,21 @@ export class UdpPeerEngine implements TransferEngine {
     return this.#requester;
   }
 
+  /** Asks the owner's process to leave, and kills it if it has not after `graceMs`. */
+  async #stopOwner(graceMs: number): Promise<void> {
+    const child = this.#child;
+    if (child === undefined) return;
+    this.#child = undefined;
+    child.send({ type: 'exit' });
+    const timer = setTimeout(() => child.kill(), graceMs);
+    await child.exited;
+    clearTimeout(timer);
+  }
+
   async close(): Promise<void> {
     await this.#requester?.close();
     this.#requester = undefined;
-    if (this.#child !== undefined) {
-      this.#child.send({ type: 'exit' });
-      await this.#child.exited;
-      this.#child = undefined;
-    }
+    await this.#stopOwner(3_000);
     if (this.#dir !== undefined) await rm(this.#dir, { recursive: true, force: true });
     this.#dir = undefined;
     this.#written.clear();

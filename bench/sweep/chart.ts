@@ -45,12 +45,39 @@ export function renderChart(options: ChartOptions): string {
   const labelWidth = Math.max(...lines.flat().map((y) => formatY(y).length), 6);
   const height = options.height ?? 14;
   const min = Math.min(0, ...lines.flat());
-  const plot = asciichart.plot(lines, {
+  const max = Math.max(...lines.flat());
+  const config = {
     height,
     min,
+    max,
     offset: 2,
-    format: (y) => formatY(Math.abs(y) < 1e-9 ? 0 : y).padStart(labelWidth),
+    format: (y: number) => formatY(Math.abs(y) < 1e-9 ? 0 : y).padStart(labelWidth),
+  };
+  // One layer per series, each cut to the x range it was measured over, then stacked.
+  const layers = lines.map((line, i) => {
+    const known = series[i].points.map((p) => xs.indexOf(p.x) * step);
+    const from = labelWidth + 1 + Math.min(...known);
+    const to = labelWidth + Math.max(...known);
+    return asciichart
+      .plot(line, config)
+      .split('\n')
+      .map((row) =>
+        [...row].map((char, column) =>
+          column > labelWidth && (column < from || column > to) ? ' ' : char,
+        ),
+      );
   });
+  const plot = layers[0]
+    .map((row, r) =>
+      row
+        .map((char, column) =>
+          column <= labelWidth
+            ? char
+            : (layers.map((layer) => layer[r][column]).find((c) => c !== ' ') ?? ' '),
+        )
+        .join(''),
+    )
+    .join('\n');
   // The y label sits over the axis; the x axis ticks sit under each measured point.
   const axisColumn = labelWidth;
   const out = [
@@ -58,7 +85,7 @@ export function renderChart(options: ChartOptions): string {
     `${' '.repeat(Math.max(0, axisColumn - options.yLabel.length))}${options.yLabel}`,
     markPoints(plot, series, xs, {
       min,
-      max: Math.max(...lines.flat()),
+      max,
       height,
       axisColumn: labelWidth,
       step,

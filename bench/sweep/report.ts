@@ -114,7 +114,9 @@ export function groupRows(rows: Row[], layout = layoutFor(rows)): Group[] {
   });
 }
 
-const MB = (bps: number) => (Number.isFinite(bps) ? (bps / 1e6).toFixed(3) : '–');
+const fixed = (value: number, digits: number) =>
+  Number.isFinite(value) ? value.toFixed(digits) : '–';
+const MB = (bps: number) => fixed(bps / 1e6, 3);
 
 export function summaryTable(rows: Row[]): Table {
   const layout = layoutFor(rows);
@@ -137,10 +139,10 @@ export function summaryTable(rows: Row[]): Table {
       g.x,
       g.failed > 0 ? `${g.runs} (${g.failed} failed)` : g.runs,
       MB(g.meanBps),
-      udp ? g.overUdpBlast.toFixed(3) : MB(g.modelBps),
-      udp ? g.overTcp.toFixed(3) : (g.meanBps / g.modelBps).toFixed(3),
-      Math.round(g.retransmits),
-      Math.round(g.timeouts),
+      udp ? fixed(g.overUdpBlast, 3) : MB(g.modelBps),
+      udp ? fixed(g.overTcp, 3) : fixed(g.meanBps / g.modelBps, 3),
+      fixed(g.retransmits, 0),
+      fixed(g.timeouts, 0),
     ]),
     align: ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
   };

@@ -250,13 +250,11 @@ export class Session implements Member, Flushable {
     this.#stallTimer = undefined;
   }
 
-  // The client closed its side: an unfinished last line is dropped, the rest of ours flushed.
+  // The client closed its side: an unfinished last line is dropped, the rest of ours flushed
+  // within closeGraceMs (a client that half-closes and never reads would hold its place forever).
   #onEnd(): void {
     this.#framer.reset();
-    if (this.#closing) return;
-    this.#closing = true;
-    this.#depart(LEFT.vanished);
-    this.#socket.end();
+    this.end(undefined, LEFT.vanished);
   }
 
   #onClose(): void {

@@ -85,6 +85,7 @@ export class GbnReceiver {
   #unacked = 0;
   #ackPending = false;
   #ackTimer: TimerHandle | undefined;
+  #ackDeferred = false;
   #lastHeard: number;
   #idleTimer: TimerHandle | undefined;
   #lingerTimer: TimerHandle | undefined;
@@ -210,7 +211,7 @@ export class GbnReceiver {
     if (!this.#sink!.store(payload)) return; // no room: dropped, Go-Back-N sends it again
     this.#expected++;
     this.#stats.bytes += payload.length;
-    if (++this.#unacked >= this.#ackEvery) this.#sendAck();
+    if (++this.#unacked >= this.#ackEvery) this.#ackAfterBurst();
     else this.#ackSoon();
   }
 
@@ -295,6 +296,29 @@ export class GbnReceiver {
     );
   }
 
+  /**
+   * A batch is complete: acknowledge once the datagrams already waiting have been taken in, so
+   * a burst costs one ACK (one wake-up of the sender) however many batches it holds. One ACK
+   * per packet (`ack.packets` 1, the analytic model's assumption) goes out at once.
+   */
+  #ackAfterBurst(): void {
+    if (this.#ackEvery === 1 || EXPERIMENT === 'now') {
+      this.#sendAck();
+      return;
+    }
+    this.#ackPending = true;
+    if (this.#ackDeferred) return;
+    this.#ackDeferred = true;
+    this.#clock.defer(this.#onBurstEnd);
+  }
+
+  #onBurstEnd = (): void => {
+    this.#ackDeferred = false;
+    if (this.#ackPending && (this.#state === 'receiving' || this.#state === 'finishing')) {
+      this.#sendAck();
+    }
+  };
+
   /** Acknowledges within ack.delayMs unless a full batch does it first. One timer at most. */
   #ackSoon(): void {
     this.#ackPending = true;
@@ -364,6 +388,8 @@ export class GbnReceiver {
     closeQuietly(this.#socket, this.#onSocketError);
   };
 }
+
+const EXPERIMENT = process.env.WHOHAS_ACK_EXPERIMENT;
 
 function ackEvery(packets: number, window: number): number {
   return Math.min(packets, Math.max(1, window >> 1));

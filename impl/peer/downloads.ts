@@ -20,6 +20,7 @@ import type {
   DownloadResult,
   PeerLink,
   Responder,
+  TransferEnd,
   TransferInfo,
 } from './types.ts';
 
@@ -199,17 +200,16 @@ export class Downloads {
         const result = await receiver.done;
         this.#lingering.add(socketClosed);
         void socketClosed.then(() => this.#lingering.delete(socketClosed));
-        this.#link.ended({ ...attempt.info, stats: result.stats, path: result.path });
+        this.#finish(attempt, { ...attempt.info, stats: result.stats, path: result.path });
         return result;
       } finally {
         progress?.stop();
       }
     } catch (error) {
       const failure = attempt?.stopped ?? asWhohasError(error);
-      if (attempt) this.#link.ended({ ...attempt.info, error: failure });
+      if (attempt) this.#finish(attempt, { ...attempt.info, error: failure });
       throw failure;
     } finally {
-      if (attempt) this.#attempts.delete(attempt.info.transferId);
       // Once a receiver exists it owns the socket (and lingers on it to re-acknowledge FIN).
       if (!receiver) await socket.close().catch(() => undefined);
     }
@@ -248,6 +248,12 @@ export class Downloads {
       (a) => a.ownerKey === ownerKey && a.info.file === reply.file && !a.accepted,
     );
     return candidates.length === 1 ? candidates[0] : undefined;
+  }
+
+  /** Forgets the attempt, then reports its end: a listener never sees it still running. */
+  #finish(attempt: Attempt, end: TransferEnd): void {
+    this.#attempts.delete(attempt.info.transferId);
+    this.#link.ended(end);
   }
 
   #stop(attempt: Attempt, error: WhohasError): void {

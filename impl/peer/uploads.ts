@@ -9,7 +9,7 @@ import { GbnSender } from '../gbn/sender.ts';
 import type { DatagramSocket, FileReader } from '../platform/types.ts';
 import { type BadRequest, encodeFileMessage, type GetfileMessage, refusalFor } from './messages.ts';
 import type { ShareFolder } from './share-folder.ts';
-import type { PeerLink, TransferInfo } from './types.ts';
+import type { PeerLink, TransferEnd, TransferInfo } from './types.ts';
 
 interface Upload {
   info: TransferInfo;
@@ -131,12 +131,15 @@ export class Uploads {
         return;
       }
       this.#link.started(upload.info);
+      let end: TransferEnd;
       try {
-        const stats = await upload.sender.done;
-        this.#link.ended({ ...upload.info, stats });
+        end = { ...upload.info, stats: await upload.sender.done };
       } catch (error) {
-        this.#link.ended({ ...upload.info, error: upload.cancelled ?? asPeerError(error) });
+        end = { ...upload.info, error: upload.cancelled ?? asPeerError(error) };
       }
+      // The slot is free before anyone hears of the end (a listener may count what still runs).
+      this.#active.delete(key);
+      this.#link.ended(end);
     } finally {
       this.#active.delete(key);
       // Once a sender exists it owns (and has closed) the file and the socket.

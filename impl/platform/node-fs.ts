@@ -65,7 +65,8 @@ async function openRead(file: string): Promise<FileReader> {
   return {
     size: stats.size,
     async read(position, length) {
-      const buffer = Buffer.alloc(length);
+      // Unzeroed: only the bytes read are handed out (a short read returns a shorter view).
+      const buffer = Buffer.allocUnsafe(length);
       let filled = 0;
       while (filled < length) {
         const { bytesRead } = await handle.read(buffer, filled, length - filled, position + filled);

@@ -28,6 +28,9 @@ function createNodeClock(): Clock {
     clearTimeout(handle) {
       if (handle !== undefined) clearTimeout(handle as unknown as NodeJS.Timeout);
     },
+    defer(callback) {
+      setImmediate(callback);
+    },
   };
 }
 

@@ -135,6 +135,13 @@ export interface Clock {
   now(): number;
   setTimeout(callback: () => void, ms: number): TimerHandle;
   clearTimeout(handle: TimerHandle | undefined): void;
+  /**
+   * Runs `callback` once the I/O events that are ready now have been delivered: on Node after
+   * the current poll phase (setImmediate), on the simulator as an event at the current virtual
+   * time after those already queued. For work that should follow a burst of events (one
+   * acknowledgement per burst of datagrams). Not cancellable; dropped if the host crashes.
+   */
+  defer(callback: () => void): void;
 }
 
 // ---------------------------------------------------------------- files

@@ -5,6 +5,7 @@ import {
   type PathModel,
   roundTripSeconds,
   type SenderModel,
+  stopAndWaitThroughput,
   textbookThroughput,
 } from '../../bench/model.ts';
 
@@ -106,4 +107,11 @@ test(
   close,
   losslessThroughput(gigabit, sender(50, { ackEvery: 4 })),
   1500 / (0.001048 / 50),
+);
+// 1500 / (1.012 ms + 0.01/0.99 · 200 ms): each loss costs the RTO and nothing more.
+test(
+  'stop-and-wait pays the RTO alone per loss',
+  close,
+  stopAndWaitThroughput({ ...gigabit, loss: 0.01 }, sender(1)),
+  1500 / (0.001012 + (0.01 / 0.99) * 0.2),
 );

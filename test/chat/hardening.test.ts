@@ -191,6 +191,24 @@ test(
 );
 
 test(
+  'a client that stops reading and half-closes is reset after closeGraceMs',
+  onSim,
+  async (t, world) => {
+    const { alice, bob } = await pair(world);
+    bob.socket.pause();
+    // More than the network window and the high-water mark hold: the server's end cannot flush.
+    for (let i = 0; i < 120; i++) alice.send(`@bob|${'h'.repeat(1000)}`);
+    await world.sleep(100);
+    bob.socket.end();
+    t.is(await alice.next(), 'INFO|LEFT|bob|User bob disconnected');
+    await world.sleep(3_000);
+    t.is(world.server.stats.connections, 1);
+    t.is(await ask(alice, '@me|still served'), '#me|still served');
+  },
+  { maxOutboxBytes: 10e6, stallTimeoutMs: 1e9, rateLinesPerSecond: 1e6, rateBurst: 1e6 },
+);
+
+test(
   'a connection over the cap is refused with SERVER_FULL; a place freed is taken again',
   onSim,
   async (t, world) => {

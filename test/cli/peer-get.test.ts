@@ -1,22 +1,14 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import test from 'ava';
 import { patternBytes } from '../helpers/platforms.ts';
-import { WhohasProcess } from './processes.ts';
+import { withProcesses } from '../helpers/processes.ts';
 
-test('a server and two peers as processes move a file byte-identically over loopback', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'whohas-cli-'));
-  const data = patternBytes(3 * 1024 * 1024 + 5, 61);
-  await mkdir(join(dir, 'owner'));
-  await writeFile(join(dir, 'owner', 'text'), data);
-  const running: WhohasProcess[] = [];
-  const start = (args: string[]) => {
-    const child = new WhohasProcess(args, dir);
-    running.push(child);
-    return child;
-  };
-  try {
+test('a server and two peers as processes move a file byte-identically over loopback', (t) =>
+  withProcesses(async (start, dir) => {
+    const data = patternBytes(3 * 1024 * 1024 + 5, 61);
+    await mkdir(join(dir, 'owner'));
+    await writeFile(join(dir, 'owner', 'text'), data);
     const server = start(['server', '--host', '127.0.0.1', '--port', '0', '--quiet']);
     const [, port] = await server.line(/^whohas server listening on 127\.0\.0\.1:(\d+)$/);
     const address = `127.0.0.1:${port}`;
@@ -107,23 +99,12 @@ test('a server and two peers as processes move a file byte-identically over loop
     t.deepEqual(await owner.stop('SIGTERM'), { code: 0, signal: null });
     t.true(owner.stdout.includes('whohas peer closed'));
     t.deepEqual(await server.stop('SIGTERM'), { code: 0, signal: null });
-  } finally {
-    await Promise.all(running.map((child) => child.stop('SIGKILL')));
-    await rm(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
-test('the interactive console runs local commands and turns a typed getfile into a download', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'whohas-cli-'));
-  await mkdir(join(dir, 'owner'));
-  await writeFile(join(dir, 'owner', 'notes.txt'), 'the 2016 report\n');
-  const running: WhohasProcess[] = [];
-  const start = (args: string[]) => {
-    const child = new WhohasProcess(args, dir);
-    running.push(child);
-    return child;
-  };
-  try {
+test('the interactive console runs local commands and turns a typed getfile into a download', (t) =>
+  withProcesses(async (start, dir) => {
+    await mkdir(join(dir, 'owner'));
+    await writeFile(join(dir, 'owner', 'notes.txt'), 'the 2016 report\n');
     const server = start(['server', '--host', '127.0.0.1', '--port', '0', '--quiet']);
     const [, port] = await server.line(/listening on 127\.0\.0\.1:(\d+)$/);
     const address = `127.0.0.1:${port}`;
@@ -170,8 +151,4 @@ test('the interactive console runs local commands and turns a typed getfile into
     await owner.line(/^INFO\|LEFT\|eko\|User eko has left$/);
     await owner.stop('SIGINT');
     await server.stop('SIGTERM');
-  } finally {
-    await Promise.all(running.map((child) => child.stop('SIGKILL')));
-    await rm(dir, { recursive: true, force: true });
-  }
-});
+  }));

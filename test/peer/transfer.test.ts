@@ -171,3 +171,19 @@ test('two downloads and two uploads run at once', async (t) => {
   t.deepEqual(eko.downloads, []);
   await world.close();
 });
+
+test('when transfer-end fires, the transfer no longer holds its slot in uploads or downloads', async (t) => {
+  const data = patternBytes(20_000, 5);
+  const world = await buildWorld({ seed: 17, peers: [{ name: 'eswar', files: { a: data } }, 'eko'] });
+  t.log(world.replay);
+  const eswar = world.peer('eswar');
+  const eko = world.peer('eko');
+  const runningAtEnd: number[] = [];
+  eswar.on('transfer-end', () => runningAtEnd.push(eswar.uploads.length));
+  eko.on('transfer-end', () => runningAtEnd.push(eko.downloads.length));
+  const uploadEnded = once(eswar, 'transfer-end');
+  await world.run(eko.getFile('eswar', 'a'));
+  await world.run(uploadEnded);
+  t.deepEqual(runningAtEnd, [0, 0]);
+  await world.close();
+});

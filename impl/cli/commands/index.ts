@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import * as get from './get.ts';
 import * as merge from './merge.ts';
 import * as peer from './peer.ts';
+import * as reproduce from './reproduce.ts';
 import * as scenario from './scenario.ts';
 import * as server from './server.ts';
 import * as sweep from './sweep.ts';
@@ -11,4 +12,4 @@ export interface CommandModule {
 }
 
 /** One line per subcommand module; keep alphabetical. */
-export const commandModules: CommandModule[] = [get, merge, peer, scenario, server, sweep];
+export const commandModules: CommandModule[] = [get, merge, peer, reproduce, scenario, server, sweep];

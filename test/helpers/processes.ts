@@ -3,6 +3,9 @@
  * the exit, never on a clock (a generous safety net turns a hang into a failure with output).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../../bin/whohas.js', import.meta.url));
@@ -103,5 +106,28 @@ export class WhohasProcess {
         }
       }
     });
+  }
+}
+
+/** Starts a `whohas` process in the body's folder (killed, if still running, when the body ends). */
+export type Start = (args: string[]) => WhohasProcess;
+
+/**
+ * Runs `body` in a fresh temporary folder, where `start` launches `whohas` processes. Afterwards
+ * every process still running is killed and the folder removed, whether the body passed or not.
+ */
+export async function withProcesses(body: (start: Start, dir: string) => Promise<void>) {
+  const dir = await mkdtemp(join(tmpdir(), 'whohas-cli-'));
+  const running: WhohasProcess[] = [];
+  const start: Start = (args) => {
+    const child = new WhohasProcess(args, dir);
+    running.push(child);
+    return child;
+  };
+  try {
+    await body(start, dir);
+  } finally {
+    await Promise.all(running.map((child) => child.stop('SIGKILL')));
+    await rm(dir, { recursive: true, force: true });
   }
 }

@@ -1,0 +1,191 @@
+/**
+ * `whohas reproduce` (`npm start`): the 2016 report's experiment again. A 21.76 MB file in
+ * 2048-byte datagrams, Go-Back-N window 1 to 128, through the real peer code: on real loopback
+ * UDP (wall clock, with the raw-UDP and TCP ceilings measured in the same run) and on the
+ * simulator's lan profile (virtual time, beside the model). Writes results/reproduce-2016.csv.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { machine, machineLine, writeProvenance } from './provenance.ts';
+import { renderChart } from './sweep/chart.ts';
+import { type Row, toCsv } from './sweep/csv.ts';
+import { runSweep } from './sweep/run.ts';
+import type { SweepSpec } from './sweep/spec.ts';
+import { renderTable, type Table } from './table.ts';
+
+export const REPRODUCE_CSV = 'results/reproduce-2016.csv';
+export const REPRODUCE_SEED = 2016;
+export const FILE_BYTES = 21.76e6;
+export const PACKET_SIZE = 2048;
+export const WINDOWS = [1, 2, 4, 8, 16, 32, 64, 128];
+
+/** The report's measurements (seed/report-2016.txt): 21.76 MB in 20.92 s and 19.42 s. */
+export const REPORT_2016 = [
+  { window: 16, seconds: 20.92 },
+  { window: 32, seconds: 19.42 },
+].map((entry) => ({ ...entry, bytesPerSecond: FILE_BYTES / entry.seconds }));
+
+const common: Omit<SweepSpec, 'transport' | 'profiles' | 'losses'> = {
+  engine: 'peer',
+  windows: WINDOWS,
+  packetSizes: [PACKET_SIZE],
+  sizes: [FILE_BYTES],
+  bursts: [1],
+  delaysMs: [null],
+  jittersMs: [null],
+  bandwidthsBps: [null],
+  seeds: [REPRODUCE_SEED],
+  repeat: 1,
+  rto: { mode: 'adaptive' },
+  ackEvery: null,
+  timeLimitS: 10,
+};
+
+export const LOOPBACK_SPEC: SweepSpec = {
+  ...common,
+  transport: 'udp',
+  profiles: ['loopback'],
+  losses: [null],
+};
+export const SIMULATED_SPEC: SweepSpec = {
+  ...common,
+  transport: 'sim',
+  profiles: ['lan'],
+  losses: [null],
+};
+
+const MB = (bps: number) => bps / 1e6;
+const fixed = (value: number, digits: number) =>
+  Number.isFinite(value) ? value.toFixed(digits) : '–';
+
+function byWindow(rows: Row[], transport: string): Map<number, Row> {
+  return new Map(
+    rows.filter((row) => row.transport === transport).map((row) => [Number(row.window), row]),
+  );
+}
+
+function throughput(row: Row | undefined): number {
+  return row && row.status === 'ok' ? Number(row.throughput_Bps) : Number.NaN;
+}
+
+export function reproduceTable(rows: Row[]): Table {
+  const loopback = byWindow(rows, 'udp');
+  const simulated = byWindow(rows, 'sim');
+  return {
+    head: [
+      'window N',
+      '2016 report',
+      'whohas, loopback',
+      'speed-up',
+      '÷ raw UDP',
+      '÷ TCP',
+      'simulated lan',
+      'model',
+    ],
+    rows: WINDOWS.map((window) => {
+      const report = REPORT_2016.find((entry) => entry.window === window);
+      const real = loopback.get(window);
+      const bps = throughput(real);
+      const status = real && real.status !== 'ok' ? String(real.status) : undefined;
+      return [
+        window,
+        report ? `${fixed(MB(report.bytesPerSecond), 2)} MB/s` : '',
+        status ?? `${fixed(MB(bps), 1)} MB/s`,
+        report && !status ? `× ${fixed(bps / report.bytesPerSecond, 0)}` : '',
+        status ? '' : fixed(Number(real?.over_udp_blast), 2),
+        status ? '' : fixed(Number(real?.over_tcp), 3),
+        `${fixed(MB(throughput(simulated.get(window))), 1)} MB/s`,
+        `${fixed(MB(Number(simulated.get(window)?.model_Bps)), 1)} MB/s`,
+      ];
+    }),
+    align: ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+  };
+}
+
+export function baselineLine(rows: Row[]): string {
+  const row = rows.find(
+    (candidate) => candidate.transport === 'udp' && candidate.udp_blast_Bps !== '',
+  );
+  if (!row) return '';
+  return `Ceilings measured in the same run on loopback: raw UDP blast of ${PACKET_SIZE}-byte datagrams ${fixed(MB(Number(row.udp_blast_Bps)), 1)} MB/s, TCP stream ${fixed(MB(Number(row.tcp_Bps)), 1)} MB/s.`;
+}
+
+export function reproduceChart(rows: Row[], color = false): string {
+  const series = [
+    { label: 'whohas, real loopback', transport: 'udp' },
+    { label: 'whohas, simulated lan (1 Gbit/s)', transport: 'sim' },
+  ].map(({ label, transport }) => ({
+    label,
+    points: [...byWindow(rows, transport)]
+      .filter(([, row]) => row.status === 'ok')
+      .map(([x, row]) => ({ x, y: MB(Number(row.throughput_Bps)) })),
+  }));
+  series.push({
+    label: '2016 report',
+    points: REPORT_2016.map((entry) => ({ x: entry.window, y: MB(entry.bytesPerSecond) })),
+  });
+  return renderChart({
+    title: `Throughput of a ${FILE_BYTES / 1e6} MB transfer vs the Go-Back-N window`,
+    xLabel: 'window N (packets of 2048 bytes)',
+    yLabel: 'MB/s',
+    series,
+    color,
+    formatY: (y) => (y >= 100 ? y.toFixed(0) : y.toFixed(1)),
+  });
+}
+
+export interface ReproduceOptions {
+  progress?: boolean;
+  color?: boolean;
+  out?: string;
+  log?: (line: string) => void;
+}
+
+export async function reproduce(options: ReproduceOptions = {}): Promise<Row[]> {
+  const log = options.log ?? console.log;
+  const out = options.out ?? REPRODUCE_CSV;
+  const started = performance.now();
+  log("whohas reproduce: the 2016 report's throughput experiment, again");
+  log(
+    `  ${FILE_BYTES / 1e6} MB file (${FILE_BYTES.toLocaleString('en-US')} bytes), ${PACKET_SIZE}-byte datagrams, Go-Back-N window ${WINDOWS[0]} to ${WINDOWS.at(-1)}`,
+  );
+  log('  every point is a real download: chat server, two peers, whohas and getfile, Go-Back-N');
+  log(`  machine: ${machineLine()}`);
+  log(`  seed ${REPRODUCE_SEED} (simulated points; replay: npm start)\n`);
+  const loopback = await runSweep(LOOPBACK_SPEC, {
+    label: 'loopback',
+    progress: options.progress,
+    workers: 0,
+  });
+  const simulated = await runSweep(SIMULATED_SPEC, {
+    label: 'simulated',
+    progress: options.progress,
+  });
+  const rows = [...loopback.rows, ...simulated.rows].map((row, index) => ({ ...row, index }));
+  const wallSeconds = (performance.now() - started) / 1e3;
+  await mkdir('results', { recursive: true });
+  await writeFile(out, toCsv(rows));
+  await writeProvenance(out, {
+    command: 'npm start',
+    finished: new Date().toISOString(),
+    wallSeconds,
+    machine: machine(),
+    seed: REPRODUCE_SEED,
+  });
+  log('');
+  log(renderTable(reproduceTable(rows)));
+  log(baselineLine(rows));
+  const failed = loopback.rows.filter((row) => row.status !== 'ok');
+  if (failed.length > 0) {
+    log(
+      `Windows ${failed.map((row) => row.window).join(', ')} on loopback did not finish (${[...new Set(failed.map((row) => row.status))].join(', ')}): ` +
+        'a burst of that many 2 KB datagrams overflows the receiving socket buffer (net.core.rmem_default), so Go-Back-N loses the tail of every window.',
+    );
+  }
+  log('');
+  log(reproduceChart(rows, options.color));
+  log('');
+  log(
+    `${rows.length} transfers in ${wallSeconds.toFixed(1)} s; CSV in ${out}; results/README.md: npx tsx scripts/results-readme.ts`,
+  );
+  return rows;
+}

@@ -86,14 +86,16 @@ export function textbookThroughput(path: PathModel, sender: SenderModel): number
 }
 
 /**
- * Stop-and-wait (N = 1) exactly: a lost packet is sent again RTO after the previous ACK, which
- * is when it was first sent, and its round trip then costs what it would have cost anyway, so
- * each loss adds RTO alone, not RTO + RTT.
+ * The renewal formula with each loss charged what it really adds: RTO + RTT + L/C − τ. The lost
+ * packet's own slot τ is already counted in the τ term, and its timer starts when the previous
+ * ACK arrives, RTT + L/C − τ after the packet left. Exact at N = 1 (each loss adds the RTO
+ * alone); the same as gbnThroughput when the link binds (τ = L/C).
  */
-export function stopAndWaitThroughput(path: PathModel, sender: SenderModel): number {
+export function refinedGbnThroughput(path: PathModel, sender: SenderModel): number {
   const p = path.loss;
   if (p >= 1) return 0;
-  const one = { ...sender, window: 1 };
-  const tau = packetIntervalSeconds(path, one);
-  return sender.payloadBytes / (tau + (p / (1 - p)) * (sender.rtoMs / 1e3));
+  const tau = packetIntervalSeconds(path, sender);
+  const transmit = serializationSeconds(sender.dataWireBytes, path.bandwidthBps);
+  const lossCost = sender.rtoMs / 1e3 + roundTripSeconds(path, sender) + transmit - tau;
+  return sender.payloadBytes / (tau + (p / (1 - p)) * lossCost);
 }

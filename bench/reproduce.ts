@@ -109,6 +109,17 @@ export function baselineLine(rows: Row[]): string {
   return `Ceilings measured in the same run on loopback: raw UDP blast of ${PACKET_SIZE}-byte datagrams ${fixed(MB(Number(row.udp_blast_Bps)), 1)} MB/s, TCP stream ${fixed(MB(Number(row.tcp_Bps)), 1)} MB/s.`;
 }
 
+/** Why loopback points failed, if any did. */
+export function failureLine(rows: Row[]): string {
+  const failed = rows.filter((row) => row.transport === 'udp' && row.status !== 'ok');
+  if (failed.length === 0) return '';
+  return (
+    `Windows ${failed.map((row) => row.window).join(', ')} on loopback did not finish (${[...new Set(failed.map((row) => row.status))].join(', ')}): ` +
+    'a burst of that many 2 KB datagrams overflows the receiving socket buffer (Linux default net.core.rmem_default, 208 KiB, about 48 such datagrams), ' +
+    'so Go-Back-N loses the tail of every window and backs off; the receiver does not size its socket buffer to the window.'
+  );
+}
+
 export function reproduceChart(rows: Row[], color = false): string {
   const series = [
     { label: 'whohas, real loopback', transport: 'udp' },
@@ -155,6 +166,9 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Row[]> 
     label: 'loopback',
     progress: options.progress,
     workers: 0,
+    onNote: (line) => {
+      if (line.startsWith('measuring')) log(`  ${line}`);
+    },
   });
   const simulated = await runSweep(SIMULATED_SPEC, {
     label: 'simulated',
@@ -174,13 +188,8 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Row[]> 
   log('');
   log(renderTable(reproduceTable(rows)));
   log(baselineLine(rows));
-  const failed = loopback.rows.filter((row) => row.status !== 'ok');
-  if (failed.length > 0) {
-    log(
-      `Windows ${failed.map((row) => row.window).join(', ')} on loopback did not finish (${[...new Set(failed.map((row) => row.status))].join(', ')}): ` +
-        'a burst of that many 2 KB datagrams overflows the receiving socket buffer (net.core.rmem_default), so Go-Back-N loses the tail of every window.',
-    );
-  }
+  const failures = failureLine(rows);
+  if (failures) log(failures);
   log('');
   log(reproduceChart(rows, options.color));
   log('');

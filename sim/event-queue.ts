@@ -16,6 +16,7 @@ export interface SimEvent {
   readonly seq: number;
   readonly fn: EventHandler;
   readonly arg: unknown;
+  /** True once the event can no longer run: cancelled, or already taken from the queue. */
   cancelled: boolean;
 }
 
@@ -70,7 +71,11 @@ export class EventQueue {
   /** Removes and returns the next live event. */
   pop(): SimEvent | undefined {
     const top = this.peek();
-    if (top !== undefined) this.removeTop();
+    if (top !== undefined) {
+      this.removeTop();
+      // Out of the heap: a later cancel() must not count it as a cancelled event in the heap.
+      top.cancelled = true;
+    }
     return top;
   }
 

@@ -47,8 +47,16 @@ export class SimHost implements PacketSink {
   private nextPort = FIRST_EPHEMERAL;
   private cpuBusyUntil = 0;
   private readonly dispatchQueued = (packet: Packet) => {
-    const socket = packet.target as SimDatagramSocket | null;
-    if (socket !== null) socket.pendingBytes -= packet.wireSize;
+    if (packet.proto === UDP) {
+      const socket = packet.target as SimDatagramSocket | null;
+      if (socket !== null) socket.pendingBytes -= packet.wireSize;
+      // A queued datagram belongs to the socket it found on arrival: if that socket is gone
+      // (closed, or vanished in a crash, even one followed by a restart), so is the datagram.
+      if (!this.crashed && this.udpPorts.get(packet.dstPort) !== socket) {
+        this.core.trace.record(this.core.now, 'dropped', packet, 'no-socket');
+        return;
+      }
+    }
     this.dispatch(packet);
   };
   private readonly fireTimer = (timer: Timer) => {

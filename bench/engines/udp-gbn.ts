@@ -13,6 +13,7 @@ import { type RoleProcess, spawnRole } from '../baselines/process.ts';
 import type { PointSpec } from '../sweep/spec.ts';
 import { ContentCache } from './content.ts';
 import { transferOptions } from './options.ts';
+import { stopRole } from './roles.ts';
 import type { TransferEngine, TransferOutcome } from './types.ts';
 import type { SendReply, SendRequest } from './udp-gbn-sender.ts';
 
@@ -24,7 +25,8 @@ export class UdpGbnEngine implements TransferEngine {
   #child: RoleProcess | undefined;
 
   async run(point: PointSpec): Promise<TransferOutcome> {
-    const dir = (this.#dir ??= await mkdtemp(join(tmpdir(), 'whohas-bench-')));
+    this.#dir ??= await mkdtemp(join(tmpdir(), 'whohas-bench-'));
+    const dir = this.#dir;
     const content = this.#content.get(point.fileBytes);
     let path = this.#files.get(point.fileBytes);
     if (path === undefined) {
@@ -94,11 +96,8 @@ export class UdpGbnEngine implements TransferEngine {
   }
 
   async close(): Promise<void> {
-    if (this.#child !== undefined) {
-      this.#child.send({ type: 'exit' });
-      await this.#child.exited;
-      this.#child = undefined;
-    }
+    if (this.#child !== undefined) await stopRole(this.#child, 3_000);
+    this.#child = undefined;
     if (this.#dir !== undefined) await rm(this.#dir, { recursive: true, force: true });
     this.#dir = undefined;
     this.#files.clear();

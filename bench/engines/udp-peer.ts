@@ -20,6 +20,7 @@ import {
   ROOM,
   type SenderCounters,
 } from './peer-run.ts';
+import { stopRole } from './roles.ts';
 import type { TransferEngine, TransferOutcome } from './types.ts';
 
 export class UdpPeerEngine implements TransferEngine {
@@ -33,7 +34,8 @@ export class UdpPeerEngine implements TransferEngine {
   #transferKey = '';
 
   async run(point: PointSpec): Promise<TransferOutcome> {
-    const dir = (this.#dir ??= await mkdtemp(join(tmpdir(), 'whohas-bench-')));
+    this.#dir ??= await mkdtemp(join(tmpdir(), 'whohas-bench-'));
+    const dir = this.#dir;
     const share = join(dir, 'share');
     const downloads = join(dir, 'downloads');
     await mkdir(share, { recursive: true });
@@ -106,10 +108,7 @@ export class UdpPeerEngine implements TransferEngine {
     const child = this.#child;
     if (child === undefined) return;
     this.#child = undefined;
-    child.send({ type: 'exit' });
-    const timer = setTimeout(() => child.kill(), graceMs);
-    await child.exited;
-    clearTimeout(timer);
+    await stopRole(child, graceMs);
   }
 
   async close(): Promise<void> {

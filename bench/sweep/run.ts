@@ -5,13 +5,16 @@
  * run so every row carries its ratios.
  */
 
+import { resolveTransferOptions } from '../../impl/gbn/options.ts';
 import { measureBaselines } from '../engines/baselines.ts';
+import { transferOptions } from '../engines/options.ts';
 import { progressBar } from '../progress.ts';
 import { formatRate } from '../units.ts';
 import type { Row } from './csv.ts';
+import { pointPaths } from './paths.ts';
 import { withBaselines } from './point.ts';
 import { runPoints } from './pool.ts';
-import { expandMatrix, type Shard, type SweepSpec, shardPoints } from './spec.ts';
+import { expandMatrix, type PointSpec, type Shard, type SweepSpec, shardPoints } from './spec.ts';
 
 export interface SweepRunOptions {
   /** Worker threads for simulated points (0: this thread). Default one per core. */
@@ -37,6 +40,7 @@ export async function runSweep(
   const started = performance.now();
   const matrix = expandMatrix(spec);
   const points = options.shard ? shardPoints(matrix, options.shard) : matrix;
+  for (const point of points) checkPoint(point);
   const progress = progressBar(options.label ?? 'sweep', points.length, options.progress ?? true);
   const status = (row: Row) =>
     `N=${row.window} ${row.packet_size} B loss ${row.loss} → ${formatRate(Number(row.throughput_Bps) * 8)}`;
@@ -57,11 +61,18 @@ export async function runSweep(
   return { rows, matrixSize: matrix.length, wallSeconds: (performance.now() - started) / 1e3 };
 }
 
+/** Bad settings fail here, at once and with a clear message, not inside a worker thread. */
+function checkPoint(point: PointSpec): void {
+  resolveTransferOptions(transferOptions(point));
+  if (point.transport === 'sim') pointPaths(point);
+}
+
 /** One raw-blast and one TCP measurement per packet size, taken right after the transfers. */
 async function addBaselines(rows: Row[], onNote?: (line: string) => void): Promise<Row[]> {
   const sizes = [...new Set(rows.map((row) => Number(row.packet_size)))];
   const bySize = new Map<number, { udpBlastBps: number; tcpBps: number }>();
   for (const size of sizes) {
+    onNote?.(`measuring the loopback ceilings at ${size} B: raw UDP blast, TCP stream...`);
     const baselines = await measureBaselines(size);
     bySize.set(size, baselines);
     onNote?.(

@@ -9,9 +9,9 @@ export type RtoOptions =
 
 export interface AckOptions {
   /**
-   * Acknowledge after this many in-order packets (1: every packet), capped at half the sender's
-   * window. Fewer ACKs mean fewer wake-ups of the sender: on a real host each one costs far more
-   * than a data packet.
+   * Acknowledge once this many in-order packets are unacknowledged (capped at half the sender's
+   * window), at the end of the burst of datagrams being taken in (Clock.defer): a burst costs
+   * one ACK however long it is. 1: an ACK per packet, sent at once (the analytic model).
    */
   packets: number;
   /** ... or this long after the first packet not yet acknowledged. */
@@ -48,7 +48,7 @@ export const defaultTransferOptions: Readonly<TransferOptions> = Object.freeze({
   rto: Object.freeze({ mode: 'adaptive', initialMs: 200, minMs: 10, maxMs: 2_000 }),
   maxRetries: 8,
   idleTimeoutMs: 10_000,
-  ack: Object.freeze({ packets: 32, delayMs: 1 }),
+  ack: Object.freeze({ packets: 4, delayMs: 1 }),
   lingerMs: 3_000,
   readChunkBytes: 256 * 1024,
   writeChunkBytes: 512 * 1024,

@@ -302,7 +302,7 @@ export class GbnReceiver {
    * per packet (`ack.packets` 1, the analytic model's assumption) goes out at once.
    */
   #ackAfterBurst(): void {
-    if (this.#ackEvery === 1 || EXPERIMENT === 'now') {
+    if (this.#ackEvery === 1) {
       this.#sendAck();
       return;
     }
@@ -388,8 +388,6 @@ export class GbnReceiver {
     closeQuietly(this.#socket, this.#onSocketError);
   };
 }
-
-const EXPERIMENT = process.env.WHOHAS_ACK_EXPERIMENT;
 
 function ackEvery(packets: number, window: number): number {
   return Math.min(packets, Math.max(1, window >> 1));

@@ -67,6 +67,9 @@ export interface PeerEvents {
 
 export type PeerState = SessionState;
 
+/** After the server refuses one of our lines as over its rate, whohas goes unanswered this long. */
+const RATE_LIMITED_QUIET_MS = 2000;
+
 export class Peer extends EventEmitter<PeerEvents> {
   readonly platform: Platform;
   readonly name: string;
@@ -81,6 +84,8 @@ export class Peer extends EventEmitter<PeerEvents> {
   readonly #tasks = new Set<Promise<unknown>>();
   #folderReady: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
+  /** Until then (platform time) whohas gets no automatic answer: the server said we are over its rate. */
+  #quietUntil = Number.NEGATIVE_INFINITY;
 
   constructor(options: PeerOptions) {
     super();
@@ -259,6 +264,12 @@ export class Peer extends EventEmitter<PeerEvents> {
   }
 
   #dispatch(line: string): void {
+    if (line.startsWith('ERROR|RATE_LIMITED|')) {
+      // Answers queued behind a rate-limited connection arrive too late to count and cost the
+      // lines we do need; people flooding whohas must not push the rest of our traffic out.
+      this.#quietUntil = this.platform.clock.now() + RATE_LIMITED_QUIET_MS;
+      return;
+    }
     if (!line.startsWith('#')) return;
     const bar = line.indexOf('|');
     const from = line.slice(1, bar);
@@ -285,6 +296,7 @@ export class Peer extends EventEmitter<PeerEvents> {
   }
 
   async #answerWhohas(asker: string, file: string): Promise<void> {
+    if (this.platform.clock.now() < this.#quietUntil) return;
     try {
       const { size } = await this.shareFolder.lookupShared(file);
       const address = this.#session.localAddress;

@@ -188,10 +188,9 @@ class ImpairedDatagramSocket implements DatagramSocket {
     // The caller hears once, about the first copy out; a later copy's failure is the network's
     // (without a callback, node:dgram semantics apply: failures go to 'error').
     let report = callback;
-    const transmit = (copy: CopyFate) => {
-      let bytes = msg;
+    const transmit = (copy: CopyFate, bytes: Uint8Array) => {
       if (copy.corruptAt >= 0) {
-        bytes = Uint8Array.from(msg);
+        if (bytes === msg) bytes = Uint8Array.from(msg);
         bytes[copy.corruptAt] ^= 0xff;
         stats.corrupted++;
       }
@@ -202,13 +201,15 @@ class ImpairedDatagramSocket implements DatagramSocket {
     };
     for (const copy of copies) {
       if (copy.delayMs === 0) {
-        transmit(copy);
+        transmit(copy, msg);
         continue;
       }
       stats.delayed++;
+      // The caller may reuse its buffer once send() returns (a sender refills its window slots).
+      const held = Uint8Array.from(msg);
       const handle = this.#clock.setTimeout(() => {
         this.#held.delete(handle);
-        transmit(copy);
+        transmit(copy, held);
       }, copy.delayMs);
       this.#held.add(handle);
     }

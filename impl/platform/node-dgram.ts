@@ -27,8 +27,9 @@ class NodeDatagramSocket extends TypedEmitter<DatagramSocketEvents> implements D
   constructor() {
     super();
     this.#socket.on('listening', () => this.#applyBufferSizes());
-    // node's rinfo already is a RemoteInfo (plus `family`): passed on as is, no copy per datagram.
-    this.#socket.on('message', (msg, rinfo) => this.emit('message', msg, rinfo));
+    this.#socket.on('message', (msg, rinfo) =>
+      this.emit('message', msg, { address: rinfo.address, port: rinfo.port, size: rinfo.size }),
+    );
     this.#socket.on('error', (error: SystemError) => {
       if (!this.#binding) this.emit('error', error);
     });

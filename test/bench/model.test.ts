@@ -3,9 +3,9 @@ import {
   gbnThroughput,
   losslessThroughput,
   type PathModel,
+  refinedGbnThroughput,
   roundTripSeconds,
   type SenderModel,
-  stopAndWaitThroughput,
   textbookThroughput,
 } from '../../bench/model.ts';
 
@@ -110,8 +110,14 @@ test(
 );
 // 1500 / (1.012 ms + 0.01/0.99 · 200 ms): each loss costs the RTO and nothing more.
 test(
-  'stop-and-wait pays the RTO alone per loss',
+  'the refined form charges stop-and-wait the RTO alone per loss',
   close,
-  stopAndWaitThroughput({ ...gigabit, loss: 0.01 }, sender(1)),
+  refinedGbnThroughput({ ...gigabit, loss: 0.01 }, sender(1)),
   1500 / (0.001012 + (0.01 / 0.99) * 0.2),
+);
+test(
+  'the refined form equals the renewal form when the link binds',
+  close,
+  refinedGbnThroughput({ ...gigabit, loss: 0.01 }, sender(100)),
+  gbnThroughput({ ...gigabit, loss: 0.01 }, sender(100)),
 );

@@ -1,6 +1,7 @@
 import test from 'ava';
 import { mergeCsv, parseCsv, readRows, toCsv } from '../../bench/sweep/csv.ts';
 import { runPoints } from '../../bench/sweep/pool.ts';
+import { runSweep } from '../../bench/sweep/run.ts';
 import {
   expandMatrix,
   parseShard,
@@ -132,4 +133,11 @@ test('the CSV reader undoes csv-stringify quoting', (t) => {
     ['x, y', 'say "hi"', ''],
     ['1', '2', '3'],
   ]);
+});
+
+test('bad settings are refused before any transfer starts', async (t) => {
+  for (const overrides of [{ profiles: ['mars'] }, { packetSizes: [10] }, { windows: [70_000] }]) {
+    const error = await t.throwsAsync(runSweep(spec(overrides), { progress: false, workers: 0 }));
+    t.true(isWhohasError(error), JSON.stringify(overrides));
+  }
 });

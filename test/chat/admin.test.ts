@@ -1,23 +1,8 @@
 import test from 'ava';
-import type { ChatTestClient } from '../helpers/chat-client.ts';
-import { type ChatWorld, onSim } from '../helpers/chat-world.ts';
-
-/** eswar and eko in `chatroom`, bob alone in private `other`. */
-async function populate(world: ChatWorld) {
-  const eswar = await world.login({ name: 'eswar', create: 'chatroom' });
-  const eko = await world.login({ name: 'eko', join: 'chatroom' });
-  await eswar.next();
-  const bob = await world.login({ name: 'bob', create: 'other', password: 'pw' });
-  return { eswar, eko, bob };
-}
-
-async function ask(client: ChatTestClient, line: string): Promise<string> {
-  client.send(line);
-  return client.next();
-}
+import { onSim, threeUsers } from '../helpers/chat-world.ts';
 
 test('msg and all send #server|text', onSim, async (t, world) => {
-  const { eswar, eko, bob } = await populate(world);
+  const { eswar, eko, bob } = await threeUsers(world);
   t.deepEqual(world.server.admin.execute('msg EKO hello there'), ['sent to eko']);
   t.is(await eko.next(), '#server|hello there');
   t.deepEqual(world.server.admin.execute('all maintenance at noon'), ['sent to 3 users']);
@@ -27,7 +12,7 @@ test('msg and all send #server|text', onSim, async (t, world) => {
 });
 
 test('rooms, peers, users and stats list what is there', onSim, async (t, world) => {
-  await populate(world);
+  await threeUsers(world);
   const admin = world.server.admin;
   t.deepEqual(admin.execute('rooms'), ['chatroom public 2 users', 'other private 1 users']);
   t.deepEqual(admin.execute('peers chatroom'), ['eswar', 'eko']);
@@ -39,7 +24,7 @@ test('rooms, peers, users and stats list what is there', onSim, async (t, world)
 });
 
 test('kill tells the user why, and the room hears it', onSim, async (t, world) => {
-  const { eswar, eko } = await populate(world);
+  const { eswar, eko } = await threeUsers(world);
   t.deepEqual(world.server.admin.execute('kill eko spamming the room'), ['killed eko']);
   t.deepEqual(await eko.closed(), ['ERROR|KILLED|spamming the room']);
   t.is(await eswar.next(), 'INFO|LEFT|eko|User eko was removed by the server');
@@ -48,14 +33,14 @@ test('kill tells the user why, and the room hears it', onSim, async (t, world) =
 });
 
 test('close tells every member and the room disappears', onSim, async (t, world) => {
-  const { eswar, eko, bob } = await populate(world);
+  const { eswar, eko, bob } = await threeUsers(world);
   t.deepEqual(world.server.admin.execute('close chatroom'), [
     'closed chatroom: 2 users disconnected',
   ]);
   const closed = 'ERROR|ROOM_CLOSED|Chatroom chatroom was closed by the server admin';
   t.deepEqual(await eswar.closed(), [closed]);
   t.deepEqual(await eko.closed(), [closed]);
-  t.is(await ask(bob, '@server|get_rooms'), 'ROOMS|other');
+  t.is(await bob.ask('@server|get_rooms'), 'ROOMS|other');
   t.deepEqual(world.server.admin.execute('rooms'), ['other private 1 users']);
 });
 
@@ -63,7 +48,7 @@ test(
   'exit tells every connection, logged in or not, and closes the server',
   onSim,
   async (t, world) => {
-    const { eswar, eko, bob } = await populate(world);
+    const { eswar, eko, bob } = await threeUsers(world);
     const halfway = await world.connect();
     await halfway.next();
     t.deepEqual(world.server.admin.execute('exit back soon'), ['shutting down: every client told']);

@@ -1,5 +1,4 @@
 import test, { type ExecutionContext } from 'ava';
-import type { ChatTestClient } from '../helpers/chat-client.ts';
 import { type ChatWorld, onSim } from '../helpers/chat-world.ts';
 
 async function pair(world: ChatWorld) {
@@ -7,11 +6,6 @@ async function pair(world: ChatWorld) {
   const bob = await world.login({ name: 'bob', join: 'room' });
   await alice.next();
   return { alice, bob };
-}
-
-async function ask(client: ChatTestClient, line: string): Promise<string> {
-  client.send(line);
-  return client.next();
 }
 
 const TOO_LONG =
@@ -31,7 +25,7 @@ test(
     bob.send(`@all|${'z'.repeat(65)}`);
     t.deepEqual(await bob.closed(), [`${TOO_LONG}. Too many bad lines; disconnecting`]);
     t.is(await alice.next(), 'INFO|LEFT|bob|User bob was removed by the server');
-    t.is(await ask(alice, '@me|still served'), '#me|still served');
+    t.is(await alice.ask('@me|still served'), '#me|still served');
     t.is(world.server.stats.badLines, 3);
     t.is(world.server.stats.cutOff, 1);
   },
@@ -48,7 +42,7 @@ async function badBytes(
   bob.socket.write(Buffer.concat([Buffer.from('@alice|'), bytes, Buffer.from('\n')]));
   t.is(await bob.next(), `ERROR|BAD_ENCODING|${text}`);
   t.false(bob.isClosed);
-  t.is(await ask(alice, '@me|nothing came before'), '#me|nothing came before');
+  t.is(await alice.ask('@me|nothing came before'), '#me|nothing came before');
   t.is(world.server.stats.linesRouted, 1);
 }
 
@@ -73,7 +67,7 @@ test('a login that never finishes times out; a finished one does not', onSim, as
   t.deepEqual(await slow.closed(), ['ERROR|LOGIN_TIMEOUT|Login not finished within 60000 ms']);
   t.is(world.server.stats.cutOff, 1);
   await world.sleep(120_000);
-  t.is(await ask(done, '@me|alive'), '#me|alive');
+  t.is(await done.ask('@me|alive'), '#me|alive');
   // The timed-out username is free again.
   await world.login({ name: 'slowpoke', join: 'room' });
 });
@@ -168,7 +162,7 @@ test(
     );
     t.is(world.server.stats.cutOff, 1);
     t.is(world.server.stats.connections, 1);
-    t.is(await ask(alice, '@me|fine'), '#me|fine');
+    t.is(await alice.ask('@me|fine'), '#me|fine');
   },
   { maxOutboxBytes: 32 * 1024, rateLinesPerSecond: 1e6, rateBurst: 1e6, stallTimeoutMs: 1e9 },
 );
@@ -203,7 +197,7 @@ test(
     t.is(await alice.next(), 'INFO|LEFT|bob|User bob disconnected');
     await world.sleep(3_000);
     t.is(world.server.stats.connections, 1);
-    t.is(await ask(alice, '@me|still served'), '#me|still served');
+    t.is(await alice.ask('@me|still served'), '#me|still served');
   },
   { maxOutboxBytes: 10e6, stallTimeoutMs: 1e9, rateLinesPerSecond: 1e6, rateBurst: 1e6 },
 );
@@ -216,7 +210,7 @@ test(
     const third = await world.connect();
     t.deepEqual(await third.closed(), ['ERROR|SERVER_FULL|The server is full (2 connections)']);
     t.is(world.server.stats.refusedFull, 1);
-    t.is(await ask(alice, '@me|served'), '#me|served');
+    t.is(await alice.ask('@me|served'), '#me|served');
     bob.send('@server|exit');
     await bob.closed();
     await alice.next();

@@ -1,21 +1,5 @@
 import test, { type ExecutionContext } from 'ava';
-import type { ChatTestClient } from '../helpers/chat-client.ts';
-import { type ChatWorld, onSim } from '../helpers/chat-world.ts';
-
-/** eswar creates `chatroom`, eko joins; bob is alone in `other`. Join notices consumed. */
-async function threeUsers(world: ChatWorld) {
-  const eswar = await world.login({ name: 'eswar', create: 'chatroom' });
-  const eko = await world.login({ name: 'eko', join: 'chatroom' });
-  await eswar.next();
-  const bob = await world.login({ name: 'bob', create: 'other', password: 'pw' });
-  return { eswar, eko, bob };
-}
-
-/** Sends a line and returns the reply (the next line). */
-async function ask(client: ChatTestClient, line: string): Promise<string> {
-  client.send(line);
-  return client.next();
-}
+import { type ChatWorld, onSim, threeUsers } from '../helpers/chat-world.ts';
 
 test('@user|text is delivered as #sender|text, | in the text kept', onSim, async (t, world) => {
   const { eswar, eko } = await threeUsers(world);
@@ -35,20 +19,20 @@ test('@all|text reaches everyone else in the room, and only that room', onSim, a
   t.is(await eswar.next(), '#eko|whohas|text');
   t.is(await carol.next(), '#eko|whohas|text');
   // Nothing for the sender or for the other room: their next line is their own reply.
-  t.is(await ask(eko, '@me|mark'), '#me|mark');
-  t.is(await ask(bob, '@me|mark'), '#me|mark');
+  t.is(await eko.ask('@me|mark'), '#me|mark');
+  t.is(await bob.ask('@me|mark'), '#me|mark');
 });
 
 test('@all alone in a room delivers nothing and is not an error', onSim, async (t, world) => {
   const { bob } = await threeUsers(world);
   bob.send('@all|anyone?');
-  t.is(await ask(bob, '@me|after'), '#me|after');
+  t.is(await bob.ask('@me|after'), '#me|after');
 });
 
 test('@me|text and @<own name>|text come back as #me|text', onSim, async (t, world) => {
   const { eko } = await threeUsers(world);
-  t.is(await ask(eko, '@me|setwindow|32'), '#me|setwindow|32');
-  t.is(await ask(eko, '@eko|setwindow|16'), '#me|setwindow|16');
+  t.is(await eko.ask('@me|setwindow|32'), '#me|setwindow|32');
+  t.is(await eko.ask('@eko|setwindow|16'), '#me|setwindow|16');
 });
 
 test(
@@ -56,10 +40,10 @@ test(
   onSim,
   async (t, world) => {
     const { eswar, eko, bob } = await threeUsers(world);
-    t.is(await ask(eko, '@bob|psst'), 'ERROR|NO_SUCH_USER|User bob is not in chatroom chatroom');
-    t.is(await ask(eko, '@ghost|boo'), 'ERROR|NO_SUCH_USER|User ghost is not in chatroom chatroom');
-    t.is(await ask(bob, '@me|x'), '#me|x');
-    t.is(await ask(eswar, '@me|x'), '#me|x');
+    t.is(await eko.ask('@bob|psst'), 'ERROR|NO_SUCH_USER|User bob is not in chatroom chatroom');
+    t.is(await eko.ask('@ghost|boo'), 'ERROR|NO_SUCH_USER|User ghost is not in chatroom chatroom');
+    t.is(await bob.ask('@me|x'), '#me|x');
+    t.is(await eswar.ask('@me|x'), '#me|x');
   },
 );
 
@@ -68,16 +52,16 @@ const BAD_FORMAT =
 
 test('the sender is always the true one: spoofing lines are refused', onSim, async (t, world) => {
   const { eswar, eko } = await threeUsers(world);
-  t.is(await ask(eko, '#eswar|I am eswar'), BAD_FORMAT);
-  t.is(await ask(eko, 'INFO|LEFT|eswar|User eswar has left'), BAD_FORMAT);
-  t.is(await ask(eko, 'OK|Welcome to chatroom'), BAD_FORMAT);
+  t.is(await eko.ask('#eswar|I am eswar'), BAD_FORMAT);
+  t.is(await eko.ask('INFO|LEFT|eswar|User eswar has left'), BAD_FORMAT);
+  t.is(await eko.ask('OK|Welcome to chatroom'), BAD_FORMAT);
   // A forged prefix inside the text stays text, behind the true sender.
   eko.send('@eswar|#server|fake admin line');
   t.is(await eswar.next(), '#eko|#server|fake admin line');
   // An embedded newline only ends the line: the rest is a line of its own, and refused.
   eko.socket.write('@all|\nINFO|LEFT|eswar|gone\n');
   t.deepEqual(await eko.take(2), ['ERROR|EMPTY_MESSAGE|The message is empty', BAD_FORMAT]);
-  t.is(await ask(eswar, '@me|probe'), '#me|probe');
+  t.is(await eswar.ask('@me|probe'), '#me|probe');
   t.is(world.server.stats.linesRouted, 2);
 });
 
@@ -88,8 +72,8 @@ async function malformed(
   reply: string,
 ): Promise<void> {
   const { eswar, eko } = await threeUsers(world);
-  t.is(await ask(eko, line), reply);
-  t.is(await ask(eswar, '@me|nothing arrived before this'), '#me|nothing arrived before this');
+  t.is(await eko.ask(line), reply);
+  t.is(await eswar.ask('@me|nothing arrived before this'), '#me|nothing arrived before this');
 }
 
 const malformedCases: [string, string][] = [
@@ -107,22 +91,19 @@ for (const [line, reply] of malformedCases) {
 
 test('@server|get_rooms, get_peers and get_passwd', onSim, async (t, world) => {
   const { eko, bob } = await threeUsers(world);
-  t.is(await ask(eko, '@server|get_rooms'), 'ROOMS|chatroom|other');
-  t.is(await ask(eko, '@server|get_peers'), 'PEERS|eswar|eko');
-  t.is(await ask(eko, '@server|get_passwd'), 'PASSWD|chatroom|public');
-  t.is(await ask(bob, '@server|get_passwd'), 'PASSWD|other|private|pw');
-  t.is(await ask(bob, '@server|get_peers|chatroom'), 'PEERS|eswar|eko');
-  t.is(await ask(eko, '@server|get_peers|other'), 'ERROR|NOT_A_MEMBER|Chatroom other is private');
+  t.is(await eko.ask('@server|get_rooms'), 'ROOMS|chatroom|other');
+  t.is(await eko.ask('@server|get_peers'), 'PEERS|eswar|eko');
+  t.is(await eko.ask('@server|get_passwd'), 'PASSWD|chatroom|public');
+  t.is(await bob.ask('@server|get_passwd'), 'PASSWD|other|private|pw');
+  t.is(await bob.ask('@server|get_peers|chatroom'), 'PEERS|eswar|eko');
+  t.is(await eko.ask('@server|get_peers|other'), 'ERROR|NOT_A_MEMBER|Chatroom other is private');
   t.is(
-    await ask(eko, '@server|get_passwd|other'),
+    await eko.ask('@server|get_passwd|other'),
     'ERROR|NOT_A_MEMBER|Only members of other may see its password',
   );
-  t.is(
-    await ask(eko, '@server|get_passwd|nowhere'),
-    'ERROR|NO_SUCH_ROOM|No chatroom named nowhere',
-  );
-  t.is(await ask(eko, '@server|help'), 'OK|Commands: get_rooms, get_peers, get_passwd, exit, help');
-  t.regex(await ask(eko, '@server|sudo'), /^ERROR\|UNKNOWN_COMMAND\|Unknown server command sudo;/);
+  t.is(await eko.ask('@server|get_passwd|nowhere'), 'ERROR|NO_SUCH_ROOM|No chatroom named nowhere');
+  t.is(await eko.ask('@server|help'), 'OK|Commands: get_rooms, get_peers, get_passwd, exit, help');
+  t.regex(await eko.ask('@server|sudo'), /^ERROR\|UNKNOWN_COMMAND\|Unknown server command sudo;/);
 });
 
 test('@server|exit: goodbye, the room hears it, the name is free', onSim, async (t, world) => {
@@ -130,9 +111,9 @@ test('@server|exit: goodbye, the room hears it, the name is free', onSim, async 
   eko.send('@server|exit');
   t.deepEqual(await eko.closed(), ['OK|Goodbye eko']);
   t.is(await eswar.next(), 'INFO|LEFT|eko|User eko has left');
-  t.is(await ask(eswar, '@server|get_peers'), 'PEERS|eswar');
+  t.is(await eswar.ask('@server|get_peers'), 'PEERS|eswar');
   const again = await world.login({ name: 'eko', join: 'chatroom' });
-  t.is(await ask(again, '@server|get_peers'), 'PEERS|eswar|eko');
+  t.is(await again.ask('@server|get_peers'), 'PEERS|eswar|eko');
 });
 
 test(
@@ -144,7 +125,7 @@ test(
     t.is(await eswar.next(), 'INFO|LEFT|eko|User eko disconnected');
     eswar.socket.end();
     await eswar.closed();
-    t.is(await ask(bob, '@server|get_rooms'), 'ROOMS|other');
+    t.is(await bob.ask('@server|get_rooms'), 'ROOMS|other');
     t.is(world.server.stats.rooms, 1);
     t.is(world.server.stats.users, 1);
   },

@@ -1,33 +1,18 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import test from 'ava';
 import { patternBytes } from '../helpers/platforms.ts';
-import { withProcesses } from '../helpers/processes.ts';
+import { startOwner, startServer, withProcesses } from '../helpers/processes.ts';
 
 test('a server and two peers as processes move a file byte-identically over loopback', (t) =>
   withProcesses(async (start, dir) => {
     const data = patternBytes(3 * 1024 * 1024 + 5, 61);
-    await mkdir(join(dir, 'owner'));
-    await writeFile(join(dir, 'owner', 'text'), data);
-    const server = start(['server', '--host', '127.0.0.1', '--port', '0', '--quiet']);
-    const [, port] = await server.line(/^whohas server listening on 127\.0\.0\.1:(\d+)$/);
-    const address = `127.0.0.1:${port}`;
-    const owner = start([
-      'peer',
-      '--serve',
-      '--name',
-      'eswar',
-      '--room',
-      'chatroom',
+    const { server, address } = await startServer(start);
+    const owner = await startOwner(start, dir, address, { text: data }, [
       '--create',
-      '--server',
-      address,
-      '--folder',
-      'owner',
       '--parallel',
       '2',
     ]);
-    await owner.line(/^whohas peer eswar serving .*\/owner in created chatroom/);
 
     const get = start([
       'get',
@@ -103,24 +88,8 @@ test('a server and two peers as processes move a file byte-identically over loop
 
 test('the interactive console runs local commands and turns a typed getfile into a download', (t) =>
   withProcesses(async (start, dir) => {
-    await mkdir(join(dir, 'owner'));
-    await writeFile(join(dir, 'owner', 'notes.txt'), 'the 2016 report\n');
-    const server = start(['server', '--host', '127.0.0.1', '--port', '0', '--quiet']);
-    const [, port] = await server.line(/listening on 127\.0\.0\.1:(\d+)$/);
-    const address = `127.0.0.1:${port}`;
-    const owner = start([
-      'peer',
-      '--serve',
-      '--name',
-      'eswar',
-      '--room',
-      'chatroom',
-      '--server',
-      address,
-      '--folder',
-      'owner',
-    ]);
-    await owner.line(/serving .*\/owner in created chatroom/);
+    const { server, address } = await startServer(start);
+    const owner = await startOwner(start, dir, address, { 'notes.txt': 'the 2016 report\n' });
     const eko = start([
       'peer',
       '--name',

@@ -70,6 +70,12 @@ export class ChatTestClient {
     });
   }
 
+  /** Sends a line and returns the reply (the next line). */
+  ask(line: string): Promise<string> {
+    this.send(line);
+    return this.next();
+  }
+
   /** Reads `count` lines. */
   async take(count: number): Promise<string[]> {
     const taken: string[] = [];

@@ -9,6 +9,7 @@ import { createNodePlatform } from '../../impl/platform/node.ts';
 import type { Platform } from '../../impl/platform/types.ts';
 import { Simulator } from '../../sim/index.ts';
 import { ChatTestClient, type LoginPlan } from './chat-client.ts';
+import { logReplay } from './replay.ts';
 
 export type ServerSettings = Omit<ChatServerOptions, 'platform'>;
 
@@ -89,6 +90,15 @@ export async function nodeWorld(settings: ServerSettings = {}): Promise<ChatWorl
   return world;
 }
 
+/** eswar creates `chatroom`, eko joins (eswar's join notice consumed); bob is alone in private `other`. */
+export async function threeUsers(world: ChatWorld) {
+  const eswar = await world.login({ name: 'eswar', create: 'chatroom' });
+  const eko = await world.login({ name: 'eko', join: 'chatroom' });
+  await eswar.next();
+  const bob = await world.login({ name: 'bob', create: 'other', password: 'pw' });
+  return { eswar, eko, bob };
+}
+
 function sleepOn(platform: Platform, ms: number): Promise<void> {
   return new Promise((resolve) => platform.clock.setTimeout(resolve, ms));
 }
@@ -98,7 +108,7 @@ export type ChatBody = (t: ExecutionContext, world: ChatWorld) => Promise<void>;
 /** Runs a body on a fresh simulated world; a failure logs the seed and the replay command. */
 export const onSim = test.macro<[ChatBody, ServerSettings?, number?]>(
   async (t, body, settings = {}, seed = 1) => {
-    t.log(`seed ${seed}; replay: npx ava ${testFile()} --match '${t.title}'`);
+    logReplay(t, seed);
     const world = await simWorld(settings, seed);
     try {
       await world.sim!.until(body(t, world));
@@ -117,7 +127,3 @@ export const onNode = test.macro<[ChatBody, ServerSettings?]>(async (t, body, se
     await world.teardown();
   }
 });
-
-function testFile(): string {
-  return test.meta.file.replace(/^file:\/\/.*?\/test\//, 'test/');
-}

@@ -3,7 +3,7 @@
  * the exit, never on a clock (a generous safety net turns a hang into a failure with output).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -130,4 +130,43 @@ export async function withProcesses(body: (start: Start, dir: string) => Promise
     await Promise.all(running.map((child) => child.stop('SIGKILL')));
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** `whohas server` on a free loopback port; resolves with the process and its `host:port`. */
+export async function startServer(
+  start: Start,
+): Promise<{ server: WhohasProcess; address: string }> {
+  const server = start(['server', '--host', '127.0.0.1', '--port', '0', '--quiet']);
+  const [, port] = await server.line(/^whohas server listening on 127\.0\.0\.1:(\d+)$/);
+  return { server, address: `127.0.0.1:${port}` };
+}
+
+/**
+ * `whohas peer --serve` as eswar in `chatroom`, sharing `files` from `<dir>/owner`; resolves
+ * once it serves (`extra` flags: --create, --parallel ...).
+ */
+export async function startOwner(
+  start: Start,
+  dir: string,
+  address: string,
+  files: Record<string, Uint8Array | string>,
+  extra: string[] = [],
+): Promise<WhohasProcess> {
+  await mkdir(join(dir, 'owner'));
+  for (const [name, data] of Object.entries(files)) await writeFile(join(dir, 'owner', name), data);
+  const owner = start([
+    'peer',
+    '--serve',
+    '--name',
+    'eswar',
+    '--room',
+    'chatroom',
+    '--server',
+    address,
+    '--folder',
+    'owner',
+    ...extra,
+  ]);
+  await owner.line(/^whohas peer eswar serving .*\/owner in created chatroom/);
+  return owner;
 }

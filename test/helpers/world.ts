@@ -3,10 +3,12 @@
  * each with a share folder holding its files, logged into one room. Peer tests and the scenario
  * catalogue build on it; everything derives from the seed, which `replay` names.
  */
+import type { ExecutionContext } from 'ava';
 import { ChatServer, type ChatServerOptions } from '../../impl/chat/index.ts';
 import { Peer, type PeerOptions } from '../../impl/peer/peer.ts';
 import type { PathConfig, ProfileName, SimHost } from '../../sim/index.ts';
 import { Simulator, type SimulatorOptions } from '../../sim/index.ts';
+import { logReplay } from './replay.ts';
 
 export const SERVER_PORT = 50000;
 
@@ -21,6 +23,8 @@ export interface PeerSpec {
 }
 
 export interface WorldOptions {
+  /** The test: it logs the seed and the command that replays the test (shown on failure). */
+  t?: ExecutionContext;
   seed?: number | string;
   /** Peers in order: the first one creates the room, the rest join it. */
   peers: Array<string | PeerSpec>;
@@ -59,12 +63,11 @@ export interface World {
   listFiles(name: string, dir?: string): string[];
   /** Closes every peer and the server, running the simulation until all is quiet. */
   close(): Promise<void>;
-  /** A line naming the seed, for failure messages. */
-  readonly replay: string;
 }
 
 export async function buildWorld(options: WorldOptions): Promise<World> {
   const seed = options.seed ?? 1;
+  if (options.t) logReplay(options.t, seed);
   const sim = new Simulator({ ...options.simulator, seed });
   const room = options.room ?? 'chatroom';
   const serverHost = sim.addHost('server');
@@ -156,7 +159,6 @@ export async function buildWorld(options: WorldOptions): Promise<World> {
       if (!serverHost.crashed) await sim.until(server.close());
       await sim.run();
     },
-    replay: `simulator seed ${String(seed)}`,
   };
 
   for (const spec of options.peers) await addPeer(spec);

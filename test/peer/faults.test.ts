@@ -26,6 +26,7 @@ const ownerVanishes = test.macro({
   async exec(t, how: 'leaves' | 'crashes') {
     const data = patternBytes(4 * MB, 31);
     const world = await buildWorld({
+      t,
       seed: 31,
       profile: SLOW,
       peers: [
@@ -34,7 +35,6 @@ const ownerVanishes = test.macro({
         'eko',
       ],
     });
-    t.log(world.replay);
     const eko = world.peer('eko');
     const responders = await world.run(eko.whohas('text'));
     const ordered = [...responders].sort((a) => (a.user === 'eswar' ? -1 : 1));
@@ -65,6 +65,7 @@ test(ownerVanishes, 'crashes');
 
 test('the owner vanishing with nobody to fall back on leaves no partial file', async (t) => {
   const world = await buildWorld({
+    t,
     seed: 32,
     profile: SLOW,
     peers: [{ name: 'eswar', files: { text: patternBytes(4 * MB, 32) } }, 'eko'],
@@ -85,6 +86,7 @@ test('the owner vanishing with nobody to fall back on leaves no partial file', a
 test('a requester that leaves frees its upload slot for the next one', async (t) => {
   const data = patternBytes(4 * MB, 33);
   const world = await buildWorld({
+    t,
     seed: 33,
     profile: SLOW,
     peers: [{ name: 'eswar', files: { text: data }, options: { parallel: 1 } }, 'eko', 'arjun'],
@@ -110,6 +112,7 @@ test('a requester that leaves frees its upload slot for the next one', async (t)
 test('when the server goes, peers report SERVER_GONE and a running transfer still finishes', async (t) => {
   const data = patternBytes(4 * MB, 34);
   const world = await buildWorld({
+    t,
     seed: 34,
     profile: SLOW,
     peers: [{ name: 'eswar', files: { text: data } }, 'eko'],
@@ -135,12 +138,39 @@ test('when the server goes, peers report SERVER_GONE and a running transfer stil
 });
 
 test('a server shutdown during whohas ends it with SERVER_GONE and the reason', async (t) => {
-  const world = await buildWorld({ seed: 35, peers: [{ name: 'eswar', files: {} }, 'eko'] });
+  const world = await buildWorld({ t, seed: 35, peers: [{ name: 'eswar', files: {} }, 'eko'] });
   const eko = world.peer('eko');
   const asking = eko.whohas('text', { waitMs: 5_000 });
   world.sim.after(10, () => void world.server.close('maintenance'));
   const error = await t.throwsAsync(world.run(asking));
   t.true(isWhohasError(error, 'SERVER_GONE'));
   t.regex(error?.message ?? '', /maintenance/);
+  await world.close();
+});
+
+test('two users asking whohas at the full allowed rate do not shut an honest asker out', async (t) => {
+  const world = await buildWorld({
+    t,
+    seed: 3,
+    peers: [{ name: 'eswar', files: { text: 'hello' } }, 'mallory', 'trudy', 'eko'],
+  });
+  // Each floods at the server's default 20 lines/s: within its own limit, but eswar's answers
+  // to both would be twice eswar's.
+  for (const name of ['mallory', 'trudy']) {
+    const flooder = world.peer(name);
+    const { clock } = world.host(name).platform;
+    const ask = () => {
+      flooder.send('@all|whohas|text').catch(() => undefined);
+      clock.setTimeout(ask, 50);
+    };
+    ask();
+  }
+  await world.sim.runUntil(world.sim.now + 10_000);
+  const eko = world.peer('eko');
+  let answered = 0;
+  for (let i = 0; i < 10; i++) answered += (await world.run(eko.whohas('text'))).length;
+  t.true(answered >= 3, `eko was answered ${answered} times of 10`);
+  t.is(world.peer('eswar').state, 'in-room');
+  for (const name of ['mallory', 'trudy']) world.host(name).crash();
   await world.close();
 });

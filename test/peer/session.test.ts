@@ -32,6 +32,7 @@ test('with no server anywhere, connect fails with CONNECT_FAILED naming every po
 
 test('login refusals carry the server code and leave the peer able to try again', async (t) => {
   const world = await buildWorld({
+    t,
     seed: 43,
     room: 'secret',
     password: 'hunter2',
@@ -73,6 +74,7 @@ test('login refusals carry the server code and leave the peer able to try again'
 
 test('joinOrCreate joins an existing room and creates a missing one', async (t) => {
   const world = await buildWorld({
+    t,
     seed: 44,
     peers: ['eswar', { name: 'eko', enter: false }, { name: 'arjun', enter: false }],
   });
@@ -88,7 +90,7 @@ test('joinOrCreate joins an existing room and creates a missing one', async (t) 
 });
 
 test('members follow joins and departures; close leaves the room cleanly', async (t) => {
-  const world = await buildWorld({ seed: 45, peers: ['eswar', 'eko', 'arjun'] });
+  const world = await buildWorld({ t, seed: 45, peers: ['eswar', 'eko', 'arjun'] });
   const eswar = world.peer('eswar');
   await world.sim.runUntil(world.sim.now + 10);
   t.deepEqual(eswar.members, ['eko', 'arjun']);

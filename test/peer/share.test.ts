@@ -26,10 +26,10 @@ async function sharers(world: World, file: string): Promise<string[]> {
 
 test('share controls decide what whohas finds, and never reach the server', async (t) => {
   const world = await buildWorld({
+    t,
     seed: 21,
     peers: [{ name: 'eswar', files: { a: 'aaa', b: 'bbbb' } }, 'eko'],
   });
-  t.log(world.replay);
   const eswar = world.peer('eswar');
   const echoes: string[] = [];
   eswar.on('line', (line) => {
@@ -41,16 +41,12 @@ test('share controls decide what whohas finds, and never reach the server', asyn
   t.deepEqual(await run('@me|clrshare|a'), ['OK|a is no longer shared']);
   t.deepEqual(await sharers(world, 'a'), []);
   t.deepEqual(await sharers(world, 'b'), ['eswar']);
-  const cleared = await t.throwsAsync(
-    world.run(
-      world
-        .peer('eko')
-        .getFile(
-          [{ user: 'eswar', file: 'a', size: 3, address: world.host('eswar').address }],
-          'a',
-        ),
-    ),
-  );
+  // Asked directly (no whohas first), as a requester with an old answer would.
+  const fromEswar = (file: string) => {
+    const responder = { user: 'eswar', file, size: 0, address: world.host('eswar').address };
+    return t.throwsAsync(world.run(world.peer('eko').getFile([responder], file)));
+  };
+  const cleared = await fromEswar('a');
   t.regex(cleared?.message ?? '', /eswar: NOT_FOUND/);
 
   t.deepEqual(await run('@me|setshare|a'), ['OK|a is shared']);
@@ -59,16 +55,7 @@ test('share controls decide what whohas finds, and never reach the server', asyn
   t.deepEqual(await run('@me|clrglobalshare'), ['OK|Global sharing is off: no file is offered']);
   t.deepEqual(await sharers(world, 'a'), []);
   t.deepEqual(await sharers(world, 'b'), []);
-  const off = await t.throwsAsync(
-    world.run(
-      world
-        .peer('eko')
-        .getFile(
-          [{ user: 'eswar', file: 'b', size: 4, address: world.host('eswar').address }],
-          'b',
-        ),
-    ),
-  );
+  const off = await fromEswar('b');
   t.regex(off?.message ?? '', /eswar: NOT_SHARED/);
   t.deepEqual(await run('@me|setshare|b'), [
     'OK|b may be shared, but global sharing is off (@me|setglobalshare)',
@@ -102,6 +89,7 @@ test('share controls decide what whohas finds, and never reach the server', asyn
 
 test('the 2016 window travels with the request: setwindow changes what the next download asks for', async (t) => {
   const world = await buildWorld({
+    t,
     seed: 22,
     peers: [{ name: 'eswar', files: { a: 'x'.repeat(10_000) } }, 'eko'],
   });
@@ -117,6 +105,7 @@ test('the 2016 window travels with the request: setwindow changes what the next 
 const escapeAttempt = test.macro({
   async exec(t, file: string) {
     const world = await buildWorld({
+      t,
       seed: 23,
       peers: [{ name: 'eswar', files: { inside: 'ok' } }, 'eko'],
     });
@@ -154,6 +143,7 @@ for (const file of ['../secret', '/etc/passwd', 'a/../../secret', '..', 'pw', 'u
 
 test('a bare 2016 getfile is refused with what is missing', async (t) => {
   const world = await buildWorld({
+    t,
     seed: 24,
     peers: [{ name: 'eswar', files: { text: 'abc' } }, 'eko'],
   });

@@ -10,6 +10,7 @@ const MB = 1024 * 1024;
 test('whohas is answered only by sharers, and getfile moves several MB byte-identically', async (t) => {
   const data = patternBytes(5 * MB + 17, 1);
   const world = await buildWorld({
+    t,
     seed: 7,
     peers: [
       { name: 'eswar', files: { text: data } },
@@ -18,7 +19,6 @@ test('whohas is answered only by sharers, and getfile moves several MB byte-iden
       'eko',
     ],
   });
-  t.log(world.replay);
   const eko = world.peer('eko');
   const responders = await world.run(eko.whohas('text'));
   t.deepEqual(responders, [
@@ -37,10 +37,10 @@ test('whohas is answered only by sharers, and getfile moves several MB byte-iden
 test('getfile by user name asks that owner first; a second copy never overwrites the first', async (t) => {
   const data = patternBytes(100_000, 2);
   const world = await buildWorld({
+    t,
     seed: 3,
     peers: [{ name: 'eswar', files: { 'a.bin': data } }, 'eko'],
   });
-  t.log(world.replay);
   const eko = world.peer('eko');
   const first = await world.run(eko.getFile('eswar', 'a.bin'));
   const second = await world.run(eko.getFile('eswar', 'a.bin', { window: 1, packetSize: 512 }));
@@ -59,6 +59,7 @@ test('getfile by user name asks that owner first; a second copy never overwrites
 test('an empty file and a file of exactly one packet arrive intact', async (t) => {
   const packetSize = 256;
   const world = await buildWorld({
+    t,
     seed: 4,
     peers: [{ name: 'eswar', files: { empty: '', one: patternBytes(packetSize - 16, 4) } }, 'eko'],
     peerDefaults: { packetSize },
@@ -79,6 +80,7 @@ test('an empty file and a file of exactly one packet arrive intact', async (t) =
 test('a request past the upload cap is refused with SLOTS_FULL and the requester falls back', async (t) => {
   const data = patternBytes(2 * MB, 5);
   const world = await buildWorld({
+    t,
     seed: 11,
     peers: [
       { name: 'eswar', files: { text: data }, options: { parallel: 1 } },
@@ -87,7 +89,6 @@ test('a request past the upload cap is refused with SLOTS_FULL and the requester
       'eko',
     ],
   });
-  t.log(world.replay);
   const eswar = world.peer('eswar');
   const responders = await world.run(world.peer('eko').whohas('text'));
   t.deepEqual(responders.map((r) => r.user).sort(), ['danis', 'eswar']);
@@ -112,6 +113,7 @@ test('a request past the upload cap is refused with SLOTS_FULL and the requester
 
 test('when every responder fails, the error names each one and why', async (t) => {
   const world = await buildWorld({
+    t,
     seed: 12,
     peers: [
       { name: 'eswar', files: { text: 'abc' }, options: { parallel: 0 } },
@@ -141,10 +143,10 @@ test('two downloads and two uploads run at once', async (t) => {
   const a = patternBytes(MB + 3, 6);
   const b = patternBytes(MB + 5, 7);
   const world = await buildWorld({
+    t,
     seed: 13,
     peers: [{ name: 'eswar', files: { a, b } }, { name: 'danis', files: { b } }, 'eko', 'arjun'],
   });
-  t.log(world.replay);
   const eswar = world.peer('eswar');
   let mostUploads = 0;
   eswar.on('transfer-start', () => {
@@ -174,8 +176,11 @@ test('two downloads and two uploads run at once', async (t) => {
 
 test('when transfer-end fires, the transfer no longer holds its slot in uploads or downloads', async (t) => {
   const data = patternBytes(20_000, 5);
-  const world = await buildWorld({ seed: 17, peers: [{ name: 'eswar', files: { a: data } }, 'eko'] });
-  t.log(world.replay);
+  const world = await buildWorld({
+    t,
+    seed: 17,
+    peers: [{ name: 'eswar', files: { a: data } }, 'eko'],
+  });
   const eswar = world.peer('eswar');
   const eko = world.peer('eko');
   const runningAtEnd: number[] = [];

@@ -216,3 +216,18 @@ test('closing a socket discards its held-back datagrams, sends nothing late', as
   t.deepEqual(await net.untilMarker(), []);
   t.like(impaired.impairment, { offered: 3, delayed: 3, transmitted: 0, discardedOnClose: 3 });
 });
+
+test('a held-back datagram carries the bytes of its send, though the buffer is reused', async (t) => {
+  const net = await loopback(t);
+  const impaired = impairDatagrams(createNodePlatform(), {
+    seed: 9,
+    reorder: { probability: 1, extraDelayMs: 1 },
+  });
+  const socket = await net.impairedSocket(impaired);
+  // A Go-Back-N sender refills its window slots: the held copy must not see the new contents.
+  const slot = Buffer.from('first');
+  socket.send(slot, net.port, HOST);
+  slot.write('again');
+  await net.atLeast(1);
+  t.deepEqual(net.received.map(String), ['first']);
+});

@@ -37,6 +37,25 @@ parityTests({
     t.true(clock.now() - start >= 29);
   },
 
+  'defer runs after the current code, in order; a callback deferred by one runs after the rest':
+    async (t, world) => {
+      const { clock } = world.a;
+      const ran: string[] = [];
+      const done = new Promise<void>((resolve) => {
+        clock.defer(() => {
+          ran.push('first');
+          clock.defer(() => {
+            ran.push('deferred by first');
+            resolve();
+          });
+        });
+        clock.defer(() => ran.push('second'));
+      });
+      ran.push('current code');
+      await done;
+      t.deepEqual(ran, ['current code', 'first', 'second', 'deferred by first']);
+    },
+
   'randomness stays in its ranges': async (t, world) => {
     const { random } = world.a;
     const ints = new Set<number>();

@@ -45,3 +45,14 @@ test('cancelled events never pop and do not count; compaction keeps the order', 
   t.is(queue.size, 0);
   t.is(queue.peek(), undefined);
 });
+
+test('cancelling an event that already ran changes nothing', (t) => {
+  const queue = new EventQueue();
+  const first = queue.push(1, () => {}, 1);
+  queue.push(2, () => {}, 2);
+  t.is(queue.pop(), first);
+  queue.cancel(first);
+  t.is(queue.size, 1);
+  t.deepEqual(drain(queue), [2]);
+  t.is(queue.size, 0);
+});

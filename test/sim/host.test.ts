@@ -91,3 +91,19 @@ test('ephemeral ports are deterministic and skip ports in use', async (t) => {
   const again = host.platform.dgram.createSocket();
   t.is(await sim.until(again.bind(49152)).catch((error) => error.code), 'EADDRINUSE');
 });
+
+test('datagrams waiting for the CPU of a host that crashes die with it, even after a restart', async (t) => {
+  const pair = await datagramPair({ delayMs: 1 }, { seed: 3 });
+  pair.b.processingCostMs = 5;
+  pair.sender.send(Buffer.from('before the crash'), BLAST_PORT, pair.b.address);
+  await pair.sim.runUntil(2); // arrived at 1 ms, leaves the CPU at 6 ms
+  pair.b.crash();
+  pair.b.restart();
+  const reborn = pair.b.platform.dgram.createSocket();
+  await pair.sim.until(reborn.bind(BLAST_PORT));
+  const received: string[] = [];
+  reborn.on('message', (msg) => received.push(String(msg)));
+  await pair.sim.run();
+  t.deepEqual(received, []);
+  t.is(pair.sim.trace.counters.delivered, 0);
+});

@@ -31,6 +31,7 @@ const LIMIT_FLAGS: [string, keyof ChatLimits, string][] = [
   ['--flood-limit <N>', 'floodLimit', 'rate-limited lines before FLOODING disconnects'],
   ['--max-outbox-bytes <N>', 'maxOutboxBytes', 'bytes queued to a client before it is cut off'],
   ['--stall-timeout <MS>', 'stallTimeoutMs', 'time a full client buffer may take to drain'],
+  ['--close-grace <MS>', 'closeGraceMs', 'time a client gets to close after the server ends it'],
 ];
 
 interface ServerFlags extends Partial<ChatLimits> {

@@ -130,20 +130,29 @@ function specFrom(flags: SweepFlags, seed: number): SweepSpec {
       }
     }
   }
-  const orNull = (text: string | undefined, parse: (t: string) => number) =>
-    text === undefined ? [null] : parseList(text, parse);
+  const list = (flag: string, text: string, parse: (t: string) => number) => {
+    try {
+      return parseList(text, parse);
+    } catch (error) {
+      if (error instanceof WhohasError)
+        throw new WhohasError(error.code, `${flag}: ${error.message}`);
+      throw error;
+    }
+  };
+  const orNull = (flag: string, text: string | undefined, parse: (t: string) => number) =>
+    text === undefined ? [null] : list(flag, text, parse);
   return {
     transport,
     engine,
     profiles: sim ? flags.profile.split(',').map((name) => name.trim()) : ['loopback'],
-    windows: parseList(flags.window, parseCount),
-    packetSizes: parseList(flags.packetSize, parseSize),
-    sizes: parseList(flags.size, parseSize),
-    losses: sim ? parseList(flags.loss ?? '0,1%,5%', parseProbability) : [null],
-    bursts: parseList(flags.burst, parseNumber),
-    delaysMs: orNull(flags.delay, parseDuration),
-    jittersMs: orNull(flags.jitter, parseDuration),
-    bandwidthsBps: orNull(flags.bandwidth, parseRate),
+    windows: list('--window', flags.window, parseCount),
+    packetSizes: list('--packet-size', flags.packetSize, parseSize),
+    sizes: list('--size', flags.size, parseSize),
+    losses: sim ? list('--loss', flags.loss ?? '0,1%,5%', parseProbability) : [null],
+    bursts: list('--burst', flags.burst, parseNumber),
+    delaysMs: orNull('--delay', flags.delay, parseDuration),
+    jittersMs: orNull('--jitter', flags.jitter, parseDuration),
+    bandwidthsBps: orNull('--bandwidth', flags.bandwidth, parseRate),
     seeds: seedsFrom(seed, parseCount(flags.seeds ?? (sim ? '3' : '1'))),
     repeat: parseCount(flags.repeat),
     rto: parseRto(flags.rto),

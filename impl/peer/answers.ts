@@ -31,13 +31,14 @@ export class Answers {
 
   /**
    * Sends the question through `ask` and gathers answers about `file` for `windowMs`, one per
-   * user in arrival order; with `only`, just that user's, ending as soon as it answers.
+   * user in arrival order; with `only`, just that user's, ending as soon as it answers. Rejects
+   * with what `ask` throws.
    */
   collect(file: string, windowMs: number, ask: () => void, only?: string): Promise<Responder[]> {
     const responders: Responder[] = [];
     const seen = new Set<string>();
     return new Promise<Responder[]>((resolve, reject) => {
-      const finish = (error?: WhohasError) => {
+      const finish = (error?: unknown) => {
         this.#clock.clearTimeout(timer);
         this.#waits.delete(wait);
         if (error) reject(error);
@@ -56,7 +57,11 @@ export class Answers {
       };
       const timer = this.#clock.setTimeout(() => finish(), windowMs);
       this.#waits.add(wait);
-      ask();
+      try {
+        ask();
+      } catch (error) {
+        finish(error); // OUTBOX_FULL: the question never left
+      }
     });
   }
 }

@@ -21,15 +21,6 @@ export interface CommandError {
   message: string;
 }
 
-export const LOCAL_COMMANDS = [
-  'setwindow',
-  'setshare',
-  'clrshare',
-  'setglobalshare',
-  'clrglobalshare',
-  'getsharestatus',
-] as const;
-
 /**
  * `@me|<command>...` for one of the local commands; undefined for any other line (those go to
  * the server, which echoes other `@me|...` lines back as in 2016).

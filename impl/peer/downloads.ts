@@ -77,7 +77,10 @@ export class Downloads {
         return { path, stats, from: responder, failures };
       } catch (error) {
         const failure = asWhohasError(error);
-        if (failure.code === 'SERVER_GONE' || this.#stopAll) throw this.#stopAll ?? failure;
+        // These would stop every other responder too: say so now, not once per responder.
+        if (failure.code === 'SERVER_GONE' || failure.code === 'OUTBOX_FULL' || this.#stopAll) {
+          throw this.#stopAll ?? failure;
+        }
         failures.push({ user: responder.user, error: failure });
       }
     }
@@ -190,9 +193,7 @@ export class Downloads {
         packetSize: settings.packetSize,
       });
       if (attempt.stopped) this.#stop(attempt, attempt.stopped);
-      else if (!this.#link.sendTo(responder.user, request)) {
-        this.#stop(attempt, new WhohasError('SERVER_GONE', 'the server connection is gone'));
-      }
+      else this.#request(attempt, request);
       const progress = options.onProgress
         ? this.#reportProgress(attempt, options.onProgress)
         : undefined;
@@ -212,6 +213,16 @@ export class Downloads {
     } finally {
       // Once a receiver exists it owns the socket (and lingers on it to re-acknowledge FIN).
       if (!receiver) await socket.close().catch(() => undefined);
+    }
+  }
+
+  /** Sends getfile; when it cannot leave (no connection, a full outbox) the attempt stops. */
+  #request(attempt: Attempt, request: string): void {
+    try {
+      if (this.#link.sendTo(attempt.info.user, request)) return;
+      this.#stop(attempt, new WhohasError('SERVER_GONE', 'the server connection is gone'));
+    } catch (error) {
+      this.#stop(attempt, asWhohasError(error));
     }
   }
 

@@ -4,71 +4,34 @@
  * fallback, and runs on any Platform (real sockets or the simulator) unchanged.
  */
 import { EventEmitter } from 'node:events';
-import { nameKey, nameProblem } from '../chat/wire.ts';
+import { nameKey } from '../chat/wire.ts';
 import { WhohasError } from '../errors.ts';
-import type { TransferOptionsInput } from '../gbn/options.ts';
 import type { Platform } from '../platform/types.ts';
 import { Answers } from './answers.ts';
 import { Downloads } from './downloads.ts';
-import {
-  checkPacketSize,
-  checkParallel,
-  checkWindow,
-  DEFAULT_PACKET_SIZE,
-  DEFAULT_PARALLEL,
-  DEFAULT_WHOHAS_WAIT_MS,
-  DEFAULT_WINDOW,
-  type ServerAddress,
-} from './limits.ts';
+import { checkPacketSize, checkWindow, type ServerAddress } from './limits.ts';
 import { runLocalCommand } from './local.ts';
 import { encodeFileMessage, parseFileMessage } from './messages.ts';
 import { fileNameProblem } from './names.ts';
-import { ChatSession, type SessionState } from './session.ts';
+import { Offers } from './offers.ts';
+import {
+  type PeerEvents,
+  type PeerOptions,
+  type PeerState,
+  resolvePeerOptions,
+} from './peer-options.ts';
+import { ChatSession } from './session.ts';
 import { ShareFolder, type ShareStatus } from './share-folder.ts';
 import type {
   DownloadOptions,
   DownloadResult,
   PeerLink,
   Responder,
-  TransferEnd,
   TransferInfo,
 } from './types.ts';
 import { Uploads } from './uploads.ts';
 
-export interface PeerOptions {
-  platform: Platform;
-  name: string;
-  /** Undefined: try 127.0.0.1 ports 50000..50009 in turn, as the 2016 client did. */
-  server?: ServerAddress;
-  /** The share folder; downloads land here too unless told otherwise. */
-  folder: string;
-  window?: number;
-  packetSize?: number;
-  /** Upload slots: requests past this many running uploads are refused with SLOTS_FULL. */
-  parallel?: number;
-  /** Global share flag at start (default on). */
-  share?: boolean;
-  /** Go-Back-N settings beyond window and packet size. */
-  transfer?: TransferOptionsInput;
-  /** How long whohas collects answers (default 1000 ms of platform time). */
-  whohasWaitMs?: number;
-  /** How long the server may take to answer a login step (default 30 s). */
-  loginTimeoutMs?: number;
-}
-
-export interface PeerEvents {
-  /** Every line the server sends, in order, login dialog included. */
-  line: [line: string];
-  'transfer-start': [info: TransferInfo];
-  'transfer-end': [end: TransferEnd];
-  /** SERVER_GONE when the server connection dies while we are in a room (only if listened to). */
-  error: [error: WhohasError];
-}
-
-export type PeerState = SessionState;
-
-/** After the server refuses one of our lines as over its rate, whohas goes unanswered this long. */
-const RATE_LIMITED_QUIET_MS = 2000;
+export type { PeerEvents, PeerOptions, PeerState } from './peer-options.ts';
 
 export class Peer extends EventEmitter<PeerEvents> {
   readonly platform: Platform;
@@ -79,26 +42,21 @@ export class Peer extends EventEmitter<PeerEvents> {
   readonly #whohasWaitMs: number;
   readonly #session: ChatSession;
   readonly #answers: Answers;
+  readonly #offers: Offers;
   readonly #uploads: Uploads;
   readonly #downloads: Downloads;
   readonly #tasks = new Set<Promise<unknown>>();
   #folderReady: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
-  /** Until then (platform time) whohas gets no automatic answer: the server said we are over its rate. */
-  #quietUntil = Number.NEGATIVE_INFINITY;
 
   constructor(options: PeerOptions) {
     super();
-    const problem = nameProblem(options.name);
-    if (problem) {
-      throw new WhohasError('BAD_NAME', `username "${options.name}" is invalid: ${problem}`);
-    }
+    const settings = resolvePeerOptions(options);
     this.platform = options.platform;
     this.name = options.name;
-    this.#window = checkWindow(options.window ?? DEFAULT_WINDOW);
-    this.#packetSize = checkPacketSize(options.packetSize ?? DEFAULT_PACKET_SIZE);
-    this.#whohasWaitMs = options.whohasWaitMs ?? DEFAULT_WHOHAS_WAIT_MS;
-    const parallel = checkParallel(options.parallel ?? DEFAULT_PARALLEL);
+    this.#window = settings.window;
+    this.#packetSize = settings.packetSize;
+    this.#whohasWaitMs = settings.whohasWaitMs;
     this.shareFolder = new ShareFolder(options.platform.fs, options.folder, {
       share: options.share,
     });
@@ -106,19 +64,21 @@ export class Peer extends EventEmitter<PeerEvents> {
       options.platform,
       options.name,
       options.server,
-      options.loginTimeoutMs ?? 30_000,
+      settings.loginTimeoutMs,
     );
     this.#session = session;
     this.#answers = new Answers(options.platform.clock);
     const link: PeerLink = {
       platform: options.platform,
       sendTo: (to, text) => session.send(`@${to}|${text}`),
+      reply: (to, text) => session.sendAutomatic(`@${to}|${text}`),
       localAddress: () => session.localAddress,
-      transferOptions: options.transfer ?? {},
+      transferOptions: settings.transfer,
       started: (info) => this.emit('transfer-start', info),
       ended: (end) => this.emit('transfer-end', end),
     };
-    this.#uploads = new Uploads(link, this.shareFolder, parallel);
+    this.#offers = new Offers(link, this.shareFolder);
+    this.#uploads = new Uploads(link, this.shareFolder, settings.parallel);
     this.#downloads = new Downloads(link);
     session.on('line', (line) => this.emit('line', line));
     session.on('room-line', (line) => this.#dispatch(line));
@@ -165,6 +125,10 @@ export class Peer extends EventEmitter<PeerEvents> {
   }
   get downloads(): TransferInfo[] {
     return this.#downloads.active;
+  }
+  /** Automatic lines (answers to whohas, replies to getfile) dropped on a full outbox. */
+  get droppedLines(): number {
+    return this.#session.droppedLines;
   }
 
   setShare(file: string, on: boolean): void {
@@ -215,10 +179,7 @@ export class Peer extends EventEmitter<PeerEvents> {
   whohas(file: string, options: { waitMs?: number } = {}): Promise<Responder[]> {
     this.#checkName(file);
     this.#session.requireRoom();
-    const question = `@all|${encodeFileMessage({ kind: 'whohas', file })}`;
-    return this.#answers.collect(file, options.waitMs ?? this.#whohasWaitMs, () =>
-      this.#session.send(question),
-    );
+    return this.#ask(file, options.waitMs);
   }
 
   /**
@@ -265,9 +226,7 @@ export class Peer extends EventEmitter<PeerEvents> {
 
   #dispatch(line: string): void {
     if (line.startsWith('ERROR|RATE_LIMITED|')) {
-      // Answers queued behind a rate-limited connection arrive too late to count and cost the
-      // lines we do need; people flooding whohas must not push the rest of our traffic out.
-      this.#quietUntil = this.platform.clock.now() + RATE_LIMITED_QUIET_MS;
+      this.#offers.rateLimited();
       return;
     }
     if (!line.startsWith('#')) return;
@@ -277,7 +236,7 @@ export class Peer extends EventEmitter<PeerEvents> {
     const message = parseFileMessage(line.slice(bar + 1));
     switch (message?.kind) {
       case 'whohas':
-        this.#track(this.#answerWhohas(from, message.file));
+        this.#track(this.#offers.answer(from, message.file));
         break;
       case 'have':
         this.#answers.deliver(from, message);
@@ -295,17 +254,6 @@ export class Peer extends EventEmitter<PeerEvents> {
     }
   }
 
-  async #answerWhohas(asker: string, file: string): Promise<void> {
-    if (this.platform.clock.now() < this.#quietUntil) return;
-    try {
-      const { size } = await this.shareFolder.lookupShared(file);
-      const address = this.#session.localAddress;
-      this.#session.send(`@${asker}|${encodeFileMessage({ kind: 'have', file, size, address })}`);
-    } catch {
-      // Not shared, missing or not a valid name: whohas gets no answer, as in 2016.
-    }
-  }
-
   async #askOwner(owner: string, file: string, waitMs?: number): Promise<Responder[]> {
     if (nameKey(owner) === nameKey(this.name)) {
       throw new WhohasError('BAD_ARGUMENT', `${file} would come from yourself (${this.name})`);
@@ -313,17 +261,18 @@ export class Peer extends EventEmitter<PeerEvents> {
     if (!this.#session.isMember(owner)) {
       throw new WhohasError('PEER_GONE', `${owner} is not in room ${this.room}`);
     }
-    const question = `@${owner}|${encodeFileMessage({ kind: 'whohas', file })}`;
-    const answers = await this.#answers.collect(
-      file,
-      waitMs ?? this.#whohasWaitMs,
-      () => this.#session.send(question),
-      owner,
-    );
+    const answers = await this.#ask(file, waitMs, owner);
     if (answers.length === 0) {
       throw new WhohasError('NOT_FOUND', `${owner} did not offer ${file}`);
     }
     return answers;
+  }
+
+  /** whohas to the room, or to `owner` alone (then done as soon as it answers). */
+  #ask(file: string, waitMs: number | undefined, owner?: string): Promise<Responder[]> {
+    const question = `@${owner ?? 'all'}|${encodeFileMessage({ kind: 'whohas', file })}`;
+    const windowMs = waitMs ?? this.#whohasWaitMs;
+    return this.#answers.collect(file, windowMs, () => this.#session.send(question), owner);
   }
 
   #checkName(file: string): void {

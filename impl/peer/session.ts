@@ -78,9 +78,19 @@ export class ChatSession extends EventEmitter<SessionEvents> {
     return this.#connection?.localAddress ?? DEFAULT_SERVER_HOST;
   }
 
-  /** Sends one line; false when there is no connection to send it on. */
+  /** Sends a line the user asked for: false without a connection, OUTBOX_FULL past the cap. */
   send(line: string): boolean {
     return this.#connection?.send(line) ?? false;
+  }
+
+  /** Sends a line the peer produced by itself; dropped (and counted) while the outbox is full. */
+  sendAutomatic(line: string): boolean {
+    return this.#connection?.sendAutomatic(line) ?? false;
+  }
+
+  /** Automatic lines dropped on a full outbox (only a connection in a room sends any). */
+  get droppedLines(): number {
+    return this.#connection?.droppedLines ?? 0;
   }
 
   requireRoom(): void {
@@ -157,7 +167,7 @@ export class ChatSession extends EventEmitter<SessionEvents> {
     const connection = this.#connection;
     if (!connection || connection.closed) return;
     const closed = new Promise<void>((resolve) => connection.once('close', () => resolve()));
-    if (inRoom) connection.send('@server|exit');
+    if (inRoom) connection.sendAutomatic('@server|exit');
     connection.end();
     const clock = this.#platform.clock;
     const timer = clock.setTimeout(() => connection.destroy(), CLOSE_GRACE_MS);

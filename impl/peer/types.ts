@@ -64,8 +64,13 @@ export interface DownloadOptions {
 /** What uploads and downloads need from the Peer that owns them. */
 export interface PeerLink {
   readonly platform: Platform;
-  /** Sends `@<to>|<text>`; false when the server connection is gone. */
+  /**
+   * Sends `@<to>|<text>` on the user's behalf; false when the server connection is gone,
+   * OUTBOX_FULL thrown when the server has stopped reading.
+   */
   sendTo(to: string, text: string): boolean;
+  /** Sends `@<to>|<text>` produced by the peer itself; false when dropped or gone. */
+  reply(to: string, text: string): boolean;
   /** The address our chat socket uses: datagram sockets bind and advertise it. */
   localAddress(): string;
   /** Go-Back-N settings beyond window and packet size (timeouts, retries, ACK policy). */

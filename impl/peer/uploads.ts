@@ -46,14 +46,14 @@ export class Uploads {
 
   /** Answers a malformed getfile with the reason, so a netcat user sees what is missing. */
   refuseBad(requester: string, bad: BadRequest): void {
-    this.#link.sendTo(requester, encodeFileMessage(refusalFor(bad)));
+    this.#link.reply(requester, encodeFileMessage(refusalFor(bad)));
   }
 
   /** Starts an upload or refuses it; resolves once it ended either way. */
   async handle(requester: string, request: GetfileMessage): Promise<void> {
     const key = `${nameKey(requester)}|${request.transferId}`;
     const refuse = (code: ErrorCode, reason: string) =>
-      this.#link.sendTo(
+      this.#link.reply(
         requester,
         encodeFileMessage({
           kind: 'refused',
@@ -112,7 +112,7 @@ export class Uploads {
             packetSize: request.packetSize,
           },
         });
-        this.#link.sendTo(
+        this.#link.reply(
           requester,
           encodeFileMessage({
             kind: 'sending',

@@ -1,11 +1,31 @@
 import { once } from 'node:events';
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { isWhohasError, type WhohasError } from '../../impl/errors.ts';
 import { patternBytes } from '../helpers/platforms.ts';
-import { buildWorld } from '../helpers/world.ts';
+import { buildWorld, type PeerSpec, type World } from '../helpers/world.ts';
 
 const MB = 1024 * 1024;
 const SLOW = { delayMs: 2, bandwidthBps: 40e6 };
+
+/**
+ * A world on SLOW paths where each owner (with its options) shares `text`, 4 MB derived from the
+ * seed, and `others` join the room after them.
+ */
+async function slowWorld(
+  t: ExecutionContext,
+  seed: number,
+  owners: Record<string, PeerSpec['options']>,
+  others: string[],
+): Promise<{ world: World; data: Buffer }> {
+  const data = patternBytes(4 * MB, seed);
+  const sharing = Object.entries(owners).map(([name, options]) => ({
+    name,
+    options,
+    files: { text: data },
+  }));
+  const world = await buildWorld({ t, seed, profile: SLOW, peers: [...sharing, ...others] });
+  return { world, data };
+}
 
 /** Download progress from one owner: give `onProgress` to getFile, await `reached(bytes)`. */
 function progressFrom(owner: string) {
@@ -24,17 +44,7 @@ function progressFrom(owner: string) {
 
 const ownerVanishes = test.macro({
   async exec(t, how: 'leaves' | 'crashes') {
-    const data = patternBytes(4 * MB, 31);
-    const world = await buildWorld({
-      t,
-      seed: 31,
-      profile: SLOW,
-      peers: [
-        { name: 'eswar', files: { text: data } },
-        { name: 'danis', files: { text: data } },
-        'eko',
-      ],
-    });
+    const { world, data } = await slowWorld(t, 31, { eswar: {}, danis: {} }, ['eko']);
     const eko = world.peer('eko');
     const responders = await world.run(eko.whohas('text'));
     const ordered = [...responders].sort((a) => (a.user === 'eswar' ? -1 : 1));
@@ -64,12 +74,7 @@ test(ownerVanishes, 'leaves');
 test(ownerVanishes, 'crashes');
 
 test('the owner vanishing with nobody to fall back on leaves no partial file', async (t) => {
-  const world = await buildWorld({
-    t,
-    seed: 32,
-    profile: SLOW,
-    peers: [{ name: 'eswar', files: { text: patternBytes(4 * MB, 32) } }, 'eko'],
-  });
+  const { world } = await slowWorld(t, 32, { eswar: {} }, ['eko']);
   const eko = world.peer('eko');
   const progress = progressFrom('eswar');
   const halfway = progress.reached(MB);
@@ -84,13 +89,7 @@ test('the owner vanishing with nobody to fall back on leaves no partial file', a
 });
 
 test('a requester that leaves frees its upload slot for the next one', async (t) => {
-  const data = patternBytes(4 * MB, 33);
-  const world = await buildWorld({
-    t,
-    seed: 33,
-    profile: SLOW,
-    peers: [{ name: 'eswar', files: { text: data }, options: { parallel: 1 } }, 'eko', 'arjun'],
-  });
+  const { world, data } = await slowWorld(t, 33, { eswar: { parallel: 1 } }, ['eko', 'arjun']);
   const eswar = world.peer('eswar');
   const ended = once(eswar, 'transfer-end');
   const started = once(eswar, 'transfer-start');
@@ -110,13 +109,7 @@ test('a requester that leaves frees its upload slot for the next one', async (t)
 });
 
 test('when the server goes, peers report SERVER_GONE and a running transfer still finishes', async (t) => {
-  const data = patternBytes(4 * MB, 34);
-  const world = await buildWorld({
-    t,
-    seed: 34,
-    profile: SLOW,
-    peers: [{ name: 'eswar', files: { text: data } }, 'eko'],
-  });
+  const { world, data } = await slowWorld(t, 34, { eswar: {} }, ['eko']);
   const eko = world.peer('eko');
   const errors: WhohasError[] = [];
   eko.on('error', (error) => errors.push(error));
@@ -172,5 +165,75 @@ test('two users asking whohas at the full allowed rate do not shut an honest ask
   t.true(answered >= 3, `eko was answered ${answered} times of 10`);
   t.is(world.peer('eswar').state, 'in-room');
   for (const name of ['mallory', 'trudy']) world.host(name).crash();
+  await world.close();
+});
+
+/** The server stops reading `name`'s lines: its end of that connection is paused. */
+function serverStopsReading(world: World, name: string): { resume(): void } {
+  const address = world.host(name).address;
+  const end = [...world.serverHost.streams].find((stream) => stream.remoteAddress === address);
+  if (!end) throw new Error(`no connection from ${name} on the server`);
+  end.pause();
+  return end;
+}
+
+test('a server that stops reading: answers beyond the outbox cap are dropped and counted, own lines then fail with OUTBOX_FULL', async (t) => {
+  const file = `long-name-${'f'.repeat(200)}`;
+  const world = await buildWorld({
+    t,
+    seed: 36,
+    // The server reads the backlog in one burst once it resumes: no rate limit in the way.
+    server: { rateLinesPerSecond: 1e6, rateBurst: 1e6 },
+    peers: [
+      { name: 'eswar', files: { [file]: 'hello' } },
+      'mallory',
+      { name: 'eko', files: { [file]: 'hello' } },
+    ],
+  });
+  const eswar = world.peer('eswar');
+  const fromEko = await world.run(eswar.whohas(file));
+  const mallory = world.peer('mallory');
+  const eko = world.peer('eko');
+  const answers: string[] = [];
+  mallory.on('line', (line) => line.startsWith(`#eswar|have|${file}|`) && answers.push(line));
+  const heard: string[] = [];
+  eko.on('line', (line) => line.startsWith('#eswar|') && heard.push(line));
+  const deafToEswar = serverStopsReading(world, 'eswar');
+
+  const asked = 1000;
+  for (let i = 0; i < asked; i++) {
+    await world.run(mallory.send(`@eswar|whohas|${file}`));
+    if (i % 50 === 49) await world.sim.runUntil(world.sim.now + 50);
+  }
+  await world.sim.runUntil(world.sim.now + 1000);
+  t.true(eswar.droppedLines > 0, `dropped ${eswar.droppedLines}`);
+  // Automatic answers leave half of the outbox to the user's own lines.
+  const own = ['@eko|still here'];
+  await world.run(eswar.send(own[0]));
+  let refusal: unknown;
+  for (let i = 0; i < 1000 && refusal === undefined; i++) {
+    const text = `@eko|line ${i} ${'x'.repeat(100)}`;
+    try {
+      await world.run(eswar.send(text));
+      own.push(text);
+    } catch (error) {
+      refusal = error;
+    }
+  }
+  t.true(isWhohasError(refusal, 'OUTBOX_FULL'), String(refusal));
+  const whohas = await t.throwsAsync(world.run(eswar.whohas(file)));
+  t.true(isWhohasError(whohas, 'OUTBOX_FULL'));
+  const download = await t.throwsAsync(world.run(eswar.getFile(fromEko, file)));
+  t.true(isWhohasError(download, 'OUTBOX_FULL'), download?.message);
+  t.deepEqual(world.listFiles('eswar'), [file]);
+
+  deafToEswar.resume();
+  await world.sim.runUntil(world.sim.now + 1000);
+  t.is(answers.length + eswar.droppedLines, asked);
+  t.deepEqual(
+    heard,
+    own.map((line) => line.replace(/^@eko\|/, '#eswar|')),
+  );
+  t.is(eswar.state, 'in-room');
   await world.close();
 });

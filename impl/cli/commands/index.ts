@@ -12,4 +12,12 @@ export interface CommandModule {
 }
 
 /** One line per subcommand module; keep alphabetical. */
-export const commandModules: CommandModule[] = [get, merge, peer, reproduce, scenario, server, sweep];
+export const commandModules: CommandModule[] = [
+  get,
+  merge,
+  peer,
+  reproduce,
+  scenario,
+  server,
+  sweep,
+];

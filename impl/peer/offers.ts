@@ -1,0 +1,43 @@
+/**
+ * The owner's side of whohas: the peer answers by itself for each file it shares, and says
+ * nothing about the rest (a file not shared is simply not found, as in 2016).
+ */
+import { encodeFileMessage } from './messages.ts';
+import type { ShareFolder } from './share-folder.ts';
+import type { PeerLink } from './types.ts';
+
+/** After the server refuses one of our lines as over its rate, whohas goes unanswered this long. */
+export const RATE_LIMITED_QUIET_MS = 2000;
+
+export class Offers {
+  readonly #link: PeerLink;
+  readonly #share: ShareFolder;
+  /** Until then (platform time) whohas gets no answer: the server said we are over its rate. */
+  #quietUntil = Number.NEGATIVE_INFINITY;
+
+  constructor(link: PeerLink, share: ShareFolder) {
+    this.#link = link;
+    this.#share = share;
+  }
+
+  /**
+   * The server answered one of our lines with `ERROR|RATE_LIMITED`. Answers queued behind a
+   * rate-limited connection arrive too late to count and cost the lines we do need; people
+   * flooding whohas must not push the rest of our traffic out.
+   */
+  rateLimited(): void {
+    this.#quietUntil = this.#link.platform.clock.now() + RATE_LIMITED_QUIET_MS;
+  }
+
+  /** `have` to `asker` if `file` is shared; an automatic line, dropped on a full outbox. */
+  async answer(asker: string, file: string): Promise<void> {
+    if (this.#link.platform.clock.now() < this.#quietUntil) return;
+    try {
+      const { size } = await this.#share.lookupShared(file);
+      const address = this.#link.localAddress();
+      this.#link.reply(asker, encodeFileMessage({ kind: 'have', file, size, address }));
+    } catch {
+      // Not shared, missing or not a valid name: whohas gets no answer, as in 2016.
+    }
+  }
+}

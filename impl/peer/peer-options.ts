@@ -1,0 +1,80 @@
+/**
+ * What a Peer is built from and what it tells its listeners: the constructor options, checked
+ * here once (misuse throws at once), and the events.
+ */
+import { nameProblem } from '../chat/wire.ts';
+import { WhohasError } from '../errors.ts';
+import type { TransferOptionsInput } from '../gbn/options.ts';
+import type { Platform } from '../platform/types.ts';
+import {
+  checkPacketSize,
+  checkParallel,
+  checkWindow,
+  DEFAULT_PACKET_SIZE,
+  DEFAULT_PARALLEL,
+  DEFAULT_WHOHAS_WAIT_MS,
+  DEFAULT_WINDOW,
+  type ServerAddress,
+} from './limits.ts';
+import type { SessionState } from './session.ts';
+import type { TransferEnd, TransferInfo } from './types.ts';
+
+export interface PeerOptions {
+  platform: Platform;
+  name: string;
+  /** Undefined: try 127.0.0.1 ports 50000..50009 in turn, as the 2016 client did. */
+  server?: ServerAddress;
+  /** The share folder; downloads land here too unless told otherwise. */
+  folder: string;
+  window?: number;
+  packetSize?: number;
+  /** Upload slots: requests past this many running uploads are refused with SLOTS_FULL. */
+  parallel?: number;
+  /** Global share flag at start (default on). */
+  share?: boolean;
+  /** Go-Back-N settings beyond window and packet size. */
+  transfer?: TransferOptionsInput;
+  /** How long whohas collects answers (default 1000 ms of platform time). */
+  whohasWaitMs?: number;
+  /** How long the server may take to answer a login step (default 30 s). */
+  loginTimeoutMs?: number;
+}
+
+export interface PeerEvents {
+  /** Every line the server sends, in order, login dialog included. */
+  line: [line: string];
+  'transfer-start': [info: TransferInfo];
+  'transfer-end': [end: TransferEnd];
+  /** SERVER_GONE when the server connection dies while we are in a room (only if listened to). */
+  error: [error: WhohasError];
+}
+
+export type PeerState = SessionState;
+
+export const DEFAULT_LOGIN_TIMEOUT_MS = 30_000;
+
+/** PeerOptions checked, with every default filled in. */
+export interface PeerSettings {
+  window: number;
+  packetSize: number;
+  parallel: number;
+  whohasWaitMs: number;
+  loginTimeoutMs: number;
+  transfer: TransferOptionsInput;
+}
+
+/** Throws BAD_NAME, BAD_WINDOW, BAD_PACKET_SIZE or BAD_ARGUMENT for an option out of range. */
+export function resolvePeerOptions(options: PeerOptions): PeerSettings {
+  const problem = nameProblem(options.name);
+  if (problem) {
+    throw new WhohasError('BAD_NAME', `username "${options.name}" is invalid: ${problem}`);
+  }
+  return {
+    window: checkWindow(options.window ?? DEFAULT_WINDOW),
+    packetSize: checkPacketSize(options.packetSize ?? DEFAULT_PACKET_SIZE),
+    parallel: checkParallel(options.parallel ?? DEFAULT_PARALLEL),
+    whohasWaitMs: options.whohasWaitMs ?? DEFAULT_WHOHAS_WAIT_MS,
+    loginTimeoutMs: options.loginTimeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS,
+    transfer: options.transfer ?? {},
+  };
+}

@@ -16,8 +16,10 @@ import { isMain, parentChannel, runRole, spawnRole } from './process.ts';
 export interface UdpWindowOptions {
   window: number;
   datagramBytes: number;
-  /** Datagrams to move: 10,709 carry the 2016 file at 2048 bytes (2,032 of payload each). */
+  /** Datagrams timed: 10,709 carry the 2016 file at 2048 bytes (2,032 of payload each). */
   count?: number;
+  /** Datagrams sent before the timed ones, so both processes run warm code (default 2 × count). */
+  warmup?: number;
   /** Acknowledge once this many are new (capped at half the window), at the end of a burst. */
   ackEvery?: number;
 }
@@ -36,8 +38,10 @@ const SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
 
 export async function runUdpWindow(options: UdpWindowOptions): Promise<UdpWindowResult> {
   const { window, datagramBytes, count = 10_709, ackEvery = 4 } = options;
+  const warmup = options.warmup ?? 2 * count;
   const every = Math.min(ackEvery, Math.max(1, window >> 1));
-  const receiver = spawnRole(import.meta.url, ['receiver', String(count), String(every)]);
+  const total = String(warmup + count);
+  const receiver = spawnRole(import.meta.url, ['receiver', total, String(every), String(warmup)]);
   let sender: ReturnType<typeof spawnRole> | undefined;
   try {
     const { port } = await receiver.next<{ port: number }>();
@@ -46,10 +50,21 @@ export async function runUdpWindow(options: UdpWindowOptions): Promise<UdpWindow
       String(port),
       String(window),
       String(datagramBytes),
-      String(count),
+      total,
     ]);
-    const { seconds, acks } = await receiver.next<{ seconds: number; acks: number }>();
-    await Promise.all([receiver.exited, sender.exited]);
+    // Nothing is retransmitted: a datagram lost anyway would stall the exchange, so it has a limit.
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error('window exchange stalled (lost datagram?)')),
+        30_000,
+      );
+    });
+    const { seconds, acks } = await Promise.race([
+      receiver.next<{ seconds: number; acks: number }>(),
+      limit,
+    ]).finally(() => clearTimeout(timer));
+    await sender.exited;
     return {
       window,
       datagramBytes,
@@ -65,7 +80,7 @@ export async function runUdpWindow(options: UdpWindowOptions): Promise<UdpWindow
   }
 }
 
-async function receiverRole(count: number, ackEvery: number): Promise<void> {
+async function receiverRole(count: number, ackEvery: number, warmup: number): Promise<void> {
   const parent = parentChannel();
   const socket = dgram.createSocket('udp4');
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
@@ -89,9 +104,10 @@ async function receiverRole(count: number, ackEvery: number): Promise<void> {
     socket.on('message', (msg, rinfo) => {
       const seq = msg.readUInt32BE(0);
       if (seq !== next) return;
-      if (seq === 0) {
+      if (seq === 0) peerPort = rinfo.port;
+      if (seq === warmup) {
         started = performance.now();
-        peerPort = rinfo.port;
+        acks = 0;
       }
       next++;
       if (next === count) {
@@ -108,6 +124,7 @@ async function receiverRole(count: number, ackEvery: number): Promise<void> {
   const ended = await finished;
   parent.send({ seconds: (ended - started) / 1000, acks });
   socket.close();
+  process.exit(0);
 }
 
 async function senderRole(
@@ -145,7 +162,8 @@ async function senderRole(
 
 if (isMain(import.meta.url)) {
   const [role, ...args] = process.argv.slice(2);
-  if (role === 'receiver') await runRole(() => receiverRole(Number(args[0]), Number(args[1])));
+  if (role === 'receiver')
+    await runRole(() => receiverRole(Number(args[0]), Number(args[1]), Number(args[2])));
   else if (role === 'sender')
     await runRole(() =>
       senderRole(Number(args[0]), Number(args[1]), Number(args[2]), Number(args[3])),

@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import { systemError } from '../impl/errors.ts';
+import { tempFileName } from '../impl/platform/temp-name.ts';
 import type { FileReader, FileSystem, FileWriter } from '../impl/platform/types.ts';
 import type { SimCore } from './core.ts';
 import { contents, type FileNode, type MemoryTree } from './memfs.ts';
@@ -26,11 +27,7 @@ export function createSimFileSystem(core: SimCore, tree: MemoryTree): FileSystem
     openRead: (path) => core.settle(() => openReader(core, tree, path)),
     createTemp: (dir, hint) =>
       core.settle(() => {
-        const tame = posix
-          .basename(hint)
-          .replace(/[^A-Za-z0-9._-]/g, '_')
-          .slice(0, 64);
-        const tempPath = posix.join(dir, `.whohas-${tame}-${(++tempCounter).toString(16)}.part`);
+        const tempPath = posix.join(dir, tempFileName(hint, (++tempCounter).toString(16)));
         return new SimFileWriter(core, tree, tempPath, tree.createExclusive(tempPath));
       }),
   };

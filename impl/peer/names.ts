@@ -4,8 +4,10 @@
  * something that fits in one `|`-separated field of a chat line.
  */
 
+import { TEMP_PREFIX } from '../platform/temp-name.ts';
+
 /** Prefix of the hidden files a download is written to before it is committed. */
-export const TEMP_PREFIX = '.whohas-';
+export { TEMP_PREFIX };
 
 export const MAX_NAME_BYTES = 255;
 

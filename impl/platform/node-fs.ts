@@ -3,6 +3,7 @@ import type { Dirent, Stats } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { systemError } from '../errors.ts';
+import { tempFileName } from './temp-name.ts';
 import type { FileKind, FileReader, FileSystem, FileWriter } from './types.ts';
 
 /** The real file store on node:fs/promises. */
@@ -79,17 +80,8 @@ async function openRead(file: string): Promise<FileReader> {
   };
 }
 
-/** A file name safe to embed in the temporary name: the hint's last part, tame characters. */
-function tempName(hint: string): string {
-  const tame = path
-    .basename(hint)
-    .replace(/[^A-Za-z0-9._-]/g, '_')
-    .slice(0, 64);
-  return `.whohas-${tame}-${randomBytes(8).toString('hex')}.part`;
-}
-
 async function createTemp(dir: string, hint: string): Promise<FileWriter> {
-  const tempPath = path.join(dir, tempName(hint));
+  const tempPath = path.join(dir, tempFileName(hint, randomBytes(8).toString('hex')));
   // 'wx': a clash with an existing name fails instead of truncating someone's file.
   const handle = await fs.open(tempPath, 'wx');
   let open = true;

@@ -51,6 +51,8 @@ export const RFC7440_SPEC: SweepSpec = {
   rto: { mode: 'adaptive' },
   ackEvery: null,
   timeLimitS: 60,
+  congestion: null,
+  fastRetransmit: null,
 };
 
 /**

@@ -4,9 +4,13 @@
  *
  *   npx tsx bench/validate.ts            → results/model-validation.csv (+ .json)
  *
- * Settings that make the comparison exact rather than approximate: an ACK for every packet
- * (k = 1, DESIGN's formula), a fixed RTO per path (what the sender really waits after a loss,
- * with no backoff), no jitter, an unlimited queue, and windows that keep the queue short.
+ * Settings that make the comparison exact rather than approximate: the textbook sender the model
+ * describes (fixed window N, no congestion control, recovery by timeout only), an ACK for every
+ * packet (k = 1, DESIGN's formula), a fixed RTO per path (what the sender really waits after a
+ * loss, no backoff), no jitter, an unlimited queue, and windows that keep the queue short.
+ * The model is a steady-state rate while a transfer also opens with a START round trip (no data
+ * moves until the receiver acknowledges it): 21.76 MB files keep that below 1 % on every path
+ * here (with 5 MB it reached 2.4 % at 100 Mbit/s, 10 ms RTT).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { HEADER_BYTES } from '../impl/gbn/codec.ts';
@@ -48,12 +52,14 @@ const base = (path: (typeof VALIDATION_PATHS)[number]): SweepSpec => ({
   rto: { mode: 'fixed', ms: path.rtoMs },
   ackEvery: 1,
   timeLimitS: 60,
+  congestion: 'none',
+  fastRetransmit: false,
 });
 
 export function validationSpecs(): SweepSpec[] {
   const specs: SweepSpec[] = [];
   for (const path of VALIDATION_PATHS) {
-    specs.push({ ...base(path), windows: [1, 2, 4, 8, 16, 32, 64], sizes: [5e6] });
+    specs.push({ ...base(path), windows: [1, 2, 4, 8, 16, 32, 64], sizes: [21.76e6] });
     specs.push({
       ...base(path),
       windows: [1, 4, 16, 64],

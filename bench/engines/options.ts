@@ -8,5 +8,7 @@ export function transferOptions(point: PointSpec): TransferOptionsInput {
   if (point.ackEvery !== null) {
     options.ack = { ...defaultTransferOptions.ack, packets: point.ackEvery };
   }
+  if (point.congestion !== null) options.congestion = point.congestion;
+  if (point.fastRetransmit !== null) options.fastRetransmit = point.fastRetransmit;
   return options;
 }

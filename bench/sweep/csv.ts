@@ -20,6 +20,8 @@ export const COLUMNS = [
   'jitter_ms',
   'bandwidth_bps',
   'rto',
+  'congestion',
+  'fast_retransmit',
   'seed',
   'repeat',
   'status',

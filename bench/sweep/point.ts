@@ -4,9 +4,10 @@
  * baselines beside it (UDP points, filled in by the sweep).
  */
 import { HEADER_BYTES } from '../../impl/gbn/codec.ts';
-import { defaultTransferOptions } from '../../impl/gbn/options.ts';
+import { defaultTransferOptions, resolveTransferOptions } from '../../impl/gbn/options.ts';
 import { UDP_OVERHEAD } from '../../sim/packet.ts';
 import { createEngine } from '../engines/index.ts';
+import { transferOptions } from '../engines/options.ts';
 import type { TransferEngine, TransferOutcome } from '../engines/types.ts';
 import { gbnThroughput, type PathModel, type SenderModel } from '../model.ts';
 import { type Row, round } from './csv.ts';
@@ -31,6 +32,12 @@ export class PointRunner {
     for (const engine of this.#engines.values()) await engine.close();
     this.#engines.clear();
   }
+}
+
+/** The window control and loss detection the sender really ran with (defaults resolved). */
+export function recoveryColumns(point: PointSpec): { congestion: string; fast_retransmit: string } {
+  const options = resolveTransferOptions(transferOptions(point));
+  return { congestion: options.congestion, fast_retransmit: options.fastRetransmit ? 'on' : 'off' };
 }
 
 export function rtoLabel(rto: RtoChoice): string {
@@ -78,6 +85,7 @@ function commonColumns(point: PointSpec, outcome: TransferOutcome) {
     packet_size: point.packetSize,
     file_bytes: point.fileBytes,
     rto: rtoLabel(point.rto),
+    ...recoveryColumns(point),
     seed: point.seed,
     repeat: point.repeat,
     status: outcome.status,

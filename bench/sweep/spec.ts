@@ -35,6 +35,10 @@ export interface SweepSpec {
   ackEvery: number | null;
   /** Loopback only: a transfer still running after this many seconds is aborted (TIME_LIMIT). */
   timeLimitS: number;
+  /** The sender's window control ('none': fixed N, as the model has it); null keeps the default. */
+  congestion: 'aimd' | 'none' | null;
+  /** Go back after 3 duplicate ACKs (true) or on timeouts only (false); null keeps the default. */
+  fastRetransmit: boolean | null;
 }
 
 /** One run: everything needed to replay it, and nothing else. */
@@ -56,6 +60,8 @@ export interface PointSpec {
   rto: RtoChoice;
   ackEvery: number | null;
   timeLimitS: number;
+  congestion: 'aimd' | 'none' | null;
+  fastRetransmit: boolean | null;
 }
 
 export function expandMatrix(spec: SweepSpec): PointSpec[] {
@@ -89,6 +95,8 @@ export function expandMatrix(spec: SweepSpec): PointSpec[] {
                           rto: spec.rto,
                           ackEvery: spec.ackEvery,
                           timeLimitS: spec.timeLimitS,
+                          congestion: spec.congestion,
+                          fastRetransmit: spec.fastRetransmit,
                         });
                       }
   return points;

@@ -18,15 +18,33 @@ export interface AckOptions {
   delayMs: number;
 }
 
+/**
+ * 'aimd': the sender keeps an effective window <= N that halves on every loss it detects and grows
+ * back by one packet per clean round trip (TCP's congestion window under the receiver's window),
+ * so a window larger than the path or the receiver can buffer settles instead of collapsing.
+ * 'none': a fixed window of N, textbook Go-Back-N (what bench/model.ts describes).
+ */
+export type CongestionMode = 'aimd' | 'none';
+
 export interface TransferOptions {
   /** Go-Back-N window N, in packets: 1..65535. */
   window: number;
+  congestion: CongestionMode;
+  /**
+   * Go back to the oldest unacknowledged packet after 3 duplicate ACKs instead of waiting for the
+   * timeout, at most once per window (NewReno's recovery point). false: timeout-only recovery.
+   */
+  fastRetransmit: boolean;
   /** Datagram size in bytes, header included. The payload is packetSize - 16. */
   packetSize: number;
   rto: RtoOptions;
   /** Consecutive timeouts without progress before the sender gives up. */
   maxRetries: number;
-  /** The receiver gives up after this long without a valid datagram from the sender. */
+  /**
+   * The receiver gives up after this long without a valid datagram from the sender. Default:
+   * derived from the retry policy (`defaultIdleTimeoutMs`), so the receiver never gives up while
+   * the sender may still be retrying.
+   */
   idleTimeoutMs: number;
   ack: AckOptions;
   /** After completing, the receiver stays this long to re-acknowledge a retransmitted FIN. */
@@ -42,12 +60,44 @@ export type TransferOptionsInput = Partial<TransferOptions>;
 export const MAX_WINDOW = 65_535;
 export const MIN_PACKET_SIZE = HEADER_BYTES + START_PAYLOAD_BYTES;
 
+/** The longest single timeout the retry policy allows. */
+function longestRtoMs(rto: RtoOptions): number {
+  return rto.mode === 'fixed' ? rto.ms : rto.maxMs;
+}
+
+/**
+ * Worst case from the sender's last sign of progress to its TRANSFER_TIMEOUT: maxRetries + 1
+ * timeouts in a row, each at most the longest timeout.
+ */
+export function senderGiveUpHorizonMs(
+  options: Pick<TransferOptions, 'rto' | 'maxRetries'>,
+): number {
+  return (options.maxRetries + 1) * longestRtoMs(options.rto);
+}
+
+/**
+ * The receiver's default idle timeout: the sender's give-up horizon plus one longest timeout, so a
+ * receiver only gives up after a sender with the same options has given up (and told it).
+ */
+export function defaultIdleTimeoutMs(options: Pick<TransferOptions, 'rto' | 'maxRetries'>): number {
+  return senderGiveUpHorizonMs(options) + longestRtoMs(options.rto);
+}
+
+const defaultRto: RtoOptions = Object.freeze({
+  mode: 'adaptive',
+  initialMs: 200,
+  minMs: 10,
+  maxMs: 2_000,
+});
+
 export const defaultTransferOptions: Readonly<TransferOptions> = Object.freeze({
   window: 16,
+  congestion: 'aimd',
+  fastRetransmit: true,
   packetSize: 2048,
-  rto: Object.freeze({ mode: 'adaptive', initialMs: 200, minMs: 10, maxMs: 2_000 }),
+  rto: defaultRto,
   maxRetries: 8,
-  idleTimeoutMs: 10_000,
+  idleTimeoutMs: defaultIdleTimeoutMs({ rto: defaultRto, maxRetries: 8 }),
   ack: Object.freeze({ packets: 4, delayMs: 1 }),
   lingerMs: 3_000,
   readChunkBytes: 256 * 1024,
@@ -92,6 +142,11 @@ export function resolveTransferOptions(input: TransferOptionsInput = {}): Transf
     bad("rto.mode must be 'adaptive' or 'fixed'");
   }
   if (!isIntIn(options.maxRetries, 0, 1_000)) bad('maxRetries must be an integer 0..1000');
+  if (options.congestion !== 'aimd' && options.congestion !== 'none') {
+    bad("congestion must be 'aimd' or 'none'");
+  }
+  if (typeof options.fastRetransmit !== 'boolean') bad('fastRetransmit must be a boolean');
+  if (input.idleTimeoutMs === undefined) options.idleTimeoutMs = defaultIdleTimeoutMs(options);
   if (!isMs(options.idleTimeoutMs)) bad('idleTimeoutMs must be positive');
   if (!isIntIn(options.ack?.packets, 1, MAX_WINDOW) || !isMs(options.ack?.delayMs)) {
     bad('ack needs packets 1..65535 and a positive delayMs');

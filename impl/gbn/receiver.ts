@@ -26,9 +26,11 @@ import {
 import {
   checkTransferId,
   closeQuietly,
+  DUP_ACK_THRESHOLD,
   ioError,
   isTransientSocketError,
   remoteAbortError,
+  socketBufferFor,
 } from './shared.ts';
 import { StatsRecorder, type TransferStats } from './stats.ts';
 import { WriteBehind } from './write-behind.ts';
@@ -39,6 +41,8 @@ export interface GbnReceiverInit {
   socket: DatagramSocket;
   /** Only datagrams from this address count; the first valid one fixes the source port. */
   peerAddress: string;
+  /** The sender's port if known (the owner's `sending` reply); see also `lockPeerPort`. */
+  peerPort?: number;
   transferId: number;
   /** Folder the file is committed into. */
   dir: string;
@@ -83,6 +87,8 @@ export class GbnReceiver {
   #writer: FileWriter | undefined;
   #sink: WriteBehind | undefined;
   #unacked = 0;
+  /** Immediate ACKs sent for out-of-order arrivals since #expected last moved. */
+  #outOfOrderAcks = 0;
   #ackPending = false;
   #ackTimer: TimerHandle | undefined;
   #ackDeferred = false;
@@ -102,6 +108,14 @@ export class GbnReceiver {
     this.#dir = init.dir;
     this.#name = init.name;
     this.#ackEvery = ackEvery(this.#options.ack.packets, this.#options.window);
+    if (init.peerPort !== undefined) this.lockPeerPort(init.peerPort);
+    try {
+      this.#socket.setRecvBufferSize(
+        socketBufferFor(this.#options.window, this.#options.packetSize),
+      );
+    } catch {
+      // Best effort: the OS may refuse or cap it; the sender's window then adapts to the loss.
+    }
     this.done = new Promise<ReceivedFile>((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
@@ -116,6 +130,17 @@ export class GbnReceiver {
 
   get stats(): TransferStats {
     return this.#stats.snapshot(this.#clock.now());
+  }
+
+  /**
+   * Takes datagrams only from this source port from now on (the owner announced it). Datagrams
+   * from another port that came first are not undone: they could only fail the hash check.
+   */
+  lockPeerPort(port: number): void {
+    if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+      throw new WhohasError('BAD_ARGUMENT', 'peer port must be an integer 1..65535');
+    }
+    this.#peerPort = port;
   }
 
   /** Gives up: tells the sender (ABORT), deletes the temp file, rejects with TRANSFER_ABORTED. */
@@ -197,7 +222,8 @@ export class GbnReceiver {
     if (this.#state !== 'receiving' || packet.seq !== this.#expected) {
       if (this.#state === 'waiting' || packet.seq > this.#expected) this.#stats.outOfOrder++;
       else this.#stats.duplicates++;
-      if (this.#state !== 'waiting') this.#ackSoon();
+      if (this.#state === 'receiving' && packet.seq > this.#expected) this.#ackOutOfOrder();
+      else if (this.#state !== 'waiting') this.#ackSoon();
       return;
     }
     const payload = packet.payload;
@@ -210,6 +236,7 @@ export class GbnReceiver {
     }
     if (!this.#sink!.store(payload)) return; // no room: dropped, Go-Back-N sends it again
     this.#expected++;
+    this.#outOfOrderAcks = 0;
     this.#stats.bytes += payload.length;
     if (++this.#unacked >= this.#ackEvery) this.#ackAfterBurst();
     else this.#ackSoon();
@@ -318,6 +345,20 @@ export class GbnReceiver {
       this.#sendAck();
     }
   };
+
+  /**
+   * A gap: a duplicate cumulative ACK at once tells the sender (fast retransmit) without waiting
+   * for its timeout. One more than the sender's threshold, as the first may still move its base;
+   * past that the usual delayed ACK, so a window of stragglers does not cost a window of ACKs.
+   */
+  #ackOutOfOrder(): void {
+    if (this.#outOfOrderAcks > DUP_ACK_THRESHOLD) {
+      this.#ackSoon();
+      return;
+    }
+    this.#outOfOrderAcks++;
+    this.#sendAck();
+  }
 
   /** Acknowledges within ack.delayMs unless a full batch does it first. One timer at most. */
   #ackSoon(): void {

@@ -19,6 +19,7 @@ import {
   SHA256_BYTES,
   sealPacket,
 } from './codec.ts';
+import { EffectiveWindow } from './congestion.ts';
 import { sha256OfFile } from './files.ts';
 import {
   resolveTransferOptions,
@@ -30,9 +31,11 @@ import { RtoEstimator } from './rto.ts';
 import {
   checkTransferId,
   closeQuietly,
+  DUP_ACK_THRESHOLD,
   ioError,
   isTransientSocketError,
   remoteAbortError,
+  socketBufferFor,
 } from './shared.ts';
 import { StatsRecorder, type TransferStats } from './stats.ts';
 
@@ -50,11 +53,13 @@ export interface GbnSenderInit {
 }
 
 const MAX_SEQUENCE = 0xffff_ffff;
-
 /**
  * Go-Back-N sender: START (size, SHA-256), DATA 1..n, FIN n+1 in one window of N packets,
- * cumulative ACKs, one retransmission timer for the oldest packet, the whole outstanding window
- * sent again on timeout, and a clear abort after `maxRetries` timeouts without progress.
+ * cumulative ACKs, one retransmission timer for the oldest packet, going back to it on timeout
+ * (or after 3 duplicate ACKs), and a clear abort after `maxRetries` timeouts without progress.
+ * Only START goes out until the receiver acknowledges it, so a forged getfile address gets a few
+ * START packets, never a window of data. With `congestion: 'aimd'` the window in use shrinks on
+ * loss and grows back to N (see options.ts).
  */
 export class GbnSender {
   readonly done: Promise<TransferStats>;
@@ -79,9 +84,19 @@ export class GbnSender {
   #finished = false;
   #sha256: Uint8Array | undefined;
   #base = 0;
+  /** Next sequence number to send (moves back to #base when going back). */
   #next = 0;
+  /** One past the highest sequence number ever sent: packets below it are retransmissions. */
+  #highest = 0;
+  /** The window in use, 1..N. */
+  readonly #window: EffectiveWindow;
+  #dupAcks = 0;
+  /** No new fast retransmit until the base passes this (NewReno's recovery point). */
+  #recover = -1;
   #timer: TimerHandle | undefined;
   #deadline = 0;
+  /** When the armed timer fires (it may be earlier than #deadline, never later). */
+  #timerAt = 0;
   #consecutiveTimeouts = 0;
   #sampleSeq = -1;
   #sampleSentAt = 0;
@@ -112,6 +127,12 @@ export class GbnSender {
       );
     }
     this.#windowSize = this.#options.window;
+    this.#window = new EffectiveWindow(this.#windowSize, this.#options.congestion);
+    try {
+      this.#socket.setSendBufferSize(socketBufferFor(this.#windowSize, this.#options.packetSize));
+    } catch {
+      // Best effort: the OS may refuse or cap it; the window then adapts to the loss.
+    }
     this.#inFlight = new Array(Math.min(this.#windowSize, this.#total));
     this.#slots = new Array(this.#inFlight.length);
     this.#rto = new RtoEstimator(this.#options.rto);
@@ -130,6 +151,8 @@ export class GbnSender {
   get stats(): TransferStats {
     this.#stats.srttMs = this.#rto.srttMs;
     this.#stats.rtoMs = this.#rto.rtoMs;
+    this.#stats.windowNow = this.#window.size;
+    this.#stats.windowMin = this.#window.smallest;
     return this.#stats.snapshot(this.#clock.now());
   }
 
@@ -153,22 +176,48 @@ export class GbnSender {
     this.#pump();
   }
 
-  /** Sends new packets while the window has room and the file data is at hand. */
+  /**
+   * Sends packets while the window in use has room: again those already sent once (after going
+   * back), then new ones as the file data comes to hand. Until START is acknowledged the window
+   * is one packet.
+   */
   #pump(): void {
     const windowSize = this.#windowSize;
-    while (!this.#finished && this.#next < this.#total && this.#next - this.#base < windowSize) {
+    const limit = this.#base === 0 ? 1 : this.#window.size;
+    while (!this.#finished && this.#next < this.#total && this.#next - this.#base < limit) {
       const seq = this.#next;
-      const packet = this.#build(seq);
-      if (packet === undefined) return; // the read completion pumps again
-      this.#inFlight[seq % windowSize] = packet;
-      if (this.#sampleSeq < 0) {
-        this.#sampleSeq = seq;
-        this.#sampleSentAt = this.#clock.now();
+      let packet: Buffer | undefined;
+      if (seq < this.#highest) {
+        packet = this.#inFlight[seq % windowSize]!;
+        this.#stats.retransmits++;
+      } else {
+        packet = this.#build(seq);
+        if (packet === undefined) return; // the read completion pumps again
+        this.#inFlight[seq % windowSize] = packet;
+        if (this.#sampleSeq < 0) {
+          this.#sampleSeq = seq;
+          this.#sampleSentAt = this.#clock.now();
+        }
+        this.#highest = seq + 1;
       }
       if (this.#base === seq) this.#restartTimer();
       this.#next = seq + 1;
       this.#transmit(packet);
     }
+  }
+
+  /**
+   * A loss was detected: shrink the window in use (aimd), let duplicate ACKs of what is still in
+   * flight pass without a new fast retransmit, and send again from the oldest unacknowledged one.
+   */
+  #goBack(): void {
+    this.#window.onLoss();
+    this.#recover = this.#highest - 1;
+    this.#dupAcks = 0;
+    this.#sampleSeq = -1; // Karn: no RTT sample from a retransmitted packet
+    this.#next = this.#base;
+    this.#restartTimer();
+    this.#pump();
   }
 
   #build(seq: number): Buffer | undefined {
@@ -203,10 +252,20 @@ export class GbnSender {
   }
 
   #restartTimer(): void {
+    const now = this.#clock.now();
     const rto = this.#rto.rtoMs;
-    this.#deadline = this.#clock.now() + rto;
-    // One timer, re-armed lazily: moving the deadline costs nothing per packet.
-    this.#timer ??= this.#clock.setTimeout(this.#onTimer, rto);
+    this.#deadline = now + rto;
+    // One timer, re-armed lazily: moving the deadline later costs nothing per packet. A deadline
+    // earlier than the armed timer (the RTO shrank) needs the timer moved, or a loss would wait
+    // for the old, longer timeout.
+    if (this.#timer !== undefined && this.#deadline < this.#timerAt) {
+      this.#clock.clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+    if (this.#timer === undefined) {
+      this.#timerAt = this.#deadline;
+      this.#timer = this.#clock.setTimeout(this.#onTimer, rto);
+    }
   }
 
   #onTimer = (): void => {
@@ -214,6 +273,7 @@ export class GbnSender {
     if (this.#finished || this.#base === this.#next) return;
     const now = this.#clock.now();
     if (now < this.#deadline) {
+      this.#timerAt = this.#deadline;
       this.#timer = this.#clock.setTimeout(this.#onTimer, this.#deadline - now);
       return;
     }
@@ -224,13 +284,7 @@ export class GbnSender {
       return;
     }
     this.#rto.backOff();
-    this.#sampleSeq = -1; // Karn: no RTT sample from a retransmitted packet
-    this.#restartTimer();
-    const windowSize = this.#windowSize;
-    for (let seq = this.#base; seq < this.#next; seq++) {
-      this.#stats.retransmits++;
-      this.#transmit(this.#inFlight[seq % windowSize]!);
-    }
+    this.#goBack();
   };
 
   #onMessage = (msg: Buffer, rinfo: RemoteInfo): void => {
@@ -257,10 +311,14 @@ export class GbnSender {
   };
 
   #onAck(ack: number): void {
-    if (ack <= this.#base || ack > this.#next) {
+    if (ack <= this.#base || ack > this.#highest) {
       this.#stats.duplicates++;
+      if (ack === this.#base && this.#base < this.#highest) this.#onDuplicateAck();
       return;
     }
+    this.#dupAcks = 0;
+    this.#window.onAcked(ack - this.#base);
+    if (ack > this.#next) this.#next = ack; // sent before going back, acknowledged since
     const windowSize = this.#windowSize;
     for (let seq = this.#base; seq < ack; seq++) this.#inFlight[seq % windowSize] = undefined;
     if (this.#sampleSeq >= 0 && ack > this.#sampleSeq) {
@@ -276,6 +334,14 @@ export class GbnSender {
     }
     if (ack < this.#next) this.#restartTimer();
     this.#pump();
+  }
+
+  /** Three duplicate ACKs: the packet at the base is lost; go back now, once per window. */
+  #onDuplicateAck(): void {
+    if (!this.#options.fastRetransmit || this.#base <= this.#recover) return;
+    if (++this.#dupAcks < DUP_ACK_THRESHOLD) return;
+    this.#stats.fastRetransmits++;
+    this.#goBack();
   }
 
   #onSocketError = (error: SystemError): void => {

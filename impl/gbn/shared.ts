@@ -1,6 +1,16 @@
 import { type ErrorCode, WhohasError } from '../errors.ts';
 import type { DatagramSocket, SystemError } from '../platform/types.ts';
 
+/** Duplicate ACKs that signal a loss (RFC 5681's threshold). */
+export const DUP_ACK_THRESHOLD = 3;
+/** Kernel send buffer asked for: the window twice over (per-datagram overhead), within bounds. */
+const MIN_SOCKET_BUFFER = 4 * 1024 * 1024;
+const MAX_SOCKET_BUFFER = 64 * 1024 * 1024;
+
+export function socketBufferFor(window: number, packetSize: number): number {
+  return Math.min(MAX_SOCKET_BUFFER, Math.max(MIN_SOCKET_BUFFER, 2 * window * packetSize));
+}
+
 export function checkTransferId(transferId: number): void {
   if (!Number.isInteger(transferId) || transferId < 0 || transferId > 0xffff_ffff) {
     throw new WhohasError('BAD_ARGUMENT', 'transferId must be a 32-bit unsigned integer');

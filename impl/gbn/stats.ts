@@ -8,7 +8,7 @@ export interface TransferStats {
   readonly throughputBps: number;
   readonly packetsSent: number;
   readonly packetsReceived: number;
-  /** Sender: packets sent again after a timeout. */
+  /** Sender: packets sent again after going back (timeout or fast retransmit). */
   readonly retransmits: number;
   readonly timeouts: number;
   /** Receiver: data already received; sender: acknowledgements that moved nothing. */
@@ -20,6 +20,12 @@ export interface TransferStats {
   /** Smoothed round-trip time (sender; NaN before the first sample, 0 on the receiver). */
   readonly srttMs: number;
   readonly rtoMs: number;
+  /** Sender: the window in use now (N unless congestion control shrank it); 0 on the receiver. */
+  readonly windowNow: number;
+  /** Sender: the smallest window in use so far; 0 on the receiver. */
+  readonly windowMin: number;
+  /** Sender: times it went back after 3 duplicate ACKs, before the timeout. */
+  readonly fastRetransmits: number;
 }
 
 type Counters = {
@@ -38,6 +44,9 @@ export class StatsRecorder implements Counters {
   ignored = 0;
   srttMs = 0;
   rtoMs = 0;
+  windowNow = 0;
+  windowMin = 0;
+  fastRetransmits = 0;
   startedAt = Number.NaN;
   endedAt = Number.NaN;
 
@@ -58,6 +67,9 @@ export class StatsRecorder implements Counters {
       ignored: this.ignored,
       srttMs: this.srttMs,
       rtoMs: this.rtoMs,
+      windowNow: this.windowNow,
+      windowMin: this.windowMin,
+      fastRetransmits: this.fastRetransmits,
     });
   }
 }

@@ -107,6 +107,8 @@ export class Downloads {
     if (reply.kind === 'sending') {
       attempt.accepted = true;
       attempt.info = { ...attempt.info, size: reply.size };
+      // Lock on to the owner's announced datagram port, not merely the first one heard from.
+      if (reply.port >= 1 && reply.port <= 65_535) attempt.receiver.lockPeerPort(reply.port);
       return;
     }
     this.#stop(

@@ -19,6 +19,8 @@ const spec = (overrides: Partial<SweepSpec>): SweepSpec => ({
   rto: { mode: 'adaptive' },
   ackEvery: null,
   timeLimitS: 30,
+  congestion: null,
+  fastRetransmit: null,
   ...overrides,
 });
 

@@ -28,6 +28,8 @@ const spec = (overrides: Partial<SweepSpec> = {}): SweepSpec => ({
   rto: { mode: 'adaptive' },
   ackEvery: null,
   timeLimitS: 60,
+  congestion: null,
+  fastRetransmit: null,
   ...overrides,
 });
 

@@ -31,6 +31,8 @@ test('a fixed RTO of 0 ms', refused, { rto: { mode: 'fixed', ms: 0 } }, 'BAD_ARG
 test('an unknown RTO mode', refused, { rto: { mode: 'magic' } as never }, 'BAD_ARGUMENT');
 test('ACK every 0 packets', refused, { ack: { packets: 0, delayMs: 1 } }, 'BAD_ARGUMENT');
 test('negative retries', refused, { maxRetries: -1 }, 'BAD_ARGUMENT');
+test('an unknown congestion mode', refused, { congestion: 'cubic' as never }, 'BAD_ARGUMENT');
+test('fastRetransmit as a string', refused, { fastRetransmit: 'yes' as never }, 'BAD_ARGUMENT');
 
 test('the extremes of the window are accepted', (t) => {
   t.is(resolveTransferOptions({ window: 1 }).window, 1);

@@ -32,6 +32,14 @@ export interface TransferCase {
   existing?: Record<string, string>;
   /** A wrong SHA-256 announced by the sender. */
   lie?: boolean;
+  /** Runs once the receiver exists, before the sender does (e.g. a spoofer that comes first). */
+  beforeSender?: (world: {
+    sim: Simulator;
+    owner: SimHost;
+    requester: SimHost;
+    receiver: GbnReceiver;
+    ports: { sender: number; receiver: number };
+  }) => Promise<void>;
 }
 
 export type Outcome<T> =
@@ -96,6 +104,13 @@ export async function startTransfer(c: TransferCase): Promise<TransferWorld> {
     dir: c.downloads ?? DOWNLOADS,
     name,
     options: { ...c.options, ...c.receiverOptions },
+  });
+  await c.beforeSender?.({
+    sim,
+    owner,
+    requester,
+    receiver,
+    ports: { sender: senderPort, receiver: port },
   });
   const sender = new GbnSender({
     platform: owner.platform,

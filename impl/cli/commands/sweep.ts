@@ -44,6 +44,8 @@ interface SweepFlags {
   bandwidth?: string;
   rto: string;
   ackEvery?: string;
+  congestion?: string;
+  fastRetransmit?: string;
   seed?: string;
   seeds?: string;
   repeat: string;
@@ -93,6 +95,14 @@ export function register(program: Command): void {
       'adaptive',
     )
     .option('--ack-every <n>', 'ACK every n in-order packets (default: the Go-Back-N default)')
+    .option(
+      '--congestion <mode>',
+      "aimd or none (fixed window N, as the model has it); default: Go-Back-N's",
+    )
+    .option(
+      '--fast-retransmit <on|off>',
+      "go back after 3 duplicate ACKs, or on timeouts only; default: Go-Back-N's",
+    )
     .option('--seed <n>', 'base seed (default: random, printed first)')
     .option('--seeds <k>', 'K consecutive seeds from the base (default 3 sim, 1 udp)')
     .option('--repeat <r>', 'runs of each point', '1')
@@ -158,6 +168,14 @@ function specFrom(flags: SweepFlags, seed: number): SweepSpec {
     rto: parseRto(flags.rto),
     ackEvery: flags.ackEvery === undefined ? null : parseCount(flags.ackEvery),
     timeLimitS: parseDuration(flags.timeLimit) / 1e3,
+    congestion:
+      flags.congestion === undefined
+        ? null
+        : oneOf<'aimd' | 'none'>(flags.congestion, ['aimd', 'none'], '--congestion'),
+    fastRetransmit:
+      flags.fastRetransmit === undefined
+        ? null
+        : oneOf(flags.fastRetransmit, ['on', 'off'], '--fast-retransmit') === 'on',
   };
 }
 

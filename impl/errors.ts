@@ -62,7 +62,6 @@ export type TransferErrorCode =
   | 'TRANSFER_ABORTED'
   | 'HASH_MISMATCH'
   | 'SIZE_MISMATCH'
-  | 'BAD_DATAGRAM'
   | 'IO_ERROR';
 
 /** Simulator and scenario harness. */

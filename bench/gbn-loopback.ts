@@ -19,9 +19,8 @@ import type { TransferOptionsInput } from '../impl/gbn/options.ts';
 import { GbnReceiver } from '../impl/gbn/receiver.ts';
 import { GbnSender } from '../impl/gbn/sender.ts';
 import type { TransferStats } from '../impl/gbn/stats.ts';
-import { createNodePlatform } from '../impl/platform/node.ts';
 import { Simulator } from '../sim/index.ts';
-import { isMain, parentChannel, runRole, spawnRole } from './baselines/process.ts';
+import { isMain, spawnRole } from './baselines/process.ts';
 import { runUdpBlast } from './baselines/udp-blast.ts';
 import { runUdpWindow } from './baselines/udp-window.ts';
 
@@ -75,8 +74,8 @@ export async function runLoopbackTransfers(
     window: options.window,
     packetSize: options.packetSize,
   });
-  const receiver = spawnRole(import.meta.url, ['receiver', dir, settings], childNodeArgs());
-  const sender = spawnRole(import.meta.url, ['sender', options.file, settings], childNodeArgs());
+  const receiver = spawnRole(ROLES, ['receiver', dir, settings], childNodeArgs());
+  const sender = spawnRole(ROLES, ['sender', options.file, settings], childNodeArgs());
   const runs: LoopbackRun[] = [];
   try {
     for (let index = 0; index < repeats; index++) {
@@ -169,74 +168,12 @@ export async function runSimTransfer(window: number, bytes: number, seed = 1): P
   };
 }
 
+/** The module both child processes run. */
+const ROLES = new URL('./gbn-loopback-roles.ts', import.meta.url).href;
+
 /** WHOHAS_CHILD_NODE_ARGS='--cpu-prof' profiles both sides. */
 function childNodeArgs(): string[] {
   return (process.env.WHOHAS_CHILD_NODE_ARGS ?? '').split(' ').filter(Boolean);
-}
-
-function peakRss(): number {
-  return process.resourceUsage().maxRSS * 1024;
-}
-
-/** CPU seconds (user + system) this process has used since `since`. */
-function cpuSeconds(since: NodeJS.CpuUsage): number {
-  const used = process.cpuUsage(since);
-  if (process.env.WHOHAS_CPU_SPLIT)
-    console.error(`${process.argv[2]} user ${used.user / 1e6} s, system ${used.system / 1e6} s`);
-  return (used.user + used.system) / 1e6;
-}
-
-async function receiverRole(dir: string, settings: string): Promise<void> {
-  const parent = parentChannel();
-  const platform = createNodePlatform();
-  for (;;) {
-    const order = await parent.next<{ transferId: number; name: string; stop?: boolean }>();
-    if (order.stop) break;
-    const socket = platform.dgram.createSocket();
-    socket.setRecvBufferSize(4 * 1024 * 1024);
-    const { port } = await socket.bind(0, '127.0.0.1');
-    const receiver = new GbnReceiver({
-      platform,
-      socket,
-      peerAddress: '127.0.0.1',
-      transferId: order.transferId,
-      dir,
-      name: order.name,
-      options: { ...JSON.parse(settings), lingerMs: 200 },
-    });
-    parent.send({ port });
-    const cpu = process.cpuUsage();
-    const { path, stats } = await receiver.done;
-    parent.send({ path, stats, peakRss: peakRss(), cpuSeconds: cpuSeconds(cpu) });
-  }
-  // Stay for the last linger (a lost FIN-ACK gets re-sent), then leave on our own.
-  await new Promise((resolve) => setTimeout(resolve, 250));
-  process.exit(0);
-}
-
-async function senderRole(file: string, settings: string): Promise<void> {
-  const parent = parentChannel();
-  const platform = createNodePlatform();
-  for (;;) {
-    const order = await parent.next<{ transferId: number; port: number; stop?: boolean }>();
-    if (order.stop) break;
-    const socket = platform.dgram.createSocket();
-    socket.setSendBufferSize(4 * 1024 * 1024);
-    await socket.bind(0, '127.0.0.1');
-    const cpu = process.cpuUsage();
-    const sender = new GbnSender({
-      platform,
-      socket,
-      peer: { address: '127.0.0.1', port: order.port },
-      transferId: order.transferId,
-      file: await platform.fs.openRead(file),
-      options: JSON.parse(settings),
-    });
-    const stats = await sender.done;
-    parent.send({ stats, peakRss: peakRss(), cpuSeconds: cpuSeconds(cpu) });
-  }
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  process.exit(0);
 }
 
 /** Writes `bytes` random bytes in 1 MB pieces (never the whole file in memory). */
@@ -349,9 +286,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (isMain(import.meta.url)) {
-  const [role, ...args] = process.argv.slice(2);
-  if (role === 'receiver') await runRole(() => receiverRole(args[0], args[1]));
-  else if (role === 'sender') await runRole(() => senderRole(args[0], args[1]));
-  else await main();
-}
+if (isMain(import.meta.url)) await main();

@@ -9,7 +9,7 @@ import { machine, machineLine, writeProvenance } from './provenance.ts';
 import { renderChart } from './sweep/chart.ts';
 import { type Row, toCsv } from './sweep/csv.ts';
 import { runSweep } from './sweep/run.ts';
-import type { SweepSpec } from './sweep/spec.ts';
+import { type SweepSpec, unsweptDefaults } from './sweep/spec.ts';
 import { renderTable, type Table } from './table.ts';
 
 export const REPRODUCE_CSV = 'results/reproduce-2016.csv';
@@ -29,17 +29,9 @@ const common: Omit<SweepSpec, 'transport' | 'profiles' | 'losses'> = {
   windows: WINDOWS,
   packetSizes: [PACKET_SIZE],
   sizes: [FILE_BYTES],
-  bursts: [1],
-  delaysMs: [null],
-  jittersMs: [null],
-  bandwidthsBps: [null],
   seeds: [REPRODUCE_SEED],
-  repeat: 1,
-  rto: { mode: 'adaptive' },
-  ackEvery: null,
+  ...unsweptDefaults(),
   timeLimitS: 10,
-  congestion: null,
-  fastRetransmit: null,
 };
 
 export const LOOPBACK_SPEC: SweepSpec = {

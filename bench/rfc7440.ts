@@ -14,7 +14,7 @@ import { machine, writeProvenance } from './provenance.ts';
 import { renderChart } from './sweep/chart.ts';
 import { type Row, toCsv } from './sweep/csv.ts';
 import { runSweep } from './sweep/run.ts';
-import type { SweepSpec } from './sweep/spec.ts';
+import { type SweepSpec, unsweptDefaults } from './sweep/spec.ts';
 import { renderTable, type Table } from './table.ts';
 
 export const RFC7440_CSV = 'results/rfc7440.csv';
@@ -42,17 +42,8 @@ export const RFC7440_SPEC: SweepSpec = {
   packetSizes: [BLOCK_BYTES + HEADER_BYTES],
   sizes: [FILE_BYTES],
   losses: [null],
-  bursts: [1],
-  delaysMs: [null],
-  jittersMs: [null],
-  bandwidthsBps: [null],
   seeds: [7440],
-  repeat: 1,
-  rto: { mode: 'adaptive' },
-  ackEvery: null,
-  timeLimitS: 60,
-  congestion: null,
-  fastRetransmit: null,
+  ...unsweptDefaults(),
 };
 
 /**

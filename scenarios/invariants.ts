@@ -6,7 +6,8 @@
  */
 import { join } from 'node:path';
 import { WhohasError } from '../impl/errors.ts';
-import { sha256, type World } from './world.ts';
+import { sha256 } from './records.ts';
+import type { World } from './world.ts';
 
 /** An `ERROR` line is `ERROR|<CODE>|<text>`, the code stable and the text non-empty. */
 const CLEAR_ERROR_LINE = /^ERROR\|[A-Z][A-Z0-9_]*\|[^|]*\S[^|]*$/;

@@ -8,6 +8,8 @@ import { invariant } from './invariants.ts';
 import type { LineClient } from './line-client.ts';
 import type { World } from './world.ts';
 
+const LONGEST_NAME = '𝄞'.repeat(2) + 'n'.repeat(30);
+
 /** A connection that has seen the greeting. */
 async function greeted(world: World, label: string): Promise<LineClient> {
   const client = await world.connect(label);
@@ -15,20 +17,56 @@ async function greeted(world: World, label: string): Promise<LineClient> {
   return client;
 }
 
+/** A new connection `label` that sends `lines` (each a line, newline added) and gets `expected`. */
+async function dialog(
+  world: World,
+  label: string,
+  lines: string[],
+  expected: string[],
+): Promise<LineClient> {
+  const client = await greeted(world, label);
+  await expectDialog(
+    world,
+    client,
+    lines.map((line) => `${line}\n`),
+    expected,
+  );
+  return client;
+}
+
+/** A login scenario made only of dialogs on a fresh server (or beside `chatRoom`). */
+function dialogScenario(spec: {
+  name: string;
+  description: string;
+  inRoom?: boolean;
+  dialogs: Array<{ label: string; lines: string[]; expected: string[]; wellBehaved?: boolean }>;
+}) {
+  return {
+    name: spec.name,
+    description: spec.description,
+    tags: ['real'],
+    link: 'lan' as const,
+    async script(world: World) {
+      if (spec.inRoom) await chatRoom(world);
+      else await world.startServer();
+      for (const { label, lines, expected, wellBehaved } of spec.dialogs) {
+        const client = await dialog(world, label, lines, expected);
+        if (wellBehaved) world.record(client).wellBehaved = true;
+      }
+    },
+  };
+}
+
 export const login = family('login', [
-  {
+  dialogScenario({
     name: 'duplicate-name',
     description: 'A taken username (in any case) is NAME_TAKEN; another name then works',
-    tags: ['real'],
-    link: 'lan',
-    async script(world) {
-      await chatRoom(world);
-      const mallory = await greeted(world, 'mallory');
-      await expectDialog(
-        world,
-        mallory,
-        ['alice\n', 'ALICE\n', ' bob \n', 'alice2\n', 'join\n', 'lobby\n'],
-        [
+    inRoom: true,
+    dialogs: [
+      {
+        label: 'mallory',
+        lines: ['alice', 'ALICE', ' bob ', 'alice2', 'join', 'lobby'],
+        expected: [
           ...Array(3).fill('ERROR|NAME_TAKEN|'),
           'OK|Username alice2 ',
           'OK|Here is a list',
@@ -37,46 +75,34 @@ export const login = family('login', [
           'PEERS|alice|bob',
           'OK|Welcome',
         ],
-      );
-      world.record(mallory).wellBehaved = true;
-    },
-  },
-  {
+        wellBehaved: true,
+      },
+    ],
+  }),
+  dialogScenario({
     name: 'reserved-names',
     description: 'server, all, me, root in any case are RESERVED_NAME',
-    tags: ['real'],
-    link: 'lan',
-    async script(world) {
-      await world.startServer();
-      const mallory = await greeted(world, 'mallory');
-      await expectDialog(
-        world,
-        mallory,
-        ['server\n', 'ALL\n', 'Me\n', 'root\n', 'rooted\n'],
-        [...Array(4).fill('ERROR|RESERVED_NAME|'), 'OK|Username rooted accepted'],
-      );
-    },
-  },
-  {
+    dialogs: [
+      {
+        label: 'mallory',
+        lines: ['server', 'ALL', 'Me', 'root', 'rooted'],
+        expected: [...Array(4).fill('ERROR|RESERVED_NAME|'), 'OK|Username rooted accepted'],
+      },
+    ],
+  }),
+  dialogScenario({
     name: 'names-with-separators',
     description: 'Names with | @ # or spaces are BAD_NAME, as usernames and as room names',
-    tags: ['real'],
-    link: 'lan',
-    async script(world) {
-      await world.startServer();
-      const mallory = await greeted(world, 'mallory');
-      await expectDialog(
-        world,
-        mallory,
-        ['a|b\n', 'a@b\n', 'a#b\n', 'mal lory\n', 'mallory\n'],
-        [...Array(4).fill('ERROR|BAD_NAME|'), 'OK|Username mallory accepted'],
-      );
-      const eve = await greeted(world, 'eve');
-      await expectDialog(
-        world,
-        eve,
-        ['eve\n', 'create\n', 'my room\n', 'a|b\n', 'a@b\n', 'a#b\n', 'ok-room\n', 'no\n'],
-        [
+    dialogs: [
+      {
+        label: 'mallory',
+        lines: ['a|b', 'a@b', 'a#b', 'mal lory', 'mallory'],
+        expected: [...Array(4).fill('ERROR|BAD_NAME|'), 'OK|Username mallory accepted'],
+      },
+      {
+        label: 'eve',
+        lines: ['eve', 'create', 'my room', 'a|b', 'a@b', 'a#b', 'ok-room', 'no'],
+        expected: [
           'OK|Username eve',
           'OK|Specify a chatroom',
           ...Array(4).fill('ERROR|BAD_ROOM_NAME|'),
@@ -84,27 +110,21 @@ export const login = family('login', [
           'OK|Chatroom has been made public.',
           'OK|Welcome',
         ],
-      );
-      world.record(eve).wellBehaved = true;
-    },
-  },
-  {
+        wellBehaved: true,
+      },
+    ],
+  }),
+  dialogScenario({
     name: 'empty-and-long-names',
     description: 'An empty answer is ignored; 33 characters is BAD_NAME; 32 (even astral) pass',
-    tags: ['real'],
-    link: 'lan',
-    async script(world) {
-      await world.startServer();
-      const client = await greeted(world, 'longname');
-      const longest = '𝄞'.repeat(2) + 'n'.repeat(30);
-      await expectDialog(
-        world,
-        client,
-        ['\n', '   \n', `${'n'.repeat(33)}\n`, `${longest}\n`],
-        ['ERROR|BAD_NAME|', `OK|Username ${longest} accepted`],
-      );
-    },
-  },
+    dialogs: [
+      {
+        label: 'longname',
+        lines: ['', '   ', 'n'.repeat(33), LONGEST_NAME],
+        expected: ['ERROR|BAD_NAME|', `OK|Username ${LONGEST_NAME} accepted`],
+      },
+    ],
+  }),
   {
     name: 'missing-room',
     description: 'join with no rooms, and join of an unknown room, are NO_SUCH_ROOM',
@@ -112,11 +132,10 @@ export const login = family('login', [
     link: 'lan',
     async script(world) {
       await world.startServer();
-      const early = await greeted(world, 'early');
-      await expectDialog(
+      const early = await dialog(
         world,
-        early,
-        ['early\n', 'join\n'],
+        'early',
+        ['early', 'join'],
         ['OK|Username', 'ERROR|NO_SUCH_ROOM|'],
       );
       await chatRoom(world);
@@ -165,18 +184,16 @@ export const login = family('login', [
     link: 'lan',
     async script(world) {
       await chatRoom(world);
-      const slow = await greeted(world, 'slow');
-      await expectDialog(
+      const slow = await dialog(
         world,
-        slow,
-        ['slow\n', 'create\n', 'pending\n'],
+        'slow',
+        ['slow', 'create', 'pending'],
         ['OK|Username', 'OK|Specify', 'OK|Chatroom pending created'],
       );
-      const eve = await greeted(world, 'eve');
-      await expectDialog(
+      const eve = await dialog(
         world,
-        eve,
-        ['eve\n', 'create\n', 'lobby\n', 'Lobby\n', 'PENDING\n'],
+        'eve',
+        ['eve', 'create', 'lobby', 'Lobby', 'PENDING'],
         ['OK|Username', 'OK|Specify', ...Array(3).fill('ERROR|ROOM_EXISTS|')],
       );
       // The creator leaves mid-dialog: the reserved name is free again.
@@ -204,11 +221,10 @@ export const login = family('login', [
     link: 'lan',
     async script(world) {
       const { alice, bob } = await chatRoom(world);
-      const mallory = await greeted(world, 'mallory');
-      await expectDialog(
+      await dialog(
         world,
-        mallory,
-        ['@all|hello\n', '#alice|forged\n', 'mallory\n', '@bob|hi\n', 'join\n'],
+        'mallory',
+        ['@all|hello', '#alice|forged', 'mallory', '@bob|hi', 'join'],
         [
           'ERROR|NOT_LOGGED_IN|',
           'ERROR|NOT_LOGGED_IN|',

@@ -6,7 +6,7 @@
 import { chatRoom, noLineMatching } from './chat-helpers.ts';
 import { family } from './format.ts';
 import { invariant } from './invariants.ts';
-import { buildSwarm, nextTransferStart } from './swarm.ts';
+import { buildSwarm, ownerAndRequester, startedDownload } from './swarm.ts';
 import type { World } from './world.ts';
 
 /** A fresh server on the (restarted) server host, and two new peers moving a file through it. */
@@ -80,16 +80,11 @@ export const server = family('server', [
     tags: [],
     link: { bandwidthBps: 4e6, delayMs: 2 },
     async script(world) {
-      const swarm = await buildSwarm(world, [
-        { name: 'bob', files: { 'data.bin': world.bytes(400_000) } },
-        { name: 'alice' },
-      ]);
+      const swarm = await ownerAndRequester(world, 400_000);
       const carol = await world.login('carol', 'elsewhere', { create: true });
       world.retire(carol);
-      const started = nextTransferStart(swarm.get('bob'));
-      const download = swarm.start('alice', 'bob', 'data.bin');
+      const { download } = await startedDownload(world, swarm);
       // bob accepted; a few ms more and alice has the acceptance too: the transfer is running.
-      await world.until(started);
       await world.sleep(20);
       const record = world.server;
       record.server.admin.execute('exit maintenance');
@@ -118,10 +113,7 @@ export const server = family('server', [
     tags: [],
     link: 'lan',
     async script(world) {
-      const swarm = await buildSwarm(world, [
-        { name: 'bob', files: { 'data.bin': world.bytes(1000) } },
-        { name: 'alice' },
-      ]);
+      const swarm = await ownerAndRequester(world, 1000);
       const carol = await world.login('carol', 'elsewhere', { create: true });
       world.retire(carol);
       world.crash('server');
@@ -145,10 +137,7 @@ export const server = family('server', [
     tags: [],
     link: 'lan',
     async script(world) {
-      const swarm = await buildSwarm(world, [
-        { name: 'bob', files: { 'data.bin': world.bytes(20_000) } },
-        { name: 'alice' },
-      ]);
+      const swarm = await ownerAndRequester(world, 20_000);
       world.partition('alice', 'server');
       await world.until(swarm.get('bob').peer.send('@alice|during the partition'));
       await world.sleep(2000 + Math.floor(world.random() * 3000));

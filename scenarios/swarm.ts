@@ -238,3 +238,33 @@ export function nextTransferStart(handle: PeerHandle): Promise<TransferInfo> {
 export function nextTransferEnd(handle: PeerHandle): Promise<TransferEnd> {
   return new Promise((resolve) => handle.peer.once('transfer-end', resolve));
 }
+
+/**
+ * bob owns `data.bin` (`bytes` random bytes) and alice will fetch it; `others` join between
+ * them (peers to probe liveness with after a crash).
+ */
+export function ownerAndRequester(
+  world: World,
+  bytes: number,
+  { ownerOptions, others = [] }: { ownerOptions?: PeerSpec['options']; others?: string[] } = {},
+): Promise<Swarm> {
+  return buildSwarm(world, [
+    { name: 'bob', files: { 'data.bin': world.bytes(bytes) }, options: ownerOptions },
+    ...others.map((name) => ({ name })),
+    { name: 'alice' },
+  ]);
+}
+
+/**
+ * Starts alice's download of bob's `data.bin`; resolves once bob has started sending it, with
+ * the download still running (wrapped, so that awaiting this does not await the download).
+ */
+export async function startedDownload(
+  world: World,
+  swarm: Swarm,
+): Promise<{ download: Promise<Attempt> }> {
+  const started = nextTransferStart(swarm.get('bob'));
+  const download = swarm.start('alice', 'bob', 'data.bin');
+  await world.until(started);
+  return { download };
+}

@@ -7,17 +7,9 @@
 import { encodeAbort, encodeAck, encodeData, encodeFin, encodeStart } from '../impl/gbn/codec.ts';
 import { family, type LinkProfile, type Scenario } from './format.ts';
 import { invariant } from './invariants.ts';
-import { buildSwarm, nextTransferEnd, nextTransferStart, type Swarm } from './swarm.ts';
-import type { World } from './world.ts';
+import { nextTransferEnd, nextTransferStart, ownerAndRequester, startedDownload } from './swarm.ts';
 
 const FAILED = ['ALL_RESPONDERS_FAILED', 'TRANSFER_TIMEOUT', 'TRANSFER_ABORTED', 'PEER_GONE'];
-
-async function pair(world: World, bytes: number, ownerOptions = {}): Promise<Swarm> {
-  return buildSwarm(world, [
-    { name: 'bob', files: { 'data.bin': world.bytes(bytes) }, options: ownerOptions },
-    { name: 'alice' },
-  ]);
-}
 
 /** A download of `bytes` under the scenario's link must complete byte-identical. */
 function completesUnder(
@@ -34,7 +26,10 @@ function completesUnder(
     link,
     async script(world) {
       // Loopback has no virtual clock: every timeout is real, so real runs move less data.
-      const swarm = await pair(world, world.transport === 'sim' ? bytes : Math.min(bytes, 20_000));
+      const swarm = await ownerAndRequester(
+        world,
+        world.transport === 'sim' ? bytes : Math.min(bytes, 20_000),
+      );
       await swarm.expectDownload('alice', 'bob', 'data.bin');
     },
   };
@@ -48,7 +43,7 @@ export const transferFaults = family('transfers', [
     tags: [],
     link: { loss: 1 },
     async script(world) {
-      const swarm = await pair(world, 50_000, { parallel: 1 });
+      const swarm = await ownerAndRequester(world, 50_000, { ownerOptions: { parallel: 1 } });
       const bob = swarm.get('bob');
       const upload = nextTransferEnd(bob);
       await swarm.expectFailure('alice', 'bob', 'data.bin', FAILED);
@@ -113,7 +108,7 @@ export const transferFaults = family('transfers', [
     tags: [],
     link: { bandwidthBps: 10e6, delayMs: 1 },
     async script(world) {
-      const swarm = await pair(world, 300_000);
+      const swarm = await ownerAndRequester(world, 300_000);
       const started = nextTransferStart(swarm.get('alice'));
       const download = swarm.start('alice', 'bob', 'data.bin');
       const { transferId } = await world.until(started);
@@ -149,14 +144,8 @@ export const transferFaults = family('transfers', [
     tags: [],
     link: { bandwidthBps: 4e6, delayMs: 2 },
     async script(world) {
-      const swarm = await buildSwarm(world, [
-        { name: 'bob', files: { 'data.bin': world.bytes(400_000) } },
-        { name: 'carol' },
-        { name: 'alice' },
-      ]);
-      const started = nextTransferStart(swarm.get('bob'));
-      const download = swarm.start('alice', 'bob', 'data.bin');
-      await world.until(started);
+      const swarm = await ownerAndRequester(world, 400_000, { others: ['carol'] });
+      const { download } = await startedDownload(world, swarm);
       await world.sleep(20 + Math.floor(world.random() * 300));
       world.crash('bob');
       swarm.get('bob').retired = true;
@@ -174,15 +163,12 @@ export const transferFaults = family('transfers', [
     tags: [],
     link: { bandwidthBps: 4e6, delayMs: 2 },
     async script(world) {
-      const swarm = await buildSwarm(world, [
-        { name: 'bob', files: { 'data.bin': world.bytes(400_000) }, options: { parallel: 1 } },
-        { name: 'carol' },
-        { name: 'alice' },
-      ]);
+      const swarm = await ownerAndRequester(world, 400_000, {
+        ownerOptions: { parallel: 1 },
+        others: ['carol'],
+      });
       const bob = swarm.get('bob');
-      const started = nextTransferStart(bob);
-      void swarm.start('alice', 'bob', 'data.bin');
-      await world.until(started);
+      await startedDownload(world, swarm);
       const ended = nextTransferEnd(bob);
       await world.sleep(20 + Math.floor(world.random() * 300));
       world.crash('alice');

@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import { family } from './format.ts';
 import { invariant } from './invariants.ts';
 import type { LineClient } from './line-client.ts';
+import { sha256 } from './records.ts';
 import { buildSwarm, nextTransferStart, type Swarm } from './swarm.ts';
-import { sha256, type World } from './world.ts';
+import type { World } from './world.ts';
 
 const PAYLOAD = 2048 - 16;
 

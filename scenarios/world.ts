@@ -3,7 +3,6 @@
  * clients, peers and files, plus the records the invariants are checked against: which clients
  * behave, which files existed before, which downloads completed, which errors users saw.
  */
-import { createHash } from 'node:crypto';
 import seedrandom from 'seedrandom';
 import type { ChatLimits } from '../impl/chat/limits.ts';
 import { ChatServer } from '../impl/chat/server.ts';
@@ -14,43 +13,13 @@ import { createSimBackend } from './backend-sim.ts';
 import type { LinkProfile, LinkSpec, Transport } from './format.ts';
 import { LineClient } from './line-client.ts';
 import { OutboxMeter } from './outbox-meter.ts';
-
-export interface ServerRecord {
-  server: ChatServer;
-  host: WorldHost;
-  port: number;
-  /** The largest write buffer any of its connections reached. */
-  meter: OutboxMeter;
-  /** False once the scenario shut it down or crashed its host on purpose. */
-  up: boolean;
-}
-
-export interface ClientRecord {
-  client: LineClient;
-  /** Well-behaved clients must still be served after the fault. */
-  wellBehaved: boolean;
-  /** Set when the scenario expects this client to be gone (killed, exited). */
-  retired: boolean;
-}
-
-export interface FileRecord {
-  host: WorldHost;
-  path: string;
-  sha256: string;
-}
-
-export interface WorldOptions {
-  seed: number;
-  transport: Transport;
-  link: LinkProfile;
-  unhandled: unknown[];
-  /** Virtual-time budget of the whole run (fault and healed phases, and teardown). */
-  maxTimeMs: number;
-}
-
-export function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
+import {
+  type ClientRecord,
+  type FileRecord,
+  type ServerRecord,
+  sha256,
+  type WorldOptions,
+} from './records.ts';
 
 export async function createWorld(options: WorldOptions): Promise<World> {
   const backend =

@@ -7,7 +7,7 @@
  */
 import * as net from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { isMain, parentChannel, runRole, spawnRole } from './process.ts';
+import { baselineMain, parentChannel, withReceiverAndSender } from './process.ts';
 
 export interface TcpStreamOptions {
   /** Bytes per write() call. */
@@ -24,22 +24,17 @@ export interface TcpStreamResult {
 
 export async function runTcpStream(options: TcpStreamOptions = {}): Promise<TcpStreamResult> {
   const { chunkBytes = 65_536, durationMs = 2_000 } = options;
-  const receiver = spawnRole(import.meta.url, ['receiver']);
-  try {
-    const { port } = await receiver.next<{ port: number }>();
-    const sender = spawnRole(import.meta.url, [
-      'sender',
-      String(port),
-      String(chunkBytes),
-      String(durationMs),
-    ]);
-    await sender.next();
-    await sender.exited;
-    const counts = await receiver.next<{ bytes: number; seconds: number }>();
-    return { ...counts, bytesPerSecond: counts.bytes / counts.seconds };
-  } finally {
-    receiver.kill();
-  }
+  return withReceiverAndSender(
+    import.meta.url,
+    [],
+    [chunkBytes, durationMs],
+    async (receiver, sender) => {
+      await sender.next();
+      await sender.exited;
+      const counts = await receiver.next<{ bytes: number; seconds: number }>();
+      return { ...counts, bytesPerSecond: counts.bytes / counts.seconds };
+    },
+  );
 }
 
 async function receiverRole(): Promise<void> {
@@ -74,18 +69,16 @@ async function senderRole(port: number, chunkBytes: number, durationMs: number):
   process.stdout.write(`${JSON.stringify({ done: true })}\n`);
 }
 
-if (isMain(import.meta.url)) {
-  const [role, ...args] = process.argv.slice(2);
-  if (role === 'receiver') await runRole(receiverRole);
-  else if (role === 'sender')
-    await runRole(() => senderRole(Number(args[0]), Number(args[1]), Number(args[2])));
-  else {
+await baselineMain(
+  import.meta.url,
+  { receiver: receiverRole, sender: senderRole },
+  async ([chunkBytes, durationMs]) => {
     const result = await runTcpStream({
-      chunkBytes: Number(role ?? 65_536),
-      durationMs: Number(args[0] ?? 2_000),
+      chunkBytes: Number(chunkBytes ?? 65_536),
+      durationMs: Number(durationMs ?? 2_000),
     });
     console.log(
       `TCP stream on loopback: ${(result.bytesPerSecond / 1e6).toFixed(1)} MB/s (${result.bytes} bytes in ${result.seconds.toFixed(2)} s)`,
     );
-  }
-}
+  },
+);

@@ -7,7 +7,7 @@
  */
 import * as dgram from 'node:dgram';
 import { performance } from 'node:perf_hooks';
-import { isMain, parentChannel, runRole, spawnRole } from './process.ts';
+import { baselineMain, parentChannel, withReceiverAndSender } from './process.ts';
 
 export interface UdpBlastOptions {
   datagramBytes: number;
@@ -32,31 +32,26 @@ const BATCH = 32;
 
 export async function runUdpBlast(options: UdpBlastOptions): Promise<UdpBlastResult> {
   const { datagramBytes, durationMs = 2_000 } = options;
-  const receiver = spawnRole(import.meta.url, ['receiver']);
-  try {
-    const { port } = await receiver.next<{ port: number }>();
-    const sender = spawnRole(import.meta.url, [
-      'sender',
-      String(port),
-      String(datagramBytes),
-      String(durationMs),
-    ]);
-    const { sent } = await sender.next<{ sent: number }>();
-    await sender.exited;
-    receiver.send({ stop: true });
-    const counts = await receiver.next<{ received: number; bytes: number; seconds: number }>();
-    return {
-      datagramBytes,
-      sent,
-      received: counts.received,
-      seconds: counts.seconds,
-      datagramsPerSecond: counts.received / counts.seconds,
-      bytesPerSecond: counts.bytes / counts.seconds,
-      lossRate: sent > 0 ? 1 - counts.received / sent : 0,
-    };
-  } finally {
-    receiver.kill();
-  }
+  return withReceiverAndSender(
+    import.meta.url,
+    [],
+    [datagramBytes, durationMs],
+    async (receiver, sender) => {
+      const { sent } = await sender.next<{ sent: number }>();
+      await sender.exited;
+      receiver.send({ stop: true });
+      const counts = await receiver.next<{ received: number; bytes: number; seconds: number }>();
+      return {
+        datagramBytes,
+        sent,
+        received: counts.received,
+        seconds: counts.seconds,
+        datagramsPerSecond: counts.received / counts.seconds,
+        bytesPerSecond: counts.bytes / counts.seconds,
+        lossRate: sent > 0 ? 1 - counts.received / sent : 0,
+      };
+    },
+  );
 }
 
 async function receiverRole(): Promise<void> {
@@ -101,19 +96,17 @@ async function senderRole(port: number, datagramBytes: number, durationMs: numbe
   socket.close();
 }
 
-if (isMain(import.meta.url)) {
-  const [role, ...args] = process.argv.slice(2);
-  if (role === 'receiver') await runRole(receiverRole);
-  else if (role === 'sender')
-    await runRole(() => senderRole(Number(args[0]), Number(args[1]), Number(args[2])));
-  else {
+await baselineMain(
+  import.meta.url,
+  { receiver: receiverRole, sender: senderRole },
+  async ([datagramBytes, durationMs]) => {
     const result = await runUdpBlast({
-      datagramBytes: Number(role ?? 2048),
-      durationMs: Number(args[0] ?? 2000),
+      datagramBytes: Number(datagramBytes ?? 2048),
+      durationMs: Number(durationMs ?? 2000),
     });
     console.log(
       `UDP blast, ${result.datagramBytes}-byte datagrams: ${(result.bytesPerSecond / 1e6).toFixed(1)} MB/s, ` +
         `${Math.round(result.datagramsPerSecond)} datagrams/s received, loss ${(result.lossRate * 100).toFixed(1)} %`,
     );
-  }
-}
+  },
+);

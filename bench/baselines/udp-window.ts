@@ -11,7 +11,7 @@
  */
 import * as dgram from 'node:dgram';
 import { performance } from 'node:perf_hooks';
-import { isMain, parentChannel, runRole, spawnRole } from './process.ts';
+import { baselineMain, parentChannel, withReceiverAndSender } from './process.ts';
 
 export interface UdpWindowOptions {
   window: number;
@@ -41,43 +41,35 @@ export async function runUdpWindow(options: UdpWindowOptions): Promise<UdpWindow
   const warmup = options.warmup ?? 2 * count;
   const every = Math.min(ackEvery, Math.max(1, window >> 1));
   const total = String(warmup + count);
-  const receiver = spawnRole(import.meta.url, ['receiver', total, String(every), String(warmup)]);
-  let sender: ReturnType<typeof spawnRole> | undefined;
-  try {
-    const { port } = await receiver.next<{ port: number }>();
-    sender = spawnRole(import.meta.url, [
-      'sender',
-      String(port),
-      String(window),
-      String(datagramBytes),
-      total,
-    ]);
-    // Nothing is retransmitted: a datagram lost anyway would stall the exchange, so it has a limit.
-    let timer: NodeJS.Timeout | undefined;
-    const limit = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error('window exchange stalled (lost datagram?)')),
-        30_000,
-      );
-    });
-    const { seconds, acks } = await Promise.race([
-      receiver.next<{ seconds: number; acks: number }>(),
-      limit,
-    ]).finally(() => clearTimeout(timer));
-    await sender.exited;
-    return {
-      window,
-      datagramBytes,
-      count,
-      seconds,
-      datagramsPerSecond: count / seconds,
-      bytesPerSecond: (count * datagramBytes) / seconds,
-      acks,
-    };
-  } finally {
-    receiver.kill();
-    sender?.kill();
-  }
+  return withReceiverAndSender(
+    import.meta.url,
+    [total, every, warmup],
+    [window, datagramBytes, total],
+    async (receiver, sender) => {
+      // Nothing is retransmitted: a datagram lost anyway would stall the exchange, so it has a limit.
+      let timer: NodeJS.Timeout | undefined;
+      const limit = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error('window exchange stalled (lost datagram?)')),
+          30_000,
+        );
+      });
+      const { seconds, acks } = await Promise.race([
+        receiver.next<{ seconds: number; acks: number }>(),
+        limit,
+      ]).finally(() => clearTimeout(timer));
+      await sender.exited;
+      return {
+        window,
+        datagramBytes,
+        count,
+        seconds,
+        datagramsPerSecond: count / seconds,
+        bytesPerSecond: (count * datagramBytes) / seconds,
+        acks,
+      };
+    },
+  );
 }
 
 async function receiverRole(count: number, ackEvery: number, warmup: number): Promise<void> {
@@ -160,23 +152,18 @@ async function senderRole(
   socket.close();
 }
 
-if (isMain(import.meta.url)) {
-  const [role, ...args] = process.argv.slice(2);
-  if (role === 'receiver')
-    await runRole(() => receiverRole(Number(args[0]), Number(args[1]), Number(args[2])));
-  else if (role === 'sender')
-    await runRole(() =>
-      senderRole(Number(args[0]), Number(args[1]), Number(args[2]), Number(args[3])),
-    );
-  else {
+await baselineMain(
+  import.meta.url,
+  { receiver: receiverRole, sender: senderRole },
+  async ([window, datagramBytes, count]) => {
     const result = await runUdpWindow({
-      window: Number(role ?? 16),
-      datagramBytes: Number(args[0] ?? 2048),
-      count: args[1] === undefined ? undefined : Number(args[1]),
+      window: Number(window ?? 16),
+      datagramBytes: Number(datagramBytes ?? 2048),
+      count: count === undefined ? undefined : Number(count),
     });
     console.log(
       `raw UDP window exchange, N=${result.window}, ${result.datagramBytes}-byte datagrams: ` +
         `${(result.bytesPerSecond / 1e6).toFixed(1)} MB/s, ${result.acks} ACKs`,
     );
-  }
-}
+  },
+);

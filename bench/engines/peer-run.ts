@@ -9,6 +9,7 @@ import type { Peer } from '../../impl/peer/peer.ts';
 import type { TransferEnd } from '../../impl/peer/types.ts';
 import type { PointSpec } from '../sweep/spec.ts';
 import { transferOptions } from './options.ts';
+import { countersOf, outcome, type SenderCounters } from './outcome.ts';
 import type { TransferOutcome } from './types.ts';
 
 export const ROOM = 'bench';
@@ -71,40 +72,15 @@ export async function download(
 
 /** The download's timing with the upload's counters (retransmissions live on the sender). */
 export function joinOutcome(received: Download, sent: SenderCounters | undefined): TransferOutcome {
-  return {
-    status:
-      received.status === 'ok' && sent?.status && sent.status !== 'ok'
-        ? sent.status
-        : received.status,
-    bytes: received.stats?.bytes ?? 0,
-    seconds: received.stats?.seconds ?? 0,
-    packetsSent: sent?.packetsSent ?? 0,
-    retransmits: sent?.retransmits ?? 0,
-    timeouts: sent?.timeouts ?? 0,
-    srttMs: sent?.srttMs ?? Number.NaN,
-    rtoMs: sent?.rtoMs ?? Number.NaN,
-  };
-}
-
-export interface SenderCounters {
-  status: string;
-  packetsSent: number;
-  retransmits: number;
-  timeouts: number;
-  srttMs: number;
-  rtoMs: number;
+  const status =
+    received.status === 'ok' && sent?.status && sent.status !== 'ok'
+      ? sent.status
+      : received.status;
+  return outcome(status, received.stats ?? { bytes: 0, seconds: 0 }, countersOf(status, sent));
 }
 
 export function senderCounters(end: TransferEnd): SenderCounters {
-  const stats = end.stats;
-  return {
-    status: end.error ? end.error.code : 'ok',
-    packetsSent: stats?.packetsSent ?? 0,
-    retransmits: stats?.retransmits ?? 0,
-    timeouts: stats?.timeouts ?? 0,
-    srttMs: stats?.srttMs ?? Number.NaN,
-    rtoMs: stats?.rtoMs ?? Number.NaN,
-  };
+  return countersOf(end.error ? end.error.code : 'ok', end.stats);
 }
 
 export function unexpected(message: string): never {

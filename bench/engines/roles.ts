@@ -8,3 +8,21 @@ export async function stopRole(role: RoleProcess, graceMs: number): Promise<void
   await role.exited;
   clearTimeout(timer);
 }
+
+/** Calls `expire` once `seconds` of wall time have passed, unless cleared first. */
+export function wallTimeLimit(
+  seconds: number,
+  expire: () => void,
+): { readonly expired: boolean; clear(): void } {
+  let expired = false;
+  const timer = setTimeout(() => {
+    expired = true;
+    expire();
+  }, seconds * 1000);
+  return {
+    get expired() {
+      return expired;
+    },
+    clear: () => clearTimeout(timer),
+  };
+}

@@ -3,12 +3,12 @@
  * point's path between them. No chat, no peers: the protocol alone, as the model describes it.
  */
 import { isWhohasError } from '../../impl/errors.ts';
-import { GbnReceiver, GbnSender, type TransferStats } from '../../impl/gbn/index.ts';
-import { Simulator } from '../../sim/index.ts';
-import { pointPaths } from '../sweep/paths.ts';
+import { GbnReceiver, GbnSender } from '../../impl/gbn/index.ts';
 import type { PointSpec } from '../sweep/spec.ts';
 import { ContentCache } from './content.ts';
 import { transferOptions } from './options.ts';
+import { outcome } from './outcome.ts';
+import { pointSimulator } from './sim-setup.ts';
 import type { TransferEngine, TransferOutcome } from './types.ts';
 
 export class SimGbnEngine implements TransferEngine {
@@ -16,11 +16,8 @@ export class SimGbnEngine implements TransferEngine {
 
   async run(point: PointSpec): Promise<TransferOutcome> {
     const content = this.#content.get(point.fileBytes);
-    const paths = pointPaths(point);
-    const sim = new Simulator({ seed: point.seed });
-    const senderHost = sim.addHost('sender');
-    const receiverHost = sim.addHost('receiver');
-    sim.connect(senderHost, receiverHost, paths.data, paths.ack);
+    const { sim, hosts } = pointSimulator(point, ['sender', 'receiver'], 'sender', 'receiver');
+    const { sender: senderHost, receiver: receiverHost } = hosts;
     senderHost.files.write('/share/file.bin', content.bytes);
     receiverHost.files.mkdir('/downloads');
     const options = transferOptions(point);
@@ -67,21 +64,4 @@ export class SimGbnEngine implements TransferEngine {
 /** A nonzero 32-bit id that depends only on the seed (the run stays replayable). */
 export function transferIdFor(seed: number): number {
   return (seed * 2654435761) >>> 0 || 1;
-}
-
-export function outcome(
-  status: string,
-  received: TransferStats,
-  sent: TransferStats,
-): TransferOutcome {
-  return {
-    status,
-    bytes: received.bytes,
-    seconds: received.seconds,
-    packetsSent: sent.packetsSent,
-    retransmits: sent.retransmits,
-    timeouts: sent.timeouts,
-    srttMs: sent.srttMs,
-    rtoMs: sent.rtoMs,
-  };
 }

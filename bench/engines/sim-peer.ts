@@ -5,8 +5,6 @@
  */
 import { ChatServer } from '../../impl/chat/index.ts';
 import { Peer } from '../../impl/peer/peer.ts';
-import { Simulator } from '../../sim/index.ts';
-import { pointPaths } from '../sweep/paths.ts';
 import type { PointSpec } from '../sweep/spec.ts';
 import { ContentCache } from './content.ts';
 import {
@@ -20,6 +18,7 @@ import {
   ROOM,
   senderCounters,
 } from './peer-run.ts';
+import { pointSimulator } from './sim-setup.ts';
 import type { TransferEngine, TransferOutcome } from './types.ts';
 
 export class SimPeerEngine implements TransferEngine {
@@ -27,12 +26,8 @@ export class SimPeerEngine implements TransferEngine {
 
   async run(point: PointSpec): Promise<TransferOutcome> {
     const content = this.#content.get(point.fileBytes);
-    const paths = pointPaths(point);
-    const sim = new Simulator({ seed: point.seed });
-    const serverHost = sim.addHost('server');
-    const ownerHost = sim.addHost(OWNER);
-    const requesterHost = sim.addHost(REQUESTER);
-    sim.connect(ownerHost, requesterHost, paths.data, paths.ack);
+    const { sim, hosts } = pointSimulator(point, ['server', OWNER, REQUESTER], OWNER, REQUESTER);
+    const { server: serverHost, [OWNER]: ownerHost, [REQUESTER]: requesterHost } = hosts;
     ownerHost.files.write(`/share/${fileNameFor(point.fileBytes)}`, content.bytes);
     requesterHost.files.mkdir('/share');
     requesterHost.files.mkdir('/downloads');

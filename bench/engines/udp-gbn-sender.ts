@@ -7,6 +7,7 @@ import { GbnSender, type TransferOptionsInput } from '../../impl/gbn/index.ts';
 import { createNodePlatform } from '../../impl/platform/node.ts';
 import type { Platform } from '../../impl/platform/types.ts';
 import { isMain, parentChannel, runRole } from '../baselines/process.ts';
+import { countersOf, type SenderCounters } from './outcome.ts';
 
 export interface SendRequest {
   type: 'send';
@@ -17,14 +18,7 @@ export interface SendRequest {
   options: TransferOptionsInput;
 }
 
-export interface SendReply {
-  status: string;
-  packetsSent: number;
-  retransmits: number;
-  timeouts: number;
-  srttMs: number;
-  rtoMs: number;
-}
+export type SendReply = SenderCounters;
 
 async function senderRole(): Promise<void> {
   const parent = parentChannel();
@@ -65,15 +59,7 @@ async function report(sender: GbnSender): Promise<SendReply> {
     if (!isWhohasError(error)) throw error;
     status = error.code;
   }
-  const stats = sender.stats;
-  return {
-    status,
-    packetsSent: stats.packetsSent,
-    retransmits: stats.retransmits,
-    timeouts: stats.timeouts,
-    srttMs: stats.srttMs,
-    rtoMs: stats.rtoMs,
-  };
+  return countersOf(status, sender.stats);
 }
 
 if (isMain(import.meta.url)) await runRole(senderRole);

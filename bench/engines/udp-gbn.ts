@@ -3,9 +3,7 @@
  * child process (so the two do not share one event loop), wall-clock throughput.
  */
 import { randomInt } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { isWhohasError } from '../../impl/errors.ts';
 import { GbnReceiver } from '../../impl/gbn/index.ts';
 import { createNodePlatform } from '../../impl/platform/node.ts';
@@ -13,27 +11,22 @@ import { type RoleProcess, spawnRole } from '../baselines/process.ts';
 import type { PointSpec } from '../sweep/spec.ts';
 import { ContentCache } from './content.ts';
 import { transferOptions } from './options.ts';
-import { stopRole } from './roles.ts';
+import { outcome } from './outcome.ts';
+import { stopRole, wallTimeLimit } from './roles.ts';
+import { ScratchFolder } from './scratch.ts';
 import type { TransferEngine, TransferOutcome } from './types.ts';
 import type { SendReply, SendRequest } from './udp-gbn-sender.ts';
 
 export class UdpGbnEngine implements TransferEngine {
   readonly #content = new ContentCache();
   readonly #platform = createNodePlatform();
-  readonly #files = new Map<number, string>();
-  #dir: string | undefined;
+  readonly #scratch = new ScratchFolder();
   #child: RoleProcess | undefined;
 
   async run(point: PointSpec): Promise<TransferOutcome> {
-    this.#dir ??= await mkdtemp(join(tmpdir(), 'whohas-bench-'));
-    const dir = this.#dir;
+    const dir = await this.#scratch.path();
     const content = this.#content.get(point.fileBytes);
-    let path = this.#files.get(point.fileBytes);
-    if (path === undefined) {
-      path = join(dir, `file-${point.fileBytes}.bin`);
-      await writeFile(path, content.bytes);
-      this.#files.set(point.fileBytes, path);
-    }
+    const path = await this.#scratch.contentFile(dir, content.bytes);
     const child = await this.#sender();
     const socket = this.#platform.dgram.createSocket();
     const { port } = await socket.bind(0, '127.0.0.1');
@@ -58,33 +51,21 @@ export class UdpGbnEngine implements TransferEngine {
     };
     child.send(request);
     let status = 'ok';
-    let timedOut = false;
-    const limit = setTimeout(() => {
-      timedOut = true;
+    const limit = wallTimeLimit(point.timeLimitS, () => {
       receiver.abort(`benchmark time limit of ${point.timeLimitS} s`);
       child.send({ type: 'abort' });
-    }, point.timeLimitS * 1000);
+    });
     try {
       const received = await receiver.done;
       await rm(received.path, { force: true });
     } catch (error) {
       if (!isWhohasError(error)) throw error;
-      status = timedOut ? 'TIME_LIMIT' : error.code;
+      status = limit.expired ? 'TIME_LIMIT' : error.code;
     } finally {
-      clearTimeout(limit);
+      limit.clear();
     }
     const sent = await child.next<SendReply>();
-    const stats = receiver.stats;
-    return {
-      status: status === 'ok' ? sent.status : status,
-      bytes: stats.bytes,
-      seconds: stats.seconds,
-      packetsSent: sent.packetsSent,
-      retransmits: sent.retransmits,
-      timeouts: sent.timeouts,
-      srttMs: sent.srttMs,
-      rtoMs: sent.rtoMs,
-    };
+    return outcome(status === 'ok' ? sent.status : status, receiver.stats, sent);
   }
 
   async #sender(): Promise<RoleProcess> {
@@ -98,8 +79,6 @@ export class UdpGbnEngine implements TransferEngine {
   async close(): Promise<void> {
     if (this.#child !== undefined) await stopRole(this.#child, 3_000);
     this.#child = undefined;
-    if (this.#dir !== undefined) await rm(this.#dir, { recursive: true, force: true });
-    this.#dir = undefined;
-    this.#files.clear();
+    await this.#scratch.remove();
   }
 }

@@ -2,67 +2,54 @@
  * The real peer code over real loopback UDP: a child process runs the chat server and the
  * owner Peer; this process runs the requester Peer and downloads with getFile. Wall clock.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Peer } from '../../impl/peer/peer.ts';
 import { createNodePlatform } from '../../impl/platform/node.ts';
 import { type RoleProcess, spawnRole } from '../baselines/process.ts';
 import type { PointSpec } from '../sweep/spec.ts';
 import { ContentCache } from './content.ts';
+import type { SenderCounters } from './outcome.ts';
 import {
   type Download,
   download,
-  fileNameFor,
   joinOutcome,
   peerTransferOptions,
   REQUESTER,
   ROOM,
-  type SenderCounters,
 } from './peer-run.ts';
-import { stopRole } from './roles.ts';
+import { stopRole, wallTimeLimit } from './roles.ts';
+import { ScratchFolder } from './scratch.ts';
 import type { TransferEngine, TransferOutcome } from './types.ts';
 
 export class UdpPeerEngine implements TransferEngine {
   readonly #content = new ContentCache();
   readonly #platform = createNodePlatform();
-  readonly #written = new Set<number>();
-  #dir: string | undefined;
+  readonly #scratch = new ScratchFolder();
   #child: RoleProcess | undefined;
   #port = 0;
   #requester: Peer | undefined;
   #transferKey = '';
 
   async run(point: PointSpec): Promise<TransferOutcome> {
-    this.#dir ??= await mkdtemp(join(tmpdir(), 'whohas-bench-'));
-    const dir = this.#dir;
+    const dir = await this.#scratch.path();
     const share = join(dir, 'share');
     const downloads = join(dir, 'downloads');
     await mkdir(share, { recursive: true });
     await mkdir(downloads, { recursive: true });
-    if (!this.#written.has(point.fileBytes)) {
-      await writeFile(
-        join(share, fileNameFor(point.fileBytes)),
-        this.#content.get(point.fileBytes).bytes,
-      );
-      this.#written.add(point.fileBytes);
-    }
+    await this.#scratch.contentFile(share, this.#content.get(point.fileBytes).bytes);
     const transfer = peerTransferOptions(point);
     const child = await this.#owner(share, transfer);
     const requester = await this.#requesterPeer(share);
-    let timedOut = false;
-    const limit = setTimeout(() => {
-      timedOut = true;
-      void requester.close();
-    }, point.timeLimitS * 1000);
+    const limit = wallTimeLimit(point.timeLimitS, () => void requester.close());
     let received: Download;
     try {
       received = await download(requester, point, downloads);
     } finally {
-      clearTimeout(limit);
+      limit.clear();
     }
     if (received.path) await rm(received.path, { force: true });
-    if (timedOut) {
+    if (limit.expired) {
       // The owner may still be sending into the void: start both sides afresh.
       await this.#stopOwner(0);
       this.#requester = undefined;
@@ -115,8 +102,6 @@ export class UdpPeerEngine implements TransferEngine {
     await this.#requester?.close();
     this.#requester = undefined;
     await this.#stopOwner(3_000);
-    if (this.#dir !== undefined) await rm(this.#dir, { recursive: true, force: true });
-    this.#dir = undefined;
-    this.#written.clear();
+    await this.#scratch.remove();
   }
 }

@@ -124,6 +124,37 @@ export function shardPoints(points: PointSpec[], shard: Shard): PointSpec[] {
 }
 
 /** K consecutive seeds from the base: the base alone names the whole set. */
+/**
+ * What a sweep built in code leaves at the usual values: no impairment beyond the profile's, one
+ * run of each point, the adaptive RTO and Go-Back-N's own defaults, a 60 s loopback time limit.
+ */
+export function unsweptDefaults(): Pick<
+  SweepSpec,
+  | 'bursts'
+  | 'delaysMs'
+  | 'jittersMs'
+  | 'bandwidthsBps'
+  | 'repeat'
+  | 'rto'
+  | 'ackEvery'
+  | 'timeLimitS'
+  | 'congestion'
+  | 'fastRetransmit'
+> {
+  return {
+    bursts: [1],
+    delaysMs: [null],
+    jittersMs: [null],
+    bandwidthsBps: [null],
+    repeat: 1,
+    rto: { mode: 'adaptive' },
+    ackEvery: null,
+    timeLimitS: 60,
+    congestion: null,
+    fastRetransmit: null,
+  };
+}
+
 export function seedsFrom(base: number, count: number): number[] {
   return Array.from({ length: count }, (_, i) => (base + i) >>> 0);
 }

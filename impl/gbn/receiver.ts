@@ -3,21 +3,16 @@ import type {
   Clock,
   DatagramSocket,
   FileSystem,
-  FileWriter,
   Platform,
   RemoteInfo,
   SystemError,
   TimerHandle,
 } from '../platform/types.ts';
-import {
-  type DataPacket,
-  decodePacket,
-  encodeAbort,
-  encodeAck,
-  type FinPacket,
-  type StartPacket,
-} from './codec.ts';
-import { checkFileName, commitWithoutOverwrite } from './files.ts';
+import { AckPolicy } from './ack-policy.ts';
+import { type DataPacket, encodeAck, type FinPacket, type StartPacket } from './codec.ts';
+import { checkFileName } from './files.ts';
+import { IdleWatch } from './idle-watch.ts';
+import { IncomingFile } from './incoming-file.ts';
 import {
   resolveTransferOptions,
   type TransferOptions,
@@ -25,15 +20,20 @@ import {
 } from './options.ts';
 import {
   checkTransferId,
-  closeQuietly,
-  DUP_ACK_THRESHOLD,
+  decodeFor,
+  type EndpointHandlers,
+  hangUp,
   ioError,
-  isTransientSocketError,
+  listen,
   remoteAbortError,
-  socketBufferFor,
+  type Settlement,
+  sendAbort,
+  settlement,
+  sizeSocketBuffer,
+  socketClosedError,
+  socketFailure,
 } from './shared.ts';
 import { StatsRecorder, type TransferStats } from './stats.ts';
-import { WriteBehind } from './write-behind.ts';
 
 export interface GbnReceiverInit {
   platform: Platform;
@@ -73,27 +73,17 @@ export class GbnReceiver {
   readonly #dir: string;
   readonly #name: string;
   readonly #options: TransferOptions;
-  /** ACK after this many in-order packets: at most half the sender's window. */
-  #ackEvery: number;
+  readonly #acks: AckPolicy;
   readonly #stats = new StatsRecorder();
-  #resolve!: (file: ReceivedFile) => void;
-  #reject!: (error: WhohasError) => void;
+  readonly #outcome: Settlement<ReceivedFile> = settlement();
+  readonly #handlers: EndpointHandlers;
   #state: State = 'waiting';
   #peerPort = -1;
   #expected = 0;
   #fileSize = 0;
   #sha256: Buffer | undefined;
-  #writerReady: Promise<FileWriter | undefined> | undefined;
-  #writer: FileWriter | undefined;
-  #sink: WriteBehind | undefined;
-  #unacked = 0;
-  /** Immediate ACKs sent for out-of-order arrivals since #expected last moved. */
-  #outOfOrderAcks = 0;
-  #ackPending = false;
-  #ackTimer: TimerHandle | undefined;
-  #ackDeferred = false;
-  #lastHeard: number;
-  #idleTimer: TimerHandle | undefined;
+  #file: IncomingFile | undefined;
+  readonly #idle: IdleWatch;
   #lingerTimer: TimerHandle | undefined;
 
   constructor(init: GbnReceiverInit) {
@@ -107,25 +97,32 @@ export class GbnReceiver {
     this.#transferId = init.transferId;
     this.#dir = init.dir;
     this.#name = init.name;
-    this.#ackEvery = ackEvery(this.#options.ack.packets, this.#options.window);
+    this.#acks = new AckPolicy(
+      this.#clock,
+      this.#options.ack,
+      this.#options.window,
+      this.#transmitAck,
+      () => this.#state === 'receiving' || this.#state === 'finishing',
+    );
     if (init.peerPort !== undefined) this.lockPeerPort(init.peerPort);
-    try {
-      this.#socket.setRecvBufferSize(
-        socketBufferFor(this.#options.window, this.#options.packetSize),
-      );
-    } catch {
-      // Best effort: the OS may refuse or cap it; the sender's window then adapts to the loss.
-    }
-    this.done = new Promise<ReceivedFile>((resolve, reject) => {
-      this.#resolve = resolve;
-      this.#reject = reject;
-    });
-    this.done.catch(() => {});
-    this.#socket.on('message', this.#onMessage);
-    this.#socket.on('error', this.#onSocketError);
-    this.#socket.on('close', this.#onSocketClose);
-    this.#lastHeard = this.#clock.now();
-    this.#idleTimer = this.#clock.setTimeout(this.#onIdleTimer, this.#options.idleTimeoutMs);
+    sizeSocketBuffer(
+      (bytes) => this.#socket.setRecvBufferSize(bytes),
+      this.#options.window,
+      this.#options.packetSize,
+    );
+    this.done = this.#outcome.promise;
+    this.#handlers = {
+      message: this.#onMessage,
+      error: this.#onSocketError,
+      close: this.#onSocketClose,
+    };
+    listen(this.#socket, this.#handlers);
+    this.#idle = new IdleWatch(
+      this.#clock,
+      this.#options.idleTimeoutMs,
+      this.#onIdle,
+      () => this.#state === 'finishing',
+    );
   }
 
   get stats(): TransferStats {
@@ -164,18 +161,14 @@ export class GbnReceiver {
       stats.ignored++;
       return;
     }
-    const packet = decodePacket(msg);
-    if (
-      packet.kind === 'invalid' ||
-      packet.transferId !== this.#transferId ||
-      packet.kind === 'ack'
-    ) {
+    const packet = decodeFor(msg, this.#transferId);
+    if (packet === undefined || packet.kind === 'ack') {
       stats.ignored++;
       return;
     }
     if (this.#peerPort < 0) this.#peerPort = rinfo.port;
     stats.packetsReceived++;
-    this.#lastHeard = this.#clock.now();
+    this.#idle.heard();
     switch (packet.kind) {
       case 'data':
         this.#onData(packet);
@@ -195,35 +188,31 @@ export class GbnReceiver {
   #onStart(packet: StartPacket): void {
     if (this.#state !== 'waiting' || packet.seq !== 0) {
       this.#stats.duplicates++;
-      this.#ackSoon();
+      this.#acks.soon();
       return;
     }
     this.#state = 'receiving';
     this.#stats.startedAt = this.#clock.now();
     this.#fileSize = packet.fileSize;
     this.#sha256 = packet.sha256;
-    // The sender's own window wins over ours: waiting for more packets than it may send in a
-    // row would stall every window on the delayed-ACK timer.
-    if (packet.window > 0) this.#ackEvery = ackEvery(this.#options.ack.packets, packet.window);
-    this.#sink = new WriteBehind(
+    this.#acks.useSenderWindow(packet.window);
+    this.#expected = 1;
+    this.#file = new IncomingFile(
+      this.#fs,
+      this.#dir,
+      this.#name,
       this.#options.writeChunkBytes,
       packet.fileSize,
-      this.#onWriteError,
+      (error) => this.#fail(error, 'IO_ERROR'),
     );
-    this.#expected = 1;
-    this.#writerReady = this.#fs.createTemp(this.#dir, this.#name).then(this.#onWriter, (error) => {
-      this.#fail(ioError('cannot create the temporary file', error), 'IO_ERROR');
-      return undefined;
-    });
-    this.#sendAck();
+    this.#acks.sendNow();
   }
 
   #onData(packet: DataPacket): void {
     if (this.#state !== 'receiving' || packet.seq !== this.#expected) {
-      if (this.#state === 'waiting' || packet.seq > this.#expected) this.#stats.outOfOrder++;
-      else this.#stats.duplicates++;
-      if (this.#state === 'receiving' && packet.seq > this.#expected) this.#ackOutOfOrder();
-      else if (this.#state !== 'waiting') this.#ackSoon();
+      this.#countStray(packet.seq);
+      if (this.#state === 'receiving' && packet.seq > this.#expected) this.#acks.onGap();
+      else if (this.#state !== 'waiting') this.#acks.soon();
       return;
     }
     const payload = packet.payload;
@@ -234,23 +223,26 @@ export class GbnReceiver {
       );
       return;
     }
-    if (!this.#sink!.store(payload)) return; // no room: dropped, Go-Back-N sends it again
+    if (!this.#file!.store(payload)) return; // no room: dropped, Go-Back-N sends it again
     this.#expected++;
-    this.#outOfOrderAcks = 0;
     this.#stats.bytes += payload.length;
-    if (++this.#unacked >= this.#ackEvery) this.#ackAfterBurst();
-    else this.#ackSoon();
+    this.#acks.onInOrder();
+  }
+
+  /** A packet not taken in: ahead of the expected one (or before START), or already had. */
+  #countStray(seq: number): void {
+    if (this.#state === 'waiting' || seq > this.#expected) this.#stats.outOfOrder++;
+    else this.#stats.duplicates++;
   }
 
   #onFin(packet: FinPacket): void {
     if (this.#state === 'lingering' && packet.seq + 1 === this.#expected) {
       this.#stats.duplicates++;
-      this.#sendAck();
+      this.#acks.sendNow();
       return;
     }
     if (this.#state !== 'receiving' || packet.seq !== this.#expected) {
-      if (this.#state === 'waiting' || packet.seq > this.#expected) this.#stats.outOfOrder++;
-      else this.#stats.duplicates++;
+      this.#countStray(packet.seq);
       return;
     }
     if (this.#stats.bytes !== this.#fileSize) {
@@ -260,22 +252,8 @@ export class GbnReceiver {
     }
     // #expected moves past FIN only once the file is committed: until then ACKs stop short of it.
     this.#state = 'finishing';
-    this.#sink!.finish(this.#complete);
+    this.#file!.finish(this.#complete);
   }
-
-  #onWriter = (writer: FileWriter): FileWriter | undefined => {
-    if (this.#state === 'closed') {
-      writer.abort().catch(() => {});
-      return undefined;
-    }
-    this.#writer = writer;
-    this.#sink!.attach(writer);
-    return writer;
-  };
-
-  #onWriteError = (error: unknown): void => {
-    this.#fail(ioError('cannot write the file', error), 'IO_ERROR');
-  };
 
   #complete = async (digest: Buffer): Promise<void> => {
     if (this.#state !== 'finishing') return;
@@ -286,150 +264,65 @@ export class GbnReceiver {
       );
       return;
     }
-    let path: string;
+    let path: string | undefined;
     try {
-      path = await commitWithoutOverwrite(this.#writer!, this.#dir, this.#name);
+      path = await this.#file!.commit(() => this.#state !== 'closed');
     } catch (error) {
       this.#fail(ioError('cannot commit the file', error), 'IO_ERROR');
       return;
     }
-    if (this.#isClosed()) {
-      // Aborted while committing: the caller was told it failed, so take the file back.
-      await this.#fs.remove(path).catch(() => {});
-      return;
-    }
+    if (path === undefined) return;
     this.#state = 'lingering';
     this.#stats.endedAt = this.#clock.now();
     this.#expected++;
-    this.#sendAck();
-    this.#clock.clearTimeout(this.#idleTimer);
+    this.#acks.sendNow();
+    this.#idle.stop();
     this.#lingerTimer = this.#clock.setTimeout(this.#close, this.#options.lingerMs);
-    this.#resolve({ path, stats: this.stats });
+    this.#outcome.resolve({ path, stats: this.stats });
   };
 
-  /** A fresh look at the state (it may change while we await). */
-  #isClosed(): boolean {
-    return this.#state === 'closed';
-  }
-
-  #sendAck(): void {
-    this.#unacked = 0;
-    this.#ackPending = false;
+  #transmitAck = (): void => {
     this.#stats.packetsSent++;
     this.#socket.send(
       encodeAck(this.#transferId, this.#expected),
       this.#peerPort,
       this.#peerAddress,
     );
-  }
-
-  /**
-   * A batch is complete: acknowledge once the datagrams already waiting have been taken in, so
-   * a burst costs one ACK (one wake-up of the sender) however many batches it holds. One ACK
-   * per packet (`ack.packets` 1, the analytic model's assumption) goes out at once.
-   */
-  #ackAfterBurst(): void {
-    if (this.#ackEvery === 1) {
-      this.#sendAck();
-      return;
-    }
-    this.#ackPending = true;
-    if (this.#ackDeferred) return;
-    this.#ackDeferred = true;
-    this.#clock.defer(this.#onBurstEnd);
-  }
-
-  #onBurstEnd = (): void => {
-    this.#ackDeferred = false;
-    if (this.#ackPending && (this.#state === 'receiving' || this.#state === 'finishing')) {
-      this.#sendAck();
-    }
   };
 
-  /**
-   * A gap: a duplicate cumulative ACK at once tells the sender (fast retransmit) without waiting
-   * for its timeout. One more than the sender's threshold, as the first may still move its base;
-   * past that the usual delayed ACK, so a window of stragglers does not cost a window of ACKs.
-   */
-  #ackOutOfOrder(): void {
-    if (this.#outOfOrderAcks > DUP_ACK_THRESHOLD) {
-      this.#ackSoon();
-      return;
-    }
-    this.#outOfOrderAcks++;
-    this.#sendAck();
-  }
-
-  /** Acknowledges within ack.delayMs unless a full batch does it first. One timer at most. */
-  #ackSoon(): void {
-    this.#ackPending = true;
-    this.#ackTimer ??= this.#clock.setTimeout(this.#onAckTimer, this.#options.ack.delayMs);
-  }
-
-  #onAckTimer = (): void => {
-    this.#ackTimer = undefined;
-    if (this.#ackPending && (this.#state === 'receiving' || this.#state === 'finishing')) {
-      this.#sendAck();
-    }
-  };
-
-  #onIdleTimer = (): void => {
-    this.#idleTimer = undefined;
-    if (this.#state === 'closed' || this.#state === 'lingering') return;
-    const idle = this.#options.idleTimeoutMs;
-    const quietFor = this.#clock.now() - this.#lastHeard;
-    if (quietFor < idle || this.#state === 'finishing') {
-      this.#idleTimer = this.#clock.setTimeout(this.#onIdleTimer, Math.max(idle - quietFor, 1));
-      return;
-    }
-    const message = `nothing from the sender for ${idle} ms`;
+  #onIdle = (): void => {
+    const message = `nothing from the sender for ${this.#options.idleTimeoutMs} ms`;
     this.#fail(new WhohasError('TRANSFER_TIMEOUT', message), 'TRANSFER_TIMEOUT');
   };
 
   #onSocketError = (error: SystemError): void => {
-    if (isTransientSocketError(error)) return;
-    this.#fail(ioError('datagram socket failed', error), undefined);
+    const failure = socketFailure(error);
+    if (failure !== undefined) this.#fail(failure, undefined);
   };
 
   #onSocketClose = (): void => {
     if (this.#state === 'lingering') this.#close();
-    else
-      this.#fail(
-        new WhohasError('IO_ERROR', 'the datagram socket closed under the transfer'),
-        undefined,
-      );
+    else this.#fail(socketClosedError(), undefined);
   };
 
   async #fail(error: WhohasError, notifyCode: string | undefined): Promise<void> {
     if (this.#state === 'closed' || this.#state === 'lingering') return;
     if (notifyCode !== undefined && this.#peerPort >= 0) {
       this.#stats.packetsSent++;
-      this.#socket.send(
-        encodeAbort(this.#transferId, notifyCode),
-        this.#peerPort,
-        this.#peerAddress,
-      );
+      sendAbort(this.#socket, this.#transferId, notifyCode, this.#peerPort, this.#peerAddress);
     }
     this.#stats.endedAt = this.#clock.now();
     this.#close();
-    this.#sink?.close();
-    const writer = await this.#writerReady;
-    if (writer !== undefined) await writer.abort().catch(() => {});
-    this.#reject(error);
+    await this.#file?.discard();
+    this.#outcome.reject(error);
   }
 
   #close = (): void => {
     if (this.#state === 'closed') return;
     this.#state = 'closed';
-    for (const timer of [this.#ackTimer, this.#idleTimer, this.#lingerTimer]) {
-      this.#clock.clearTimeout(timer);
-    }
-    this.#socket.off('message', this.#onMessage);
-    this.#socket.off('close', this.#onSocketClose);
-    closeQuietly(this.#socket, this.#onSocketError);
+    this.#acks.stop();
+    this.#idle.stop();
+    this.#clock.clearTimeout(this.#lingerTimer);
+    hangUp(this.#socket, this.#handlers);
   };
-}
-
-function ackEvery(packets: number, window: number): number {
-  return Math.min(packets, Math.max(1, window >> 1));
 }

@@ -1,3 +1,4 @@
+import type { Clock } from '../platform/types.ts';
 import type { RtoOptions } from './options.ts';
 
 /** RFC 6298's G: timers on Node fire with millisecond resolution. */
@@ -49,5 +50,39 @@ export class RtoEstimator {
   #clamp(ms: number): number {
     const options = this.#options as Extract<RtoOptions, { mode: 'adaptive' }>;
     return Math.min(options.maxMs, Math.max(options.minMs, ms));
+  }
+}
+
+/**
+ * Times one packet at a time for the estimator (RFC 6298), never one that was sent again
+ * (Karn's rule): going back cancels the measurement.
+ */
+export class RoundTripProbe {
+  readonly #clock: Clock;
+  readonly #rto: RtoEstimator;
+  #seq = -1;
+  #sentAt = 0;
+
+  constructor(clock: Clock, rto: RtoEstimator) {
+    this.#clock = clock;
+    this.#rto = rto;
+  }
+
+  /** A packet went out for the first time: it is timed unless one already is. */
+  sent(seq: number): void {
+    if (this.#seq >= 0) return;
+    this.#seq = seq;
+    this.#sentAt = this.#clock.now();
+  }
+
+  /** A cumulative ACK: the timed packet's round trip is a sample once the ACK covers it. */
+  acked(ack: number): void {
+    if (this.#seq < 0 || ack <= this.#seq) return;
+    this.#rto.sample(this.#clock.now() - this.#sentAt);
+    this.#seq = -1;
+  }
+
+  cancel(): void {
+    this.#seq = -1;
   }
 }

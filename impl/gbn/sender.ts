@@ -7,18 +7,8 @@ import type {
   Platform,
   RemoteInfo,
   SystemError,
-  TimerHandle,
 } from '../platform/types.ts';
-import {
-  decodePacket,
-  encodeAbort,
-  encodeFin,
-  encodeStart,
-  HEADER_BYTES,
-  PacketType,
-  SHA256_BYTES,
-  sealPacket,
-} from './codec.ts';
+import { SHA256_BYTES } from './codec.ts';
 import { EffectiveWindow } from './congestion.ts';
 import { sha256OfFile } from './files.ts';
 import {
@@ -26,16 +16,24 @@ import {
   type TransferOptions,
   type TransferOptionsInput,
 } from './options.ts';
-import { ReadAhead } from './read-ahead.ts';
-import { RtoEstimator } from './rto.ts';
+import { OutgoingPackets } from './outgoing-packets.ts';
+import { RetransmitTimer } from './retransmit-timer.ts';
+import { RoundTripProbe, RtoEstimator } from './rto.ts';
 import {
   checkTransferId,
-  closeQuietly,
   DUP_ACK_THRESHOLD,
+  decodeFor,
+  type EndpointHandlers,
+  hangUp,
   ioError,
-  isTransientSocketError,
+  listen,
   remoteAbortError,
-  socketBufferFor,
+  type Settlement,
+  sendAbort,
+  settlement,
+  sizeSocketBuffer,
+  socketClosedError,
+  socketFailure,
 } from './shared.ts';
 import { StatsRecorder, type TransferStats } from './stats.ts';
 
@@ -52,7 +50,6 @@ export interface GbnSenderInit {
   options?: TransferOptionsInput;
 }
 
-const MAX_SEQUENCE = 0xffff_ffff;
 /**
  * Go-Back-N sender: START (size, SHA-256), DATA 1..n, FIN n+1 in one window of N packets,
  * cumulative ACKs, one retransmission timer for the oldest packet, going back to it on timeout
@@ -69,18 +66,18 @@ export class GbnSender {
   readonly #transferId: number;
   readonly #file: FileReader;
   readonly #options: TransferOptions;
-  readonly #payload: number;
+  readonly #packets: OutgoingPackets;
   /** Sequence numbers 0..total-1: START, the data packets, FIN. */
   readonly #total: number;
   readonly #windowSize: number;
   /** The unacknowledged packets, by sequence number modulo the window. */
   readonly #inFlight: (Buffer | undefined)[];
-  /** Packet buffers, allocated as the window first fills and reused after. */
-  readonly #slots: (Buffer | undefined)[];
   readonly #rto: RtoEstimator;
+  readonly #probe: RoundTripProbe;
+  readonly #timer: RetransmitTimer;
   readonly #stats = new StatsRecorder();
-  #resolve!: (stats: TransferStats) => void;
-  #reject!: (error: WhohasError) => void;
+  readonly #outcome: Settlement<TransferStats> = settlement();
+  readonly #handlers: EndpointHandlers;
   #finished = false;
   #sha256: Uint8Array | undefined;
   #base = 0;
@@ -93,14 +90,7 @@ export class GbnSender {
   #dupAcks = 0;
   /** No new fast retransmit until the base passes this (NewReno's recovery point). */
   #recover = -1;
-  #timer: TimerHandle | undefined;
-  #deadline = 0;
-  /** When the armed timer fires (it may be earlier than #deadline, never later). */
-  #timerAt = 0;
   #consecutiveTimeouts = 0;
-  #sampleSeq = -1;
-  #sampleSentAt = 0;
-  readonly #reader: ReadAhead;
 
   constructor(init: GbnSenderInit) {
     checkTransferId(init.transferId);
@@ -114,36 +104,36 @@ export class GbnSender {
     this.#transferId = init.transferId;
     this.#file = init.file;
     this.#sha256 = init.sha256;
-    this.#payload = this.#options.packetSize - HEADER_BYTES;
-    const readChunk =
-      Math.max(1, Math.floor(this.#options.readChunkBytes / this.#payload)) * this.#payload;
-    this.#reader = new ReadAhead(init.file, readChunk, () => this.#pump(), this.#onReadError);
-
-    this.#total = Math.ceil(init.file.size / this.#payload) + 2;
-    if (this.#total > MAX_SEQUENCE) {
-      throw new WhohasError(
-        'BAD_ARGUMENT',
-        'file too large for 32-bit sequence numbers at this packet size',
-      );
-    }
+    this.#packets = new OutgoingPackets(
+      init.file,
+      init.transferId,
+      this.#options,
+      () => this.#pump(),
+      this.#onReadError,
+    );
+    this.#total = this.#packets.total;
     this.#windowSize = this.#options.window;
     this.#window = new EffectiveWindow(this.#windowSize, this.#options.congestion);
-    try {
-      this.#socket.setSendBufferSize(socketBufferFor(this.#windowSize, this.#options.packetSize));
-    } catch {
-      // Best effort: the OS may refuse or cap it; the window then adapts to the loss.
-    }
+    sizeSocketBuffer(
+      (bytes) => this.#socket.setSendBufferSize(bytes),
+      this.#windowSize,
+      this.#options.packetSize,
+    );
     this.#inFlight = new Array(Math.min(this.#windowSize, this.#total));
-    this.#slots = new Array(this.#inFlight.length);
     this.#rto = new RtoEstimator(this.#options.rto);
-    this.done = new Promise<TransferStats>((resolve, reject) => {
-      this.#resolve = resolve;
-      this.#reject = reject;
-    });
-    this.done.catch(() => {});
-    this.#socket.on('message', this.#onMessage);
-    this.#socket.on('error', this.#onSocketError);
-    this.#socket.on('close', this.#onSocketClose);
+    this.#probe = new RoundTripProbe(this.#clock, this.#rto);
+    this.#timer = new RetransmitTimer(
+      this.#clock,
+      this.#onTimeout,
+      () => !this.#finished && this.#base !== this.#next,
+    );
+    this.done = this.#outcome.promise;
+    this.#handlers = {
+      message: this.#onMessage,
+      error: this.#onSocketError,
+      close: this.#onSocketClose,
+    };
+    listen(this.#socket, this.#handlers);
     this.#begin();
   }
 
@@ -191,18 +181,18 @@ export class GbnSender {
         packet = this.#inFlight[seq % windowSize]!;
         this.#stats.retransmits++;
       } else {
-        packet = this.#build(seq);
+        packet = this.#packets.build(seq, this.#sha256!);
         if (packet === undefined) return; // the read completion pumps again
         this.#inFlight[seq % windowSize] = packet;
-        if (this.#sampleSeq < 0) {
-          this.#sampleSeq = seq;
-          this.#sampleSentAt = this.#clock.now();
-        }
+        // RTT samples come from full-size packets only: START is a few bytes, and on a slow
+        // path its round trip is far shorter than a data packet's (the RTO would fire early).
+        if (seq > 0) this.#probe.sent(seq);
         this.#highest = seq + 1;
       }
-      if (this.#base === seq) this.#restartTimer();
+      if (this.#base === seq) this.#timer.restart(this.#rto.rtoMs);
       this.#next = seq + 1;
-      this.#transmit(packet);
+      this.#stats.packetsSent++;
+      this.#socket.send(packet, this.#peer.port, this.#peer.address);
     }
   }
 
@@ -214,31 +204,10 @@ export class GbnSender {
     this.#window.onLoss();
     this.#recover = this.#highest - 1;
     this.#dupAcks = 0;
-    this.#sampleSeq = -1; // Karn: no RTT sample from a retransmitted packet
+    this.#probe.cancel();
     this.#next = this.#base;
-    this.#restartTimer();
+    this.#timer.restart(this.#rto.rtoMs);
     this.#pump();
-  }
-
-  #build(seq: number): Buffer | undefined {
-    if (seq === 0) {
-      return encodeStart(this.#transferId, this.#file.size, this.#sha256!, this.#windowSize);
-    }
-    if (seq === this.#total - 1) return encodeFin(this.#transferId, seq);
-    const position = (seq - 1) * this.#payload;
-    const length = Math.min(this.#payload, this.#file.size - position);
-    // Each window slot owns one buffer, reused once its packet is acknowledged: no garbage per
-    // packet. The simulator copies on send; node:dgram hands the bytes to the kernel before any
-    // ACK can be processed (a send libuv had to queue would at worst carry a newer, equally
-    // valid packet of this transfer).
-    const index = seq % this.#windowSize;
-    let slot = this.#slots[index];
-    if (slot === undefined) {
-      slot = Buffer.allocUnsafeSlow(HEADER_BYTES + this.#payload);
-      this.#slots[index] = slot;
-    }
-    if (!this.#reader.copy(slot, HEADER_BYTES, position, length)) return undefined;
-    return sealPacket(slot, PacketType.DATA, this.#transferId, seq, length);
   }
 
   #onReadError = (error: unknown): void => {
@@ -246,37 +215,7 @@ export class GbnSender {
     this.#fail(failure, 'IO_ERROR');
   };
 
-  #transmit(packet: Buffer): void {
-    this.#stats.packetsSent++;
-    this.#socket.send(packet, this.#peer.port, this.#peer.address);
-  }
-
-  #restartTimer(): void {
-    const now = this.#clock.now();
-    const rto = this.#rto.rtoMs;
-    this.#deadline = now + rto;
-    // One timer, re-armed lazily: moving the deadline later costs nothing per packet. A deadline
-    // earlier than the armed timer (the RTO shrank) needs the timer moved, or a loss would wait
-    // for the old, longer timeout.
-    if (this.#timer !== undefined && this.#deadline < this.#timerAt) {
-      this.#clock.clearTimeout(this.#timer);
-      this.#timer = undefined;
-    }
-    if (this.#timer === undefined) {
-      this.#timerAt = this.#deadline;
-      this.#timer = this.#clock.setTimeout(this.#onTimer, rto);
-    }
-  }
-
-  #onTimer = (): void => {
-    this.#timer = undefined;
-    if (this.#finished || this.#base === this.#next) return;
-    const now = this.#clock.now();
-    if (now < this.#deadline) {
-      this.#timerAt = this.#deadline;
-      this.#timer = this.#clock.setTimeout(this.#onTimer, this.#deadline - now);
-      return;
-    }
+  #onTimeout = (): void => {
     this.#stats.timeouts++;
     if (++this.#consecutiveTimeouts > this.#options.maxRetries) {
       const message = `no acknowledgement after ${this.#consecutiveTimeouts} timeouts (last ${this.#rto.rtoMs} ms)`;
@@ -294,15 +233,11 @@ export class GbnSender {
       stats.ignored++;
       return;
     }
-    const packet = decodePacket(msg);
-    if (packet.kind === 'invalid' || packet.transferId !== this.#transferId) {
-      stats.ignored++;
-      return;
-    }
-    if (packet.kind === 'ack') {
+    const packet = decodeFor(msg, this.#transferId);
+    if (packet?.kind === 'ack') {
       stats.packetsReceived++;
       this.#onAck(packet.seq);
-    } else if (packet.kind === 'abort') {
+    } else if (packet?.kind === 'abort') {
       stats.packetsReceived++;
       this.#fail(remoteAbortError('receiver', packet.code), undefined);
     } else {
@@ -321,18 +256,15 @@ export class GbnSender {
     if (ack > this.#next) this.#next = ack; // sent before going back, acknowledged since
     const windowSize = this.#windowSize;
     for (let seq = this.#base; seq < ack; seq++) this.#inFlight[seq % windowSize] = undefined;
-    if (this.#sampleSeq >= 0 && ack > this.#sampleSeq) {
-      this.#rto.sample(this.#clock.now() - this.#sampleSentAt);
-      this.#sampleSeq = -1;
-    }
+    this.#probe.acked(ack);
     this.#base = ack;
     this.#consecutiveTimeouts = 0;
-    this.#stats.bytes = Math.min(this.#file.size, Math.max(0, (ack - 1) * this.#payload));
+    this.#stats.bytes = this.#packets.bytesBelow(ack);
     if (ack === this.#total) {
-      this.#finish();
+      this.#outcome.resolve(this.#settle());
       return;
     }
-    if (ack < this.#next) this.#restartTimer();
+    if (ack < this.#next) this.#timer.restart(this.#rto.rtoMs);
     this.#pump();
   }
 
@@ -345,47 +277,29 @@ export class GbnSender {
   }
 
   #onSocketError = (error: SystemError): void => {
-    if (isTransientSocketError(error)) return; // the datagram counts as lost
-    this.#fail(ioError('datagram socket failed', error), undefined);
+    const failure = socketFailure(error);
+    if (failure !== undefined) this.#fail(failure, undefined);
   };
 
-  #onSocketClose = (): void => {
-    this.#fail(
-      new WhohasError('IO_ERROR', 'the datagram socket closed under the transfer'),
-      undefined,
-    );
-  };
-
-  #finish(): void {
-    const stats = this.#settle();
-    this.#resolve(stats);
-  }
+  #onSocketClose = (): void => this.#fail(socketClosedError(), undefined);
 
   #fail(error: WhohasError, notifyCode: string | undefined): void {
     if (this.#finished) return;
     if (notifyCode !== undefined) {
-      this.#socket.send(
-        encodeAbort(this.#transferId, notifyCode),
-        this.#peer.port,
-        this.#peer.address,
-      );
+      sendAbort(this.#socket, this.#transferId, notifyCode, this.#peer.port, this.#peer.address);
       this.#stats.packetsSent++;
     }
     this.#settle();
-    this.#reject(error);
+    this.#outcome.reject(error);
   }
 
   #settle(): TransferStats {
     this.#finished = true;
     this.#stats.endedAt = this.#clock.now();
-    this.#clock.clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#timer.stop();
     this.#inFlight.fill(undefined);
-    this.#slots.fill(undefined);
-    this.#reader.close();
-    this.#socket.off('message', this.#onMessage);
-    this.#socket.off('close', this.#onSocketClose);
-    closeQuietly(this.#socket, this.#onSocketError);
+    this.#packets.close();
+    hangUp(this.#socket, this.#handlers);
     this.#file.close().catch(() => {});
     return this.stats;
   }

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { PointRunner } from '../../bench/sweep/point.ts';
-import { expandMatrix, type SweepSpec } from '../../bench/sweep/spec.ts';
+import { expandMatrix, type SweepSpec, unsweptDefaults } from '../../bench/sweep/spec.ts';
 
 const spec = (overrides: Partial<SweepSpec>): SweepSpec => ({
   transport: 'sim',
@@ -10,17 +10,9 @@ const spec = (overrides: Partial<SweepSpec>): SweepSpec => ({
   packetSizes: [1024],
   sizes: [300_000],
   losses: [null],
-  bursts: [1],
-  delaysMs: [null],
-  jittersMs: [null],
-  bandwidthsBps: [null],
   seeds: [3],
-  repeat: 1,
-  rto: { mode: 'adaptive' },
-  ackEvery: null,
+  ...unsweptDefaults(),
   timeLimitS: 30,
-  congestion: null,
-  fastRetransmit: null,
   ...overrides,
 });
 

@@ -8,6 +8,7 @@ import {
   type SweepSpec,
   seedsFrom,
   shardPoints,
+  unsweptDefaults,
 } from '../../bench/sweep/spec.ts';
 import { isWhohasError } from '../../impl/errors.ts';
 
@@ -19,17 +20,8 @@ const spec = (overrides: Partial<SweepSpec> = {}): SweepSpec => ({
   packetSizes: [1024],
   sizes: [120_000],
   losses: [0, 0.05],
-  bursts: [1],
-  delaysMs: [null],
-  jittersMs: [null],
-  bandwidthsBps: [null],
   seeds: seedsFrom(7, 2),
-  repeat: 1,
-  rto: { mode: 'adaptive' },
-  ackEvery: null,
-  timeLimitS: 60,
-  congestion: null,
-  fastRetransmit: null,
+  ...unsweptDefaults(),
   ...overrides,
 });
 

@@ -1,4 +1,4 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import {
   decodePacket,
   encodeAck,
@@ -19,6 +19,7 @@ import {
   startTransfer,
   TRANSFER_ID,
   type TransferCase,
+  type TransferWorld,
 } from './world.ts';
 
 const quick = { maxRetries: 4, idleTimeoutMs: 3_000 };
@@ -38,40 +39,56 @@ test('100 % loss: both sides give up within bounds and nothing is left behind', 
   assertDownloads(t, world, []);
 });
 
-test('a partition mid-transfer: both sides abort and the temp file is deleted', async (t) => {
-  const c: TransferCase = { size: 3_000_000, forward: 'lan', options: quick };
-  logReplay(t, c);
-  const world = await startTransfer(c);
-  world.sim.after(10, () => world.sim.partition(world.owner, world.requester));
-  await world.sim.run();
-  t.true(world.receiver.stats.bytes > 0, 'the partition struck mid-transfer');
-  t.is(failureCode(world.outcomes.sender), 'TRANSFER_TIMEOUT');
-  t.is(failureCode(world.outcomes.receiver), 'TRANSFER_TIMEOUT');
-  assertDownloads(t, world, []);
-});
+/** A 3 MB transfer on a lan, struck by `fault` 10 ms in; `check` looks at what remains. */
+const faultMidTransfer = test.macro(
+  async (
+    t,
+    fault: (world: TransferWorld) => void,
+    check: (t: ExecutionContext, world: TransferWorld) => void,
+  ) => {
+    const c: TransferCase = { size: 3_000_000, forward: 'lan', options: quick };
+    logReplay(t, c);
+    const world = await startTransfer(c);
+    world.sim.after(10, () => fault(world));
+    await world.sim.run();
+    check(t, world);
+  },
+);
 
-test('the sender crashes mid-transfer: the receiver aborts cleanly, no partial file', async (t) => {
-  const c: TransferCase = { size: 3_000_000, forward: 'lan', options: quick };
-  logReplay(t, c);
-  const world = await startTransfer(c);
-  world.sim.after(10, () => world.owner.crash());
-  await world.sim.run();
-  t.true(world.receiver.stats.bytes > 0 && world.receiver.stats.bytes < c.size);
-  t.is(failureCode(world.outcomes.receiver), 'TRANSFER_TIMEOUT');
-  t.is(world.outcomes.sender, undefined, 'a crashed process settles nothing');
-  assertDownloads(t, world, []);
-});
+test(
+  'a partition mid-transfer: both sides abort and the temp file is deleted',
+  faultMidTransfer,
+  (world) => world.sim.partition(world.owner, world.requester),
+  (t, world) => {
+    t.true(world.receiver.stats.bytes > 0, 'the partition struck mid-transfer');
+    t.is(failureCode(world.outcomes.sender), 'TRANSFER_TIMEOUT');
+    t.is(failureCode(world.outcomes.receiver), 'TRANSFER_TIMEOUT');
+    assertDownloads(t, world, []);
+  },
+);
 
-test('the receiver crashes mid-transfer: the sender gives up (its upload slot frees)', async (t) => {
-  const c: TransferCase = { size: 3_000_000, forward: 'lan', options: quick };
-  logReplay(t, c);
-  const world = await startTransfer(c);
-  world.sim.after(10, () => world.requester.crash());
-  await world.sim.run();
-  t.is(failureCode(world.outcomes.sender), 'TRANSFER_TIMEOUT');
-  t.is(world.sender.stats.timeouts, quick.maxRetries + 1);
-  t.true(world.sim.now < 10_000);
-});
+test(
+  'the sender crashes mid-transfer: the receiver aborts cleanly, no partial file',
+  faultMidTransfer,
+  (world) => world.owner.crash(),
+  (t, world) => {
+    t.true(world.receiver.stats.bytes > 0 && world.receiver.stats.bytes < 3_000_000);
+    t.is(failureCode(world.outcomes.receiver), 'TRANSFER_TIMEOUT');
+    t.is(world.outcomes.sender, undefined, 'a crashed process settles nothing');
+    assertDownloads(t, world, []);
+  },
+);
+
+test(
+  'the receiver crashes mid-transfer: the sender gives up (its upload slot frees)',
+  faultMidTransfer,
+  (world) => world.requester.crash(),
+  (t, world) => {
+    t.is(failureCode(world.outcomes.sender), 'TRANSFER_TIMEOUT');
+    t.is(world.sender.stats.timeouts, quick.maxRetries + 1);
+    t.true(world.sim.now < 10_000);
+  },
+);
 
 const aborted = test.macro({
   async exec(t, side: 'sender' | 'receiver') {

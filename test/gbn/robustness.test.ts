@@ -49,6 +49,24 @@ test('a window past the path queue settles on a smaller one instead of collapsin
   t.true(stats.seconds < 0.1, `${stats.seconds} s virtual for 4 MB`);
 });
 
+test('a slow path without loss: no spurious timeout from the tiny START’s round trip', async (t) => {
+  // 1 Mbit/s: a data packet takes 16 ms on the wire, START well under 1 ms. Timing START would
+  // set the RTO to its 10 ms floor and time out on every packet still being serialised.
+  const c: TransferCase = {
+    size: 500_000,
+    forward: { profile: 'lan', bandwidthBps: 1e6 },
+    backward: 'lan',
+  };
+  logReplay(t, c);
+  const world = await runTransfer(c);
+  assertDelivered(t, world);
+  const stats = world.sender.stats;
+  t.is(stats.timeouts, 0);
+  t.is(stats.retransmits, 0);
+  t.true(stats.srttMs > 16, `srtt ${stats.srttMs} ms covers a data packet's serialisation`);
+  t.true(stats.seconds < 4.5, `${stats.seconds} s virtual for 4 Mbit at 1 Mbit/s`);
+});
+
 test('textbook Go-Back-N (congestion none) keeps its window and pays for it', async (t) => {
   const c = bigWindow(textbook);
   logReplay(t, c);

@@ -7,6 +7,7 @@ import test from 'ava';
 import { selectScenarios } from '../../scenarios/catalogue.ts';
 import type { Scenario } from '../../scenarios/format.ts';
 import { invariant } from '../../scenarios/invariants.ts';
+import type { LineClient } from '../../scenarios/line-client.ts';
 import { runSuite } from '../../scenarios/report.ts';
 import { exitCode, type Outcome, replayCommands, runScenario } from '../../scenarios/runner.ts';
 import { buildSwarm } from '../../scenarios/swarm.ts';
@@ -31,6 +32,13 @@ async function room(world: World) {
   return world.login('alice', 'lobby', { create: true });
 }
 
+/** A file `name` that no download made, in bob's watched download folder. */
+async function strayFileInDownloads(world: World, name: string): Promise<void> {
+  world.watchDownloads('bob', '/folder');
+  await world.until(world.host('bob').platform.fs.mkdir('/folder'));
+  await world.until(world.host('bob').platform.fs.writeFile(`/folder/${name}`, Buffer.alloc(3)));
+}
+
 const outcomeOf = test.macro(
   async (
     t,
@@ -43,6 +51,15 @@ const outcomeOf = test.macro(
   },
 );
 
+/** `spoil` runs under the fault after alice has joined a room: the run must break an invariant. */
+const breaksInvariant = test.macro(
+  async (t, spoil: (world: World, alice: LineClient) => Promise<unknown> | undefined) => {
+    const script = async (world: World) => void (await spoil(world, await room(world)));
+    const result = await runScenario(scenario(script), 7, 'sim');
+    t.is(result.outcome, 'invariant', result.error);
+  },
+);
+
 test.serial(
   'a clean scenario passes',
   outcomeOf,
@@ -50,15 +67,9 @@ test.serial(
   'pass',
 );
 
-test.serial(
-  'a failed expectation is an invariant',
-  outcomeOf,
-  async (world) => {
-    await room(world);
-    invariant(false, 'expected something else');
-  },
-  'invariant',
-);
+test.serial('a failed expectation is an invariant', breaksInvariant, async () => {
+  invariant(false, 'expected something else');
+});
 
 test.serial(
   'an unexpected exception is a crash',
@@ -87,62 +98,46 @@ test.serial(
 
 test.serial(
   'a hang under the fault (no reply ever comes) is an invariant',
-  outcomeOf,
-  async (world) => {
-    const alice = await room(world);
+  breaksInvariant,
+  async (world, alice) => {
     await world.until(alice.expect('never sent by anyone'));
   },
-  'invariant',
 );
 
 test.serial(
   'a well-behaved client cut off by the fault breaks the invariant',
-  outcomeOf,
-  async (world) => {
-    const alice = await room(world);
+  breaksInvariant,
+  async (world, alice) => {
     alice.destroy();
     await world.until(alice.whenClosed());
   },
-  'invariant',
 );
 
 test.serial(
   'a clobbered pre-existing file breaks the invariant',
-  outcomeOf,
+  breaksInvariant,
   async (world) => {
-    await room(world);
     await world.seedFile('bob', '/folder/keep.txt', Buffer.from('original'));
     await world.until(
       world.host('bob').platform.fs.writeFile('/folder/keep.txt', Buffer.from('changed')),
     );
   },
-  'invariant',
 );
 
 test.serial(
   'a partial temp file left behind breaks the invariant',
-  outcomeOf,
+  breaksInvariant,
   async (world) => {
-    await room(world);
-    world.watchDownloads('bob', '/folder');
-    await world.until(world.host('bob').platform.fs.mkdir('/folder'));
-    await world.until(
-      world.host('bob').platform.fs.writeFile('/folder/.whohas-x.part', Buffer.alloc(3)),
-    );
+    await strayFileInDownloads(world, '.whohas-x.part');
   },
-  'invariant',
 );
 
 test.serial(
   'an unexpected file in a download folder breaks the invariant',
-  outcomeOf,
+  breaksInvariant,
   async (world) => {
-    await room(world);
-    world.watchDownloads('bob', '/folder');
-    await world.until(world.host('bob').platform.fs.mkdir('/folder'));
-    await world.until(world.host('bob').platform.fs.writeFile('/folder/junk', Buffer.alloc(3)));
+    await strayFileInDownloads(world, 'junk');
   },
-  'invariant',
 );
 
 test.serial(
@@ -163,22 +158,18 @@ test.serial(
 
 test.serial(
   'an error line without a code and text breaks the invariant',
-  outcomeOf,
+  breaksInvariant,
   async (world) => {
-    await room(world);
     world.transcripts.push({ label: 'fake', lines: ['ERROR|something went wrong'] });
   },
-  'invariant',
 );
 
 test.serial(
   'an error without a code that reached a user breaks the invariant',
-  outcomeOf,
+  breaksInvariant,
   async (world) => {
-    await room(world);
     world.userErrors.push(new Error('no code'));
   },
-  'invariant',
 );
 
 test.serial('the same seed replays the same run; the seed matters', async (t) => {
@@ -275,23 +266,15 @@ test.serial(
   },
 );
 
-test.serial(
-  'an outbox past its bound breaks the invariant',
-  outcomeOf,
-  async (world) => {
-    await room(world);
-    // As if a connection had queued 8 MiB: the meter's reading is what the invariant judges.
-    world.servers[0].meter.maxWritableLength = 8 * 1024 * 1024;
-  },
-  'invariant',
-);
+test.serial('an outbox past its bound breaks the invariant', breaksInvariant, async (world) => {
+  // As if a connection had queued 8 MiB: the meter's reading is what the invariant judges.
+  world.servers[0].meter.maxWritableLength = 8 * 1024 * 1024;
+});
 
 test.serial(
   'server bookkeeping that disagrees with the open sockets breaks the invariant',
-  outcomeOf,
+  breaksInvariant,
   async (world) => {
-    await room(world);
     world.servers[0].meter.open += 1;
   },
-  'invariant',
 );

@@ -11,7 +11,20 @@ export type Engine = 'peer' | 'gbn';
 /** The sender's retransmission timeout: the Go-Back-N default (adaptive) or a fixed value. */
 export type RtoChoice = { mode: 'adaptive' } | { mode: 'fixed'; ms: number };
 
-export interface SweepSpec {
+/** Per-transfer settings a sweep fixes for every point (not swept). */
+export interface TransferSettings {
+  rto: RtoChoice;
+  /** ACK after this many in-order packets; null keeps the Go-Back-N default. */
+  ackEvery: number | null;
+  /** Loopback only: a transfer still running after this many seconds is aborted (TIME_LIMIT). */
+  timeLimitS: number;
+  /** The sender's window control ('none': fixed N, as the model has it); null keeps the default. */
+  congestion: 'aimd' | 'none' | null;
+  /** Go back after 3 duplicate ACKs (true) or on timeouts only (false); null keeps the default. */
+  fastRetransmit: boolean | null;
+}
+
+export interface SweepSpec extends TransferSettings {
   transport: Transport;
   engine: Engine;
   profiles: string[];
@@ -30,19 +43,10 @@ export interface SweepSpec {
   bandwidthsBps: (number | null)[];
   seeds: number[];
   repeat: number;
-  rto: RtoChoice;
-  /** ACK after this many in-order packets; null keeps the Go-Back-N default. */
-  ackEvery: number | null;
-  /** Loopback only: a transfer still running after this many seconds is aborted (TIME_LIMIT). */
-  timeLimitS: number;
-  /** The sender's window control ('none': fixed N, as the model has it); null keeps the default. */
-  congestion: 'aimd' | 'none' | null;
-  /** Go back after 3 duplicate ACKs (true) or on timeouts only (false); null keeps the default. */
-  fastRetransmit: boolean | null;
 }
 
 /** One run: everything needed to replay it, and nothing else. */
-export interface PointSpec {
+export interface PointSpec extends TransferSettings {
   index: number;
   transport: Transport;
   engine: Engine;
@@ -57,11 +61,6 @@ export interface PointSpec {
   bandwidthBps: number | null;
   seed: number;
   repeat: number;
-  rto: RtoChoice;
-  ackEvery: number | null;
-  timeLimitS: number;
-  congestion: 'aimd' | 'none' | null;
-  fastRetransmit: boolean | null;
 }
 
 export function expandMatrix(spec: SweepSpec): PointSpec[] {

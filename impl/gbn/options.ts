@@ -96,8 +96,10 @@ export const defaultTransferOptions: Readonly<TransferOptions> = Object.freeze({
   fastRetransmit: true,
   packetSize: 2048,
   rto: defaultRto,
-  maxRetries: 8,
-  idleTimeoutMs: defaultIdleTimeoutMs({ rto: defaultRto, maxRetries: 8 }),
+  // TCP's tcp_retries2: fewer lets heavy random loss (30 % both ways) abort healthy transfers
+  // once the effective window has shrunk to a packet or two.
+  maxRetries: 15,
+  idleTimeoutMs: defaultIdleTimeoutMs({ rto: defaultRto, maxRetries: 15 }),
   ack: Object.freeze({ packets: 4, delayMs: 1 }),
   lingerMs: 3_000,
   readChunkBytes: 256 * 1024,

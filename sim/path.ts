@@ -75,10 +75,8 @@ export class Path {
   }
 
   send(packet: Packet): void {
-    const core = this.core;
-    this.stats.sent++;
     this.stats.bytesSent += packet.wireSize;
-    core.trace.record(core.now, 'sent', packet);
+    this.note('sent', packet);
     if (this.partitioned) {
       if (packet.proto === UDP) this.drop(packet, 'partition');
       else this.waiting.push(packet);
@@ -153,8 +151,7 @@ export class Path {
     let arrival = departure + this.propagation();
     if (isDatagram && cfg.reorder > 0 && random.next() < cfg.reorder) {
       arrival += cfg.reorderDelayMs;
-      this.stats.reordered++;
-      core.trace.record(now, 'reordered', packet);
+      this.note('reordered', packet);
     } else {
       if (arrival < this.lastArrival) arrival = this.lastArrival;
       this.lastArrival = arrival;
@@ -164,13 +161,11 @@ export class Path {
       const payload = Buffer.from(packet.payload);
       payload[random.int(0, payload.length - 1)] ^= random.int(1, 255);
       delivered = cloneWithPayload(packet, payload);
-      this.stats.corrupted++;
-      core.trace.record(now, 'corrupted', packet);
+      this.note('corrupted', packet);
     }
     core.schedule(arrival, this.deliver, delivered);
     if (isDatagram && cfg.duplicate > 0 && random.next() < cfg.duplicate) {
-      this.stats.duplicated++;
-      core.trace.record(now, 'duplicated', packet);
+      this.note('duplicated', packet);
       core.schedule(
         arrival,
         this.deliver,
@@ -199,5 +194,11 @@ export class Path {
   private drop(packet: Packet, reason: DropReason): void {
     this.stats.dropped++;
     this.core.trace.record(this.core.now, 'dropped', packet, reason);
+  }
+
+  /** This path's count and the simulation's trace move together. */
+  private note(event: 'sent' | 'reordered' | 'corrupted' | 'duplicated', packet: Packet): void {
+    this.stats[event]++;
+    this.core.trace.record(this.core.now, event, packet);
   }
 }

@@ -1,5 +1,5 @@
 /**
- * The `whohas` command. Each subcommand lives in its own module under impl/cli/commands/ and
+ * The `whohas` command. Each subcommand lives in its own module under cli/commands/ and
  * exports `register(program)`; this file only assembles them.
  */
 import { Command } from 'commander';

@@ -5,12 +5,12 @@
  * delivers in the order of the send calls).
  */
 import test from 'ava';
-import { isWhohasError } from '../../impl/errors.ts';
 import {
   createImpairmentDecider,
   type ImpairmentOptions,
   impairDatagrams,
-} from '../../impl/platform/impaired.ts';
+} from '../../harness/impaired.ts';
+import { isWhohasError } from '../../impl/errors.ts';
 import { createNodePlatform } from '../../impl/platform/node.ts';
 import type { DatagramSocket, Platform } from '../../impl/platform/types.ts';
 import { patternBytes } from '../helpers/platforms.ts';

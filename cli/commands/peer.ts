@@ -6,9 +6,9 @@
  */
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import type { WhohasError } from '../../errors.ts';
-import { DEFAULT_PARALLEL, Peer } from '../../peer/index.ts';
-import { createNodePlatform } from '../../platform/node.ts';
+import type { WhohasError } from '../../impl/errors.ts';
+import { DEFAULT_PARALLEL, Peer } from '../../impl/peer/index.ts';
+import { createNodePlatform } from '../../impl/platform/node.ts';
 import { runConsole } from '../peer-console.ts';
 import {
   addSessionFlags,

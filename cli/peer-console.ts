@@ -4,8 +4,8 @@
  * real download with a progress bar and a summary line. End of input lets running downloads
  * finish; ^C and `@server|exit` leave at once.
  */
-import { isWhohasError } from '../errors.ts';
-import { type Peer, parseDownloadCommand } from '../peer/index.ts';
+import { isWhohasError } from '../impl/errors.ts';
+import { type Peer, parseDownloadCommand } from '../impl/peer/index.ts';
 import { ChatConsole } from './chat-console.ts';
 import { DownloadBars } from './progress.ts';
 import { summaryLine, transferEndLine } from './transfer-format.ts';

@@ -5,9 +5,14 @@
  */
 import { createInterface } from 'node:readline';
 import { type Command, InvalidArgumentError } from 'commander';
-import { ChatServer, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_PORT_TRIES } from '../../chat/index.ts';
-import type { ChatLimits } from '../../chat/limits.ts';
-import { createNodePlatform } from '../../platform/node.ts';
+import {
+  ChatServer,
+  DEFAULT_HOST,
+  DEFAULT_PORT,
+  DEFAULT_PORT_TRIES,
+} from '../../impl/chat/index.ts';
+import type { ChatLimits } from '../../impl/chat/limits.ts';
+import { createNodePlatform } from '../../impl/platform/node.ts';
 
 function count(name: string, min: number) {
   return (text: string): number => {

@@ -7,14 +7,14 @@
  */
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
-import { isWhohasError, WhohasError } from '../../errors.ts';
+import { isWhohasError, WhohasError } from '../../impl/errors.ts';
 import {
   DEFAULT_WHOHAS_WAIT_MS,
   type DownloadResult,
   Peer,
   parseDecimal,
-} from '../../peer/index.ts';
-import { createNodePlatform } from '../../platform/node.ts';
+} from '../../impl/peer/index.ts';
+import { createNodePlatform } from '../../impl/platform/node.ts';
 import { addSessionFlags, type SessionFlags } from '../peer-flags.ts';
 import { DownloadBars } from '../progress.ts';
 import { failuresJson, failuresOf, statsJson, summaryLine } from '../transfer-format.ts';

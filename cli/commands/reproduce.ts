@@ -3,7 +3,7 @@
  * on the simulator, beside the report's numbers. See bench/reproduce.ts.
  */
 import type { Command } from 'commander';
-import { REPRODUCE_CSV, reproduce } from '../../../bench/reproduce.ts';
+import { REPRODUCE_CSV, reproduce } from '../../bench/reproduce.ts';
 
 export function register(program: Command): void {
   program

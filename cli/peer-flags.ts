@@ -3,8 +3,8 @@
  * (impl/peer/limits.ts) so the command line refuses exactly what the Peer would.
  */
 import { type Command, InvalidArgumentError } from 'commander';
-import { nameProblem } from '../chat/wire.ts';
-import { isWhohasError } from '../errors.ts';
+import { nameProblem } from '../impl/chat/wire.ts';
+import { isWhohasError } from '../impl/errors.ts';
 import {
   DEFAULT_PACKET_SIZE,
   DEFAULT_WINDOW,
@@ -14,7 +14,7 @@ import {
   parseServerAddress,
   type ServerAddress,
   windowProblem,
-} from '../peer/limits.ts';
+} from '../impl/peer/limits.ts';
 
 function numberWith(problem: (value: number) => string | undefined) {
   return (text: string): number => {

@@ -9,7 +9,7 @@
  * up or down never shifts the decisions of another.
  */
 import seedrandom from 'seedrandom';
-import { WhohasError } from '../errors.ts';
+import { WhohasError } from '../impl/errors.ts';
 import type {
   AddressInfo,
   Clock,
@@ -18,7 +18,7 @@ import type {
   Platform,
   SystemError,
   TimerHandle,
-} from './types.ts';
+} from '../impl/platform/types.ts';
 
 export interface ImpairmentOptions {
   seed: number | string;

@@ -4,7 +4,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { mergeCsv } from '../../../bench/sweep/csv.ts';
+import { mergeCsv } from '../../bench/sweep/csv.ts';
 
 export function register(program: Command): void {
   program

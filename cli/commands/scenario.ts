@@ -5,9 +5,9 @@
  */
 import { randomInt } from 'node:crypto';
 import { type Command, InvalidArgumentError } from 'commander';
-import { catalogue, selectScenarios } from '../../../scenarios/catalogue.ts';
-import { runsOn, type Transport } from '../../../scenarios/format.ts';
-import { runSuite } from '../../../scenarios/report.ts';
+import { catalogue, selectScenarios } from '../../scenarios/catalogue.ts';
+import { runsOn, type Transport } from '../../scenarios/format.ts';
+import { runSuite } from '../../scenarios/report.ts';
 
 function wholeNumber(name: string, min: number) {
   return (text: string): number => {

@@ -5,10 +5,10 @@
 import { randomInt } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { machine, sidecarPath, writeProvenance } from '../../../bench/provenance.ts';
-import { toCsv } from '../../../bench/sweep/csv.ts';
-import { summaryTable, sweepChart } from '../../../bench/sweep/report.ts';
-import { runSweep } from '../../../bench/sweep/run.ts';
+import { machine, sidecarPath, writeProvenance } from '../../bench/provenance.ts';
+import { toCsv } from '../../bench/sweep/csv.ts';
+import { summaryTable, sweepChart } from '../../bench/sweep/report.ts';
+import { runSweep } from '../../bench/sweep/run.ts';
 import {
   type Engine,
   parseShard,
@@ -16,8 +16,8 @@ import {
   type SweepSpec,
   seedsFrom,
   type Transport,
-} from '../../../bench/sweep/spec.ts';
-import { renderTable } from '../../../bench/table.ts';
+} from '../../bench/sweep/spec.ts';
+import { renderTable } from '../../bench/table.ts';
 import {
   parseCount,
   parseDuration,
@@ -27,8 +27,8 @@ import {
   parseRate,
   parseSeed,
   parseSize,
-} from '../../../bench/units.ts';
-import { WhohasError } from '../../errors.ts';
+} from '../../bench/units.ts';
+import { WhohasError } from '../../impl/errors.ts';
 
 interface SweepFlags {
   transport: string;

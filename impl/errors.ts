@@ -62,7 +62,9 @@ export type TransferErrorCode =
   | 'TRANSFER_ABORTED'
   | 'HASH_MISMATCH'
   | 'SIZE_MISMATCH'
-  | 'IO_ERROR';
+  | 'IO_ERROR'
+  | 'UNSUPPORTED_ARQ'
+  | 'UNSUPPORTED_VERSION';
 
 /** Simulator and scenario harness. */
 export type HarnessErrorCode = 'BUDGET_EXCEEDED' | 'DEADLOCK' | 'INVARIANT';

@@ -16,6 +16,7 @@ import {
   DEFAULT_WINDOW,
   type ServerAddress,
 } from './limits.ts';
+import type { RoomPins } from './room-pins.ts';
 import type { SessionState } from './session.ts';
 import type { TransferEnd, TransferInfo } from './types.ts';
 
@@ -38,6 +39,10 @@ export interface PeerOptions {
   whohasWaitMs?: number;
   /** How long the server may take to answer a login step (default 30 s). */
   loginTimeoutMs?: number;
+  /** Room ids pinned on first use (docs/PROTOCOL.md, "Room identity"); none: no pinning. */
+  roomPins?: RoomPins;
+  /** Enter a room whose id differs from the pinned one (and pin the new id). */
+  acceptRoomChange?: boolean;
 }
 
 export interface PeerEvents {
@@ -61,6 +66,8 @@ export interface PeerSettings {
   whohasWaitMs: number;
   loginTimeoutMs: number;
   transfer: TransferOptionsInput;
+  roomPins: RoomPins | undefined;
+  acceptRoomChange: boolean;
 }
 
 /** Throws BAD_NAME, BAD_WINDOW, BAD_PACKET_SIZE or BAD_ARGUMENT for an option out of range. */
@@ -76,5 +83,7 @@ export function resolvePeerOptions(options: PeerOptions): PeerSettings {
     whohasWaitMs: options.whohasWaitMs ?? DEFAULT_WHOHAS_WAIT_MS,
     loginTimeoutMs: options.loginTimeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS,
     transfer: options.transfer ?? {},
+    roomPins: options.roomPins,
+    acceptRoomChange: options.acceptRoomChange ?? false,
   };
 }

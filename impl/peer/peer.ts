@@ -17,9 +17,11 @@ import { Offers } from './offers.ts';
 import {
   type PeerEvents,
   type PeerOptions,
+  type PeerSettings,
   type PeerState,
   resolvePeerOptions,
 } from './peer-options.ts';
+import { verifyRoom } from './room-pins.ts';
 import { ChatSession } from './session.ts';
 import { ShareFolder, type ShareStatus } from './share-folder.ts';
 import type {
@@ -38,8 +40,7 @@ export class Peer extends EventEmitter<PeerEvents> {
   readonly name: string;
   readonly shareFolder: ShareFolder;
   #window: number;
-  readonly #packetSize: number;
-  readonly #whohasWaitMs: number;
+  readonly #settings: PeerSettings;
   readonly #session: ChatSession;
   readonly #answers: Answers;
   readonly #offers: Offers;
@@ -52,11 +53,10 @@ export class Peer extends EventEmitter<PeerEvents> {
   constructor(options: PeerOptions) {
     super();
     const settings = resolvePeerOptions(options);
+    this.#settings = settings;
     this.platform = options.platform;
     this.name = options.name;
     this.#window = settings.window;
-    this.#packetSize = settings.packetSize;
-    this.#whohasWaitMs = settings.whohasWaitMs;
     this.shareFolder = new ShareFolder(options.platform.fs, options.folder, {
       share: options.share,
     });
@@ -115,7 +115,7 @@ export class Peer extends EventEmitter<PeerEvents> {
     this.#window = checkWindow(window);
   }
   get packetSize(): number {
-    return this.#packetSize;
+    return this.#settings.packetSize;
   }
   get parallel(): number {
     return this.#uploads.parallel;
@@ -149,18 +149,28 @@ export class Peer extends EventEmitter<PeerEvents> {
   }
 
   /** Creates `room` (private with a password). A refusal leaves the peer idle: connect() again. */
-  create(room: string, options: { password?: string } = {}): Promise<void> {
-    return this.#session.create(room, options.password);
+  async create(room: string, options: { password?: string } = {}): Promise<void> {
+    await this.#session.create(room, options.password);
+    await this.#verifyRoom(room, options.password, true);
   }
 
-  /** Joins `room`. A refusal (NO_SUCH_ROOM, WRONG_PASSWORD...) leaves the peer idle. */
-  join(room: string, options: { password?: string } = {}): Promise<void> {
-    return this.#session.join(room, options.password);
+  /**
+   * Joins `room`. A refusal (NO_SUCH_ROOM, WRONG_PASSWORD...) leaves the peer idle; a room that is
+   * not the one trusted (ROOM_NOT_PRIVATE, ROOM_CHANGED: docs/PROTOCOL.md) closes it.
+   */
+  async join(room: string, options: { password?: string } = {}): Promise<void> {
+    await this.#session.join(room, options.password);
+    await this.#verifyRoom(room, options.password, false);
   }
 
   /** Joins `room`, creating it when it does not exist. */
-  joinOrCreate(room: string, options: { password?: string } = {}): Promise<'joined' | 'created'> {
-    return this.#session.joinOrCreate(room, options.password);
+  async joinOrCreate(
+    room: string,
+    options: { password?: string } = {},
+  ): Promise<'joined' | 'created'> {
+    const how = await this.#session.joinOrCreate(room, options.password);
+    await this.#verifyRoom(room, options.password, how === 'created');
+    return how;
   }
 
   /**
@@ -179,7 +189,7 @@ export class Peer extends EventEmitter<PeerEvents> {
   whohas(file: string, options: { waitMs?: number } = {}): Promise<Responder[]> {
     this.#checkName(file);
     this.#session.requireRoom();
-    return this.#ask(file, options.waitMs);
+    return this.#answers.ask(this.#session, file, options.waitMs ?? this.#settings.whohasWaitMs);
   }
 
   /**
@@ -193,11 +203,12 @@ export class Peer extends EventEmitter<PeerEvents> {
   ): Promise<DownloadResult> {
     this.#checkName(file);
     const window = checkWindow(options.window ?? this.#window);
-    const packetSize = checkPacketSize(options.packetSize ?? this.#packetSize);
+    const packetSize = checkPacketSize(options.packetSize ?? this.#settings.packetSize);
     this.#session.requireRoom();
     let responders: readonly Responder[];
     if (typeof from === 'string') {
-      responders = await this.#askOwner(from, file, options.waitMs);
+      const waitMs = options.waitMs ?? this.#settings.whohasWaitMs;
+      responders = await this.#answers.askOwner(this.#session, this.name, from, file, waitMs);
     } else {
       if (from.some((responder) => responder.file !== file)) {
         throw new WhohasError('BAD_ARGUMENT', `every responder must offer ${file}`);
@@ -254,25 +265,10 @@ export class Peer extends EventEmitter<PeerEvents> {
     }
   }
 
-  async #askOwner(owner: string, file: string, waitMs?: number): Promise<Responder[]> {
-    if (nameKey(owner) === nameKey(this.name)) {
-      throw new WhohasError('BAD_ARGUMENT', `${file} would come from yourself (${this.name})`);
-    }
-    if (!this.#session.isMember(owner)) {
-      throw new WhohasError('PEER_GONE', `${owner} is not in room ${this.room}`);
-    }
-    const answers = await this.#ask(file, waitMs, owner);
-    if (answers.length === 0) {
-      throw new WhohasError('NOT_FOUND', `${owner} did not offer ${file}`);
-    }
-    return answers;
-  }
-
-  /** whohas to the room, or to `owner` alone (then done as soon as it answers). */
-  #ask(file: string, waitMs: number | undefined, owner?: string): Promise<Responder[]> {
-    const question = `@${owner ?? 'all'}|${encodeFileMessage({ kind: 'whohas', file })}`;
-    const windowMs = waitMs ?? this.#whohasWaitMs;
-    return this.#answers.collect(file, windowMs, () => this.#session.send(question), owner);
+  #verifyRoom(room: string, password: string | undefined, created: boolean): Promise<void> {
+    const { loginTimeoutMs, roomPins: pins, acceptRoomChange: acceptChange } = this.#settings;
+    const check = { room, created, password: password !== undefined, pins, acceptChange };
+    return verifyRoom(this.#session, this.platform.clock, loginTimeoutMs, check);
   }
 
   #checkName(file: string): void {

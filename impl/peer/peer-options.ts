@@ -16,6 +16,7 @@ import {
   DEFAULT_WINDOW,
   type ServerAddress,
 } from './limits.ts';
+import { DEFAULT_STALE_PARTIAL_MS } from './partials.ts';
 import type { RoomPins } from './room-pins.ts';
 import type { SessionState } from './session.ts';
 import type { TransferEnd, TransferInfo } from './types.ts';
@@ -43,6 +44,8 @@ export interface PeerOptions {
   roomPins?: RoomPins;
   /** Enter a room whose id differs from the pinned one (and pin the new id). */
   acceptRoomChange?: boolean;
+  /** Temporary download files untouched this long are removed at start (default 24 h). */
+  stalePartialMs?: number;
 }
 
 export interface PeerEvents {
@@ -68,6 +71,7 @@ export interface PeerSettings {
   transfer: TransferOptionsInput;
   roomPins: RoomPins | undefined;
   acceptRoomChange: boolean;
+  stalePartialMs: number;
 }
 
 /** Throws BAD_NAME, BAD_WINDOW, BAD_PACKET_SIZE or BAD_ARGUMENT for an option out of range. */
@@ -85,5 +89,13 @@ export function resolvePeerOptions(options: PeerOptions): PeerSettings {
     transfer: options.transfer ?? {},
     roomPins: options.roomPins,
     acceptRoomChange: options.acceptRoomChange ?? false,
+    stalePartialMs: checkStalePartialMs(options.stalePartialMs ?? DEFAULT_STALE_PARTIAL_MS),
   };
+}
+
+function checkStalePartialMs(ms: number): number {
+  if (typeof ms !== 'number' || !(ms >= 0)) {
+    throw new WhohasError('BAD_ARGUMENT', `stalePartialMs must be a number >= 0, got ${ms}`);
+  }
+  return ms;
 }

@@ -14,6 +14,7 @@ import { runLocalCommand } from './local.ts';
 import { encodeFileMessage, parseFileMessage } from './messages.ts';
 import { fileNameProblem } from './names.ts';
 import { Offers } from './offers.ts';
+import { Partials } from './partials.ts';
 import {
   type PeerEvents,
   type PeerOptions,
@@ -46,6 +47,7 @@ export class Peer extends EventEmitter<PeerEvents> {
   readonly #offers: Offers;
   readonly #uploads: Uploads;
   readonly #downloads: Downloads;
+  readonly #partials: Partials;
   readonly #tasks = new Set<Promise<unknown>>();
   #folderReady: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
@@ -80,6 +82,7 @@ export class Peer extends EventEmitter<PeerEvents> {
     this.#offers = new Offers(link, this.shareFolder);
     this.#uploads = new Uploads(link, this.shareFolder, settings.parallel);
     this.#downloads = new Downloads(link);
+    this.#partials = new Partials(options.platform.fs, settings.stalePartialMs);
     session.on('line', (line) => this.emit('line', line));
     session.on('room-line', (line) => this.#dispatch(line));
     session.on('left', (user) => {
@@ -216,6 +219,7 @@ export class Peer extends EventEmitter<PeerEvents> {
       responders = from;
     }
     const settings = { window, packetSize, outDir: options.outDir ?? this.shareFolder.path };
+    await this.#partials.sweep(settings.outDir);
     return this.#track(
       this.#downloads.fetch(responders, settings, options, (user) => this.#session.isMember(user)),
     );
@@ -277,7 +281,9 @@ export class Peer extends EventEmitter<PeerEvents> {
   }
 
   #openFolder(): Promise<void> {
-    this.#folderReady ??= this.shareFolder.open();
+    this.#folderReady ??= this.shareFolder
+      .open()
+      .then(() => this.#partials.sweep(this.shareFolder.path).then(() => undefined));
     return this.#folderReady;
   }
 

@@ -4,14 +4,13 @@
  * fallback, and runs on any Platform (real sockets or the simulator) unchanged.
  */
 import { EventEmitter } from 'node:events';
-import { nameKey } from '../chat/wire.ts';
 import { WhohasError } from '../errors.ts';
 import type { Platform } from '../platform/types.ts';
 import { Answers } from './answers.ts';
 import { Downloads } from './downloads.ts';
 import { checkPacketSize, checkWindow, type ServerAddress } from './limits.ts';
 import { runLocalCommand } from './local.ts';
-import { encodeFileMessage, parseFileMessage } from './messages.ts';
+import { parseFileMessage } from './messages.ts';
 import { fileNameProblem } from './names.ts';
 import { Offers } from './offers.ts';
 import { Partials } from './partials.ts';

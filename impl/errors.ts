@@ -58,8 +58,7 @@ export type PeerErrorCode =
   // Peer security (docs/PROTOCOL.md, "Room identity", "Stale partial files", "Reply budget").
   | 'ROOM_NOT_PRIVATE'
   | 'ROOM_CHANGED'
-  | 'FILE_CHANGED'
-  | 'NAME_TOO_LONG';
+  | 'FILE_CHANGED';
 
 /** Go-Back-N transfers. */
 export type TransferErrorCode =

@@ -21,6 +21,7 @@ import {
   type PeerState,
   resolvePeerOptions,
 } from './peer-options.ts';
+import { ReplyBudget } from './reply-budget.ts';
 import { verifyRoom } from './room-pins.ts';
 import { ChatSession } from './session.ts';
 import { ShareFolder, type ShareStatus } from './share-folder.ts';
@@ -47,6 +48,7 @@ export class Peer extends EventEmitter<PeerEvents> {
   readonly #uploads: Uploads;
   readonly #downloads: Downloads;
   readonly #partials: Partials;
+  readonly #replies: ReplyBudget;
   readonly #tasks = new Set<Promise<unknown>>();
   #folderReady: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
@@ -68,11 +70,12 @@ export class Peer extends EventEmitter<PeerEvents> {
       settings.loginTimeoutMs,
     );
     this.#session = session;
+    this.#replies = new ReplyBudget(options.platform.clock, (line) => session.sendAutomatic(line));
     this.#answers = new Answers(options.platform.clock);
     const link: PeerLink = {
       platform: options.platform,
       sendTo: (to, text) => session.send(`@${to}|${text}`),
-      reply: (to, text) => session.sendAutomatic(`@${to}|${text}`),
+      reply: (to, text) => this.#replies.reply(to, text),
       localAddress: () => session.localAddress,
       transferOptions: settings.transfer,
       started: (info) => this.emit('transfer-start', info),
@@ -87,6 +90,7 @@ export class Peer extends EventEmitter<PeerEvents> {
     session.on('left', (user) => {
       this.#downloads.ownerLeft(user);
       this.#uploads.requesterLeft(user);
+      this.#replies.forget(user);
     });
     session.on('gone', (error) => {
       this.#downloads.serverGone(error.message);
@@ -228,6 +232,7 @@ export class Peer extends EventEmitter<PeerEvents> {
   close(): Promise<void> {
     if (this.#closing) return this.#closing;
     this.#uploads.abortAll('the peer is closing');
+    this.#replies.close();
     this.#downloads.abortAll('the peer is closing');
     this.#closing = this.#downloads
       .lingerDone()

@@ -17,6 +17,7 @@ import {
   type ServerAddress,
 } from './limits.ts';
 import { DEFAULT_STALE_PARTIAL_MS } from './partials.ts';
+import { REPLY_BUDGET, type ReplyBudgetLimits } from './reply-budget.ts';
 import type { RoomPins } from './room-pins.ts';
 import type { SessionState } from './session.ts';
 import type { TransferEnd, TransferInfo } from './types.ts';
@@ -46,6 +47,8 @@ export interface PeerOptions {
   acceptRoomChange?: boolean;
   /** Temporary download files untouched this long are removed at start (default 24 h). */
   stalePartialMs?: number;
+  /** The owner's reply budget (docs/PROTOCOL.md, "Reply budget"); raise it only for a server with higher limits. */
+  replyBudget?: Partial<ReplyBudgetLimits>;
 }
 
 export interface PeerEvents {
@@ -72,6 +75,7 @@ export interface PeerSettings {
   roomPins: RoomPins | undefined;
   acceptRoomChange: boolean;
   stalePartialMs: number;
+  replyBudget: ReplyBudgetLimits;
 }
 
 /** Throws BAD_NAME, BAD_WINDOW, BAD_PACKET_SIZE or BAD_ARGUMENT for an option out of range. */
@@ -90,7 +94,20 @@ export function resolvePeerOptions(options: PeerOptions): PeerSettings {
     roomPins: options.roomPins,
     acceptRoomChange: options.acceptRoomChange ?? false,
     stalePartialMs: checkStalePartialMs(options.stalePartialMs ?? DEFAULT_STALE_PARTIAL_MS),
+    replyBudget: checkReplyBudget({ ...REPLY_BUDGET, ...options.replyBudget }),
   };
+}
+
+function checkReplyBudget(budget: ReplyBudgetLimits): ReplyBudgetLimits {
+  for (const [key, value] of Object.entries(budget)) {
+    if (typeof value !== 'number' || !(value > 0)) {
+      throw new WhohasError(
+        'BAD_ARGUMENT',
+        `replyBudget.${key} must be a number > 0, got ${value}`,
+      );
+    }
+  }
+  return budget;
 }
 
 function checkStalePartialMs(ms: number): number {

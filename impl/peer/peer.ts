@@ -63,14 +63,11 @@ export class Peer extends EventEmitter<PeerEvents> {
     this.shareFolder = new ShareFolder(options.platform.fs, options.folder, {
       share: options.share,
     });
-    const session = new ChatSession(
-      options.platform,
-      options.name,
-      options.server,
-      settings.loginTimeoutMs,
-    );
+    const { platform, server } = options;
+    const session = new ChatSession(platform, options.name, server, settings.loginTimeoutMs);
     this.#session = session;
-    this.#replies = new ReplyBudget(options.platform.clock, (line) => session.sendAutomatic(line));
+    const automatic = (line: string) => session.sendAutomatic(line);
+    this.#replies = new ReplyBudget(platform.clock, automatic, settings.replyBudget);
     this.#answers = new Answers(options.platform.clock);
     const link: PeerLink = {
       platform: options.platform,

@@ -4,11 +4,11 @@
  * one for one, two people flooding `getfile` at 19.5 lines/s each got the owner kicked for
  * FLOODING. Now:
  *
- * - all replies together leave at most at REPLY_BUDGET.rate lines/s (bursts of .burst), below
+ * - all replies together leave at most at the `rate` lines/s (bursts of `burst`), below
  *   the server's 20 lines/s, 40 burst, so the owner never goes over its rate: the rest stays
  *   for the user's own lines;
- * - each requester has its own smaller budget (.perRequesterRate, .perRequesterBurst): its
- *   replies past it wait in its queue, which holds .queued lines (the oldest are dropped and
+ * - each requester has its own smaller budget (`perRequesterRate`, `perRequesterBurst`): its
+ *   replies past it wait in its queue, which holds `queued` lines (the oldest are dropped and
  *   counted), so a flooder gets a bounded trickle and costs a bounded queue;
  * - requesters within their own budget are served round robin: one asking at a normal rate waits
  *   behind at most one reply of each other requester, however much they flood.
@@ -16,15 +16,21 @@
 import { nameKey } from '../chat/wire.ts';
 import type { Clock, TimerHandle } from '../platform/types.ts';
 
-export const REPLY_BUDGET = Object.freeze({
+export const REPLY_BUDGET: Readonly<ReplyBudgetLimits> = Object.freeze({
   rate: 15,
   burst: 30,
-  perRequesterRate: 2,
-  perRequesterBurst: 6,
+  perRequesterRate: 10,
+  perRequesterBurst: 20,
   queued: 4,
 });
 
-export type ReplyBudgetLimits = typeof REPLY_BUDGET;
+export interface ReplyBudgetLimits {
+  rate: number;
+  burst: number;
+  perRequesterRate: number;
+  perRequesterBurst: number;
+  queued: number;
+}
 
 /** A token bucket that can tell how long until its next token. Pure: the caller passes the time. */
 class Bucket {

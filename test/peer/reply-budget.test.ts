@@ -1,6 +1,7 @@
 import test from 'ava';
 import { isWhohasError } from '../../impl/errors.ts';
 import type { Peer } from '../../impl/peer/index.ts';
+import { ReplyBudget } from '../../impl/peer/reply-budget.ts';
 import { patternBytes } from '../helpers/platforms.ts';
 import { buildWorld, type World } from '../helpers/world.ts';
 
@@ -139,4 +140,48 @@ test('three whohas flooders: 24 downloads at one a second all find the owner', a
   t.deepEqual(outcomes, Array(24).fill('ok'));
   t.is(world.peer('eswar').state, 'in-room');
   await world.close();
+});
+
+/** A clock the test moves by hand (the budget only needs now, setTimeout and clearTimeout). */
+function manualClock() {
+  let now = 0;
+  const timers = new Map<number, { at: number; fn: () => void }>();
+  let next = 1;
+  const clock = {
+    now: () => now,
+    setTimeout: (fn: () => void, ms: number) => {
+      timers.set(next, { at: now + ms, fn });
+      return next++ as never;
+    },
+    clearTimeout: (handle: unknown) => void timers.delete(handle as number),
+    defer: (fn: () => void) => fn(),
+    advance(ms: number) {
+      now += ms;
+      for (const [id, timer] of [...timers].sort((a, b) => a[1].at - b[1].at)) {
+        if (timer.at <= now) {
+          timers.delete(id);
+          timer.fn();
+        }
+      }
+    },
+  };
+  return clock;
+}
+
+test('past the budget, replies go round robin and a flooder drops only its own oldest', (t) => {
+  const clock = manualClock();
+  const sent: string[] = [];
+  const limits = { rate: 1, burst: 1, perRequesterRate: 100, perRequesterBurst: 100, queued: 2 };
+  const budget = new ReplyBudget(clock, (line) => sent.push(line) > 0, limits);
+  budget.reply('mal', 'm1'); // the one token: sent at once
+  for (const text of ['m2', 'm3', 'm4']) budget.reply('mal', text);
+  budget.reply('eko', 'e1');
+  t.deepEqual(sent, ['@mal|m1']);
+  t.is(budget.dropped, 1, 'mal had 2 waiting: m2, its oldest, was dropped');
+  clock.advance(1000);
+  clock.advance(1000);
+  clock.advance(1000);
+  // eko waited behind one line of mal's, not behind all of them.
+  t.deepEqual(sent, ['@mal|m1', '@mal|m3', '@eko|e1', '@mal|m4']);
+  budget.close();
 });

@@ -54,7 +54,11 @@ export type PeerErrorCode =
   | 'ALL_RESPONDERS_FAILED'
   | 'SERVER_GONE'
   | 'PEER_GONE'
-  | 'CONNECT_FAILED';
+  | 'CONNECT_FAILED'
+  // Peer security (docs/PROTOCOL.md, "Room identity", "Stale partial files", "Reply budget").
+  | 'ROOM_NOT_PRIVATE'
+  | 'ROOM_CHANGED'
+  | 'FILE_CHANGED';
 
 /** Go-Back-N transfers. */
 export type TransferErrorCode =

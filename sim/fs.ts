@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { systemError } from '../impl/errors.ts';
-import { tempFileName } from '../impl/platform/temp-name.ts';
+import { isTempFileName, tempFileName, tempOwner } from '../impl/platform/temp-name.ts';
 import type { FileReader, FileSystem, FileWriter } from '../impl/platform/types.ts';
 import type { SimCore } from './core.ts';
 import { contents, type FileNode, type MemoryTree } from './memfs.ts';
@@ -10,7 +10,11 @@ import { contents, type FileNode, type MemoryTree } from './memfs.ts';
  * event at the current virtual time and settles its promise there (SimCore.settle), so file I/O
  * costs no virtual time but still completes asynchronously, as on a real platform.
  */
-export function createSimFileSystem(core: SimCore, tree: MemoryTree): FileSystem {
+export function createSimFileSystem(
+  core: SimCore,
+  tree: MemoryTree,
+  epoch: () => number = () => 0,
+): FileSystem {
   let tempCounter = 0;
   return {
     list: (dir) => core.settle(() => tree.list(dir)),
@@ -27,11 +31,32 @@ export function createSimFileSystem(core: SimCore, tree: MemoryTree): FileSystem
     openRead: (path) => core.settle(() => openReader(core, tree, path)),
     createTemp: (dir, hint) =>
       core.settle(() => {
-        const tempPath = posix.join(dir, tempFileName(hint, (++tempCounter).toString(16)));
-        return new SimFileWriter(core, tree, tempPath, tree.createExclusive(tempPath));
+        // The owner is the host's epoch: a crash (the simulator's SIGKILL) bumps it.
+        const name = tempFileName(hint, (++tempCounter).toString(16), `e${epoch()}`);
+        const tempPath = posix.join(dir, name);
+        const file = tree.createExclusive(tempPath);
+        modifiedAt.set(file, core.now);
+        return new SimFileWriter(core, tree, tempPath, file);
       }),
+    staleTemps: (dir, maxAgeMs) =>
+      core.settle(() =>
+        tree
+          .list(dir)
+          .filter((entry) => entry.kind === 'file' && isTempFileName(entry.name))
+          .filter((entry) => {
+            const owner = tempOwner(entry.name);
+            if (owner !== undefined && owner !== `e${epoch()}`) return true;
+            const node = tree.lookup(posix.join(dir, entry.name), 'lstat', false) as FileNode;
+            // A file not written through createTemp (a fixture) counts as made at time 0.
+            return core.now - (modifiedAt.get(node) ?? 0) > maxAgeMs;
+          })
+          .map((entry) => entry.name),
+      ),
   };
 }
+
+/** Virtual time of the last write to a temporary file (memfs nodes carry no times). */
+const modifiedAt = new WeakMap<FileNode, number>();
 
 function openReader(core: SimCore, tree: MemoryTree, path: string): FileReader {
   const file = tree.regularFile(path, 'open');
@@ -75,6 +100,7 @@ class SimFileWriter implements FileWriter {
       }
       this.file.chunks.push(copy);
       this.file.size += copy.length;
+      modifiedAt.set(this.file, this.core.now);
     });
   }
 

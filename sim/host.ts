@@ -80,7 +80,7 @@ export class SimHost implements PacketSink {
       net: createSimNet(this),
       dgram: createSimDgram(this),
       clock: this.createClock(),
-      fs: createSimFileSystem(core, tree),
+      fs: createSimFileSystem(core, tree, () => this.epoch),
       random,
     };
   }

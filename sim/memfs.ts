@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import { systemError } from '../impl/errors.ts';
+import { MAX_NAME_BYTES } from '../impl/platform/file-names.ts';
 import type { DirEntry, FileKind, FileStat } from '../impl/platform/types.ts';
 
 /**
@@ -144,6 +145,8 @@ export class MemoryTree {
     const absolute = posix.resolve('/', path);
     const name = posix.basename(absolute);
     if (name === '') throw fail('EEXIST', syscall, path);
+    // As on Linux: a new name's last component is at most 255 bytes.
+    if (Buffer.byteLength(name) > MAX_NAME_BYTES) throw fail('ENAMETOOLONG', syscall, path);
     const dir = this.lookup(posix.dirname(absolute), syscall);
     if (dir.kind !== 'directory') throw fail('ENOTDIR', syscall, path);
     return { dir, name };

@@ -17,9 +17,10 @@ import {
 import { createNodePlatform } from '../../impl/platform/node.ts';
 import { addSessionFlags, type SessionFlags } from '../peer-flags.ts';
 import { DownloadBars } from '../progress.ts';
+import { addSecurityFlags, type SecurityFlags, securityOptions } from '../security-flags.ts';
 import { failuresJson, failuresOf, statsJson, summaryLine } from '../transfer-format.ts';
 
-interface GetFlags extends SessionFlags {
+interface GetFlags extends SessionFlags, SecurityFlags {
   room: string;
   from?: string;
   out: string;
@@ -42,7 +43,7 @@ export function register(program: Command): void {
     .command('get')
     .description('download one file from whoever in the room has it, print the statistics, exit')
     .argument('<file>', 'the file name, as the owners share it');
-  addSessionFlags(command)
+  addSecurityFlags(addSessionFlags(command))
     .requiredOption('--room <R>', 'the room to join (it must exist)')
     .option('--from <USER>', 'ask only this owner (default: everyone, first responder first)')
     .option('--out <DIR>', 'where the file lands (never overwriting: "name (1).ext")', '.')
@@ -54,11 +55,14 @@ export function register(program: Command): void {
 }
 
 async function get(file: string, flags: GetFlags): Promise<number> {
+  const platform = createNodePlatform();
+  const folder = resolve(flags.out);
   const peer = new Peer({
-    platform: createNodePlatform(),
+    ...securityOptions(flags, platform, folder),
+    platform,
     name: flags.name,
     server: flags.server,
-    folder: resolve(flags.out),
+    folder,
     share: false,
     window: flags.window,
     packetSize: flags.packetSize,

@@ -16,9 +16,10 @@ import {
   parseShareFlag,
   type SessionFlags,
 } from '../peer-flags.ts';
+import { addSecurityFlags, type SecurityFlags, securityOptions } from '../security-flags.ts';
 import { transferEndLine } from '../transfer-format.ts';
 
-interface PeerFlags extends SessionFlags {
+interface PeerFlags extends SessionFlags, SecurityFlags {
   room?: string;
   create?: boolean;
   join?: boolean;
@@ -32,7 +33,7 @@ export function register(program: Command): void {
   const command = program
     .command('peer')
     .description('chat in a room and share files: an interactive console, or --serve headless');
-  addSessionFlags(command)
+  addSecurityFlags(addSessionFlags(command))
     .option('--room <R>', 'the room to enter (joined, or created if missing)')
     .addOption(new Option('--create', 'create the room (fail if it exists)').conflicts('join'))
     .addOption(new Option('--join', 'join the room (fail if it does not exist)'))
@@ -49,11 +50,14 @@ export function register(program: Command): void {
       if ((flags.create || flags.join) && !flags.room) {
         throw new InvalidArgumentError('--create and --join need --room');
       }
+      const platform = createNodePlatform();
+      const folder = resolve(flags.folder);
       const peer = new Peer({
-        platform: createNodePlatform(),
+        ...securityOptions(flags, platform, folder),
+        platform,
         name: flags.name,
         server: flags.server,
-        folder: resolve(flags.folder),
+        folder,
         window: flags.window,
         packetSize: flags.packetSize,
         parallel: flags.parallel,

@@ -20,12 +20,18 @@ export interface Member {
 
 export class Room {
   readonly name: string;
+  /**
+   * This incarnation of the room: random, new each time a room of this name is created, so a
+   * peer can tell the room it trusted from one recreated under the same name (`@server|get_room`).
+   */
+  readonly id: string;
   readonly members = new Set<Member>();
   readonly #passwordHash: Buffer | undefined;
   readonly #password: string | undefined;
 
-  constructor(name: string, password: string | undefined) {
+  constructor(name: string, password: string | undefined, id = '') {
     this.name = name;
+    this.id = id;
     this.#password = password;
     this.#passwordHash = password === undefined ? undefined : digest(password);
   }
@@ -70,9 +76,12 @@ export class Registry {
   /** Room names chosen by a creator still answering the protect question. */
   readonly #reserved = new Map<string, Member>();
   readonly #stats: MutableChatStats;
+  readonly #newRoomId: () => string;
 
-  constructor(stats: MutableChatStats) {
+  /** `newRoomId` names each room incarnation (random bytes from the platform, in hex). */
+  constructor(stats: MutableChatStats, newRoomId: () => string = () => '') {
     this.#stats = stats;
+    this.#newRoomId = newRoomId;
   }
 
   isNameTaken(name: string): boolean {
@@ -116,7 +125,7 @@ export class Registry {
   openRoom(creator: Member, name: string, password: string | undefined): Room {
     const key = nameKey(name);
     this.#reserved.delete(key);
-    const room = new Room(name, password);
+    const room = new Room(name, password, this.#newRoomId());
     this.#rooms.set(key, room);
     this.#stats.rooms = this.#rooms.size;
     this.#enter(creator, room);

@@ -62,6 +62,12 @@ export class Router {
       case 'get_rooms':
         session.send(listLine('ROOMS', this.#registry.roomNames()));
         return;
+      case 'get_room': {
+        // The sender's own room: name, incarnation id and privacy (docs/PROTOCOL.md).
+        const room = session.room!;
+        session.send(`ROOM|${room.name}|${room.id}|${room.isPrivate ? 'private' : 'public'}`);
+        return;
+      }
       case 'get_peers':
         this.#peers(session, argument);
         return;

@@ -39,7 +39,10 @@ export class ChatServer {
   readonly #portTries: number;
   readonly #log: (line: string) => void;
   readonly #stats = createChatStats();
-  readonly #registry = new Registry(this.#stats);
+  // Room ids come from the platform's (seeded, on the simulator) randomness: 64 bits in hex.
+  readonly #registry = new Registry(this.#stats, () =>
+    this.#platform.random.bytes(8).toString('hex'),
+  );
   readonly #sessions = new Set<Session>();
   readonly #dialogs = new Map<Session, LoginDialog>();
   readonly #sessionHost: SessionHost;

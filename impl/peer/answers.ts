@@ -1,7 +1,8 @@
 import { nameKey } from '../chat/wire.ts';
-import type { WhohasError } from '../errors.ts';
+import { WhohasError } from '../errors.ts';
 import type { Clock } from '../platform/types.ts';
-import type { HaveMessage } from './messages.ts';
+import { encodeFileMessage, type HaveMessage } from './messages.ts';
+import type { ChatSession } from './session.ts';
 import type { Responder } from './types.ts';
 
 interface Wait {
@@ -63,5 +64,32 @@ export class Answers {
         finish(error); // OUTBOX_FULL: the question never left
       }
     });
+  }
+
+  /** whohas to the room, or to `owner` alone (then done as soon as it answers). */
+  ask(session: ChatSession, file: string, windowMs: number, owner?: string): Promise<Responder[]> {
+    const question = `@${owner ?? 'all'}|${encodeFileMessage({ kind: 'whohas', file })}`;
+    return this.collect(file, windowMs, () => session.send(question), owner);
+  }
+
+  /** whohas to `owner` alone: its answer, or NOT_FOUND / PEER_GONE / BAD_ARGUMENT. */
+  async askOwner(
+    session: ChatSession,
+    self: string,
+    owner: string,
+    file: string,
+    windowMs: number,
+  ): Promise<Responder[]> {
+    if (nameKey(owner) === nameKey(self)) {
+      throw new WhohasError('BAD_ARGUMENT', `${file} would come from yourself (${self})`);
+    }
+    if (!session.isMember(owner)) {
+      throw new WhohasError('PEER_GONE', `${owner} is not in room ${session.room}`);
+    }
+    const answers = await this.ask(session, file, windowMs, owner);
+    if (answers.length === 0) {
+      throw new WhohasError('NOT_FOUND', `${owner} did not offer ${file}`);
+    }
+    return answers;
   }
 }

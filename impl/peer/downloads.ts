@@ -8,6 +8,7 @@ import { type ErrorCode, isWhohasError, WhohasError } from '../errors.ts';
 import { GbnReceiver } from '../gbn/receiver.ts';
 import type { TransferStats } from '../gbn/stats.ts';
 import type { TimerHandle } from '../platform/types.ts';
+import { landingName } from './landing-name.ts';
 import {
   encodeFileMessage,
   MAX_TRANSFER_ID,
@@ -161,7 +162,7 @@ export class Downloads {
         peerAddress: responder.address,
         transferId,
         dir: settings.outDir,
-        name: responder.file,
+        name: await landingName(platform.fs, settings.outDir, responder.file),
         options: {
           ...this.#link.transferOptions,
           window: settings.window,

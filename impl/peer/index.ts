@@ -4,6 +4,7 @@ export * from './limits.ts';
 export { encodeFileMessage, type FileMessage, parseFileMessage } from './messages.ts';
 export { fileNameProblem, TEMP_PREFIX } from './names.ts';
 export { Peer, type PeerEvents, type PeerOptions, type PeerState } from './peer.ts';
+export { FileRoomPins, PINS_FILE, type RoomIdentity, type RoomPins } from './room-pins.ts';
 export { type SharedFile, ShareFolder, type ShareStatus } from './share-folder.ts';
 export type {
   AttemptFailure,

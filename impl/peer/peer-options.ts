@@ -16,6 +16,9 @@ import {
   DEFAULT_WINDOW,
   type ServerAddress,
 } from './limits.ts';
+import { DEFAULT_STALE_PARTIAL_MS } from './partials.ts';
+import { REPLY_BUDGET, type ReplyBudgetLimits } from './reply-budget.ts';
+import type { RoomPins } from './room-pins.ts';
 import type { SessionState } from './session.ts';
 import type { TransferEnd, TransferInfo } from './types.ts';
 
@@ -38,6 +41,14 @@ export interface PeerOptions {
   whohasWaitMs?: number;
   /** How long the server may take to answer a login step (default 30 s). */
   loginTimeoutMs?: number;
+  /** Room ids pinned on first use (docs/PROTOCOL.md, "Room identity"); none: no pinning. */
+  roomPins?: RoomPins;
+  /** Enter a room whose id differs from the pinned one (and pin the new id). */
+  acceptRoomChange?: boolean;
+  /** Temporary download files untouched this long are removed at start (default 24 h). */
+  stalePartialMs?: number;
+  /** The owner's reply budget (docs/PROTOCOL.md, "Reply budget"); raise it only for a server with higher limits. */
+  replyBudget?: Partial<ReplyBudgetLimits>;
 }
 
 export interface PeerEvents {
@@ -61,6 +72,10 @@ export interface PeerSettings {
   whohasWaitMs: number;
   loginTimeoutMs: number;
   transfer: TransferOptionsInput;
+  roomPins: RoomPins | undefined;
+  acceptRoomChange: boolean;
+  stalePartialMs: number;
+  replyBudget: ReplyBudgetLimits;
 }
 
 /** Throws BAD_NAME, BAD_WINDOW, BAD_PACKET_SIZE or BAD_ARGUMENT for an option out of range. */
@@ -76,5 +91,28 @@ export function resolvePeerOptions(options: PeerOptions): PeerSettings {
     whohasWaitMs: options.whohasWaitMs ?? DEFAULT_WHOHAS_WAIT_MS,
     loginTimeoutMs: options.loginTimeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS,
     transfer: options.transfer ?? {},
+    roomPins: options.roomPins,
+    acceptRoomChange: options.acceptRoomChange ?? false,
+    stalePartialMs: checkStalePartialMs(options.stalePartialMs ?? DEFAULT_STALE_PARTIAL_MS),
+    replyBudget: checkReplyBudget({ ...REPLY_BUDGET, ...options.replyBudget }),
   };
+}
+
+function checkReplyBudget(budget: ReplyBudgetLimits): ReplyBudgetLimits {
+  for (const [key, value] of Object.entries(budget)) {
+    if (typeof value !== 'number' || !(value > 0)) {
+      throw new WhohasError(
+        'BAD_ARGUMENT',
+        `replyBudget.${key} must be a number > 0, got ${value}`,
+      );
+    }
+  }
+  return budget;
+}
+
+function checkStalePartialMs(ms: number): number {
+  if (typeof ms !== 'number' || !(ms >= 0)) {
+    throw new WhohasError('BAD_ARGUMENT', `stalePartialMs must be a number >= 0, got ${ms}`);
+  }
+  return ms;
 }

@@ -4,22 +4,25 @@
  * fallback, and runs on any Platform (real sockets or the simulator) unchanged.
  */
 import { EventEmitter } from 'node:events';
-import { nameKey } from '../chat/wire.ts';
 import { WhohasError } from '../errors.ts';
 import type { Platform } from '../platform/types.ts';
 import { Answers } from './answers.ts';
 import { Downloads } from './downloads.ts';
 import { checkPacketSize, checkWindow, type ServerAddress } from './limits.ts';
 import { runLocalCommand } from './local.ts';
-import { encodeFileMessage, parseFileMessage } from './messages.ts';
+import { parseFileMessage } from './messages.ts';
 import { fileNameProblem } from './names.ts';
 import { Offers } from './offers.ts';
+import { Partials } from './partials.ts';
 import {
   type PeerEvents,
   type PeerOptions,
+  type PeerSettings,
   type PeerState,
   resolvePeerOptions,
 } from './peer-options.ts';
+import { ReplyBudget } from './reply-budget.ts';
+import { verifyRoom } from './room-pins.ts';
 import { ChatSession } from './session.ts';
 import { ShareFolder, type ShareStatus } from './share-folder.ts';
 import type {
@@ -38,13 +41,14 @@ export class Peer extends EventEmitter<PeerEvents> {
   readonly name: string;
   readonly shareFolder: ShareFolder;
   #window: number;
-  readonly #packetSize: number;
-  readonly #whohasWaitMs: number;
+  readonly #settings: PeerSettings;
   readonly #session: ChatSession;
   readonly #answers: Answers;
   readonly #offers: Offers;
   readonly #uploads: Uploads;
   readonly #downloads: Downloads;
+  readonly #partials: Partials;
+  readonly #replies: ReplyBudget;
   readonly #tasks = new Set<Promise<unknown>>();
   #folderReady: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
@@ -52,26 +56,23 @@ export class Peer extends EventEmitter<PeerEvents> {
   constructor(options: PeerOptions) {
     super();
     const settings = resolvePeerOptions(options);
+    this.#settings = settings;
     this.platform = options.platform;
     this.name = options.name;
     this.#window = settings.window;
-    this.#packetSize = settings.packetSize;
-    this.#whohasWaitMs = settings.whohasWaitMs;
     this.shareFolder = new ShareFolder(options.platform.fs, options.folder, {
       share: options.share,
     });
-    const session = new ChatSession(
-      options.platform,
-      options.name,
-      options.server,
-      settings.loginTimeoutMs,
-    );
+    const { platform, server } = options;
+    const session = new ChatSession(platform, options.name, server, settings.loginTimeoutMs);
     this.#session = session;
+    const automatic = (line: string) => session.sendAutomatic(line);
+    this.#replies = new ReplyBudget(platform.clock, automatic, settings.replyBudget);
     this.#answers = new Answers(options.platform.clock);
     const link: PeerLink = {
       platform: options.platform,
       sendTo: (to, text) => session.send(`@${to}|${text}`),
-      reply: (to, text) => session.sendAutomatic(`@${to}|${text}`),
+      reply: (to, text) => this.#replies.reply(to, text),
       localAddress: () => session.localAddress,
       transferOptions: settings.transfer,
       started: (info) => this.emit('transfer-start', info),
@@ -80,11 +81,13 @@ export class Peer extends EventEmitter<PeerEvents> {
     this.#offers = new Offers(link, this.shareFolder);
     this.#uploads = new Uploads(link, this.shareFolder, settings.parallel);
     this.#downloads = new Downloads(link);
+    this.#partials = new Partials(options.platform.fs, settings.stalePartialMs);
     session.on('line', (line) => this.emit('line', line));
     session.on('room-line', (line) => this.#dispatch(line));
     session.on('left', (user) => {
       this.#downloads.ownerLeft(user);
       this.#uploads.requesterLeft(user);
+      this.#replies.forget(user);
     });
     session.on('gone', (error) => {
       this.#downloads.serverGone(error.message);
@@ -115,7 +118,7 @@ export class Peer extends EventEmitter<PeerEvents> {
     this.#window = checkWindow(window);
   }
   get packetSize(): number {
-    return this.#packetSize;
+    return this.#settings.packetSize;
   }
   get parallel(): number {
     return this.#uploads.parallel;
@@ -149,18 +152,28 @@ export class Peer extends EventEmitter<PeerEvents> {
   }
 
   /** Creates `room` (private with a password). A refusal leaves the peer idle: connect() again. */
-  create(room: string, options: { password?: string } = {}): Promise<void> {
-    return this.#session.create(room, options.password);
+  async create(room: string, options: { password?: string } = {}): Promise<void> {
+    await this.#session.create(room, options.password);
+    await this.#verifyRoom(room, options.password, true);
   }
 
-  /** Joins `room`. A refusal (NO_SUCH_ROOM, WRONG_PASSWORD...) leaves the peer idle. */
-  join(room: string, options: { password?: string } = {}): Promise<void> {
-    return this.#session.join(room, options.password);
+  /**
+   * Joins `room`. A refusal (NO_SUCH_ROOM, WRONG_PASSWORD...) leaves the peer idle; a room that is
+   * not the one trusted (ROOM_NOT_PRIVATE, ROOM_CHANGED: docs/PROTOCOL.md) closes it.
+   */
+  async join(room: string, options: { password?: string } = {}): Promise<void> {
+    await this.#session.join(room, options.password);
+    await this.#verifyRoom(room, options.password, false);
   }
 
   /** Joins `room`, creating it when it does not exist. */
-  joinOrCreate(room: string, options: { password?: string } = {}): Promise<'joined' | 'created'> {
-    return this.#session.joinOrCreate(room, options.password);
+  async joinOrCreate(
+    room: string,
+    options: { password?: string } = {},
+  ): Promise<'joined' | 'created'> {
+    const how = await this.#session.joinOrCreate(room, options.password);
+    await this.#verifyRoom(room, options.password, how === 'created');
+    return how;
   }
 
   /**
@@ -179,7 +192,7 @@ export class Peer extends EventEmitter<PeerEvents> {
   whohas(file: string, options: { waitMs?: number } = {}): Promise<Responder[]> {
     this.#checkName(file);
     this.#session.requireRoom();
-    return this.#ask(file, options.waitMs);
+    return this.#answers.ask(this.#session, file, options.waitMs ?? this.#settings.whohasWaitMs);
   }
 
   /**
@@ -193,11 +206,12 @@ export class Peer extends EventEmitter<PeerEvents> {
   ): Promise<DownloadResult> {
     this.#checkName(file);
     const window = checkWindow(options.window ?? this.#window);
-    const packetSize = checkPacketSize(options.packetSize ?? this.#packetSize);
+    const packetSize = checkPacketSize(options.packetSize ?? this.#settings.packetSize);
     this.#session.requireRoom();
     let responders: readonly Responder[];
     if (typeof from === 'string') {
-      responders = await this.#askOwner(from, file, options.waitMs);
+      const waitMs = options.waitMs ?? this.#settings.whohasWaitMs;
+      responders = await this.#answers.askOwner(this.#session, this.name, from, file, waitMs);
     } else {
       if (from.some((responder) => responder.file !== file)) {
         throw new WhohasError('BAD_ARGUMENT', `every responder must offer ${file}`);
@@ -205,6 +219,7 @@ export class Peer extends EventEmitter<PeerEvents> {
       responders = from;
     }
     const settings = { window, packetSize, outDir: options.outDir ?? this.shareFolder.path };
+    await this.#partials.sweep(settings.outDir);
     return this.#track(
       this.#downloads.fetch(responders, settings, options, (user) => this.#session.isMember(user)),
     );
@@ -214,6 +229,7 @@ export class Peer extends EventEmitter<PeerEvents> {
   close(): Promise<void> {
     if (this.#closing) return this.#closing;
     this.#uploads.abortAll('the peer is closing');
+    this.#replies.close();
     this.#downloads.abortAll('the peer is closing');
     this.#closing = this.#downloads
       .lingerDone()
@@ -254,25 +270,10 @@ export class Peer extends EventEmitter<PeerEvents> {
     }
   }
 
-  async #askOwner(owner: string, file: string, waitMs?: number): Promise<Responder[]> {
-    if (nameKey(owner) === nameKey(this.name)) {
-      throw new WhohasError('BAD_ARGUMENT', `${file} would come from yourself (${this.name})`);
-    }
-    if (!this.#session.isMember(owner)) {
-      throw new WhohasError('PEER_GONE', `${owner} is not in room ${this.room}`);
-    }
-    const answers = await this.#ask(file, waitMs, owner);
-    if (answers.length === 0) {
-      throw new WhohasError('NOT_FOUND', `${owner} did not offer ${file}`);
-    }
-    return answers;
-  }
-
-  /** whohas to the room, or to `owner` alone (then done as soon as it answers). */
-  #ask(file: string, waitMs: number | undefined, owner?: string): Promise<Responder[]> {
-    const question = `@${owner ?? 'all'}|${encodeFileMessage({ kind: 'whohas', file })}`;
-    const windowMs = waitMs ?? this.#whohasWaitMs;
-    return this.#answers.collect(file, windowMs, () => this.#session.send(question), owner);
+  #verifyRoom(room: string, password: string | undefined, created: boolean): Promise<void> {
+    const { loginTimeoutMs, roomPins: pins, acceptRoomChange: acceptChange } = this.#settings;
+    const check = { room, created, password: password !== undefined, pins, acceptChange };
+    return verifyRoom(this.#session, this.platform.clock, loginTimeoutMs, check);
   }
 
   #checkName(file: string): void {
@@ -281,7 +282,9 @@ export class Peer extends EventEmitter<PeerEvents> {
   }
 
   #openFolder(): Promise<void> {
-    this.#folderReady ??= this.shareFolder.open();
+    this.#folderReady ??= this.shareFolder
+      .open()
+      .then(() => this.#partials.sweep(this.shareFolder.path).then(() => undefined));
     return this.#folderReady;
   }
 

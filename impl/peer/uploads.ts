@@ -7,6 +7,7 @@ import { nameKey } from '../chat/wire.ts';
 import { type ErrorCode, isWhohasError, WhohasError } from '../errors.ts';
 import { GbnSender } from '../gbn/sender.ts';
 import type { DatagramSocket, FileReader } from '../platform/types.ts';
+import { guardedReader, isOwnerSideFailure } from './guarded-reader.ts';
 import { type BadRequest, encodeFileMessage, type GetfileMessage, refusalFor } from './messages.ts';
 import type { ShareFolder } from './share-folder.ts';
 import type { PeerLink, TransferEnd, TransferInfo } from './types.ts';
@@ -95,7 +96,7 @@ export class Uploads {
     try {
       try {
         const opened = await this.#share.openShared(request.file);
-        reader = opened.reader;
+        reader = guardedReader(opened.reader, request.file);
         upload.info = { ...upload.info, size: opened.file.size };
         socket = this.#link.platform.dgram.createSocket();
         const bound = await socket.bind(0, this.#link.localAddress());
@@ -135,7 +136,10 @@ export class Uploads {
       try {
         end = { ...upload.info, stats: await upload.sender.done };
       } catch (error) {
-        end = { ...upload.info, error: upload.cancelled ?? asPeerError(error) };
+        const failure = upload.cancelled ?? asPeerError(error);
+        end = { ...upload.info, error: failure };
+        // Backstop for a lost ABORT: the requester hears over chat what went wrong here.
+        if (!upload.cancelled && isOwnerSideFailure(failure)) refuse(failure.code, failure.message);
       }
       // The slot is free before anyone hears of the end (a listener may count what still runs).
       this.#active.delete(key);

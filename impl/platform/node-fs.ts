@@ -1,9 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Dirent, Stats } from 'node:fs';
 import * as fs from 'node:fs/promises';
+import { hostname } from 'node:os';
 import * as path from 'node:path';
 import { systemError } from '../errors.ts';
-import { tempFileName } from './temp-name.ts';
+import { isTempFileName, tempFileName, tempOwner } from './temp-name.ts';
 import type { FileKind, FileReader, FileSystem, FileWriter } from './types.ts';
 
 /** The real file store on node:fs/promises. */
@@ -23,6 +24,7 @@ export function createNodeFileSystem(): FileSystem {
     },
     openRead,
     createTemp,
+    staleTemps,
     readFile: (file) => fs.readFile(file),
     writeFile: (file, data) => fs.writeFile(file, data),
     async remove(file) {
@@ -80,8 +82,43 @@ async function openRead(file: string): Promise<FileReader> {
   };
 }
 
+/**
+ * The owner token of this process's temporary files: its pid and a hash of the machine's name
+ * (a folder shared over a network file system may hold files of other machines' processes).
+ */
+const MACHINE = createHash('sha256').update(hostname()).digest('hex').slice(0, 8);
+const OWNER = `${process.pid}_${MACHINE}`;
+
+function ownerIsGone(owner: string | undefined): boolean {
+  const match = owner === undefined ? null : /^(\d+)_([0-9a-f]{8})$/.exec(owner);
+  if (!match || match[2] !== MACHINE) return false; // unknown writer: the age decides
+  const pid = Number(match[1]);
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    // EPERM: alive, someone else's. Only ESRCH says no such process.
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+async function staleTemps(dir: string, maxAgeMs: number): Promise<string[]> {
+  const stale: string[] = [];
+  for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
+    if (!entry.isFile() || !isTempFileName(entry.name)) continue;
+    if (ownerIsGone(tempOwner(entry.name))) {
+      stale.push(entry.name);
+      continue;
+    }
+    const stats = await fs.lstat(path.join(dir, entry.name)).catch(() => undefined);
+    if (stats && Date.now() - stats.mtimeMs > maxAgeMs) stale.push(entry.name);
+  }
+  return stale.sort();
+}
+
 async function createTemp(dir: string, hint: string): Promise<FileWriter> {
-  const tempPath = path.join(dir, tempFileName(hint, randomBytes(8).toString('hex')));
+  const tempPath = path.join(dir, tempFileName(hint, randomBytes(8).toString('hex'), OWNER));
   // 'wx': a clash with an existing name fails instead of truncating someone's file.
   const handle = await fs.open(tempPath, 'wx');
   let open = true;

@@ -201,6 +201,14 @@ export interface FileSystem {
   readFile(path: string): Promise<Buffer>;
   writeFile(path: string, data: Uint8Array): Promise<void>;
   remove(path: string): Promise<void>;
+  /**
+   * Names (not paths) of the temporary files (`.whohas-*.part`, see temp-name.ts) in `dir` that
+   * no live writer owns: made by a writer that is gone (Node: a process of this machine that has
+   * exited; simulator: the host before a crash), or, whoever made them, not modified for
+   * `maxAgeMs`. A file a live writer is writing is never among them while it is younger than
+   * the age. Rejects with ENOENT / ENOTDIR for a bad `dir`.
+   */
+  staleTemps(dir: string, maxAgeMs: number): Promise<string[]>;
 }
 
 // ---------------------------------------------------------------- randomness

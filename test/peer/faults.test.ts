@@ -184,6 +184,16 @@ test('a server that stops reading: answers beyond the outbox cap are dropped and
     seed: 36,
     // The server reads the backlog in one burst once it resumes: no rate limit in the way.
     server: { rateLinesPerSecond: 1e6, rateBurst: 1e6 },
+    // ...and no reply budget either: the outbox cap is what this test is about.
+    peerDefaults: {
+      replyBudget: {
+        rate: 1e6,
+        burst: 1e6,
+        perRequesterRate: 1e6,
+        perRequesterBurst: 1e6,
+        queued: 1e6,
+      },
+    },
     peers: [
       { name: 'eswar', files: { [file]: 'hello' } },
       'mallory',

@@ -22,6 +22,7 @@ function scenario(
     description: 'synthetic',
     tags: ['test'],
     link: 'lan',
+    evidence: { none: 'synthetic: the harness itself is under test' },
     script,
     ...extra,
   };

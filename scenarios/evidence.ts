@@ -14,7 +14,8 @@
  * - `transfer.completed`, `transfer.failed`: transfer ends seen by either side (a download is
  *   two ends: the upload and the download); from completed ends' statistics:
  *   `transfer.retransmits`, `transfer.timeouts`, `transfer.fastRetransmits`,
- *   `transfer.duplicates`, `transfer.outOfOrder`, `transfer.ignored`, `transfer.maxSrttMs`.
+ *   `transfer.duplicates`, `transfer.outOfOrder`, `transfer.ignored`, `transfer.maxSrttMs`, and
+ *   `transfer.maxBytes` (the largest transfer that completed).
  * - `server.cutOff`, `server.killed`, `server.refusedFull`, `server.rateLimited`,
  *   `server.badLines`: the chat servers' own statistics, summed.
  * - `error.<CODE>`: sightings of an error code by users: `ERROR|<CODE>|` lines, `refused`
@@ -222,6 +223,7 @@ function tallyTransfers(tally: Tally, ends: readonly TransferEnd[]): void {
     add(tally, 'transfer.duplicates', stats.duplicates);
     add(tally, 'transfer.outOfOrder', stats.outOfOrder);
     add(tally, 'transfer.ignored', stats.ignored);
+    tally['transfer.maxBytes'] = Math.max(tally['transfer.maxBytes'] ?? 0, stats.bytes);
     if (Number.isFinite(stats.srttMs)) {
       tally['transfer.maxSrttMs'] = Math.max(
         tally['transfer.maxSrttMs'] ?? 0,

@@ -4,6 +4,8 @@
  * counters and their verdict, wall and simulated milliseconds, and the exact replay command.
  * The XML is built by xmlbuilder2, which escapes markup and replaces characters XML 1.0 cannot
  * carry at all (NUL, other C0 controls, lone surrogates): error texts quote hostile input.
+ * One catch: xmlbuilder2 leaves an `&` that already starts an entity (`&amp;`) alone, so a text
+ * holding `&amp;` would read back as `&`; `safe` escapes every `&` first, which it then keeps.
  */
 import { create } from 'xmlbuilder2';
 import type { Transport } from './format.ts';
@@ -39,6 +41,14 @@ export interface SuiteReport {
 }
 
 const round = (ms: number) => Math.round(ms * 1000) / 1000;
+
+/** Every `&` as `&amp;`, which xmlbuilder2 then keeps as it is (see above). */
+const safe = (text: string) => text.replaceAll('&', '&amp;');
+
+/** Attribute values through `safe`. */
+function attributes(values: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, safe(v)]));
+}
 
 export function toRecord(result: RunResult): RunRecord {
   return {
@@ -77,26 +87,32 @@ export function toJunit(report: SuiteReport): string {
     skipped: '0',
     time: seconds(runs.reduce((t, r) => t + r.wallMs, 0)),
   });
-  const root = doc.ele('testsuites', {
-    name: `whohas scenarios (seed ${report.seed}, ${report.seeds} seeds, ${report.transport})`,
-    ...count(report.runs),
-  });
+  const root = doc.ele(
+    'testsuites',
+    attributes({
+      name: `whohas scenarios (seed ${report.seed}, ${report.seeds} seeds, ${report.transport})`,
+      ...count(report.runs),
+    }),
+  );
   const families = new Map<string, RunRecord[]>();
   for (const run of report.runs) {
     const family = run.scenario.split('/')[0];
     families.set(family, [...(families.get(family) ?? []), run]);
   }
   for (const [family, runs] of families) {
-    const suite = root.ele('testsuite', { name: family, ...count(runs) });
+    const suite = root.ele('testsuite', attributes({ name: family, ...count(runs) }));
     for (const run of runs) {
-      const testcase = suite.ele('testcase', {
-        classname: family,
-        name: `${run.scenario} [seed ${run.seed}, ${run.transport}${run.impairments ? '' : ', no impairments'}]`,
-        time: seconds(run.wallMs),
-      });
+      const testcase = suite.ele(
+        'testcase',
+        attributes({
+          classname: family,
+          name: `${run.scenario} [seed ${run.seed}, ${run.transport}${run.impairments ? '' : ', no impairments'}]`,
+          time: seconds(run.wallMs),
+        }),
+      );
       const properties = testcase.ele('properties');
       const property = (name: string, value: string | number) =>
-        properties.ele('property', { name, value: String(value) });
+        properties.ele('property', attributes({ name, value: String(value) }));
       property('seed', run.seed);
       property('transport', run.transport);
       property('outcome', run.outcome);
@@ -106,13 +122,16 @@ export function toJunit(report: SuiteReport): string {
       for (const [name, value] of Object.entries(run.evidence)) property(`evidence.${name}`, value);
       if (run.outcome !== 'pass') {
         testcase
-          .ele(run.outcome === 'crash' ? 'error' : 'failure', {
-            type: run.outcome,
-            message: `${run.outcome} in the ${run.phase} phase: ${firstLine(run.error ?? run.verdict)}`,
-          })
-          .txt(`${run.error ?? run.verdict}\nreplay with: ${run.replay}`);
+          .ele(
+            run.outcome === 'crash' ? 'error' : 'failure',
+            attributes({
+              type: run.outcome,
+              message: `${run.outcome} in the ${run.phase} phase: ${firstLine(run.error ?? run.verdict)}`,
+            }),
+          )
+          .txt(safe(`${run.error ?? run.verdict}\nreplay with: ${run.replay}`));
       }
-      testcase.ele('system-out').txt(`${run.verdict}\nreplay: ${run.replay}`);
+      testcase.ele('system-out').txt(safe(`${run.verdict}\nreplay: ${run.replay}`));
     }
   }
   return `${doc.end({ prettyPrint: true })}\n`;

@@ -133,6 +133,8 @@ export async function runScenario(
     failure = unhandled[0];
     outcome = 'crash';
   }
+  // A run that proved nothing says so where failures say what broke.
+  const error = failure !== undefined ? describe(failure) : verdict.ok ? undefined : verdict.text;
   return {
     scenario: scenario.name,
     seed,
@@ -144,11 +146,7 @@ export async function runScenario(
     verdict: verdict.text,
     simMs,
     wallMs: performance.now() - wallStart,
-    ...(failure === undefined
-      ? outcome === 'no-evidence'
-        ? { error: verdict.text }
-        : {}
-      : { error: describe(failure) }),
+    ...(error === undefined ? {} : { error }),
   };
 }
 

@@ -1,6 +1,6 @@
 /**
  * Real loopback sockets: every host is its own node Platform on 127.0.0.1 with a private
- * scratch folder. Datagram impairments come from impl/platform/impaired.ts, seeded per host, so
+ * scratch folder. Datagram impairments come from harness/impaired.ts, seeded per host, so
  * the same loss, duplication, reordering and corruption apply as on the simulator (timing
  * aside). Partitions, crashes and burst loss need the simulator; scenarios that use them are not
  * tagged `real`.
@@ -9,7 +9,11 @@ import { mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { type ImpairmentOptions, impairDatagrams } from '../harness/impaired.ts';
+import {
+  type ImpairedPlatform,
+  type ImpairmentOptions,
+  impairDatagrams,
+} from '../harness/impaired.ts';
 import { WhohasError } from '../impl/errors.ts';
 import { createNodePlatform } from '../impl/platform/node.ts';
 import type { Platform } from '../impl/platform/types.ts';
@@ -59,9 +63,12 @@ function impairmentOf(link: LinkSpec, seed: string): ImpairmentOptions | undefin
   };
 }
 
-export async function createRealBackend(seed: number): Promise<Backend> {
+/** `impairments: false` leaves every datagram alone (the premise check of evidence.ts). */
+export async function createRealBackend(seed: number, impairments = true): Promise<Backend> {
   const root = await mkdtemp(join(tmpdir(), `whohas-scenario-${seed}-`));
   const timers = new Set<NodeJS.Timeout>();
+  /** Every impairment layer made, healed or not: their counters are the network's evidence. */
+  const layers: ImpairedPlatform[] = [];
 
   const hosts: RealHost[] = [];
   const unsupported = (what: string): never => {
@@ -69,8 +76,14 @@ export async function createRealBackend(seed: number): Promise<Backend> {
   };
   const impairHost = (host: WorldHost, link: LinkSpec) => {
     const real = host as RealHost;
-    const options = impairmentOf(link, `${seed}/${host.name}`);
-    real.current = options ? impairDatagrams(real.base, options) : real.base;
+    const options = impairments ? impairmentOf(link, `${seed}/${host.name}`) : undefined;
+    if (options === undefined) {
+      real.current = real.base;
+      return;
+    }
+    const layer = impairDatagrams(real.base, options);
+    layers.push(layer);
+    real.current = layer;
   };
 
   return {
@@ -92,6 +105,16 @@ export async function createRealBackend(seed: number): Promise<Backend> {
     restart: () => unsupported('a host restart'),
     healAll() {
       for (const host of hosts) host.current = host.base;
+    },
+    counters() {
+      const sum = (pick: (layer: ImpairedPlatform) => number) =>
+        layers.reduce((total, layer) => total + pick(layer), 0);
+      return {
+        'net.lost': sum((l) => l.impairment.dropped),
+        'net.duplicated': sum((l) => l.impairment.duplicated),
+        'net.corrupted': sum((l) => l.impairment.corrupted),
+        'net.reordered': sum((l) => l.impairment.delayed),
+      };
     },
     now: () => performance.now(),
     until<T>(promise: Promise<T>, deadline: number): Promise<T> {

@@ -16,12 +16,16 @@ function onLan(spec: LinkSpec): ProfileName | PathConfig {
     : { profile: 'lan', ...spec };
 }
 
-/** `maxTimeMs`: the whole run's virtual-time budget (a hang stops there). */
+/**
+ * `maxTimeMs`: the whole run's virtual-time budget (a hang stops there). `impairments: false`
+ * builds the simulator with impairments switched off (the premise check of evidence.ts).
+ */
 export function createSimBackend(
   seed: number,
   maxTimeMs: number,
+  impairments = true,
 ): Backend & { readonly sim: Simulator } {
-  const sim = new Simulator({ seed, maxTimeMs });
+  const sim = new Simulator({ seed, maxTimeMs, impairments });
   const hosts = new Map<WorldHost, SimHost>();
   const impaired: Array<[SimHost, SimHost]> = [];
   const partitioned: Array<[SimHost, SimHost]> = [];
@@ -57,6 +61,23 @@ export function createSimBackend(
     healAll() {
       for (const [a, b] of impaired.splice(0)) sim.connect(a, b, 'lan');
       for (const [a, b] of partitioned.splice(0)) sim.heal(a, b);
+    },
+    counters() {
+      const sum = { lost: 0, duplicated: 0, corrupted: 0, reordered: 0 };
+      const more = { partitionDropped: 0, stalled: 0, queueDropped: 0 };
+      for (const { stats } of sim.allPaths()) {
+        for (const key of Object.keys(sum) as Array<keyof typeof sum>) sum[key] += stats[key];
+        for (const key of Object.keys(more) as Array<keyof typeof more>) more[key] += stats[key];
+      }
+      return {
+        'net.lost': sum.lost,
+        'net.duplicated': sum.duplicated,
+        'net.corrupted': sum.corrupted,
+        'net.reordered': sum.reordered,
+        'net.partitioned': more.partitionDropped,
+        'net.stalled': more.stalled,
+        'net.queueDrops': more.queueDropped,
+      };
     },
     now: () => sim.now,
     async until<T>(promise: Promise<T>, deadline: number): Promise<T> {

@@ -27,6 +27,12 @@ export interface Backend {
   restart(host: WorldHost): void;
   /** Removes every impairment and partition (crashed hosts stay down). */
   healAll(): void;
+  /**
+   * What the network did to traffic so far (`net.lost`, `net.duplicated`, `net.corrupted`,
+   * `net.reordered`, and on the simulator also `net.partitioned`, `net.stalled`,
+   * `net.queueDrops`): the evidence a fault scenario must leave (evidence.ts).
+   */
+  counters(): Record<string, number>;
   /** Milliseconds on this backend's clock (virtual on the simulator). */
   now(): number;
   /**

@@ -5,6 +5,7 @@
  * runner for every scenario, so a family module only says what is special about its faults.
  */
 import type { PathConfig, ProfileName } from '../sim/index.ts';
+import type { EvidenceSpec } from './evidence.ts';
 import type { World } from './world.ts';
 
 export type Transport = 'sim' | 'real';
@@ -26,6 +27,11 @@ export interface Scenario {
   /** The family is always a tag; `real` marks scenarios that also run on loopback sockets. */
   readonly tags: readonly string[];
   readonly link: LinkProfile;
+  /**
+   * What the fault must leave behind (evidence.ts): counters it must move, or why none applies.
+   * A run that keeps every invariant but leaves no evidence fails as `no-evidence`.
+   */
+  readonly evidence: EvidenceSpec;
   /** Virtual milliseconds for the fault phase and for recovery after healing. */
   readonly budget?: { faultMs?: number; healedMs?: number };
   /** Builds the world, applies the fault, acts, asserts what the user must see. */

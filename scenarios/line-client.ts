@@ -137,3 +137,13 @@ export class LineClient {
     );
   }
 }
+
+/** The lines a user types through the login dialog, as the server asks for them. */
+export function loginAnswers(
+  name: string,
+  room: string,
+  options: { create?: boolean; password?: string },
+): string[] {
+  if (!options.create) return [name, 'join', room, ...(options.password ? [options.password] : [])];
+  return [name, 'create', room, ...(options.password ? ['yes', options.password] : ['no'])];
+}

@@ -4,6 +4,7 @@
  * until the bad lines repeat.
  */
 import { chatRoom, expectReplies, noLineMatching, receivedExactly, sync } from './chat-helpers.ts';
+import { proves, refusalsIn } from './evidence.ts';
 import { family } from './format.ts';
 import { invariant } from './invariants.ts';
 import type { LineClient } from './line-client.ts';
@@ -32,6 +33,7 @@ function refused(name: string, description: string, sent: string[], expected: st
     description,
     tags: ['real'],
     link: 'lan' as const,
+    evidence: proves(...refusalsIn(expected)),
     async script(world: World) {
       const { alice, bob } = await chatRoom(world);
       await expectReplies(world, alice, sent, expected);
@@ -46,6 +48,9 @@ export const lines = family('lines', [
     description: 'Empty and blank lines get no reply and reach nobody',
     tags: ['real'],
     link: 'lan',
+    evidence: {
+      none: 'the input is well-formed blank lines: the script asserts the exact silence, and silence moves no counter',
+    },
     async script(world) {
       const { alice, bob } = await chatRoom(world);
       const bobBefore = bob.lines.length;
@@ -65,6 +70,7 @@ export const lines = family('lines', [
     description: 'Unknown users and users of another room get NO_SUCH_USER; nothing is delivered',
     tags: ['real'],
     link: 'lan',
+    evidence: proves({ counter: 'error.NO_SUCH_USER', atLeast: 3 }),
     async script(world) {
       const { alice } = await chatRoom(world);
       const carol = await world.login('carol', 'elsewhere', { create: true });
@@ -89,6 +95,7 @@ export const lines = family('lines', [
     description: 'A line at the limit passes; one byte over is LINE_TOO_LONG, its rest discarded',
     tags: ['real'],
     link: 'lan',
+    evidence: proves('error.LINE_TOO_LONG', 'server.badLines'),
     async script(world) {
       const { alice, bob } = await chatRoom(world);
       const atLimit = `@bob|${'a'.repeat(MAX_LINE_BYTES - 5)}`;
@@ -111,6 +118,7 @@ export const lines = family('lines', [
     description: 'The third oversize line closes the connection with LINE_TOO_LONG; others stay',
     tags: ['real'],
     link: 'lan',
+    evidence: proves({ counter: 'error.LINE_TOO_LONG', atLeast: 3 }, 'server.cutOff'),
     async script(world) {
       const { bob } = await chatRoom(world);
       const mallory = await doomedMallory(world);
@@ -127,6 +135,7 @@ export const lines = family('lines', [
     description: 'Invalid UTF-8 (stray, truncated, overlong) is BAD_ENCODING; the third closes',
     tags: ['real'],
     link: 'lan',
+    evidence: proves({ counter: 'error.BAD_ENCODING', atLeast: 3 }, 'server.cutOff'),
     async script(world) {
       const { bob } = await chatRoom(world);
       const mallory = await doomedMallory(world);
@@ -147,6 +156,7 @@ export const lines = family('lines', [
     description: 'NUL, C0/C1 control bytes and DEL are BAD_ENCODING; a tab is fine',
     tags: ['real'],
     link: 'lan',
+    evidence: proves({ counter: 'error.BAD_ENCODING', atLeast: 5 }, 'server.cutOff'),
     async script(world) {
       const { alice, bob } = await chatRoom(world);
       await expectReplies(
@@ -173,6 +183,7 @@ export const lines = family('lines', [
     description: 'CRLF and LF endings mix freely; a lone CR inside a line is a control byte',
     tags: ['real'],
     link: 'lan',
+    evidence: proves('error.BAD_ENCODING'),
     async script(world) {
       const { alice, bob } = await chatRoom(world);
       const before = bob.lines.length;
@@ -197,6 +208,9 @@ export const lines = family('lines', [
     description: 'Many lines in one write are each routed, in order',
     tags: ['real'],
     link: 'lan',
+    evidence: {
+      none: 'the fault is the framing (many lines in one write), which the script itself sends and checks line by line',
+    },
     async script(world) {
       const { alice, bob } = await chatRoom(world);
       const count = 10 + Math.floor(world.random() * 20);
@@ -212,6 +226,9 @@ export const lines = family('lines', [
     description: 'A line (with multi-byte UTF-8) arriving one byte at a time is routed intact',
     tags: ['real'],
     link: 'lan',
+    evidence: {
+      none: 'the fault is the framing (one byte per write), which the script itself sends; the intact line is asserted',
+    },
     async script(world) {
       const { alice, bob } = await chatRoom(world);
       const text = 'héllo wörld ✓ 𝄞 |pipes| kept';
@@ -227,6 +244,9 @@ export const lines = family('lines', [
     description: 'A user vanishing mid-line: the half line reaches nobody, the room hears LEFT',
     tags: ['real'],
     link: 'lan',
+    evidence: {
+      none: "the fault is the script's own disconnect; the LEFT notices and the missing half line are asserted",
+    },
     async script(world) {
       const { alice, bob } = await chatRoom(world);
       const mallory = await doomedMallory(world);

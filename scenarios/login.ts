@@ -3,6 +3,7 @@
  * refusals hang up, and nothing a failed login did stays behind (names and rooms free again).
  */
 import { chatRoom, expectDialog, noLineMatching } from './chat-helpers.ts';
+import { proves, refusalsIn } from './evidence.ts';
 import { family } from './format.ts';
 import { invariant } from './invariants.ts';
 import type { LineClient } from './line-client.ts';
@@ -46,6 +47,7 @@ function dialogScenario(spec: {
     description: spec.description,
     tags: ['real'],
     link: 'lan' as const,
+    evidence: proves(...refusalsIn(spec.dialogs.flatMap((d) => d.expected))),
     async script(world: World) {
       if (spec.inRoom) await chatRoom(world);
       else await world.startServer();
@@ -130,6 +132,7 @@ export const login = family('login', [
     description: 'join with no rooms, and join of an unknown room, are NO_SUCH_ROOM',
     tags: ['real'],
     link: 'lan',
+    evidence: proves({ counter: 'error.NO_SUCH_ROOM', atLeast: 2 }),
     async script(world) {
       await world.startServer();
       const early = await dialog(
@@ -160,6 +163,11 @@ export const login = family('login', [
     description: 'Five wrong passwords: TOO_MANY_TRIES and hang-up; the right one still works',
     tags: ['real'],
     link: 'lan',
+    evidence: proves(
+      { counter: 'error.WRONG_PASSWORD', atLeast: 5 },
+      'error.TOO_MANY_TRIES',
+      'server.cutOff',
+    ),
     async script(world) {
       await world.startServer();
       const alice = await world.login('alice', 'vault', { create: true, password: 's3cret' });
@@ -182,6 +190,7 @@ export const login = family('login', [
     description: 'Creating an existing room (any case, or one reserved mid-dialog) is ROOM_EXISTS',
     tags: ['real'],
     link: 'lan',
+    evidence: proves({ counter: 'error.ROOM_EXISTS', atLeast: 3 }),
     async script(world) {
       await chatRoom(world);
       const slow = await dialog(
@@ -219,6 +228,7 @@ export const login = family('login', [
     description: '@ and # lines before login are NOT_LOGGED_IN and reach nobody',
     tags: ['real'],
     link: 'lan',
+    evidence: proves({ counter: 'error.NOT_LOGGED_IN', atLeast: 3 }),
     async script(world) {
       const { alice, bob } = await chatRoom(world);
       await dialog(
@@ -245,6 +255,7 @@ export const login = family('login', [
     tags: [],
     link: 'lan',
     budget: { faultMs: 180_000 },
+    evidence: proves('error.LOGIN_TIMEOUT', 'server.cutOff'),
     async script(world) {
       const { alice } = await chatRoom(world);
       const idle = await greeted(world, 'idle');

@@ -4,6 +4,7 @@
  * when it must, and keeps serving everyone else with bounded memory.
  */
 import { chatRoom, expectReplies, noLineMatching, receivedExactly, sync } from './chat-helpers.ts';
+import { proves } from './evidence.ts';
 import { family } from './format.ts';
 import { invariant } from './invariants.ts';
 import type { LineClient } from './line-client.ts';
@@ -15,6 +16,7 @@ export const malicious = family('malicious', [
       '@all flood: RATE_LIMITED, then FLOODING and a cut-off; the room gets a bounded share',
     tags: [],
     link: 'lan',
+    evidence: proves('error.RATE_LIMITED', 'error.FLOODING', 'server.rateLimited', 'server.cutOff'),
     async script(world) {
       const { alice, bob } = await chatRoom(world);
       const mallory = await world.login('mallory', 'lobby');
@@ -40,6 +42,7 @@ export const malicious = family('malicious', [
     description: 'A client that never reads is cut off once its outbox is full; others unaffected',
     tags: [],
     link: 'lan',
+    evidence: proves('server.cutOff'),
     async script(world) {
       const maxOutboxBytes = 64 * 1024;
       const { alice, bob } = await chatRoom(world, {
@@ -71,6 +74,7 @@ export const malicious = family('malicious', [
     tags: [],
     link: 'lan',
     budget: { faultMs: 120_000 },
+    evidence: proves('server.cutOff'),
     async script(world) {
       const { alice, bob } = await chatRoom(world);
       const mallory = await world.login('mallory', 'lobby');
@@ -95,6 +99,10 @@ export const malicious = family('malicious', [
       'Hundreds of idle connections: past the cap each gets SERVER_FULL; users still served',
     tags: ['real'],
     link: 'lan',
+    evidence: proves(
+      { counter: 'error.SERVER_FULL', atLeast: 62 },
+      { counter: 'server.refusedFull', atLeast: 62 },
+    ),
     async script(world) {
       const maxConnections = 200;
       const { alice, bob } = await chatRoom(world, { maxConnections });
@@ -127,6 +135,7 @@ export const malicious = family('malicious', [
     description: 'Forged #sender, OK| and INFO| lines are refused or arrive under the true sender',
     tags: ['real'],
     link: 'lan',
+    evidence: proves({ counter: 'error.BAD_FORMAT', atLeast: 4 }),
     async script(world) {
       const { alice, bob } = await chatRoom(world);
       const mallory = await world.login('mallory', 'lobby');
@@ -166,6 +175,7 @@ export const malicious = family('malicious', [
     description: "get_passwd and get_peers of another user's private room are NOT_A_MEMBER",
     tags: ['real'],
     link: 'lan',
+    evidence: proves({ counter: 'error.NOT_A_MEMBER', atLeast: 3 }, 'error.NO_SUCH_ROOM'),
     async script(world) {
       await world.startServer();
       const alice = await world.login('alice', 'vault', { create: true, password: 'hunter2' });

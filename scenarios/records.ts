@@ -3,6 +3,7 @@
  * still be served), the files that existed before the fault, and the options it was built on.
  */
 import { createHash } from 'node:crypto';
+import type { ChatLimits } from '../impl/chat/limits.ts';
 import type { ChatServer } from '../impl/chat/server.ts';
 import type { WorldHost } from './backend.ts';
 import type { LinkProfile, Transport } from './format.ts';
@@ -17,6 +18,14 @@ export interface ServerRecord {
   meter: OutboxMeter;
   /** False once the scenario shut it down or crashed its host on purpose. */
   up: boolean;
+}
+
+/** A chat server to start: its host (default `server`), port, port tries and limits. */
+export interface ServerOptions {
+  host?: string;
+  port?: number;
+  portTries?: number;
+  limits?: Partial<ChatLimits>;
 }
 
 export interface ClientRecord {
@@ -40,8 +49,20 @@ export interface WorldOptions {
   unhandled: unknown[];
   /** Virtual-time budget of the whole run (fault and healed phases, and teardown). */
   maxTimeMs: number;
+  /** false: the network applies no impairment (the premise check of evidence.ts). */
+  impairments: boolean;
 }
 
 export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** `length` bytes drawn from `random` (a world's seeded generator). */
+export function seededBytes(random: { int32(): number }, length: number): Buffer {
+  const out = Buffer.allocUnsafe(length);
+  for (let i = 0; i < length; i += 4) {
+    const word = random.int32();
+    for (let j = 0; j < 4 && i + j < length; j++) out[i + j] = (word >>> (8 * j)) & 0xff;
+  }
+  return out;
 }

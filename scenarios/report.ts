@@ -3,13 +3,21 @@
  * scenario as it finishes, then each failure with the command that replays it.
  */
 import type { Scenario, Transport } from './format.ts';
-import { exitCode, type RunResult, replayCommands, runScenario } from './runner.ts';
+import {
+  exitCode,
+  type RunOptions,
+  type RunResult,
+  replayCommands,
+  runScenario,
+} from './runner.ts';
 
-export interface SuiteOptions {
+export interface SuiteOptions extends RunOptions {
   seed: number;
   seeds: number;
   transport: Transport;
   print: (line: string) => void;
+  /** After every run: runs done, runs in all, failed runs so far (for a progress line). */
+  progress?: (done: number, total: number, failed: number) => void;
 }
 
 export interface SuiteResult {
@@ -32,7 +40,8 @@ export async function runSuite(scenarios: Scenario[], options: SuiteOptions): Pr
   const { print } = options;
   const seeds = seedList(options.seed, options.seeds);
   const seedText = seeds.length === 1 ? `${options.seed}` : `${seeds[0]}..${seeds.at(-1)}`;
-  print(`seed: ${seedText} (transport ${options.transport}, ${scenarios.length} scenarios)`);
+  const calm = options.impairments === false ? ', impairments off' : '';
+  print(`seed: ${seedText} (transport ${options.transport}${calm}, ${scenarios.length} scenarios)`);
   const width = Math.max(8, ...scenarios.map((s) => s.name.length));
   const row = (cells: string[]) =>
     print(
@@ -41,9 +50,16 @@ export async function runSuite(scenarios: Scenario[], options: SuiteOptions): Pr
   row(['scenario', 'seeds', 'result', 'simulated', 'wall']);
   const results: RunResult[] = [];
   const started = performance.now();
+  const total = scenarios.length * seeds.length;
+  let failedSoFar = 0;
   for (const scenario of scenarios) {
     const mine: RunResult[] = [];
-    for (const seed of seeds) mine.push(await runScenario(scenario, seed, options.transport));
+    for (const seed of seeds) {
+      const result = await runScenario(scenario, seed, options.transport, options);
+      mine.push(result);
+      if (result.outcome !== 'pass') failedSoFar++;
+      options.progress?.(results.length + mine.length, total, failedSoFar);
+    }
     results.push(...mine);
     const failed = mine.filter((r) => r.outcome !== 'pass');
     const result =
@@ -70,6 +86,7 @@ export async function runSuite(scenarios: Scenario[], options: SuiteOptions): Pr
       `FAILED ${failure.scenario} seed ${failure.seed} (${failure.outcome}, ${failure.phase} phase)`,
     );
     print(`  ${(failure.error ?? '').split('\n').join('\n  ')}`);
+    if (failure.error !== failure.verdict) print(`  evidence: ${failure.verdict}`);
     print('  replay with:');
     for (const command of replayCommands(failure)) print(`    ${command}`);
   }

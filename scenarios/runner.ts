@@ -1,10 +1,13 @@
 /**
  * Runs one scenario on one seed: fault phase, heal, recovery (liveness) within a virtual-time
- * budget, then the invariants every scenario must keep. The CLI and the CI tests both come
- * through here, so a failure in CI replays exactly with the printed command.
+ * budget, then the invariants every scenario must keep, then the evidence its fault must have
+ * left (evidence.ts). The CLI and the CI tests both come through here, so a failure in CI
+ * replays exactly with the printed command.
  */
 import { performance } from 'node:perf_hooks';
 import { isWhohasError } from '../impl/errors.ts';
+import type { Counters } from './evidence.ts';
+import { type FaultMark, judgeEvidence, markFaultEnd, readEvidence } from './evidence.ts';
 import {
   DEFAULT_FAULT_BUDGET_MS,
   DEFAULT_HEALED_BUDGET_MS,
@@ -15,21 +18,39 @@ import { checkInvariants, probeLiveness } from './invariants.ts';
 import { createWorld } from './world.ts';
 
 /** pass, or why not: the exit code of `whohas scenario` tells these apart. */
-export type Outcome = 'pass' | 'invariant' | 'no-recovery' | 'crash';
+export type Outcome = 'pass' | 'invariant' | 'no-recovery' | 'crash' | 'no-evidence';
 
 export const EXIT_CODES: Record<Outcome, number> = {
   pass: 0,
   invariant: 1,
   'no-recovery': 2,
   crash: 3,
+  'no-evidence': 4,
 };
+
+/**
+ * Which failure wins when several happen: a crash over everything, then no recovery, a broken
+ * invariant, and last a run that kept everything but proved nothing.
+ */
+const SEVERITY: readonly Outcome[] = ['pass', 'no-evidence', 'invariant', 'no-recovery', 'crash'];
+
+export interface RunOptions {
+  /** false: the network applies no impairment (premise checks: fault scenarios must fail). */
+  impairments?: boolean;
+}
 
 export interface RunResult {
   scenario: string;
   seed: number;
   transport: Transport;
+  /** false when run with the network's impairments switched off. */
+  impairments: boolean;
   outcome: Outcome;
-  phase: 'fault' | 'healed' | 'invariants' | 'done';
+  phase: 'fault' | 'healed' | 'invariants' | 'evidence' | 'done';
+  /** Counters read when the fault phase ended (or when the run failed inside it). */
+  evidence: Counters;
+  /** The evidence declaration judged against `evidence`. */
+  verdict: string;
   /** Virtual milliseconds simulated (wall milliseconds on real sockets). */
   simMs: number;
   wallMs: number;
@@ -55,8 +76,10 @@ export async function runScenario(
   scenario: Scenario,
   seed: number,
   transport: Transport = 'sim',
+  options: RunOptions = {},
 ): Promise<RunResult> {
   const wallStart = performance.now();
+  const impairments = options.impairments ?? true;
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown) => unhandled.push(reason);
   process.on('unhandledRejection', onUnhandled);
@@ -67,21 +90,34 @@ export async function runScenario(
   const healedMs = scenario.budget?.healedMs ?? DEFAULT_HEALED_BUDGET_MS;
   // Teardown (closing peers and servers) gets room beyond the two phases.
   const maxTimeMs = faultMs + healedMs + 60_000;
-  const world = await createWorld({ seed, transport, link: scenario.link, unhandled, maxTimeMs });
+  const world = await createWorld({
+    seed,
+    transport,
+    link: scenario.link,
+    unhandled,
+    maxTimeMs,
+    impairments,
+  });
+  // Marked when the fault phase ends: what recovery does afterwards is no evidence of the fault.
+  let mark: FaultMark | undefined;
   try {
     world.startPhase('fault', faultMs);
     await scenario.script(world);
+    mark = markFaultEnd(world);
     phase = 'healed';
-    await world.heal();
+    world.heal();
     world.startPhase('healed', healedMs);
     await probeLiveness(world);
     if (scenario.recover) await scenario.recover(world);
     phase = 'invariants';
     await checkInvariants(world);
-    phase = 'done';
+    phase = 'evidence';
   } catch (error) {
     failure = error;
   }
+  const evidence = readEvidence(world, mark);
+  const verdict = judgeEvidence(scenario.evidence, evidence);
+  if (phase === 'evidence' && verdict.ok) phase = 'done';
   const simMs = world.elapsedMs();
   try {
     await world.dispose();
@@ -90,34 +126,45 @@ export async function runScenario(
   }
   process.off('unhandledRejection', onUnhandled);
   process.off('uncaughtException', onUnhandled);
-  let outcome: Outcome = failure === undefined ? 'pass' : classify(failure, phase);
+  let outcome: Outcome =
+    failure !== undefined ? classify(failure, phase) : verdict.ok ? 'pass' : 'no-evidence';
   if (unhandled.length > 0 && outcome !== 'crash') {
     // An exception nobody handled is a crash, whatever else went wrong after it.
     failure = unhandled[0];
     outcome = 'crash';
   }
+  // A run that proved nothing says so where failures say what broke.
+  const error = failure !== undefined ? describe(failure) : verdict.ok ? undefined : verdict.text;
   return {
     scenario: scenario.name,
     seed,
     transport,
+    impairments,
     outcome,
     phase,
+    evidence,
+    verdict: verdict.text,
     simMs,
     wallMs: performance.now() - wallStart,
-    ...(failure === undefined ? {} : { error: describe(failure) }),
+    ...(error === undefined ? {} : { error }),
   };
 }
 
 /** The one command that replays a run exactly, in its npx and npm forms. */
 export function replayCommands(
-  result: Pick<RunResult, 'scenario' | 'seed' | 'transport'>,
+  result: Pick<RunResult, 'scenario' | 'seed' | 'transport'> & { impairments?: boolean },
 ): string[] {
   const transport = result.transport === 'sim' ? '' : ` --transport ${result.transport}`;
-  const args = `scenario ${result.scenario} --seed ${result.seed}${transport}`;
+  const calm = result.impairments === false ? ' --no-impairments' : '';
+  const args = `scenario ${result.scenario} --seed ${result.seed}${transport}${calm}`;
   return [`npx whohas ${args}`, `npm run whohas -- ${args}`];
 }
 
-/** The worst outcome decides the exit code. */
-export function exitCode(results: readonly RunResult[]): number {
-  return Math.max(0, ...results.map((r) => EXIT_CODES[r.outcome]));
+/** The worst outcome (SEVERITY) decides the exit code. */
+export function exitCode(results: ReadonlyArray<Pick<RunResult, 'outcome'>>): number {
+  const worst = results.reduce<Outcome>(
+    (w, r) => (SEVERITY.indexOf(r.outcome) > SEVERITY.indexOf(w) ? r.outcome : w),
+    'pass',
+  );
+  return EXIT_CODES[worst];
 }

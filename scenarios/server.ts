@@ -4,6 +4,7 @@
  * peer-to-peer transfers already running finish, and a new server is usable afterwards.
  */
 import { chatRoom, noLineMatching } from './chat-helpers.ts';
+import { proves } from './evidence.ts';
 import { family } from './format.ts';
 import { invariant } from './invariants.ts';
 import { buildSwarm, ownerAndRequester, startedDownload } from './swarm.ts';
@@ -26,6 +27,9 @@ export const server = family('server', [
     description: 'The first ports are taken: the server listens on the next free one',
     tags: ['real'],
     link: 'lan',
+    evidence: {
+      none: "the taken ports are the script's own listeners; the port the server chose is asserted",
+    },
     async script(world) {
       const host = world.host('server');
       const blockers = [host.platform.net.createServer(), host.platform.net.createServer()];
@@ -48,6 +52,10 @@ export const server = family('server', [
       'The admin kills a raw user and a peer: both told KILLED, the room told, others stay',
     tags: ['real'],
     link: 'lan',
+    evidence: proves(
+      { counter: 'error.KILLED', atLeast: 2 },
+      { counter: 'server.killed', atLeast: 2 },
+    ),
     async script(world) {
       const { alice, bob } = await chatRoom(world);
       const mallory = await world.login('mallory', 'lobby');
@@ -79,6 +87,10 @@ export const server = family('server', [
     description: 'The admin shuts the server down mid-transfer: all told, the transfer completes',
     tags: [],
     link: { bandwidthBps: 4e6, delayMs: 2 },
+    evidence: proves(
+      { counter: 'error.SERVER_SHUTDOWN', atLeast: 3 },
+      { counter: 'transfer.completed', atLeast: 2 },
+    ),
     async script(world) {
       const swarm = await ownerAndRequester(world, 400_000);
       const carol = await world.login('carol', 'elsewhere', { create: true });
@@ -112,6 +124,7 @@ export const server = family('server', [
     description: 'The server host crashes: peers report SERVER_GONE and close cleanly',
     tags: [],
     link: 'lan',
+    evidence: proves('host.crashes', { counter: 'error.SERVER_GONE', atLeast: 2 }),
     async script(world) {
       const swarm = await ownerAndRequester(world, 1000);
       const carol = await world.login('carol', 'elsewhere', { create: true });
@@ -136,6 +149,7 @@ export const server = family('server', [
     description: 'A peer cut off from the server for seconds gets its messages once healed',
     tags: [],
     link: 'lan',
+    evidence: proves('net.stalled'),
     async script(world) {
       const swarm = await ownerAndRequester(world, 20_000);
       world.partition('alice', 'server');

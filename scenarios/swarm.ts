@@ -97,8 +97,17 @@ export class Swarm {
       retired: false,
     };
     peer.on('line', (line) => handle.lines.push(line));
-    peer.on('error', (error) => handle.errors.push(error));
+    peer.on('error', (error) => {
+      handle.errors.push(error);
+      world.peerErrors.push(error);
+    });
+    // Transfers that started under the fault are its evidence, however late they end.
+    const startedIn = new Map<string, World['phase']>();
+    const key = (info: TransferInfo) => `${info.direction}/${info.transferId}`;
+    peer.on('transfer-start', (info) => startedIn.set(key(info), world.phase));
     peer.on('transfer-end', (end) => {
+      const phase = startedIn.get(key(end)) ?? world.phase;
+      world.transfers.push({ end, underFault: phase === 'fault' });
       if (end.error) world.userErrors.push(end.error);
     });
     world.transcripts.push({ label: spec.name, lines: handle.lines });

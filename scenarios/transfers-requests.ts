@@ -4,6 +4,7 @@
  * windows. Every refusal reaches the requester with its code; nothing outside the folder leaks.
  */
 import { join } from 'node:path';
+import { proves } from './evidence.ts';
 import { family } from './format.ts';
 import { invariant } from './invariants.ts';
 import type { LineClient } from './line-client.ts';
@@ -50,6 +51,7 @@ export const transferRequests = family('transfers', [
     description: 'whohas finds nobody; getfile of a missing file is NOT_FOUND, by API and raw',
     tags: ['real'],
     link: 'lan',
+    evidence: proves({ counter: 'error.NOT_FOUND', atLeast: 2 }),
     async script(world) {
       const swarm = await owners(world, { 'here.bin': world.bytes(1000) });
       const responders = await swarm.whohas('alice', 'nothere.bin');
@@ -66,6 +68,7 @@ export const transferRequests = family('transfers', [
     description: 'A file with sharing cleared is simply not found',
     tags: ['real'],
     link: 'lan',
+    evidence: proves({ counter: 'error.NOT_FOUND', atLeast: 2 }),
     async script(world) {
       const swarm = await owners(world, {
         'private.bin': world.bytes(1000),
@@ -89,6 +92,7 @@ export const transferRequests = family('transfers', [
     description: 'With global sharing off nothing is offered; raw getfile is NOT_SHARED',
     tags: ['real'],
     link: 'lan',
+    evidence: proves('error.NOT_SHARED'),
     async script(world) {
       const swarm = await owners(world, { 'a.bin': world.bytes(500) });
       const bob = swarm.get('bob').peer;
@@ -106,6 +110,7 @@ export const transferRequests = family('transfers', [
     description: '../x, /etc/passwd, a/../../b, NUL and a link out of the folder never leak',
     tags: [],
     link: 'lan',
+    evidence: proves({ counter: 'error.BAD_FILENAME', atLeast: 9 }, 'error.BAD_ENCODING'),
     async script(world) {
       const secret = world.bytes(64);
       await world.seedFile('bob', '/etc/passwd', secret);
@@ -143,6 +148,7 @@ export const transferRequests = family('transfers', [
     description: 'An owner at its upload cap refuses SLOTS_FULL; the requester falls back',
     tags: [],
     link: 'lan',
+    evidence: proves('error.SLOTS_FULL', { counter: 'transfer.completed', atLeast: 4 }),
     async script(world) {
       const big = world.bytes(500_000);
       const small = world.bytes(50_000);
@@ -176,6 +182,7 @@ export const transferRequests = family('transfers', [
     description: 'Two downloads of one file at once both land intact, under different names',
     tags: ['real'],
     link: 'lan',
+    evidence: proves({ counter: 'transfer.completed', atLeast: 4 }),
     async script(world) {
       const swarm = await owners(world, { 'twice.bin': world.bytes(300_000) });
       const [first, second] = await world.until(
@@ -193,6 +200,9 @@ export const transferRequests = family('transfers', [
     description: 'A download never overwrites: it lands as "name (1).ext"',
     tags: ['real'],
     link: 'lan',
+    evidence: {
+      none: 'the name collision is a file the script seeds itself; the landing name is asserted',
+    },
     async script(world) {
       const swarm = await owners(world, { 'report.txt': world.bytes(10_000) });
       const alice = swarm.get('alice');
@@ -206,6 +216,7 @@ export const transferRequests = family('transfers', [
     description: 'Sizes 0, 1 and around packet boundaries arrive byte-identical',
     tags: ['real'],
     link: 'lan',
+    evidence: proves({ counter: 'transfer.completed', atLeast: 14 }),
     async script(world) {
       const sizes = [0, 1, PAYLOAD - 1, PAYLOAD, PAYLOAD + 1, 2 * PAYLOAD, 2 * PAYLOAD + 1];
       const files = Object.fromEntries(sizes.map((n) => [`size-${n}.bin`, world.bytes(n)]));
@@ -221,6 +232,7 @@ export const transferRequests = family('transfers', [
     description: 'Window 1 (stop-and-wait) moves a file intact',
     tags: ['real'],
     link: 'lan',
+    evidence: proves({ counter: 'transfer.completed', atLeast: 2 }),
     async script(world) {
       const swarm = await owners(world, { 'w1.bin': world.bytes(40_000) });
       await swarm.expectDownload('alice', 'bob', 'w1.bin', { window: 1 });
@@ -231,6 +243,7 @@ export const transferRequests = family('transfers', [
     description: 'Window 4096 moves a file larger than the window intact',
     tags: [],
     link: 'lan',
+    evidence: proves({ counter: 'transfer.completed', atLeast: 2 }),
     async script(world) {
       const swarm = await owners(world, { 'w4096.bin': world.bytes(4096 * PAYLOAD + 12_345) });
       await swarm.expectDownload('alice', 'bob', 'w4096.bin', { window: 4096 });
@@ -241,6 +254,7 @@ export const transferRequests = family('transfers', [
     description: 'Windows 0, 65536, 1.5 and non-numbers are refused with BAD_WINDOW everywhere',
     tags: ['real'],
     link: 'lan',
+    evidence: proves({ counter: 'error.BAD_WINDOW', atLeast: 8 }),
     async script(world) {
       const swarm = await owners(world, { 'w.bin': world.bytes(100) });
       for (const window of [0, 65_536, 1.5, -1]) {

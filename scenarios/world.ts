@@ -4,19 +4,21 @@
  * behave, which files existed before, which downloads completed, which errors users saw.
  */
 import seedrandom from 'seedrandom';
-import type { ChatLimits } from '../impl/chat/limits.ts';
 import { ChatServer } from '../impl/chat/server.ts';
 import { WhohasError } from '../impl/errors.ts';
+import type { TransferEnd } from '../impl/peer/types.ts';
 import type { Backend, WorldHost } from './backend.ts';
 import { createRealBackend } from './backend-real.ts';
 import { createSimBackend } from './backend-sim.ts';
 import type { LinkProfile, LinkSpec, Transport } from './format.ts';
-import { LineClient } from './line-client.ts';
+import { LineClient, loginAnswers } from './line-client.ts';
 import { OutboxMeter } from './outbox-meter.ts';
 import {
   type ClientRecord,
   type FileRecord,
+  type ServerOptions,
   type ServerRecord,
+  seededBytes,
   sha256,
   type WorldOptions,
 } from './records.ts';
@@ -24,8 +26,8 @@ import {
 export async function createWorld(options: WorldOptions): Promise<World> {
   const backend =
     options.transport === 'sim'
-      ? createSimBackend(options.seed, options.maxTimeMs)
-      : await createRealBackend(options.seed);
+      ? createSimBackend(options.seed, options.maxTimeMs, options.impairments)
+      : await createRealBackend(options.seed, options.impairments);
   return new World(options, backend);
 }
 
@@ -47,6 +49,14 @@ export class World {
   readonly transcripts: Array<{ readonly label: string; readonly lines: readonly string[] }> = [];
   /** Errors that reached a user through an API (a refused or failed download...). */
   readonly userErrors: unknown[] = [];
+  /** Errors peers raised as events (SERVER_GONE...): evidence, with userErrors. */
+  readonly peerErrors: WhohasError[] = [];
+  /** Every transfer end a peer reported, either side, and whether it started under the fault. */
+  readonly transfers: Array<{ end: TransferEnd; underFault: boolean }> = [];
+  /** The phase the run is in: transfers that start under the fault are its evidence. */
+  phase: 'fault' | 'healed' = 'fault';
+  /** Hosts crashed on purpose so far (a host crashed twice counts twice). */
+  crashes = 0;
   /** Recovery checks added by the world's builders (a peer must still download...). */
   readonly liveness: Array<() => Promise<void>> = [];
   /** Objects with cleanup to run at the end (peers, extra sockets). */
@@ -72,7 +82,8 @@ export class World {
 
   // ------------------------------------------------------------ time
 
-  startPhase(_name: 'fault' | 'healed', budgetMs: number): void {
+  startPhase(name: 'fault' | 'healed', budgetMs: number): void {
+    this.phase = name;
     this.deadline = this.backend.now() + budgetMs;
   }
 
@@ -103,11 +114,8 @@ export class World {
   // ------------------------------------------------------------ hosts and links
 
   host(name: string): WorldHost {
-    let host = this.hosts.get(name);
-    if (!host) {
-      host = this.backend.addHost(name);
-      this.hosts.set(name, host);
-    }
+    const host = this.hosts.get(name) ?? this.backend.addHost(name);
+    this.hosts.set(name, host);
     return host;
   }
 
@@ -130,6 +138,7 @@ export class World {
   crash(name: string): void {
     const host = this.host(name);
     this.backend.crash(host);
+    this.crashes++;
     this.crashed.add(host);
     this.everCrashed.add(host);
     for (const record of this.servers) if (record.host === host) record.up = false;
@@ -151,7 +160,7 @@ export class World {
     return this.crashed.has(this.host(name));
   }
 
-  async heal(): Promise<void> {
+  heal(): void {
     this.backend.healAll();
   }
 
@@ -159,12 +168,7 @@ export class World {
 
   /** Deterministic content from the seed. */
   bytes(length: number): Buffer {
-    const out = Buffer.allocUnsafe(length);
-    for (let i = 0; i < length; i += 4) {
-      const word = this.random.int32();
-      for (let j = 0; j < 4 && i + j < length; j++) out[i + j] = (word >>> (8 * j)) & 0xff;
-    }
-    return out;
+    return seededBytes(this.random, length);
   }
 
   /** Writes a file that must survive the scenario unchanged. */
@@ -187,19 +191,11 @@ export class World {
 
   // ------------------------------------------------------------ chat
 
-  async startServer(
-    options: {
-      host?: string;
-      port?: number;
-      portTries?: number;
-      limits?: Partial<ChatLimits>;
-    } = {},
-  ): Promise<ServerRecord> {
+  async startServer(options: ServerOptions = {}): Promise<ServerRecord> {
     const host = this.host(options.host ?? 'server');
-    const limits = options.limits ?? {};
     const meter = new OutboxMeter(host.platform);
     const server = new ChatServer({
-      ...limits,
+      ...options.limits,
       platform: meter.platform,
       host: host.address,
       port: options.port ?? (this.transport === 'sim' ? 50_000 : 0),
@@ -301,13 +297,4 @@ export class World {
         .catch((e) => failures.push(e));
     if (failures.length > 0) throw failures[0];
   }
-}
-
-export function loginAnswers(
-  name: string,
-  room: string,
-  options: { create?: boolean; password?: string },
-): string[] {
-  if (!options.create) return [name, 'join', room, ...(options.password ? [options.password] : [])];
-  return [name, 'create', room, ...(options.password ? ['yes', options.password] : ['no'])];
 }

@@ -10,6 +10,14 @@ export class PathStats {
   /** Arrived at the far host (which may still drop it: no socket, host down). */
   delivered = 0;
   dropped = 0;
+  /** Of `dropped`: datagrams lost to i.i.d. or burst loss. */
+  lost = 0;
+  /** Of `dropped`: datagrams dropped by a partition. */
+  partitionDropped = 0;
+  /** Of `dropped`: datagrams refused by a full drop-tail queue. */
+  queueDropped = 0;
+  /** Stream segments a partition held back until heal. */
+  stalled = 0;
   duplicated = 0;
   corrupted = 0;
   reordered = 0;
@@ -79,7 +87,10 @@ export class Path {
     this.note('sent', packet);
     if (this.partitioned) {
       if (packet.proto === UDP) this.drop(packet, 'partition');
-      else this.waiting.push(packet);
+      else {
+        this.stats.stalled++;
+        this.waiting.push(packet);
+      }
       return;
     }
     if (this.held) {
@@ -192,7 +203,11 @@ export class Path {
   }
 
   private drop(packet: Packet, reason: DropReason): void {
-    this.stats.dropped++;
+    const stats = this.stats;
+    stats.dropped++;
+    if (reason === 'loss' || reason === 'burst-loss') stats.lost++;
+    else if (reason === 'partition') stats.partitionDropped++;
+    else if (reason === 'queue') stats.queueDropped++;
     this.core.trace.record(this.core.now, 'dropped', packet, reason);
   }
 

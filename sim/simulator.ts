@@ -4,7 +4,12 @@ import type { SimCore } from './core.ts';
 import { type HostOptions, SimHost } from './host.ts';
 import { Path } from './path.ts';
 import { writePcap } from './pcap.ts';
-import { type PathConfig, type ProfileName, resolvePathConfig } from './profiles.ts';
+import {
+  type PathConfig,
+  type ProfileName,
+  type ResolvedPathConfig,
+  resolvePathConfig,
+} from './profiles.ts';
 import { forkRandom } from './random.ts';
 import { Trace } from './trace.ts';
 
@@ -19,6 +24,12 @@ export interface SimulatorOptions {
   trace?: boolean;
   /** Keep every sent packet for pcap(). */
   capture?: boolean;
+  /**
+   * false: every path ignores loss, burst loss, duplication, corruption, reordering and jitter,
+   * and partition() does nothing; bandwidth, delay, queues, MTU, holds and crashes still apply.
+   * For premise checks: a fault scenario must fail when its fault cannot happen. Default true.
+   */
+  impairments?: boolean;
 }
 
 type HostRef = SimHost | string;
@@ -34,6 +45,7 @@ export class Simulator extends Clockwork implements SimCore {
   private readonly byAddress = new Map<string, number>();
   private readonly paths: (Path | undefined)[][] = [];
   private autoAddresses = 0;
+  readonly impairments: boolean;
 
   constructor(options: SimulatorOptions = {}) {
     super(options.seed ?? 1, {
@@ -42,6 +54,7 @@ export class Simulator extends Clockwork implements SimCore {
     });
     if (options.trace) this.trace.records = [];
     if (options.capture) this.trace.captures = [];
+    this.impairments = options.impairments ?? true;
   }
 
   addHost(name: string, options: HostOptions = {}): SimHost {
@@ -91,8 +104,10 @@ export class Simulator extends Clockwork implements SimCore {
   ): void {
     const from = this.resolve(a);
     const to = this.resolve(b);
-    this.pathBetween(from.index, to.index).configure(resolvePathConfig(config));
-    if (from !== to) this.pathBetween(to.index, from.index).configure(resolvePathConfig(reverse));
+    this.pathBetween(from.index, to.index).configure(this.effective(resolvePathConfig(config)));
+    if (from !== to) {
+      this.pathBetween(to.index, from.index).configure(this.effective(resolvePathConfig(reverse)));
+    }
   }
 
   /** The path a→b (its config and stats). */
@@ -102,6 +117,7 @@ export class Simulator extends Clockwork implements SimCore {
 
   /** Both directions drop datagrams; stream segments wait for heal(). */
   partition(a: HostRef, b: HostRef): void {
+    if (!this.impairments) return;
     for (const path of this.bothWays(a, b)) path.setPartitioned(true);
   }
 
@@ -124,7 +140,7 @@ export class Simulator extends Clockwork implements SimCore {
     if (path === undefined) {
       const source = this.hosts[from];
       const target = this.hosts[to];
-      const config = resolvePathConfig(from === to ? 'loopback' : 'lan');
+      const config = this.effective(resolvePathConfig(from === to ? 'loopback' : 'lan'));
       const random = forkRandom(this.seed, `path/${source.name}->${target.name}`);
       path = new Path(this, source, target, config, random);
       row[to] = path;
@@ -159,6 +175,25 @@ export class Simulator extends Clockwork implements SimCore {
       throw new WhohasError('BAD_ARGUMENT', 'pcap() needs new Simulator({ capture: true })');
     }
     return writePcap(captures);
+  }
+
+  /** Every path made so far (each direction its own), for counters. */
+  allPaths(): Path[] {
+    return this.paths.flatMap((row) => row.filter((path): path is Path => path !== undefined));
+  }
+
+  /** `config` as this simulator applies it: without impairments when they are switched off. */
+  private effective(config: ResolvedPathConfig): ResolvedPathConfig {
+    if (this.impairments) return config;
+    return {
+      ...config,
+      loss: 0,
+      burstLoss: null,
+      duplicate: 0,
+      corrupt: 0,
+      reorder: 0,
+      jitter: null,
+    };
   }
 
   private resolve(ref: HostRef): SimHost {

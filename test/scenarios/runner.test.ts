@@ -22,6 +22,7 @@ function scenario(
     description: 'synthetic',
     tags: ['test'],
     link: 'lan',
+    evidence: { none: 'synthetic: the harness itself is under test' },
     script,
     ...extra,
   };
@@ -185,14 +186,7 @@ test.serial('the same seed replays the same run; the seed matters', async (t) =>
 test.serial(
   'the worst outcome decides the exit code; replay commands name seed and transport',
   (t) => {
-    const base = {
-      scenario: 'x/y',
-      seed: 5,
-      transport: 'sim' as const,
-      phase: 'done' as const,
-      simMs: 0,
-      wallMs: 0,
-    };
+    const base = { scenario: 'x/y', seed: 5, transport: 'sim' as const };
     t.is(exitCode([{ ...base, outcome: 'pass' }]), 0);
     t.is(
       exitCode([
@@ -214,6 +208,15 @@ test.serial(
         { ...base, outcome: 'no-recovery' },
       ]),
       3,
+    );
+    // No evidence is code 4 but the mildest failure: any other failure's code wins over it.
+    t.is(exitCode([{ ...base, outcome: 'no-evidence' }]), 4);
+    t.is(
+      exitCode([
+        { ...base, outcome: 'no-evidence' },
+        { ...base, outcome: 'invariant' },
+      ]),
+      1,
     );
     t.deepEqual(replayCommands(base), [
       'npx whohas scenario x/y --seed 5',

@@ -13,6 +13,7 @@ test(`i.i.d. loss over 100,000 datagrams is within 5 sigma of the configured 5 %
   t.true(withinSigmas(lost, n, 0.05), `lost ${lost} of ${n}`);
   t.is(pair.sim.trace.counters.drops.loss, lost);
   t.is(pair.sim.path(pair.a, pair.b).stats.dropped, lost);
+  t.is(pair.sim.path(pair.a, pair.b).stats.lost, lost);
 });
 
 test(`a 1 MB burst over 10 Mbit/s with 10 ms delay arrives exactly on time (seed ${SEED})`, async (t) => {
@@ -121,6 +122,7 @@ test('the drop-tail queue holds queueBytes and drops the rest, counted as queue 
     [...Array(10).keys()],
   );
   t.is(pair.sim.trace.counters.drops.queue, 90);
+  t.like(pair.sim.path(pair.a, pair.b).stats, { dropped: 90, queueDropped: 90, lost: 0 });
 });
 
 test('jitter never reorders a FIFO path; only reorder does', async (t) => {
@@ -140,6 +142,7 @@ test('a partition drops datagrams; heal lets them through again', async (t) => {
   pair.sim.partition(pair.a, pair.b);
   t.is((await blast(pair, 20, 64)).length, 0);
   t.is(pair.sim.trace.counters.drops.partition, 20);
+  t.like(pair.sim.path(pair.a, pair.b).stats, { dropped: 20, partitionDropped: 20, lost: 0 });
   pair.sim.heal(pair.a, pair.b);
   const arrivals: number[] = [];
   pair.receiver.on('message', (message) => arrivals.push(message.readUInt32BE(0)));

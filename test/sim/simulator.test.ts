@@ -1,7 +1,7 @@
 import test from 'ava';
 import { isWhohasError } from '../../impl/errors.ts';
 import { Simulator } from '../../sim/index.ts';
-import { BLAST_PORT, numbered } from './world.ts';
+import { BLAST_PORT, blast, datagramPair, numbered } from './world.ts';
 
 /**
  * A busy little world: datagrams both ways over 'lossy' plus a stream transfer over 'wan'.
@@ -137,4 +137,37 @@ test('automatic addresses count up in order of creation; duplicates are refused'
   t.throws(() => sim.addHost('d', { address: '10.0.0.9' }), { message: /taken/ });
   t.throws(() => sim.connect('a', 'b', 'moon' as 'lan'), { message: /unknown link profile/ });
   t.throws(() => sim.connect('a', 'b', { loss: 2 }), { message: /probability/ });
+});
+
+test('impairments off: a lossy, corrupting, duplicating, reordering path delivers all, intact and in order', async (t) => {
+  const impaired = {
+    loss: 0.3,
+    corrupt: 0.2,
+    duplicate: 0.2,
+    reorder: 0.2,
+    reorderDelayMs: 5,
+    burstLoss: { pGoodToBad: 0.1, pBadToGood: 0.2 },
+    jitter: { kind: 'uniform' as const, maxMs: 3 },
+    bandwidthBps: 10e6,
+    delayMs: 10,
+  };
+  // The premise: with impairments on, the same path loses and mangles plenty.
+  const on = await blast(await datagramPair(impaired, { seed: 5 }), 1000, 500, 1);
+  t.true(on.length < 900 && on.some((arrival) => !arrival.intact));
+  const calm = await datagramPair(impaired, { seed: 5, impairments: false });
+  calm.sim.partition(calm.a, calm.b);
+  const off = await blast(calm, 1000, 500, 1);
+  t.deepEqual(
+    off.map((arrival) => arrival.seq),
+    [...Array(1000).keys()],
+  );
+  t.true(off.every((arrival) => arrival.intact));
+  // Bandwidth and delay still apply: 528 wire bytes at 10 Mbit/s, then 10 ms.
+  t.true(Math.abs(off[0].time - 10.4224) < 1e-6, `first at ${off[0].time}`);
+  t.like(calm.sim.path(calm.a, calm.b).stats, {
+    dropped: 0,
+    duplicated: 0,
+    corrupted: 0,
+    reordered: 0,
+  });
 });

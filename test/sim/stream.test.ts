@@ -124,6 +124,7 @@ test('a stream across a partition stalls, then resumes on heal with nothing lost
   socket.write(Buffer.alloc(50_000, 2));
   await sim.runUntil(sim.now + 5_000);
   t.is(seen.bytes, 0);
+  t.true(sim.path(client, server).stats.stalled > 0, 'the held segments are counted');
   sim.heal(client, server);
   await sim.runUntil(sim.now + 1_000);
   t.is(seen.bytes, 50_000);

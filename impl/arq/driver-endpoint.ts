@@ -6,13 +6,19 @@
  * timer is armed, at the earliest of the core's deadline and the driver's own.
  */
 import { WhohasError } from '../errors.ts';
-import type { Clock, DatagramSocket, RemoteInfo, SystemError, TimerHandle } from '../platform/types.ts';
+import type {
+  Clock,
+  DatagramSocket,
+  RemoteInfo,
+  SystemError,
+  TimerHandle,
+} from '../platform/types.ts';
 import { decodePacket, encodeAbortV1, HEADER_BYTES } from './codec.ts';
 import type { ArqCore } from './core.ts';
 import {
   hangUp,
-  isTransientSocketError,
   ioError,
+  isTransientSocketError,
   listen,
   type SocketHandlers,
 } from './driver-shared.ts';
@@ -37,13 +43,22 @@ export abstract class DriverEndpoint<C extends ArqCore> {
   #timerAt = Number.NaN;
   #flushQueued = false;
 
-  constructor(clock: Clock, socket: DatagramSocket, transferId: number, peer: { address: string; port: number }) {
+  constructor(
+    clock: Clock,
+    socket: DatagramSocket,
+    transferId: number,
+    peer: { address: string; port: number },
+  ) {
     this.clock = clock;
     this.socket = socket;
     this.transferId = transferId;
     this.peerAddress = peer.address;
     this.peerPort = peer.port;
-    this.#handlers = { message: this.#onMessage, error: this.#onSocketError, close: this.#onSocketClose };
+    this.#handlers = {
+      message: this.#onMessage,
+      error: this.#onSocketError,
+      close: this.#onSocketClose,
+    };
     listen(socket, this.#handlers);
   }
 
@@ -64,7 +79,9 @@ export abstract class DriverEndpoint<C extends ArqCore> {
 
   /** Whether a datagram from `rinfo` comes from the negotiated peer. */
   protected fromPeer(rinfo: RemoteInfo): boolean {
-    return rinfo.address === this.peerAddress && (this.peerPort < 0 || rinfo.port === this.peerPort);
+    return (
+      rinfo.address === this.peerAddress && (this.peerPort < 0 || rinfo.port === this.peerPort)
+    );
   }
 
   /** Live statistics: the core's, plus what the driver dropped. */
@@ -88,8 +105,9 @@ export abstract class DriverEndpoint<C extends ArqCore> {
       const now = this.clock.now();
       for (let round = 0; round < MAX_ROUNDS; round++) {
         const gave = this.service();
-        let datagram: Buffer | null;
-        while ((datagram = core.pollTransmit(now)) !== null) this.#send(datagram);
+        for (let out = core.pollTransmit(now); out !== null; out = core.pollTransmit(now)) {
+          this.#send(out);
+        }
         if (!gave) break;
       }
     }
@@ -128,7 +146,10 @@ export abstract class DriverEndpoint<C extends ArqCore> {
     if (at === null) return;
     this.#timerAt = at;
     // Whole milliseconds, at least 1: a timer that fires a fraction early is simply re-armed.
-    this.#timer = this.clock.setTimeout(this.#onTimer, Math.max(1, Math.ceil(at - this.clock.now())));
+    this.#timer = this.clock.setTimeout(
+      this.#onTimer,
+      Math.max(1, Math.ceil(at - this.clock.now())),
+    );
   }
 
   #onTimer = (): void => {
@@ -162,7 +183,11 @@ export abstract class DriverEndpoint<C extends ArqCore> {
     this.ignored++;
     const packet = decodePacket(msg);
     if (packet.kind !== 'invalid' || packet.reason !== 'OLD_VERSION') return;
-    this.socket.send(encodeAbortV1(packet.transferId ?? 0, 'UNSUPPORTED_VERSION'), rinfo.port, rinfo.address);
+    this.socket.send(
+      encodeAbortV1(packet.transferId ?? 0, 'UNSUPPORTED_VERSION'),
+      rinfo.port,
+      rinfo.address,
+    );
   }
 
   #onSocketError = (error: SystemError): void => {

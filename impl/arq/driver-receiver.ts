@@ -14,9 +14,17 @@ import { IncomingFile } from './driver-incoming.ts';
 import {
   checkTransferId,
   failureError,
-  ioError, type Settlement, settlement, sizeSocketBuffer } from './driver-shared.ts';
+  ioError,
+  type Settlement,
+  settlement,
+  sizeSocketBuffer,
+} from './driver-shared.ts';
 import { checkFileName } from './files.ts';
-import { resolveTransferOptions, type TransferOptions, type TransferOptionsInput } from './options.ts';
+import {
+  resolveTransferOptions,
+  type TransferOptions,
+  type TransferOptionsInput,
+} from './options.ts';
 import { type ReceiverCoreFactory, receiverCoreFor } from './schemes.ts';
 import { StatsRecorder, type TransferStats } from './stats.ts';
 
@@ -81,7 +89,11 @@ export class TransferReceiver extends DriverEndpoint<ArqReceiverCore> {
     this.#options = options;
     this.#limitBytes = 2 * options.writeChunkBytes;
     this.done = this.#outcome.promise;
-    sizeSocketBuffer((bytes) => init.socket.setRecvBufferSize(bytes), options.window, options.packetSize);
+    sizeSocketBuffer(
+      (bytes) => init.socket.setRecvBufferSize(bytes),
+      options.window,
+      options.packetSize,
+    );
     this.core = makeCore({ transferId: init.transferId, options, now: this.clock.now() });
     this.core.setRoom(this.#limitBytes);
     this.flush();
@@ -122,7 +134,11 @@ export class TransferReceiver extends DriverEndpoint<ArqReceiverCore> {
       // The FIN is acknowledged only once the file is verified and committed, so a sender that
       // hears the last ACK knows the file is there; a FIN before all the data waits for a retry.
       const announced = core.announcement;
-      if (this.#state === 'receiving' && announced !== null && this.#stored() === announced.fileSize) {
+      if (
+        this.#state === 'receiving' &&
+        announced !== null &&
+        this.#stored() === announced.fileSize
+      ) {
         this.#heldFin = Buffer.from(msg);
         this.#verify();
       }
@@ -153,11 +169,11 @@ export class TransferReceiver extends DriverEndpoint<ArqReceiverCore> {
     if (this.#state === 'failed' && core.pollTimeout() === null) this.close();
   }
 
-  protected driverDeadline(): number | null {
+  protected override driverDeadline(): number | null {
     return this.#state === 'lingering' ? this.#lingerUntil : null;
   }
 
-  protected driverTimeout(): void {
+  protected override driverTimeout(): void {
     if (this.#state === 'lingering') this.close();
   }
 
@@ -190,10 +206,11 @@ export class TransferReceiver extends DriverEndpoint<ArqReceiverCore> {
       onError: (error) => this.#giveUp(error),
     });
     const sink = this.#file.sink;
-    let bytes: Buffer | null;
-    while ((bytes = core.takeData()) !== null) {
+    for (let bytes = core.takeData(); bytes !== null; bytes = core.takeData()) {
       if (sink.stored + bytes.length > announced.fileSize) {
-        this.#giveUp(new WhohasError('SIZE_MISMATCH', 'the sender sent more than the announced size'));
+        this.#giveUp(
+          new WhohasError('SIZE_MISMATCH', 'the sender sent more than the announced size'),
+        );
         return;
       }
       sink.store(bytes);

@@ -23,7 +23,11 @@ import {
   sizeSocketBuffer,
 } from './driver-shared.ts';
 import { sha256OfFile } from './files.ts';
-import { resolveTransferOptions, type TransferOptions, type TransferOptionsInput } from './options.ts';
+import {
+  resolveTransferOptions,
+  type TransferOptions,
+  type TransferOptionsInput,
+} from './options.ts';
 import { type SenderCoreFactory, senderCoreFor } from './schemes.ts';
 import { StatsRecorder, type TransferStats } from './stats.ts';
 
@@ -73,7 +77,11 @@ export class TransferSender extends DriverEndpoint<ArqSenderCore> {
     this.#reader = new ReadAhead(init.file, chunk, () => this.flush(), this.#onReadError);
     this.done = this.#outcome.promise;
     this.validated = this.#validation.promise;
-    sizeSocketBuffer((bytes) => init.socket.setSendBufferSize(bytes), options.window, options.packetSize);
+    sizeSocketBuffer(
+      (bytes) => init.socket.setSendBufferSize(bytes),
+      options.window,
+      options.packetSize,
+    );
     void this.#begin();
   }
 
@@ -88,7 +96,10 @@ export class TransferSender extends DriverEndpoint<ArqSenderCore> {
   }
 
   /** Gives up: the core tells the receiver (ABORT, repeated) and `done` rejects with `code`. */
-  abort(message: string, code: 'TRANSFER_ABORTED' | 'TRANSFER_TIMEOUT' | 'SLOTS_FULL' = 'TRANSFER_ABORTED'): void {
+  abort(
+    message: string,
+    code: 'TRANSFER_ABORTED' | 'TRANSFER_TIMEOUT' | 'SLOTS_FULL' = 'TRANSFER_ABORTED',
+  ): void {
     if (this.closed || this.#outcome.settled) return;
     const error = new WhohasError(code, message);
     if (this.core === undefined) {
@@ -121,7 +132,8 @@ export class TransferSender extends DriverEndpoint<ArqSenderCore> {
   }
 
   protected deliver(msg: Buffer, _rinfo: RemoteInfo): void {
-    if (this.core === undefined) this.ignored++; // still hashing: nothing was sent yet
+    if (this.core === undefined)
+      this.ignored++; // still hashing: nothing was sent yet
     else this.core.handleDatagram(msg, this.clock.now());
   }
 

@@ -3,8 +3,8 @@
  * what a socket error means, and errors with a cause.
  */
 import { WhohasError } from '../errors.ts';
-import type { CoreFailure } from './core.ts';
 import type { DatagramSocket, RemoteInfo, SystemError } from '../platform/types.ts';
+import type { CoreFailure } from './core.ts';
 
 /** Kernel buffer asked for: the window twice over (per-datagram overhead), within bounds. */
 const MIN_SOCKET_BUFFER = 4 * 1024 * 1024;
@@ -104,5 +104,8 @@ export function hangUp(socket: DatagramSocket, handlers: SocketHandlers): void {
 
 /** A core's failure as the error callers see. */
 export function failureError(failure: CoreFailure | null): WhohasError {
-  return new WhohasError(failure?.code ?? 'TRANSFER_ABORTED', failure?.message ?? 'transfer failed');
+  return new WhohasError(
+    failure?.code ?? 'TRANSFER_ABORTED',
+    failure?.message ?? 'transfer failed',
+  );
 }

@@ -1,5 +1,5 @@
 /** Go-Back-N options for a point: its window and packet size, and the RTO and ACK policy swept. */
-import { defaultTransferOptions, type TransferOptionsInput } from '../../impl/gbn/index.ts';
+import { defaultTransferOptions, type TransferOptionsInput } from '../../impl/arq/index.ts';
 import type { PointSpec } from '../sweep/spec.ts';
 
 export function transferOptions(point: PointSpec): TransferOptionsInput {

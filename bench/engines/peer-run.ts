@@ -3,8 +3,9 @@
  * the real peer code (getFile from the owner, who answers whohas and runs the upload by itself)
  * with the owner's upload statistics joined to the requester's download statistics.
  */
+
+import type { TransferStats } from '../../impl/arq/index.ts';
 import { isWhohasError, WhohasError } from '../../impl/errors.ts';
-import type { TransferStats } from '../../impl/gbn/index.ts';
 import type { Peer } from '../../impl/peer/peer.ts';
 import type { TransferEnd } from '../../impl/peer/types.ts';
 import type { PointSpec } from '../sweep/spec.ts';

@@ -3,8 +3,8 @@
  * into a CSV row with the model's prediction beside it (simulated points) or the loopback
  * baselines beside it (UDP points, filled in by the sweep).
  */
-import { HEADER_BYTES } from '../../impl/gbn/codec.ts';
-import { defaultTransferOptions, resolveTransferOptions } from '../../impl/gbn/options.ts';
+import { HEADER_BYTES } from '../../impl/arq/codec.ts';
+import { defaultTransferOptions, resolveTransferOptions } from '../../impl/arq/options.ts';
 import { UDP_OVERHEAD } from '../../sim/packet.ts';
 import { createEngine } from '../engines/index.ts';
 import { transferOptions } from '../engines/options.ts';
@@ -63,7 +63,7 @@ export function modelInputs(
   };
 }
 
-/** The receiver's ACK batch: the configured count, capped at half the window (as GbnReceiver does). */
+/** The receiver's ACK batch: the configured count, capped at half the window (as TransferReceiver does). */
 export function ackBatch(point: PointSpec): number {
   const packets = point.ackEvery ?? defaultTransferOptions.ack.packets;
   return Math.min(packets, Math.max(1, point.window >> 1));

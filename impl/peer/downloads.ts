@@ -1,12 +1,13 @@
 /**
  * The requester's side of getfile: for each responder in turn, bind a datagram socket, ask the
- * owner over chat, and let a GbnReceiver take the file. A refusal, a failed transfer or the owner
+ * owner over chat, and let a TransferReceiver take the file. A refusal, a failed transfer or the owner
  * leaving moves on to the next responder; the reasons are kept and all reported if none works.
  */
+
+import { TransferReceiver } from '../arq/driver-receiver.ts';
+import type { TransferStats } from '../arq/stats.ts';
 import { nameKey } from '../chat/wire.ts';
 import { type ErrorCode, isWhohasError, WhohasError } from '../errors.ts';
-import { GbnReceiver } from '../gbn/receiver.ts';
-import type { TransferStats } from '../gbn/stats.ts';
 import type { TimerHandle } from '../platform/types.ts';
 import {
   encodeFileMessage,
@@ -30,7 +31,7 @@ interface Attempt {
   info: TransferInfo;
   ownerKey: string;
   accepted: boolean;
-  receiver: GbnReceiver;
+  receiver: TransferReceiver;
   /** The reason this attempt was stopped from outside, reported instead of the receiver's own. */
   stopped: WhohasError | undefined;
 }
@@ -151,11 +152,11 @@ export class Downloads {
     const socket = platform.dgram.createSocket();
     const socketClosed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
     let attempt: Attempt | undefined;
-    let receiver: GbnReceiver | undefined;
+    let receiver: TransferReceiver | undefined;
     try {
       const bound = await socket.bind(0, this.#link.localAddress());
       const transferId = this.#freshTransferId();
-      receiver = new GbnReceiver({
+      receiver = new TransferReceiver({
         platform,
         socket,
         peerAddress: responder.address,

@@ -1,9 +1,9 @@
-import { WhohasError } from '../errors.ts';
-import { MAX_DATAGRAM_BYTES } from '../gbn/codec.ts';
+import { MAX_DATAGRAM_BYTES } from '../arq/codec.ts';
 import {
   MAX_WINDOW as GBN_MAX_WINDOW,
   MIN_PACKET_SIZE as GBN_MIN_PACKET_SIZE,
-} from '../gbn/options.ts';
+} from '../arq/options.ts';
+import { WhohasError } from '../errors.ts';
 
 /**
  * Ranges and defaults of the peer's settings, shared by the Peer class, the wire parser and the

@@ -2,9 +2,10 @@
  * What a Peer is built from and what it tells its listeners: the constructor options, checked
  * here once (misuse throws at once), and the events.
  */
+
+import type { TransferOptionsInput } from '../arq/options.ts';
 import { nameProblem } from '../chat/wire.ts';
 import { WhohasError } from '../errors.ts';
-import type { TransferOptionsInput } from '../gbn/options.ts';
 import type { Platform } from '../platform/types.ts';
 import {
   checkPacketSize,

@@ -1,6 +1,6 @@
+import type { TransferOptionsInput } from '../arq/options.ts';
+import type { TransferStats } from '../arq/stats.ts';
 import type { WhohasError } from '../errors.ts';
-import type { TransferOptionsInput } from '../gbn/options.ts';
-import type { TransferStats } from '../gbn/stats.ts';
 import type { Platform } from '../platform/types.ts';
 
 /** A peer that answered whohas: it offers `file` of `size` bytes, sending from `address`. */

@@ -1,11 +1,11 @@
 /**
- * The owner's side of getfile: judge the request, hold an upload slot, run a GbnSender, and
+ * The owner's side of getfile: judge the request, hold an upload slot, run a TransferSender, and
  * say clearly why when the answer is no. A refusal never costs the slot of another upload.
  */
 
+import { TransferSender } from '../arq/driver-sender.ts';
 import { nameKey } from '../chat/wire.ts';
 import { type ErrorCode, isWhohasError, WhohasError } from '../errors.ts';
-import { GbnSender } from '../gbn/sender.ts';
 import type { DatagramSocket, FileReader } from '../platform/types.ts';
 import { type BadRequest, encodeFileMessage, type GetfileMessage, refusalFor } from './messages.ts';
 import type { ShareFolder } from './share-folder.ts';
@@ -14,7 +14,7 @@ import type { PeerLink, TransferEnd, TransferInfo } from './types.ts';
 interface Upload {
   info: TransferInfo;
   requesterKey: string;
-  sender: GbnSender | undefined;
+  sender: TransferSender | undefined;
   /** Set when the upload is cancelled before its sender exists. */
   cancelled: WhohasError | undefined;
 }
@@ -100,7 +100,7 @@ export class Uploads {
         socket = this.#link.platform.dgram.createSocket();
         const bound = await socket.bind(0, this.#link.localAddress());
         if (upload.cancelled) throw upload.cancelled;
-        upload.sender = new GbnSender({
+        upload.sender = new TransferSender({
           platform: this.#link.platform,
           socket,
           peer: { address: request.address, port: request.port },

@@ -4,23 +4,23 @@ import {
   encodeAck,
   encodeData,
   encodeFin,
-  encodeStart,
   SHA256_BYTES,
-} from '../../impl/gbn/codec.ts';
-import { GbnReceiver } from '../../impl/gbn/receiver.ts';
+} from '../../impl/arq/codec.ts';
+import { TransferReceiver } from '../../impl/arq/driver-receiver.ts';
 import { Simulator } from '../../sim/index.ts';
 import {
   assertDelivered,
   assertDownloads,
   DOWNLOADS,
   failureCode,
+  forgedStart,
   logReplay,
   runTransfer,
   startTransfer,
   TRANSFER_ID,
   type TransferCase,
   type TransferWorld,
-} from './world.ts';
+} from './driver-world.ts';
 
 const quick = { maxRetries: 4, idleTimeoutMs: 3_000 };
 
@@ -151,12 +151,12 @@ test('stray and spoofed datagrams are ignored and counted', async (t) => {
   const sameHost = owner.platform.dgram.createSocket();
   await sim.until(third.bind(0));
   await sim.until(sameHost.bind(0));
-  const sha = Buffer.alloc(SHA256_BYTES);
+  const _sha = Buffer.alloc(SHA256_BYTES);
   const toReceiver = (socket: typeof third, msg: Buffer) =>
     socket.send(msg, ports.receiver, requester.address);
   // Before the real START: a third host with the right id, the owner's host with a wrong id.
-  toReceiver(third, encodeStart(TRANSFER_ID, 5, sha));
-  toReceiver(sameHost, encodeStart(TRANSFER_ID + 1, 5, sha));
+  toReceiver(third, forgedStart(TRANSFER_ID));
+  toReceiver(sameHost, forgedStart(TRANSFER_ID + 1));
   sim.after(3, () => {
     bytesWhenForged = world.receiver.stats.bytes;
     // Mid-transfer: forged data and FIN from elsewhere, and from the owner's host on another
@@ -167,8 +167,8 @@ test('stray and spoofed datagrams are ignored and counted', async (t) => {
     toReceiver(sameHost, encodeData(TRANSFER_ID, 3, Buffer.from('evil')));
     toReceiver(sameHost, encodeFin(TRANSFER_ID, 3));
     toReceiver(sameHost, Buffer.from('not a packet'));
-    third.send(encodeAck(TRANSFER_ID, 1_000), ports.sender, owner.address);
-    sameHost.send(encodeAck(TRANSFER_ID + 1, 100), ports.sender, owner.address);
+    third.send(encodeAck(TRANSFER_ID, 1_000, 0xbadn, 16), ports.sender, owner.address);
+    sameHost.send(encodeAck(TRANSFER_ID + 1, 100, 0xbadn, 16), ports.sender, owner.address);
   });
   await sim.run();
   assertDelivered(t, world);
@@ -184,7 +184,7 @@ test('a receiver that never hears from the sender gives up after its idle timeou
   host.files.mkdir(DOWNLOADS);
   const socket = host.platform.dgram.createSocket();
   await sim.until(socket.bind(0));
-  const receiver = new GbnReceiver({
+  const receiver = new TransferReceiver({
     platform: host.platform,
     socket,
     peerAddress: '10.0.0.9',

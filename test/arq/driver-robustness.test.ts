@@ -4,26 +4,27 @@
  * address, give-up horizons out of step, and the receiver's port lock-on.
  */
 import test from 'ava';
-import { decodePacket, encodeStart, SHA256_BYTES } from '../../impl/gbn/codec.ts';
+import { decodePacket } from '../../impl/arq/codec.ts';
+import { TransferSender } from '../../impl/arq/driver-sender.ts';
 import {
   defaultIdleTimeoutMs,
   defaultTransferOptions,
   resolveTransferOptions,
   senderGiveUpHorizonMs,
-} from '../../impl/gbn/options.ts';
-import { GbnSender } from '../../impl/gbn/sender.ts';
+} from '../../impl/arq/options.ts';
 import type { SimDatagramSocket } from '../../sim/index.ts';
 import { Simulator } from '../../sim/index.ts';
 import {
   assertDelivered,
   assertDownloads,
   failureCode,
+  forgedStart,
   logReplay,
   runTransfer,
   startTransfer,
   TRANSFER_ID,
   type TransferCase,
-} from './world.ts';
+} from './driver-world.ts';
 
 const textbook = {
   congestion: 'none',
@@ -182,7 +183,7 @@ test('a getfile naming a forged address draws a few STARTs, never a window of da
   const socket = owner.platform.dgram.createSocket();
   await sim.until(socket.bind(0));
   const maxRetries = 4;
-  const sender = new GbnSender({
+  const sender = new TransferSender({
     platform: owner.platform,
     socket,
     peer: { address: victim.address, port },
@@ -228,11 +229,7 @@ const spoofedFirst = (lock: boolean): TransferCase => ({
     // On the owner's host, another port, the right transfer id, before the real START.
     const spoofer = owner.platform.dgram.createSocket();
     await sim.until(spoofer.bind(0));
-    spoofer.send(
-      encodeStart(TRANSFER_ID, 5, Buffer.alloc(SHA256_BYTES)),
-      ports.receiver,
-      requester.address,
-    );
+    spoofer.send(forgedStart(TRANSFER_ID), ports.receiver, requester.address);
     await sim.until(new Promise<void>((resolve) => sim.after(5, resolve)));
   },
 });

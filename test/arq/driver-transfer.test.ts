@@ -1,5 +1,5 @@
 import test from 'ava';
-import { HEADER_BYTES } from '../../impl/gbn/codec.ts';
+import { HEADER_BYTES } from '../../impl/arq/codec.ts';
 import type { PathConfig } from '../../sim/index.ts';
 import {
   assertDelivered,
@@ -8,7 +8,7 @@ import {
   logReplay,
   runTransfer,
   type TransferCase,
-} from './world.ts';
+} from './driver-world.ts';
 
 const PAYLOAD = 2048 - HEADER_BYTES;
 

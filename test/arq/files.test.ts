@@ -1,5 +1,5 @@
 import test from 'ava';
-import { candidateName, checkFileName } from '../../impl/gbn/files.ts';
+import { candidateName, checkFileName } from '../../impl/arq/files.ts';
 
 const candidates = test.macro({
   exec(t, name: string, expected: string[]) {

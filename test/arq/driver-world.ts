@@ -5,10 +5,11 @@
  */
 import { createHash } from 'node:crypto';
 import type { ExecutionContext } from 'ava';
-import type { TransferOptionsInput } from '../../impl/gbn/options.ts';
-import { GbnReceiver, type ReceivedFile } from '../../impl/gbn/receiver.ts';
-import { GbnSender } from '../../impl/gbn/sender.ts';
-import type { TransferStats } from '../../impl/gbn/stats.ts';
+import { encodeStart, SHA256_BYTES } from '../../impl/arq/codec.ts';
+import { type ReceivedFile, TransferReceiver } from '../../impl/arq/driver-receiver.ts';
+import { TransferSender } from '../../impl/arq/driver-sender.ts';
+import type { TransferOptionsInput } from '../../impl/arq/options.ts';
+import type { TransferStats } from '../../impl/arq/stats.ts';
 import type { DatagramSocket } from '../../impl/platform/types.ts';
 import { type PathConfig, type ProfileName, type SimHost, Simulator } from '../../sim/index.ts';
 
@@ -37,7 +38,7 @@ export interface TransferCase {
     sim: Simulator;
     owner: SimHost;
     requester: SimHost;
-    receiver: GbnReceiver;
+    receiver: TransferReceiver;
     ports: { sender: number; receiver: number };
   }) => Promise<void>;
 }
@@ -51,13 +52,26 @@ export interface TransferWorld {
   owner: SimHost;
   requester: SimHost;
   data: Buffer;
-  sender: GbnSender;
-  receiver: GbnReceiver;
+  sender: TransferSender;
+  receiver: TransferReceiver;
   senderSocket: DatagramSocket;
   receiverSocket: DatagramSocket;
   ports: { sender: number; receiver: number };
   /** Filled in when each side settles. */
   outcomes: { sender?: Outcome<TransferStats>; receiver?: Outcome<ReceivedFile> };
+}
+
+/** A START a forger could send: the transfer id is known (it travels on the chat line). */
+export function forgedStart(transferId: number): Buffer {
+  return encodeStart({
+    transferId,
+    isn: 5,
+    fileSize: 5,
+    sha256: Buffer.alloc(SHA256_BYTES),
+    window: 16,
+    scheme: 'gbn',
+    token: 0xbadn,
+  });
 }
 
 /** Deterministic bytes that differ at every position (a SHA-256 chain of the seed). */
@@ -96,7 +110,7 @@ export async function startTransfer(c: TransferCase): Promise<TransferWorld> {
   const senderSocket = owner.platform.dgram.createSocket();
   const { port: senderPort } = await sim.until(senderSocket.bind(0));
   const file = await sim.until(owner.platform.fs.openRead(`/share/${name}`));
-  const receiver = new GbnReceiver({
+  const receiver = new TransferReceiver({
     platform: requester.platform,
     socket: receiverSocket,
     peerAddress: owner.address,
@@ -112,7 +126,7 @@ export async function startTransfer(c: TransferCase): Promise<TransferWorld> {
     receiver,
     ports: { sender: senderPort, receiver: port },
   });
-  const sender = new GbnSender({
+  const sender = new TransferSender({
     platform: owner.platform,
     socket: senderSocket,
     peer: { address: requester.address, port },
@@ -151,7 +165,7 @@ export async function runTransfer(c: TransferCase): Promise<TransferWorld> {
 
 /** The replay hint every failing simulated test prints. */
 export function logReplay(t: ExecutionContext, c: TransferCase): void {
-  t.log(`seed ${c.seed ?? 1}; replay: npx ava test/gbn/ --match '${t.title}'`);
+  t.log(`seed ${c.seed ?? 1}; replay: npx ava test/arq/ --match '${t.title}'`);
 }
 
 /** Asserts both sides succeeded and the committed file is byte-identical; returns it. */

@@ -3,8 +3,8 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
-import { GbnReceiver } from '../../impl/gbn/receiver.ts';
-import { GbnSender } from '../../impl/gbn/sender.ts';
+import { TransferReceiver } from '../../impl/arq/driver-receiver.ts';
+import { TransferSender } from '../../impl/arq/driver-sender.ts';
 import { createNodePlatform } from '../../impl/platform/node.ts';
 
 test('a file crosses real UDP sockets on 127.0.0.1 byte-identically', async (t) => {
@@ -18,7 +18,7 @@ test('a file crosses real UDP sockets on 127.0.0.1 byte-identically', async (t) 
   const senderSocket = platform.dgram.createSocket();
   await senderSocket.bind(0, '127.0.0.1');
   const transferId = platform.random.int(0, 0xffff_ffff);
-  const receiver = new GbnReceiver({
+  const receiver = new TransferReceiver({
     platform,
     socket: receiverSocket,
     peerAddress: '127.0.0.1',
@@ -27,7 +27,7 @@ test('a file crosses real UDP sockets on 127.0.0.1 byte-identically', async (t) 
     name: 'source.bin',
     options: { lingerMs: 10 },
   });
-  const sender = new GbnSender({
+  const sender = new TransferSender({
     platform,
     socket: senderSocket,
     peer: { address: '127.0.0.1', port },

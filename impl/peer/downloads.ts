@@ -4,6 +4,7 @@
  * leaving moves on to the next responder; the reasons are kept and all reported if none works.
  */
 
+import type { Scheme } from '../arq/codec.ts';
 import { TransferReceiver } from '../arq/driver-receiver.ts';
 import type { TransferStats } from '../arq/stats.ts';
 import { nameKey } from '../chat/wire.ts';
@@ -38,6 +39,7 @@ interface Attempt {
 
 export interface DownloadSettings {
   window: number;
+  arq: Scheme;
   packetSize: number;
   outDir: string;
 }
@@ -167,6 +169,7 @@ export class Downloads {
           ...this.#link.transferOptions,
           window: settings.window,
           packetSize: settings.packetSize,
+          arq: settings.arq,
         },
       });
       attempt = {
@@ -178,6 +181,7 @@ export class Downloads {
           size: responder.size,
           window: settings.window,
           packetSize: settings.packetSize,
+          arq: settings.arq,
         },
         ownerKey: nameKey(responder.user),
         accepted: false,
@@ -194,6 +198,7 @@ export class Downloads {
         transferId,
         window: settings.window,
         packetSize: settings.packetSize,
+        arq: settings.arq,
       });
       if (attempt.stopped) this.#stop(attempt, attempt.stopped);
       else this.#request(attempt, request);

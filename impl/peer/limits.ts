@@ -1,4 +1,4 @@
-import { MAX_DATAGRAM_BYTES } from '../arq/codec.ts';
+import { MAX_DATAGRAM_BYTES, SCHEMES, type Scheme } from '../arq/codec.ts';
 import {
   MAX_WINDOW as GBN_MAX_WINDOW,
   MIN_PACKET_SIZE as GBN_MIN_PACKET_SIZE,
@@ -92,4 +92,16 @@ export function parseServerAddress(text: string): ServerAddress {
   }
   const host = match[1] ?? (match[2] || DEFAULT_SERVER_HOST);
   return { host, port };
+}
+
+/** The ARQ schemes a peer can ask for; UNSUPPORTED_ARQ for anything else. */
+export function checkArq(value: string): Scheme {
+  const scheme = SCHEMES.find((known) => known === value);
+  if (scheme === undefined) {
+    throw new WhohasError(
+      'UNSUPPORTED_ARQ',
+      `arq must be one of ${SCHEMES.join(', ')}, got "${value}"`,
+    );
+  }
+  return scheme;
 }

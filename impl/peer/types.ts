@@ -1,3 +1,4 @@
+import type { Scheme } from '../arq/codec.ts';
 import type { TransferOptionsInput } from '../arq/options.ts';
 import type { TransferStats } from '../arq/stats.ts';
 import type { WhohasError } from '../errors.ts';
@@ -24,6 +25,8 @@ export interface TransferInfo {
   readonly size: number;
   readonly window: number;
   readonly packetSize: number;
+  /** The ARQ scheme the transfer runs. */
+  readonly arq: Scheme;
 }
 
 export interface TransferEnd extends TransferInfo {
@@ -52,6 +55,7 @@ export interface AttemptFailure {
 
 export interface DownloadOptions {
   window?: number;
+  arq?: Scheme;
   packetSize?: number;
   /** Where the file lands; the share folder by default (as in 2016). */
   outDir?: string;

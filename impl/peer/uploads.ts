@@ -83,6 +83,7 @@ export class Uploads {
         size: 0,
         window: request.window,
         packetSize: request.packetSize,
+        arq: request.arq,
       },
       requesterKey: nameKey(requester),
       sender: undefined,
@@ -110,6 +111,7 @@ export class Uploads {
             ...this.#link.transferOptions,
             window: request.window,
             packetSize: request.packetSize,
+            arq: request.arq,
           },
         });
         this.#link.reply(

@@ -61,6 +61,7 @@ async function get(file: string, flags: GetFlags): Promise<number> {
     folder: resolve(flags.out),
     share: false,
     window: flags.window,
+    arq: flags.arq,
     packetSize: flags.packetSize,
     transfer: { lingerMs: GET_LINGER_MS },
   });
@@ -97,6 +98,7 @@ function report(file: string, result: DownloadResult, flags: GetFlags): void {
       from: result.from.user,
       size: result.from.size,
       window: flags.window,
+      arq: flags.arq,
       packetSize: flags.packetSize,
       verified: 'sha256',
       stats: statsJson(result.stats),

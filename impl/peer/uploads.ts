@@ -1,6 +1,8 @@
 /**
- * The owner's side of getfile: judge the request, hold an upload slot, run a TransferSender, and
- * say clearly why when the answer is no. A refusal never costs the slot of another upload.
+ * The owner's side of getfile: judge the request, run a TransferSender, and say clearly why when
+ * the answer is no. A refusal never costs the slot of another upload. An upload takes a slot only
+ * once its requester proved its address (echoed START's token); until then it is pending, for
+ * at most VALIDATION_MS, so getfile lines naming a silent port cannot hold the slots.
  */
 
 import { TransferSender } from '../arq/driver-sender.ts';
@@ -11,8 +13,15 @@ import { type BadRequest, encodeFileMessage, type GetfileMessage, refusalFor } f
 import type { ShareFolder } from './share-folder.ts';
 import type { PeerLink, TransferEnd, TransferInfo } from './types.ts';
 
+/** How long an upload may wait for the requester to echo START's token (START retries). */
+export const VALIDATION_MS = 3_000;
+/** Unproven uploads allowed per slot: each holds a socket and an open file for VALIDATION_MS. */
+const PENDING_PER_SLOT = 4;
+
 interface Upload {
   info: TransferInfo;
+  /** The requester echoed the token: the upload holds a slot. */
+  validated: boolean;
   requesterKey: string;
   sender: TransferSender | undefined;
   /** Set when the upload is cancelled before its sender exists. */
@@ -67,11 +76,11 @@ export class Uploads {
       refuse('BAD_ARGUMENT', `transfer id ${request.transferId} is already in use`);
       return;
     }
-    if (this.#active.size >= this.#parallel) {
-      refuse(
-        'SLOTS_FULL',
-        `all ${this.#parallel} upload slots are busy (--parallel ${this.#parallel}); try another peer or later`,
-      );
+    if (
+      this.#slotsTaken() >= this.#parallel ||
+      this.#pending() >= this.#parallel * PENDING_PER_SLOT
+    ) {
+      refuse('SLOTS_FULL', this.#slotsFull());
       return;
     }
     const upload: Upload = {
@@ -85,6 +94,7 @@ export class Uploads {
         packetSize: request.packetSize,
         arq: request.arq,
       },
+      validated: false,
       requesterKey: nameKey(requester),
       sender: undefined,
       cancelled: undefined,
@@ -133,6 +143,7 @@ export class Uploads {
         return;
       }
       this.#link.started(upload.info);
+      this.#awaitProof(upload, upload.sender);
       let end: TransferEnd;
       try {
         end = { ...upload.info, stats: await upload.sender.done };
@@ -165,9 +176,43 @@ export class Uploads {
     }
   }
 
+  #slotsTaken(): number {
+    let taken = 0;
+    for (const upload of this.#active.values()) if (upload.validated) taken++;
+    return taken;
+  }
+
+  #pending(): number {
+    return this.#active.size - this.#slotsTaken();
+  }
+
+  /**
+   * The slot is taken when the requester proves its address, if one is still free then; a
+   * requester that never answers START is dropped after VALIDATION_MS.
+   */
+  #awaitProof(upload: Upload, sender: TransferSender): void {
+    const { clock } = this.#link.platform;
+    const deadline = clock.setTimeout(() => {
+      const message = `${upload.info.user} did not answer START within ${VALIDATION_MS} ms`;
+      sender.abort(message, 'TRANSFER_TIMEOUT');
+    }, VALIDATION_MS);
+    sender.validated.then(
+      () => {
+        clock.clearTimeout(deadline);
+        if (this.#slotsTaken() < this.#parallel) upload.validated = true;
+        else this.#cancel(upload, new WhohasError('SLOTS_FULL', this.#slotsFull()));
+      },
+      () => clock.clearTimeout(deadline),
+    );
+  }
+
+  #slotsFull(): string {
+    return `all ${this.#parallel} upload slots are busy (--parallel ${this.#parallel}); try another peer or later`;
+  }
+
   #cancel(upload: Upload, error: WhohasError): void {
     upload.cancelled = error;
-    upload.sender?.abort(error.message);
+    upload.sender?.abort(error.message, error.code === 'SLOTS_FULL' ? 'SLOTS_FULL' : undefined);
   }
 }
 

@@ -10,13 +10,14 @@
  * is built when the driver polls, so a burst of datagrams costs one ACK carrying the latest state.
  */
 import type { ErrorCode } from '../errors.ts';
+import { type Packet, type Scheme, schemeOfCode, seqAdd, seqDiff } from './codec.ts';
+import type { ArqReceiverCore, CoreFailure, CoreStatus, TransferAnnouncement } from './core.ts';
 import {
+  payloadBytes,
   resolveTransferOptions,
   type TransferOptions,
   type TransferOptionsInput,
-} from '../gbn/options.ts';
-import { type Packet, type Scheme, schemeOfCode, seqAdd, seqDiff } from './codec.ts';
-import type { ArqReceiverCore, CoreFailure, CoreStatus, TransferAnnouncement } from './core.ts';
+} from './options.ts';
 import { AbortRepeater, RECEIVER_ABORT_INTERVAL_MS, remoteFailure } from './sr-abort.ts';
 import { AckSchedule } from './sr-ack-schedule.ts';
 import { Replies, readIncoming } from './sr-inbox.ts';
@@ -63,7 +64,7 @@ export class SrReceiverCore implements ArqReceiverCore {
   constructor(init: SrReceiverInit) {
     this.#id = init.transferId >>> 0;
     this.#options = resolveTransferOptions(init.options);
-    this.#payloadBytes = this.#options.packetSize - 16;
+    this.#payloadBytes = payloadBytes(this.#options);
     this.#replies = new Replies(this.#id);
     this.#acks = new AckSchedule(this.#options.ack.delayMs);
     this.#lastHeard = init.now;

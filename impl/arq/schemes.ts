@@ -6,6 +6,8 @@ import { WhohasError } from '../errors.ts';
 import type { Scheme } from './codec.ts';
 import type { ArqReceiverCore, ArqSenderCore } from './core.ts';
 import type { TransferOptions } from './options.ts';
+import { SrReceiverCore } from './sr-receiver.ts';
+import { SrSenderCore } from './sr-sender.ts';
 
 export interface SenderCoreInit {
   transferId: number;
@@ -33,7 +35,9 @@ interface Engine {
   receiver: ReceiverCoreFactory;
 }
 
-const ENGINES: Partial<Record<Scheme, Engine>> = {};
+const ENGINES: Partial<Record<Scheme, Engine>> = {
+  sr: { sender: (init) => new SrSenderCore(init), receiver: (init) => new SrReceiverCore(init) },
+};
 
 function engine(scheme: Scheme): Engine {
   const found = ENGINES[scheme];

@@ -39,6 +39,7 @@ const base = (path: (typeof VALIDATION_PATHS)[number]): SweepSpec => ({
   transport: 'sim',
   engine: 'peer',
   profiles: [IDEAL_PROFILE],
+  schemes: ['gbn'],
   windows: [],
   packetSizes: [2048],
   sizes: [],

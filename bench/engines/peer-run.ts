@@ -21,9 +21,9 @@ export function fileNameFor(size: number): string {
   return `file-${size}.bin`;
 }
 
-/** Go-Back-N settings beyond window and packet size (those travel with each request). */
+/** Transfer settings beyond scheme, window and packet size (those travel with each request). */
 export function peerTransferOptions(point: PointSpec) {
-  const { window: _window, packetSize: _packetSize, ...rest } = transferOptions(point);
+  const { window: _window, packetSize: _packetSize, arq: _arq, ...rest } = transferOptions(point);
   return rest;
 }
 
@@ -59,6 +59,7 @@ export async function download(
   try {
     const result = await requester.getFile(OWNER, fileNameFor(point.fileBytes), {
       window: point.window,
+      arq: point.arq,
       packetSize: point.packetSize,
       outDir,
     });

@@ -162,3 +162,34 @@ export function runChannel(run: ChannelRun): ChannelResult {
     return { received: Buffer.concat(sink), settled, steps, now, datagrams: sent };
   }
 }
+
+/**
+ * The end state every schedule must reach: nothing left active; what the receiver delivered is
+ * a prefix of the file (never a wrong or reordered byte), the whole file if it is done; a done
+ * sender implies a done receiver; every failure carries a code. Returns what is wrong, or null.
+ */
+export function outcomeProblem(
+  run: Pick<ChannelRun, 'sender' | 'receiver' | 'file'>,
+  result: ChannelResult,
+): string | null {
+  const { sender, receiver, file } = run;
+  const { received } = result;
+  if (!result.settled) return `still running after ${result.steps} steps`;
+  if (sender.status === 'active' || receiver.status === 'active') {
+    return `ended with sender ${sender.status}, receiver ${receiver.status}`;
+  }
+  if (!file.subarray(0, received.length).equals(received) || received.length > file.length) {
+    return `delivered ${received.length} bytes that are not a prefix of the file`;
+  }
+  if (receiver.status === 'done' && received.length !== file.length) {
+    return `receiver done with ${received.length} of ${file.length} bytes`;
+  }
+  if (sender.status === 'done' && receiver.status !== 'done') return 'sender done, receiver not';
+  for (const [side, core] of [
+    ['sender', sender],
+    ['receiver', receiver],
+  ] as const) {
+    if (core.status === 'failed' && !core.failure?.code) return `${side} failed without a code`;
+  }
+  return null;
+}

@@ -5,6 +5,8 @@
 import { WhohasError } from '../errors.ts';
 import type { Scheme } from './codec.ts';
 import type { ArqReceiverCore, ArqSenderCore } from './core.ts';
+import { GbnReceiverCore } from './gbn-receiver.ts';
+import { GbnSenderCore } from './gbn-sender.ts';
 import type { TransferOptions } from './options.ts';
 import { SrReceiverCore } from './sr-receiver.ts';
 import { SrSenderCore } from './sr-sender.ts';
@@ -36,6 +38,7 @@ interface Engine {
 }
 
 const ENGINES: Partial<Record<Scheme, Engine>> = {
+  gbn: { sender: (init) => new GbnSenderCore(init), receiver: (init) => new GbnReceiverCore(init) },
   sr: { sender: (init) => new SrSenderCore(init), receiver: (init) => new SrReceiverCore(init) },
 };
 

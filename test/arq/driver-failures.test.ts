@@ -33,9 +33,12 @@ test('100 % loss: both sides give up within bounds and nothing is left behind', 
   t.is(world.sender.stats.timeouts, quick.maxRetries + 1);
   // Nothing acknowledged START, so START alone went out again each time: never a window of data.
   t.is(world.sender.stats.retransmits, quick.maxRetries);
-  t.is(world.sender.stats.packetsSent, quick.maxRetries + 2, 'START each time, then ABORT');
+  // START each time, then the ABORT, repeated at most 5 times (nobody hears it).
+  const aborts = world.sender.stats.packetsSent - (quick.maxRetries + 1);
+  t.true(aborts >= 1 && aborts <= 5, `${aborts} ABORTs`);
   // 200 + 400 + 800 + 1600 + 2000 ms of backoff, then the abort.
-  t.true(world.sim.now < 6_000, `gave up at ${world.sim.now} ms`);
+  const gaveUp = world.settledAt.sender ?? Number.POSITIVE_INFINITY;
+  t.true(gaveUp < 6_000, `gave up at ${gaveUp} ms`);
   assertDownloads(t, world, []);
 });
 
@@ -126,7 +129,7 @@ test('a lost final ACK: the lingering receiver acknowledges the FIN again', asyn
   let dropped = 0;
   socket.send = (msg, port, address, callback) => {
     const packet = decodePacket(Buffer.from(msg));
-    const finalAck = Math.ceil(c.size / 2032) + 2;
+    const finalAck = world.seq(Math.ceil(c.size / 2032) + 2);
     if (packet.kind === 'ack' && packet.seq === finalAck && dropped === 0) {
       dropped++;
       return;

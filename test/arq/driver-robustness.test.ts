@@ -97,7 +97,7 @@ async function withOneLoss(c: TransferCase, seq: number) {
   let dropped = 0;
   socket.send = (msg, port, address, callback) => {
     const packet = decodePacket(Buffer.from(msg));
-    if (packet.kind === 'data' && packet.seq === seq && dropped === 0) {
+    if (packet.kind === 'data' && packet.seq === world.seq(seq) && dropped === 0) {
       dropped++;
       return;
     }
@@ -133,7 +133,9 @@ test('three duplicate ACKs resend a lost packet without waiting for the timeout'
 const reordering = (options: TransferCase['options']): TransferCase => ({
   size: 200_000,
   seed: 21,
-  forward: { reorder: 0.2, reorderDelayMs: 2 },
+  // A real link (lan): packets arrive one by one. On an ideal one (no serialization delay) a
+  // window lands as one burst, and a burst draws one ACK: no duplicate ACKs to recover with.
+  forward: { profile: 'lan', reorder: 0.2, reorderDelayMs: 2 },
   options,
 });
 
@@ -194,7 +196,10 @@ test('a getfile naming a forged address draws a few STARTs, never a window of da
   const error = await t.throwsAsync(sim.until(sender.done));
   t.is((error as { code?: string }).code, 'TRANSFER_TIMEOUT');
   await sim.run();
-  t.deepEqual(kinds, [...Array(maxRetries + 1).fill('start'), 'abort']);
+  const aborts = kinds.slice(maxRetries + 1);
+  t.deepEqual(kinds.slice(0, maxRetries + 1), Array(maxRetries + 1).fill('start'));
+  // Then only the ABORT, repeated (nobody answers it) at most 5 times.
+  t.true(aborts.length >= 1 && aborts.length <= 5 && aborts.every((kind) => kind === 'abort'));
 });
 
 test('by default the receiver outlasts the sender’s whole retry horizon', (t) => {

@@ -1,5 +1,6 @@
 import test from 'ava';
-import { HEADER_BYTES } from '../../impl/arq/codec.ts';
+import { decodePacket, HEADER_BYTES } from '../../impl/arq/codec.ts';
+import { MIN_PACKET_SIZE } from '../../impl/arq/options.ts';
 import type { PathConfig } from '../../sim/index.ts';
 import {
   assertDelivered,
@@ -7,6 +8,7 @@ import {
   failureCode,
   logReplay,
   runTransfer,
+  startTransfer,
   type TransferCase,
 } from './driver-world.ts';
 
@@ -37,19 +39,51 @@ for (const [label, size] of [
 test('with N = 1 (stop-and-wait)', delivers, { size: 100_000, options: { window: 1 } });
 test('with N = 1024', delivers, { size: 3_000_000, options: { window: 1024 } });
 test('with 64 KB datagrams', delivers, { size: 1_000_000, options: { packetSize: 65_507 } });
-test('with 58-byte datagrams', delivers, { size: 5_000, options: { packetSize: 58 } });
+test('with 68-byte datagrams (the smallest: START must fit)', delivers, {
+  size: 5_000,
+  options: { packetSize: MIN_PACKET_SIZE },
+});
 test('with an ACK for every packet', delivers, {
   size: 500_000,
   options: { ack: { packets: 1, delayMs: 1 } },
 });
 
-test('packets that arrive while the write buffers are busy are dropped and sent again', async (t) => {
-  const c: TransferCase = { size: 300_000, options: { writeChunkBytes: 1 } };
+test('a slow disk slows the sender through the advertised window; nothing received is dropped', async (t) => {
+  // 64 KB writes of 20 ms each (3.2 MB/s) behind a 1 Gbit/s lan: the disk is the bottleneck.
+  const writeChunkBytes = 64 * 1024;
+  const c: TransferCase = {
+    size: 2_000_000,
+    forward: 'lan',
+    diskWriteMs: 20,
+    options: { window: 64 },
+    receiverOptions: { writeChunkBytes },
+  };
   logReplay(t, c);
-  const world = await runTransfer(c);
+  const world = await startTransfer(c);
+  let closedWindows = 0;
+  let mostUnwritten = 0;
+  const send = world.receiverSocket.send.bind(world.receiverSocket);
+  world.receiverSocket.send = (msg, port, address, callback) => {
+    const packet = decodePacket(Buffer.from(msg));
+    if (packet.kind === 'ack' && packet.window === 0) closedWindows++;
+    mostUnwritten = Math.max(mostUnwritten, world.receiver.unwrittenBytes);
+    send(msg, port, address, callback);
+  };
+  await world.sim.run();
   assertDelivered(t, world);
   assertDownloads(t, world, ['file.bin']);
-  t.true(world.sender.stats.retransmits > 0);
+  const { receiver, sender } = world.outcomes;
+  const stats = receiver?.ok ? receiver.value.stats : undefined;
+  t.true(closedWindows > 0, 'the receiver advertised a closed window');
+  t.is(stats?.outOfOrder, 0);
+  // Nothing was dropped: the only packets sent again were probes of the closed window, one per
+  // timeout (the disk is slower than the RTO), never a window going back.
+  const sent = sender?.ok ? sender.value : undefined;
+  t.true(sent !== undefined && sent.retransmits <= sent.timeouts, `${sent?.retransmits} resent`);
+  // The soft bound: two write chunks, plus at most one window that was already on its way.
+  t.true(mostUnwritten <= 2 * writeChunkBytes + 64 * 2048, `${mostUnwritten} bytes unwritten`);
+  const diskSeconds = ((c.size / writeChunkBytes) * 20) / 1000;
+  t.true((stats?.seconds ?? 0) >= diskSeconds * 0.9, 'the transfer went at the pace of the disk');
 });
 
 const lossy = (loss: number): PathConfig => ({ profile: 'lan', loss });

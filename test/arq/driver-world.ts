@@ -5,12 +5,17 @@
  */
 import { createHash } from 'node:crypto';
 import type { ExecutionContext } from 'ava';
-import { encodeStart, SHA256_BYTES } from '../../impl/arq/codec.ts';
+import { decodePacket, encodeStart, SHA256_BYTES, seqAdd } from '../../impl/arq/codec.ts';
 import { type ReceivedFile, TransferReceiver } from '../../impl/arq/driver-receiver.ts';
 import { TransferSender } from '../../impl/arq/driver-sender.ts';
 import type { TransferOptionsInput } from '../../impl/arq/options.ts';
 import type { TransferStats } from '../../impl/arq/stats.ts';
-import type { DatagramSocket } from '../../impl/platform/types.ts';
+import type {
+  DatagramSocket,
+  FileSystem,
+  FileWriter,
+  Platform,
+} from '../../impl/platform/types.ts';
 import { type PathConfig, type ProfileName, type SimHost, Simulator } from '../../sim/index.ts';
 
 export const TRANSFER_ID = 0x5eed_0001;
@@ -31,6 +36,8 @@ export interface TransferCase {
   downloads?: string;
   /** Files already in the downloads folder, with their contents. */
   existing?: Record<string, string>;
+  /** Each write to the receiver's temp file takes this long (a slow disk). */
+  diskWriteMs?: number;
   /** A wrong SHA-256 announced by the sender. */
   lie?: boolean;
   /** Runs once the receiver exists, before the sender does (e.g. a spoofer that comes first). */
@@ -59,6 +66,12 @@ export interface TransferWorld {
   ports: { sender: number; receiver: number };
   /** Filled in when each side settles. */
   outcomes: { sender?: Outcome<TransferStats>; receiver?: Outcome<ReceivedFile> };
+  /** Virtual time each side's promise settled at. */
+  settledAt: { sender?: number; receiver?: number };
+  /** The sender's random initial sequence number, once its START went out. */
+  isn: number | undefined;
+  /** Sequence number `n` of this transfer (0 is START), for tests that pick a packet. */
+  seq(n: number): number;
 }
 
 /** A START a forger could send: the transfer id is known (it travels on the chat line). */
@@ -92,6 +105,21 @@ function capture<T>(promise: Promise<T>, set: (outcome: Outcome<T>) => void): vo
   );
 }
 
+/** The platform with every temp-file write taking `ms` of its clock. */
+function slowDisk(platform: Platform, ms: number): Platform {
+  const fs: FileSystem = Object.create(platform.fs);
+  fs.createTemp = async (dir, hint) => {
+    const writer = await platform.fs.createTemp(dir, hint);
+    const slow: FileWriter = Object.create(writer);
+    slow.write = (data) =>
+      new Promise<void>((resolve, reject) =>
+        platform.clock.setTimeout(() => writer.write(data).then(resolve, reject), ms),
+      );
+    return slow;
+  };
+  return { ...platform, fs };
+}
+
 /** Builds the world and starts both sides; the simulator has not run yet. */
 export async function startTransfer(c: TransferCase): Promise<TransferWorld> {
   const sim = new Simulator({ seed: c.seed ?? 1 });
@@ -111,7 +139,10 @@ export async function startTransfer(c: TransferCase): Promise<TransferWorld> {
   const { port: senderPort } = await sim.until(senderSocket.bind(0));
   const file = await sim.until(owner.platform.fs.openRead(`/share/${name}`));
   const receiver = new TransferReceiver({
-    platform: requester.platform,
+    platform:
+      c.diskWriteMs === undefined
+        ? requester.platform
+        : slowDisk(requester.platform, c.diskWriteMs),
     socket: receiverSocket,
     peerAddress: owner.address,
     transferId: TRANSFER_ID,
@@ -146,12 +177,26 @@ export async function startTransfer(c: TransferCase): Promise<TransferWorld> {
     receiverSocket,
     ports: { sender: senderPort, receiver: port },
     outcomes: {},
+    settledAt: {},
+    isn: undefined,
+    seq: (n) => seqAdd(world.isn ?? 0, n),
+  };
+  // Learn the ISN from the first START on the wire (tests address packets relative to it).
+  const send = senderSocket.send.bind(senderSocket);
+  senderSocket.send = (msg, port, address, callback) => {
+    if (world.isn === undefined) {
+      const packet = decodePacket(Buffer.from(msg));
+      if (packet.kind === 'start') world.isn = packet.seq;
+    }
+    send(msg, port, address, callback);
   };
   capture(sender.done, (outcome) => {
     world.outcomes.sender = outcome;
+    world.settledAt.sender = sim.now;
   });
   capture(receiver.done, (outcome) => {
     world.outcomes.receiver = outcome;
+    world.settledAt.receiver = sim.now;
   });
   return world;
 }

@@ -144,9 +144,12 @@ export class TransferReceiver extends DriverEndpoint<ArqReceiverCore> {
       }
       return;
     }
-    const hadStart = core.announcement !== null;
     core.handleDatagram(msg, this.clock.now());
-    if (!hadStart && core.announcement !== null && this.peerPort < 0) this.peerPort = rinfo.port;
+    // Until the owner's port is known, the START the core took (or refused: it answers ABORT
+    // there) names it.
+    if (this.peerPort < 0 && (core.announcement !== null || core.status !== 'active')) {
+      this.peerPort = rinfo.port;
+    }
     this.#take();
   }
 

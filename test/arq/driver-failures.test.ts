@@ -201,3 +201,18 @@ test('a receiver that never hears from the sender gives up after its idle timeou
   t.is(sim.now, 1_500);
   t.deepEqual(host.files.list(DOWNLOADS), []);
 });
+
+test('a sender of one scheme and a receiver of the other both fail with UNSUPPORTED_ARQ, quickly', async (t) => {
+  const c: TransferCase = {
+    size: 50_000,
+    forward: 'lan',
+    senderOptions: { arq: 'sr' },
+    receiverOptions: { arq: 'gbn' },
+  };
+  logReplay(t, c);
+  const world = await runTransfer(c);
+  t.is(failureCode(world.outcomes.receiver), 'UNSUPPORTED_ARQ');
+  t.is(failureCode(world.outcomes.sender), 'UNSUPPORTED_ARQ');
+  t.true((world.settledAt.sender ?? Number.POSITIVE_INFINITY) < 100, 'told, not timed out');
+  assertDownloads(t, world, []);
+});

@@ -145,11 +145,9 @@ export abstract class DriverEndpoint<C extends ArqCore> {
     this.#timerAt = Number.NaN;
     if (at === null) return;
     this.#timerAt = at;
-    // Whole milliseconds, at least 1: a timer that fires a fraction early is simply re-armed.
-    this.#timer = this.clock.setTimeout(
-      this.#onTimer,
-      Math.max(1, Math.ceil(at - this.clock.now())),
-    );
+    // Exact on the simulator; Node truncates to whole ms, and a timer that fires a fraction
+    // early is simply re-armed for the rest (#onTimer checks the deadline).
+    this.#timer = this.clock.setTimeout(this.#onTimer, Math.max(0, at - this.clock.now()));
   }
 
   #onTimer = (): void => {

@@ -231,3 +231,41 @@ test('the wire sequence numbers across the wrap are 0xffffffff, 0, 1', (t) => {
     seqs.push((decodePacket(d) as { seq: number }).seq);
   t.deepEqual(seqs, [0xffff_ffff, 0, 1]);
 });
+
+const misuse = test.macro({
+  exec(t, patch: Record<string, unknown>, message: RegExp) {
+    const init = {
+      transferId: ID,
+      isn,
+      token: TOKEN,
+      fileSize: 3,
+      sha256: sha(threePackets),
+      now: 0,
+      ...patch,
+    };
+    const error = t.throws(() => new GbnSenderCore(init as never), {
+      code: 'BAD_ARGUMENT',
+    } as never);
+    t.regex(error!.message, message);
+  },
+  title: (name = '') => `a sender core with ${name} throws BAD_ARGUMENT at once`,
+});
+test('a 33-bit transfer id', misuse, { transferId: 2 ** 32 }, /transferId/);
+test('a negative ISN', misuse, { isn: -1 }, /isn/);
+test('a 65-bit token', misuse, { token: 2n ** 64n }, /token/);
+test('a token given as a number', misuse, { token: 5 }, /token/);
+test('a short SHA-256', misuse, { sha256: Buffer.alloc(31) }, /sha256/);
+test('a fractional file size', misuse, { fileSize: 1.5 }, /file size/);
+test('Selective Repeat options', misuse, { options: { arq: 'sr' } }, /options.arq 'sr'/);
+test(
+  'an unknown scheme in the options',
+  misuse,
+  { options: { arq: 'tcp' } },
+  /unknown ARQ scheme "tcp"/,
+);
+test(
+  'more packets than 32-bit sequence numbers',
+  misuse,
+  { fileSize: 2 ** 32 * 52, options: { packetSize: 68 } },
+  /too large/,
+);

@@ -28,7 +28,10 @@ export interface SrPath {
   rtoMs: number;
 }
 
-export const SR_PATHS: SrPath[] = [{ bandwidthBps: 100e6, delayMs: 5, rtoMs: 40 }];
+export const SR_PATHS: SrPath[] = [
+  { bandwidthBps: 100e6, delayMs: 5, rtoMs: 40 },
+  { bandwidthBps: 50e6, delayMs: 20, rtoMs: 100 },
+];
 
 export interface SrCheck {
   path: SrPath;

@@ -9,6 +9,13 @@
  * timer serves per-packet timeouts without a heap. Entries go stale when their packet is
  * acknowledged or sent again; stale ones are dropped from the front.
  */
+export interface AckEffect {
+  newly: number;
+  newest: number;
+  passed: Buffer | undefined;
+  top: number;
+}
+
 export class Flight {
   readonly #capacity: number;
   readonly #datagrams: (Buffer | undefined)[];
@@ -75,10 +82,6 @@ export class Flight {
     return (this.#flags[offset % this.#capacity] & 2) !== 0;
   }
 
-  markFastRetransmitted(offset: number): void {
-    this.#flags[offset % this.#capacity] |= 2;
-  }
-
   /** Queues `offset` to be sent again (once, however often it is asked). */
   resend(offset: number): void {
     const slot = offset % this.#capacity;
@@ -104,6 +107,51 @@ export class Flight {
     const slot = offset % this.#capacity;
     this.#datagrams[slot] = undefined;
     this.#flags[slot] = 1;
+  }
+
+  /**
+   * Applies an ACK: the cumulative point moved from `base` to `cum`, and `sack` bit i says
+   * `cum + 1 + i` arrived (only offsets below `next`, the ones sent, count). Returns how many
+   * packets this ACK newly acknowledged, the newest of them (-1: none) and the last datagram the
+   * cumulative point passed (the persist probe), and where the SACK information ends.
+   */
+  acknowledge(base: number, cum: number, sack: Buffer, next: number): AckEffect {
+    const effect: AckEffect = { newly: 0, newest: -1, passed: undefined, top: cum + 1 };
+    for (let offset = base; offset < cum; offset++) {
+      if (!this.sacked(offset)) {
+        effect.newly++;
+        effect.newest = offset;
+      }
+      effect.passed = this.datagram(offset) ?? effect.passed;
+      this.release(offset);
+    }
+    effect.top = Math.min(next, cum + 1 + sack.length * 8);
+    for (let offset = cum + 1; offset < effect.top; offset++) {
+      const i = offset - cum - 1;
+      if ((sack[i >> 3] & (0x80 >> (i & 7))) === 0 || this.sacked(offset)) continue;
+      this.markSacked(offset);
+      effect.newly++;
+      if (offset > effect.newest) effect.newest = offset;
+    }
+    return effect;
+  }
+
+  /**
+   * RFC 6675's IsLost: a hole with `threshold` SACKed packets above it (below `top`) is lost.
+   * Queues each such hole once in its life; returns how many it queued.
+   */
+  markLost(base: number, top: number, threshold: number): number {
+    let above = 0;
+    let lost = 0;
+    for (let offset = top - 1; offset >= base; offset--) {
+      if (this.sacked(offset)) above++;
+      else if (above >= threshold && !this.fastRetransmitted(offset)) {
+        this.#flags[offset % this.#capacity] |= 2;
+        this.resend(offset);
+        lost++;
+      }
+    }
+    return lost;
   }
 
   /**

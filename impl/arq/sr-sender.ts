@@ -177,13 +177,9 @@ export class SrSenderCore extends SrEndpoint implements ArqSenderCore {
       return;
     }
     const flight = this.#flight;
-    const { newly, newest, passed, top } = flight.acknowledge(
-      this.#base,
-      cum,
-      ack.sack,
-      this.#next,
-    );
-    this.#probe.datagram = passed ?? this.#probe.datagram;
+    const acked = flight.acknowledge(this.#base, cum, ack.sack, this.#next);
+    const { newly, newest, top } = acked;
+    this.#probe.datagram = acked.passed ?? this.#probe.datagram;
     this.#base = cum;
     // Karn: a round trip only from a packet sent once; the newest one this ACK covers.
     if (newest >= 0 && newest < this.#finAt && flight.sends(newest) === 1) {

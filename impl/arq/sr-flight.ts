@@ -141,15 +141,20 @@ export class Flight {
    * Queues each such hole once in its life; returns how many it queued.
    */
   markLost(base: number, top: number, threshold: number): number {
+    // Going down, the count of SACKed packets above only grows: every hole at or below the
+    // first one with `threshold` above is lost. They are queued lowest first.
     let above = 0;
-    let lost = 0;
-    for (let offset = top - 1; offset >= base; offset--) {
+    let highest = base - 1;
+    for (let offset = top - 1; offset >= base && highest < base; offset--) {
       if (this.sacked(offset)) above++;
-      else if (above >= threshold && !this.fastRetransmitted(offset)) {
-        this.#flags[offset % this.#capacity] |= 2;
-        this.resend(offset);
-        lost++;
-      }
+      else if (above >= threshold) highest = offset;
+    }
+    let lost = 0;
+    for (let offset = base; offset <= highest; offset++) {
+      if (this.sacked(offset) || this.fastRetransmitted(offset)) continue;
+      this.#flags[offset % this.#capacity] |= 2;
+      this.resend(offset);
+      lost++;
     }
     return lost;
   }

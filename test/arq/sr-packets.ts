@@ -5,6 +5,7 @@
 import { decodePacket, encodeAck, seqAdd, seqDiff } from '../../impl/arq/codec.ts';
 import type { ArqCore, ArqReceiverCore, ArqSenderCore } from '../../impl/arq/core.ts';
 import type { TransferOptionsInput } from '../../impl/arq/options.ts';
+import { SrReceiverCore } from '../../impl/arq/sr-receiver.ts';
 import { SrSenderCore } from '../../impl/arq/sr-sender.ts';
 import { type FileSource, serviceReceiver, serviceSender } from '../helpers/arq-channel.ts';
 import { describe, ID, type Step, sha, TOKEN, type Wire } from './packets.ts';
@@ -97,4 +98,9 @@ export function expectSrSteps(
       t.deepEqual(delivered, step.delivered, `${name}: delivered`);
     }
   });
+}
+
+/** A Selective Repeat receiver with transfer id ID. */
+export function receiverWith(options: TransferOptionsInput): SrReceiverCore {
+  return new SrReceiverCore({ transferId: ID, options, now: 0 });
 }

@@ -83,7 +83,7 @@ export class SrReceiverCore extends SrEndpoint implements ArqReceiverCore {
       stats.ignored++;
     } else if (packet.kind === 'old-version') {
       stats.packetsReceived++;
-      this.#fail('UNSUPPORTED_VERSION', 'the sender speaks datagram version 1', now, false);
+      this.#fail('UNSUPPORTED_VERSION', 'the sender speaks datagram version 1', now, true);
     } else if (packet.kind === 'abort-ack') {
       this.abortAcknowledged();
     } else if (

@@ -137,26 +137,36 @@ export class Flight {
   }
 
   /**
-   * RFC 6675's IsLost: a hole with `threshold` SACKed packets above it (below `top`) is lost.
-   * Queues each such hole once in its life; returns how many it queued.
+   * RFC 6675's IsLost: a hole with `threshold` SACKed packets above it (below `top`) is lost,
+   * counting for a hole already sent again only the packets sent after that (a SACK that left
+   * before the retransmission arrived says nothing about it). Queues each such hole once in its
+   * life, lowest first; returns how many it queued.
    */
   markLost(base: number, top: number, threshold: number): number {
-    // Going down, the count of SACKed packets above only grows: every hole at or below the
-    // first one with `threshold` above is lost. They are queued lowest first.
+    const lost: number[] = [];
     let above = 0;
-    let highest = base - 1;
-    for (let offset = top - 1; offset >= base && highest < base; offset--) {
+    for (let offset = top - 1; offset >= base; offset--) {
       if (this.sacked(offset)) above++;
-      else if (above >= threshold) highest = offset;
+      else if (above >= threshold && !this.fastRetransmitted(offset)) {
+        if (this.sends(offset) === 1 || this.#sackedSince(offset, top) >= threshold)
+          lost.push(offset);
+      }
     }
-    let lost = 0;
-    for (let offset = base; offset <= highest; offset++) {
-      if (this.sacked(offset) || this.fastRetransmitted(offset)) continue;
-      this.#flags[offset % this.#capacity] |= 2;
-      this.resend(offset);
-      lost++;
+    for (let i = lost.length - 1; i >= 0; i--) {
+      this.#flags[lost[i]! % this.#capacity] |= 2;
+      this.resend(lost[i]!);
     }
-    return lost;
+    return lost.length;
+  }
+
+  /** SACKed packets above `hole` (below `top`) sent after the hole's last send. */
+  #sackedSince(hole: number, top: number): number {
+    const since = this.sentAt(hole);
+    let count = 0;
+    for (let offset = hole + 1; offset < top; offset++) {
+      if (this.sacked(offset) && this.sentAt(offset) > since) count++;
+    }
+    return count;
   }
 
   /**

@@ -136,7 +136,7 @@ export class SrSenderCore extends SrEndpoint implements ArqSenderCore {
       this.counters.ignored++;
     } else if (packet.kind === 'old-version') {
       if (this.#validated) this.counters.ignored++;
-      else this.#fail('UNSUPPORTED_VERSION', 'the receiver speaks datagram version 1', now);
+      else this.abort('UNSUPPORTED_VERSION', 'the receiver speaks datagram version 1', now);
     } else if (packet.kind === 'ack' || packet.kind === 'abort') {
       if (this.#validated && packet.token !== this.#token) this.counters.ignored++;
       else if (packet.kind === 'abort') this.#onAbort(packet.code, now);
@@ -152,7 +152,7 @@ export class SrSenderCore extends SrEndpoint implements ArqSenderCore {
   #onAbort(code: string, now: number): void {
     this.counters.packetsReceived++;
     this.replies.oweAbortAck();
-    if (this.#status === 'active') this.#end(remoteFailure('receiver', code), now);
+    this.#end(remoteFailure('receiver', code), now);
   }
 
   #onAck(ack: Extract<Packet, { kind: 'ack' }>, now: number): void {
@@ -238,7 +238,7 @@ export class SrSenderCore extends SrEndpoint implements ArqSenderCore {
     this.counters.timeouts++;
     if (++this.#timeoutsInARow > this.#options.maxRetries) {
       const message = `no acknowledgement after ${this.#timeoutsInARow} timeouts (last ${this.#rto.rtoMs} ms)`;
-      this.#fail('TRANSFER_TIMEOUT', message, now);
+      this.abort('TRANSFER_TIMEOUT', message, now);
       return false;
     }
     this.#rto.backOff();
@@ -268,25 +268,28 @@ export class SrSenderCore extends SrEndpoint implements ArqSenderCore {
       this.counters.retransmits++;
       return this.sent(this.#flight.send(offset, now), now);
     }
+    // The persist probe: the next new packet past the zero window if there is one (the receiver
+    // takes it: its room is a soft bound), else the last acknowledged one again.
     const probe = this.#probe.take(now);
-    if (probe !== null) return this.sent(probe, now);
+    if (probe !== null) return this.sent(this.#sendNew(now, true) ?? probe, now);
+    return this.sent(this.#sendNew(now, false), now);
+  }
+
+  #sendNew(now: number, pastWindow: boolean): Buffer | null {
     const next = this.#next;
-    if (next > this.#finAt || next >= this.#base + this.#limit()) return null;
+    if (next > this.#finAt || (!pastWindow && next >= this.#base + this.#limit())) return null;
     if (next === this.#finAt) this.#flight.load(next, encodeFin(this.id, seqAdd(this.#isn, next)));
-    else if (this.#flight.datagram(next) === undefined || next >= this.#queue.filled) return null;
+    else if (next >= this.#queue.filled) return null;
     this.#next++;
-    return this.sent(this.#flight.send(next, now), now);
+    return this.#flight.send(next, now);
   }
 
   abort(code: ErrorCode, message: string, now: number): void {
-    this.#fail(code, message, now);
-  }
-
-  #fail(code: ErrorCode, message: string, now: number): void {
-    if (this.#status === 'active') this.#end(this.localFailure(code, message), now);
+    this.#end(this.localFailure(code, message), now);
   }
 
   #end(failure: CoreFailure, now: number): void {
+    if (this.#status !== 'active') return;
     this.#status = 'failed';
     this.end(failure, now, this.#token);
   }

@@ -28,6 +28,11 @@ export interface CorePairResult {
   dataMs: number;
   /** File bytes per second over `dataMs`. */
   throughputBps: number;
+  /**
+   * File bytes per second while the receiver went from 10 % to 90 % of the file: the steady
+   * state the analytic model describes, without the opening handshake and the closing drain.
+   */
+  steadyBps: number;
   sender: TransferStats;
   receiver: TransferStats;
   failure?: string;
@@ -98,6 +103,9 @@ export function runCorePair(
   let firstData = Number.NaN;
   let now = 0;
   let doneAt = Number.NaN;
+  let taken = 0;
+  let at10 = Number.NaN;
+  let at90 = Number.NaN;
   const drain = (): void => {
     for (let d = sender.pollTransmit(now); d !== null; d = sender.pollTransmit(now)) {
       if (Number.isNaN(firstData) && sender.validated) firstData = now;
@@ -114,7 +122,12 @@ export function runCorePair(
     for (let d = receiver.pollTransmit(now); d !== null; d = receiver.pollTransmit(now)) {
       backward.send(d, now);
     }
-    for (let b = receiver.takeData(); b !== null; b = receiver.takeData()) received.push(b);
+    for (let b = receiver.takeData(); b !== null; b = receiver.takeData()) {
+      received.push(b);
+      taken += b.length;
+      if (Number.isNaN(at10) && taken >= 0.1 * file.length) at10 = now;
+      if (Number.isNaN(at90) && taken >= 0.9 * file.length) at90 = now;
+    }
   };
   drain();
   let events = 0;
@@ -143,6 +156,7 @@ export function runCorePair(
     ok,
     dataMs,
     throughputBps: (file.length / dataMs) * 1e3,
+    steadyBps: ((0.8 * file.length) / (at90 - at10)) * 1e3,
     sender: sender.stats(now),
     receiver: receiver.stats(now),
     failure: sender.failure?.code ?? receiver.failure?.code,

@@ -26,6 +26,8 @@ export interface PathModel {
   delayMs: number;
   /** Probability that a data packet is lost, i.i.d. */
   loss: number;
+  /** Probability that an ACK is lost, i.i.d. (default 0; only the Selective Repeat form uses it). */
+  ackLoss?: number;
 }
 
 export interface SenderModel {
@@ -98,4 +100,99 @@ export function refinedGbnThroughput(path: PathModel, sender: SenderModel): numb
   const transmit = serializationSeconds(sender.dataWireBytes, path.bandwidthBps);
   const lossCost = sender.rtoMs / 1e3 + roundTripSeconds(path, sender) + transmit - tau;
   return sender.payloadBytes / (tau + (p / (1 - p)) * lossCost);
+}
+
+/**
+ * Selective Repeat with a fixed window N (a span: at most N packets past the cumulative point),
+ * a fixed RTO R, an ACK per packet carrying the cumulative point and a SACK bitmap, recovery by
+ * per-packet timeout only (each lost packet resent R after it was sent). Lossless it equals
+ * Go-Back-N's form. With i.i.d. loss p on data only the lost packets are resent, so while the
+ * window never stalls the goodput is (1 − p)·min(C, N·L / (RTT + L/C)): the textbook figure.
+ *
+ * What the textbook figure misses is the stall. Let τ be the seconds per new packet, the larger
+ * of the link's share L/C / (1 − p) (retransmissions included) and the window's T_w / N, where
+ * T_w = RTT + k·L/C is a packet's send-to-ACK time. Packet i + N may leave only once packets up
+ * to i are acknowledged, so a hole h sent at s_h, recovered after K_h timeouts, holds the window
+ * until s_h + K_h·R + T_w, while without it the window would have moved on at s_h + Nτ: every
+ * later packet is delayed by D = K_h·R + T_w − Nτ when that is positive (a window that drains
+ * slower than the recovery, N·L/C > R + T_w on a link-bound path, hides the loss entirely).
+ * Holes within one window of each other are recovered concurrently (one timer each), so one
+ * stall costs the largest K·R among the holes of that window, not their sum. A renewal cycle:
+ * the run of (1 − f)/f packets to the next hole, then the N packets of the stalled window,
+ * shifted by a ≈ (N − 1)/2 packets when a later hole of that window needs more timeouts than
+ * the first (it then starts the stall). With M the largest K in the window,
+ *
+ *   P(M ≥ k) = 1 − (1 − f^(k−1))·(1 − p^k)^(N−1),   later = P(M > K_first)
+ *   n = N + (1 − f)/f + later·(N − 1)/2,   D = E[M]·R + T_w − Nτ
+ *   goodput = P / (τ + D⁺ / n),   f = p + (1 − p)·q^N
+ *
+ * f is the chance a packet's delivery is not known in time: its data lost, or all N ACKs that
+ * could report it (its own and the N − 1 after it in the window) lost. At N = 1 the form is exact
+ * stop-and-wait: T_w + f·R/(1 − f) per packet.
+ *
+ * Assumptions (honest list): losses independent; every timer the same fixed R (no back-off);
+ * a stall is charged once per window, from the first hole, with the largest K of the window
+ * (holes past that window that a shifted stall also covers are ignored); retransmissions share
+ * the link at the pace of new packets; ACK loss matters only through q^N (otherwise it delays the
+ * cumulative point by a packet). No fast retransmit: with it a hole is resent once 3 later
+ * packets are SACKed, about T_w after it left instead of R; R → T_w + 3τ is then an optimistic
+ * estimate, not validated.
+ */
+export function srThroughput(path: PathModel, sender: SenderModel): number {
+  const p = path.loss;
+  const window = sender.window;
+  const f = p + (1 - p) * (path.ackLoss ?? 0) ** window;
+  if (p >= 1 || f >= 1) return 0;
+  const transmit = serializationSeconds(sender.dataWireBytes, path.bandwidthBps);
+  const cycle = roundTripSeconds(path, sender) + (sender.ackEvery ?? 1) * transmit;
+  const lossless = Math.max(transmit, cycle / window);
+  const tau = Math.max(transmit / (1 - p), cycle / window);
+  if (f === 0) return sender.payloadBytes / tau;
+  const { expected, later } = largestTimeouts(f, p, window);
+  const stall = Math.max(
+    0,
+    (expected * sender.rtoMs) / 1e3 +
+      cycle -
+      window * lossless -
+      queueing(f, window, transmit, cycle),
+  );
+  const packets = window + (1 - f) / f + (later * (window - 1)) / 2;
+  return sender.payloadBytes / (tau + stall / packets);
+}
+
+/**
+ * The mean time the hole that starts a stall waited in the link's queue before it left (its timer
+ * started when it was queued). The stall before it released a window at once: a hole b packets
+ * into that burst waited b·L/C; past the burst a window larger than the path keeps a standing
+ * queue of N·L/C − T_w, a smaller one none. b is geometric with parameter f.
+ */
+function queueing(f: number, window: number, transmit: number, cycle: number): number {
+  const beyond = (1 - f) ** window;
+  const inBurst = ((1 - f) / f) * (1 - beyond) - window * beyond;
+  return inBurst * transmit + beyond * Math.max(0, window * transmit - cycle);
+}
+
+/**
+ * The timeouts M a stalled window costs: the most any of its holes needs, the first lost with
+ * probability f (it is a hole), each of the N − 1 others lost with p; E[M] and P(M > K_first).
+ */
+function largestTimeouts(
+  f: number,
+  p: number,
+  window: number,
+): { expected: number; later: number } {
+  let expected = 0;
+  let later = 0;
+  for (let k = 1; k < 200 && f ** (k - 1) > 1e-15; k++) {
+    expected += 1 - (1 - f ** (k - 1)) * (1 - p ** k) ** (window - 1);
+    later += f ** (k - 1) * (1 - f) * (1 - (1 - p ** (k + 1)) ** (window - 1));
+  }
+  return { expected, later };
+}
+
+export type ModelScheme = 'gbn' | 'sr';
+
+/** The model matching a row's ARQ scheme (the sweep's `model_Bps`). */
+export function modelThroughput(scheme: ModelScheme, path: PathModel, sender: SenderModel): number {
+  return scheme === 'sr' ? srThroughput(path, sender) : gbnThroughput(path, sender);
 }

@@ -9,6 +9,13 @@
  * timer serves per-packet timeouts without a heap. Entries go stale when their packet is
  * acknowledged or sent again; stale ones are dropped from the front.
  */
+export interface AckEffect {
+  newly: number;
+  newest: number;
+  passed: Buffer | undefined;
+  top: number;
+}
+
 export class Flight {
   readonly #capacity: number;
   readonly #datagrams: (Buffer | undefined)[];
@@ -75,10 +82,6 @@ export class Flight {
     return (this.#flags[offset % this.#capacity] & 2) !== 0;
   }
 
-  markFastRetransmitted(offset: number): void {
-    this.#flags[offset % this.#capacity] |= 2;
-  }
-
   /** Queues `offset` to be sent again (once, however often it is asked). */
   resend(offset: number): void {
     const slot = offset % this.#capacity;
@@ -104,6 +107,66 @@ export class Flight {
     const slot = offset % this.#capacity;
     this.#datagrams[slot] = undefined;
     this.#flags[slot] = 1;
+  }
+
+  /**
+   * Applies an ACK: the cumulative point moved from `base` to `cum`, and `sack` bit i says
+   * `cum + 1 + i` arrived (only offsets below `next`, the ones sent, count). Returns how many
+   * packets this ACK newly acknowledged, the newest of them (-1: none) and the last datagram the
+   * cumulative point passed (the persist probe), and where the SACK information ends.
+   */
+  acknowledge(base: number, cum: number, sack: Buffer, next: number): AckEffect {
+    const effect: AckEffect = { newly: 0, newest: -1, passed: undefined, top: cum + 1 };
+    for (let offset = base; offset < cum; offset++) {
+      if (!this.sacked(offset)) {
+        effect.newly++;
+        effect.newest = offset;
+      }
+      effect.passed = this.datagram(offset) ?? effect.passed;
+      this.release(offset);
+    }
+    effect.top = Math.min(next, cum + 1 + sack.length * 8);
+    for (let offset = cum + 1; offset < effect.top; offset++) {
+      const i = offset - cum - 1;
+      if ((sack[i >> 3] & (0x80 >> (i & 7))) === 0 || this.sacked(offset)) continue;
+      this.markSacked(offset);
+      effect.newly++;
+      if (offset > effect.newest) effect.newest = offset;
+    }
+    return effect;
+  }
+
+  /**
+   * RFC 6675's IsLost: a hole with `threshold` SACKed packets above it (below `top`) is lost,
+   * counting for a hole already sent again only the packets sent after that (a SACK that left
+   * before the retransmission arrived says nothing about it). Queues each such hole once in its
+   * life, lowest first; returns how many it queued.
+   */
+  markLost(base: number, top: number, threshold: number): number {
+    const lost: number[] = [];
+    let above = 0;
+    for (let offset = top - 1; offset >= base; offset--) {
+      if (this.sacked(offset)) above++;
+      else if (above >= threshold && !this.fastRetransmitted(offset)) {
+        if (this.sends(offset) === 1 || this.#sackedSince(offset, top) >= threshold)
+          lost.push(offset);
+      }
+    }
+    for (let i = lost.length - 1; i >= 0; i--) {
+      this.#flags[lost[i]! % this.#capacity] |= 2;
+      this.resend(lost[i]!);
+    }
+    return lost.length;
+  }
+
+  /** SACKed packets above `hole` (below `top`) sent after the hole's last send. */
+  #sackedSince(hole: number, top: number): number {
+    const since = this.sentAt(hole);
+    let count = 0;
+    for (let offset = hole + 1; offset < top; offset++) {
+      if (this.sacked(offset) && this.sentAt(offset) > since) count++;
+    }
+    return count;
   }
 
   /**

@@ -10,20 +10,21 @@
  * is built when the driver polls, so a burst of datagrams costs one ACK carrying the latest state.
  */
 import type { ErrorCode } from '../errors.ts';
-import { type Packet, type Scheme, schemeOfCode, seqAdd, seqDiff } from './codec.ts';
-import type { ArqReceiverCore, CoreFailure, CoreStatus, TransferAnnouncement } from './core.ts';
+import { type Packet, schemeOfCode, seqAdd, seqDiff } from './codec.ts';
+import type { ArqReceiverCore, CoreStatus, TransferAnnouncement } from './core.ts';
 import {
   payloadBytes,
   resolveTransferOptions,
   type TransferOptions,
   type TransferOptionsInput,
 } from './options.ts';
-import { AbortRepeater, RECEIVER_ABORT_INTERVAL_MS, remoteFailure } from './sr-abort.ts';
+import { RECEIVER_ABORT_INTERVAL_MS, remoteFailure } from './sr-abort.ts';
 import { AckSchedule } from './sr-ack-schedule.ts';
-import { Replies, readIncoming } from './sr-inbox.ts';
+import { SrEndpoint } from './sr-endpoint.ts';
+import { readIncoming } from './sr-inbox.ts';
 import { InOrderOutput } from './sr-output.ts';
 import { ReorderBuffer } from './sr-reorder.ts';
-import { StatsRecorder, type TransferStats } from './stats.ts';
+import type { TransferStats } from './stats.ts';
 
 export interface SrReceiverInit {
   transferId: number;
@@ -36,16 +37,11 @@ type Phase = 'waiting' | 'receiving' | 'done' | 'failed';
 /** FIN held in the reorder buffer: a packet with no bytes. */
 const FIN_MARK = Buffer.alloc(0);
 
-export class SrReceiverCore implements ArqReceiverCore {
-  readonly scheme: Scheme = 'sr';
-  readonly #id: number;
+export class SrReceiverCore extends SrEndpoint implements ArqReceiverCore {
   readonly #options: TransferOptions;
   readonly #payloadBytes: number;
-  readonly #stats = new StatsRecorder();
-  readonly #replies: Replies;
   readonly #acks: AckSchedule;
   #phase: Phase = 'waiting';
-  #failure: CoreFailure | null = null;
   #announcement: TransferAnnouncement | null = null;
   #isn = 0;
   #token = 0n;
@@ -59,13 +55,11 @@ export class SrReceiverCore implements ArqReceiverCore {
   readonly #output = new InOrderOutput();
   #advertised = -1;
   #lastHeard: number;
-  #aborting: AbortRepeater | null = null;
 
   constructor(init: SrReceiverInit) {
-    this.#id = init.transferId >>> 0;
+    super(init.transferId);
     this.#options = resolveTransferOptions(init.options);
     this.#payloadBytes = payloadBytes(this.#options);
-    this.#replies = new Replies(this.#id);
     this.#acks = new AckSchedule(this.#options.ack.delayMs);
     this.#lastHeard = init.now;
   }
@@ -73,61 +67,52 @@ export class SrReceiverCore implements ArqReceiverCore {
   get status(): CoreStatus {
     return this.#phase === 'failed' ? 'failed' : this.#phase === 'done' ? 'done' : 'active';
   }
-  get failure(): CoreFailure | null {
-    return this.#failure;
-  }
   get announcement(): TransferAnnouncement | null {
     return this.#announcement;
   }
 
   stats(now: number): TransferStats {
-    return this.#stats.snapshot(now);
+    return this.counters.snapshot(now);
   }
 
   handleDatagram(datagram: Buffer, now: number): void {
-    const incoming = readIncoming(datagram, this.#id);
-    if (incoming === null) {
-      this.#stats.ignored++;
-      return;
+    const packet = readIncoming(datagram, this.id);
+    const stats = this.counters;
+    const waiting = this.#phase === 'waiting';
+    if (packet === null || packet.kind === 'ack' || (packet.kind === 'old-version' && !waiting)) {
+      stats.ignored++;
+    } else if (packet.kind === 'old-version') {
+      stats.packetsReceived++;
+      this.#fail('UNSUPPORTED_VERSION', 'the sender speaks datagram version 1', now, true);
+    } else if (packet.kind === 'abort-ack') {
+      this.abortAcknowledged();
+    } else if (
+      packet.kind === 'abort' &&
+      this.#announcement !== null &&
+      packet.token !== this.#token
+    ) {
+      stats.ignored++;
+    } else if (packet.kind === 'abort') {
+      stats.packetsReceived++;
+      this.replies.oweAbortAck();
+      if (waiting || this.#phase === 'receiving') {
+        this.#phase = 'failed';
+        this.end(remoteFailure('sender', packet.code), now, this.#token);
+      }
+    } else if (this.#phase === 'failed') {
+      stats.ignored++;
+    } else {
+      stats.packetsReceived++;
+      this.#lastHeard = now;
+      this.#onTransferPacket(packet, now);
     }
-    if (incoming.kind === 'old-version' && this.#phase === 'waiting') {
-      this.#stats.packetsReceived++;
-      this.#fail('UNSUPPORTED_VERSION', 'the sender speaks datagram version 1', now, false);
-      return;
-    }
-    if (incoming.kind === 'old-version') this.#stats.ignored++;
-    else this.#handle(incoming, now);
   }
 
-  #handle(packet: Packet, now: number): void {
-    const stats = this.#stats;
-    if (packet.kind === 'ack') {
-      stats.ignored++;
-      return;
-    }
-    if (packet.kind === 'abort') {
-      if (this.#announcement !== null && packet.token !== this.#token) {
-        stats.ignored++;
-        return;
-      }
-      stats.packetsReceived++;
-      this.#replies.oweAbortAck();
-      if (this.#phase === 'waiting' || this.#phase === 'receiving') {
-        this.#end(remoteFailure('sender', packet.code), now);
-      }
-      return;
-    }
-    if (packet.kind === 'abort-ack') {
-      stats.packetsReceived++;
-      this.#aborting?.acknowledge();
-      return;
-    }
-    if (this.#phase === 'failed') {
-      stats.ignored++;
-      return;
-    }
-    stats.packetsReceived++;
-    this.#lastHeard = now;
+  #onTransferPacket(
+    packet: Extract<Packet, { kind: 'start' | 'data' | 'fin' }>,
+    now: number,
+  ): void {
+    const stats = this.counters;
     if (packet.kind === 'start') {
       if (this.#phase === 'waiting') this.#onStart(packet, now);
       else if (packet.seq === this.#isn && packet.token === this.#token) this.#repeat();
@@ -166,7 +151,7 @@ export class SrReceiverCore implements ArqReceiverCore {
       scheme,
     };
     this.#phase = 'receiving';
-    this.#stats.startedAt = now;
+    this.counters.startedAt = now;
     this.#acks.urgent();
   }
 
@@ -178,7 +163,7 @@ export class SrReceiverCore implements ArqReceiverCore {
       return;
     }
     if (ahead >= this.#span || (this.#finAt >= 0 && offset > this.#finAt)) {
-      this.#stats.outOfOrder++; // past what it may buffer: dropped, the sender sends it again
+      this.counters.outOfOrder++; // past what it may buffer: dropped, the sender sends it again
       this.#acks.urgent();
       return;
     }
@@ -187,7 +172,7 @@ export class SrReceiverCore implements ArqReceiverCore {
         this.#repeat();
         return;
       }
-      this.#stats.outOfOrder++;
+      this.counters.outOfOrder++;
       if (packet.kind === 'fin') this.#finAt = offset;
       // A copy: the datagram's buffer is the driver's, and this one may wait a while.
       this.#reorder.put(offset, packet.kind === 'fin' ? FIN_MARK : Buffer.from(packet.payload));
@@ -213,7 +198,7 @@ export class SrReceiverCore implements ArqReceiverCore {
   }
 
   #deliver(payload: Buffer, now: number): boolean {
-    const stats = this.#stats;
+    const stats = this.counters;
     const fileSize = this.#announcement!.fileSize;
     if (stats.bytes + payload.length > fileSize) {
       this.#fail('SIZE_MISMATCH', 'the sender sent more than the announced size', now, true);
@@ -227,7 +212,7 @@ export class SrReceiverCore implements ArqReceiverCore {
 
   #finish(now: number): void {
     const announcement = this.#announcement!;
-    const bytes = this.#stats.bytes;
+    const bytes = this.counters.bytes;
     if (bytes !== announcement.fileSize) {
       const message = `received ${bytes} bytes of ${announcement.fileSize}`;
       this.#fail('SIZE_MISMATCH', message, now, true);
@@ -239,13 +224,13 @@ export class SrReceiverCore implements ArqReceiverCore {
     }
     this.#cum++;
     this.#phase = 'done';
-    this.#stats.endedAt = now;
+    this.counters.endedAt = now;
     this.#acks.urgent();
   }
 
   /** Something it already had: the ACK that answered it was probably lost. */
   #repeat(): void {
-    this.#stats.duplicates++;
+    this.counters.duplicates++;
     this.#acks.urgent();
   }
 
@@ -259,7 +244,7 @@ export class SrReceiverCore implements ArqReceiverCore {
   }
 
   pollTimeout(): number | null {
-    if (this.#phase === 'failed') return this.#aborting?.deadline() ?? null;
+    if (this.#phase === 'failed') return this.abortDeadline();
     const idle = this.#idleDeadline();
     const ack = this.#acks.deadline();
     return ack === null || idle === null ? (ack ?? idle) : Math.min(idle, ack);
@@ -271,21 +256,12 @@ export class SrReceiverCore implements ArqReceiverCore {
   }
 
   pollTransmit(now: number): Buffer | null {
-    const reply = this.#replies.poll() ?? this.#aborting?.poll(now, RECEIVER_ABORT_INTERVAL_MS);
-    if (reply != null) {
-      this.#stats.packetsSent++;
-      return reply;
-    }
+    const control = this.pollControl(now, RECEIVER_ABORT_INTERVAL_MS);
+    if (control !== null) return control;
     if (this.#phase === 'waiting' || this.#phase === 'failed' || !this.#acks.take()) return null;
     this.#advertised = this.#window();
-    this.#stats.packetsSent++;
     const cumSeq = seqAdd(this.#isn, this.#cum);
-    return this.#replies.ack(
-      cumSeq,
-      this.#token,
-      this.#advertised,
-      this.#reorder.bitmap(this.#cum),
-    );
+    return this.replies.ack(cumSeq, this.#token, this.#advertised, this.#reorder.bitmap(this.#cum));
   }
 
   /** min(W, room / payload): what it can take past the cumulative point now. */
@@ -313,15 +289,11 @@ export class SrReceiverCore implements ArqReceiverCore {
 
   #fail(code: ErrorCode, message: string, now: number, notify: boolean): void {
     if (this.#phase === 'failed' || this.#phase === 'done') return;
-    this.#end({ code, message, remote: false }, now);
-    if (code === 'UNSUPPORTED_VERSION') this.#replies.oweOldVersionAbort();
-    else if (notify) this.#aborting = new AbortRepeater(this.#id, code, this.#token, now);
+    this.#phase = 'failed';
+    this.end(this.localFailure(code, message), now, this.#token, notify);
   }
 
-  #end(failure: CoreFailure, now: number): void {
-    this.#phase = 'failed';
-    this.#failure = failure;
-    this.#stats.endedAt = now;
+  protected release(): void {
     this.#reorder.clear();
     this.#output.clear();
   }

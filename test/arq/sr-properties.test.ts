@@ -1,0 +1,225 @@
+import { createHash } from 'node:crypto';
+import test from 'ava';
+import fc from 'fast-check';
+import { decodePacket, encodeAck, seqAdd } from '../../impl/arq/codec.ts';
+import type { TransferOptionsInput } from '../../impl/arq/options.ts';
+import { SrReceiverCore } from '../../impl/arq/sr-receiver.ts';
+import { SrSenderCore } from '../../impl/arq/sr-sender.ts';
+import {
+  cycle,
+  type Fate,
+  lossless,
+  outcomeProblem,
+  runChannel,
+  type Schedule,
+  serviceSender,
+} from '../helpers/arq-channel.ts';
+
+// Property tests: a Selective Repeat sender and receiver over the pure channel
+// (test/helpers/arq-channel.ts), with generated options and a generated fate (loss, duplication,
+// delay, hence reordering) for every datagram. A failure prints fast-check's seed and the shrunk
+// counterexample (rerun one with FC_SEED=<seed>).
+
+const seed = process.env.FC_SEED === undefined ? undefined : Number(process.env.FC_SEED);
+
+function check<T>(
+  t: { fail: (m: string) => void; true: (v: boolean) => void },
+  property: fc.IProperty<T>,
+  numRuns: number,
+): void {
+  const details = fc.check(property, { numRuns, seed });
+  if (details.failed)
+    t.fail(fc.defaultReportMessage(details) ?? `failed with seed ${details.seed}`);
+  else t.true(details.numRuns === numRuns);
+}
+
+const fateArb = (lossPct: number, dupPct: number): fc.Arbitrary<Fate> =>
+  fc
+    .record({
+      roll: fc.integer({ min: 0, max: 99 }),
+      dupRoll: fc.integer({ min: 0, max: 99 }),
+      delayMs: fc.integer({ min: 1, max: 60 }),
+      duplicateDelayMs: fc.integer({ min: 0, max: 40 }),
+    })
+    .map(({ roll, dupRoll, delayMs, duplicateDelayMs }) => ({
+      lost: roll < lossPct,
+      duplicate: dupRoll < dupPct,
+      delayMs,
+      duplicateDelayMs,
+    }));
+
+const fatesArb: fc.Arbitrary<Fate[]> = fc
+  .record({ lossPct: fc.integer({ min: 0, max: 40 }), dupPct: fc.integer({ min: 0, max: 20 }) })
+  .chain(({ lossPct, dupPct }) =>
+    fc.array(fateArb(lossPct, dupPct), { minLength: 1, maxLength: 40, size: 'max' }),
+  );
+
+const optionsArb: fc.Arbitrary<TransferOptionsInput> = fc.record({
+  arq: fc.constant('sr' as const),
+  packetSize: fc.constantFrom(68, 100),
+  window: fc.integer({ min: 1, max: 16 }),
+  congestion: fc.constantFrom('aimd' as const, 'none' as const),
+  fastRetransmit: fc.boolean(),
+  ack: fc.record({
+    packets: fc.integer({ min: 1, max: 4 }),
+    delayMs: fc.integer({ min: 1, max: 10 }),
+  }),
+  rto: fc.constant({ mode: 'adaptive', initialMs: 50, minMs: 10, maxMs: 400 } as const),
+  maxRetries: fc.integer({ min: 2, max: 15 }),
+});
+
+/** Files of 0..30 packets, bytes varying with a salt. */
+const fileArb = fc
+  .record({ length: fc.integer({ min: 0, max: 1_500 }), salt: fc.integer({ min: 0, max: 255 }) })
+  .map(({ length, salt }) => {
+    const bytes = Buffer.allocUnsafe(length);
+    for (let i = 0; i < length; i++) bytes[i] = (i * 131 + salt + (i >> 8)) & 0xff;
+    return bytes;
+  });
+/** ISNs anywhere, often just below the wrap. */
+const isnArb = fc.oneof(
+  fc.integer({ min: 0, max: 0xffff_ffff }),
+  fc.integer({ min: 0xffff_fff0, max: 0xffff_ffff }),
+);
+
+const TOKEN = 0x1234_5678_9abc_def0n;
+
+function pair(file: Buffer, options: TransferOptionsInput, isn: number) {
+  const sha256 = createHash('sha256').update(file).digest();
+  const sender = new SrSenderCore({
+    transferId: 9,
+    isn,
+    token: TOKEN,
+    fileSize: file.length,
+    sha256,
+    options,
+    now: 0,
+  });
+  const receiver = new SrReceiverCore({ transferId: 9, options, now: 0 });
+  return { sender, receiver, file };
+}
+
+test('any schedule of loss, duplication and reordering delivers exactly the file or fails with a code on both sides', (t) => {
+  check(
+    t,
+    fc.property(fileArb, optionsArb, isnArb, fatesArb, (file, options, isn, fates) => {
+      const run = { ...pair(file, options, isn), schedule: cycle(fates) };
+      const problem = outcomeProblem(run, runChannel(run));
+      if (problem !== null) throw new Error(problem);
+    }),
+    300,
+  );
+});
+
+test('a receiver with little room slows the sender (advertised window, persist probes) and still gets the file', (t) => {
+  check(
+    t,
+    fc.property(
+      fileArb,
+      optionsArb,
+      isnArb,
+      fc.integer({ min: 0, max: 300 }),
+      (file, options, isn, roomBytes) => {
+        const run = { ...pair(file, options, isn), schedule: lossless(5), roomBytes };
+        const problem = outcomeProblem(run, runChannel(run));
+        if (problem !== null) throw new Error(problem);
+        if (run.receiver.status !== 'done')
+          throw new Error(`no loss, yet ${run.receiver.failure?.code}`);
+      },
+    ),
+    60,
+  );
+});
+
+// Selective Repeat's point: with data lost (ACKs intact, no reordering, an RTO above the round
+// trip) the sender sends again exactly the datagrams that were lost, and the receiver never sees
+// a packet twice. Go-Back-N resends the whole window behind each loss instead.
+test('only what is lost is sent again, and nothing arrives twice', (t) => {
+  check(
+    t,
+    fc.property(
+      fileArb,
+      optionsArb,
+      isnArb,
+      fc.array(fc.boolean(), { minLength: 1, maxLength: 40 }),
+      fc.integer({ min: 1, max: 20 }),
+      (file, options, isn, losses, delayMs) => {
+        const textbook = {
+          ...options,
+          congestion: 'none',
+          ack: { packets: 1, delayMs: 1 },
+          rto: { mode: 'fixed', ms: 2 * delayMs + 10 },
+          maxRetries: 1_000,
+        } as const;
+        const { sender, receiver } = pair(file, textbook, isn);
+        const kinds: string[] = [];
+        const recording = new Proxy(sender, {
+          get(target, key) {
+            if (key !== 'pollTransmit') {
+              const value = Reflect.get(target, key, target);
+              return typeof value === 'function' ? value.bind(target) : value;
+            }
+            return (now: number) => {
+              const d = target.pollTransmit(now);
+              if (d !== null) kinds.push(decodePacket(d).kind);
+              return d;
+            };
+          },
+        });
+        let forward = 0;
+        let lostData = 0;
+        // The i-th datagram to the receiver is lost when losses[i] says so (START excepted: its
+        // resending is not a retransmission of data); past the list nothing is lost.
+        const schedule: Schedule = (_, toReceiver) => {
+          const index = toReceiver ? forward++ : -1;
+          const lost = toReceiver && kinds[index] !== 'start' && losses[index] === true;
+          if (lost) lostData++;
+          return { lost, duplicate: false, delayMs, duplicateDelayMs: 0 };
+        };
+        const run = { sender: recording, receiver, file, schedule };
+        const result = runChannel(run);
+        if (sender.status !== 'done' || !result.received.equals(file)) throw new Error('not done');
+        const { retransmits } = sender.stats(result.now);
+        const { duplicates } = receiver.stats(result.now);
+        if (retransmits !== lostData || duplicates !== 0) {
+          throw new Error(`${lostData} lost, ${retransmits} sent again, ${duplicates} twice`);
+        }
+      },
+    ),
+    150,
+  );
+});
+
+test('blind ACKs without the token (any sequence number, window or SACK) never draw DATA', (t) => {
+  const forged = fc.record({
+    rel: fc.integer({ min: -5, max: 40 }),
+    window: fc.integer({ min: 0, max: 65_535 }),
+    token: fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
+    sack: fc.uint8Array({ maxLength: 4 }),
+  });
+  check(
+    t,
+    fc.property(
+      fileArb,
+      isnArb,
+      fc.array(forged, { minLength: 1, maxLength: 30 }),
+      (file, isn, acks) => {
+        const { sender } = pair(file, { arq: 'sr', packetSize: 68 }, isn);
+        const kinds = new Set<string>();
+        let now = 0;
+        for (const a of acks) {
+          const token = a.token === TOKEN ? 0n : a.token;
+          sender.handleDatagram(encodeAck(9, seqAdd(isn, a.rel), token, a.window, a.sack), now);
+          if ((sender.pollTimeout() ?? Number.POSITIVE_INFINITY) <= now) sender.handleTimeout(now);
+          for (const d of serviceSender(sender, { bytes: file, offset: 0 }, now))
+            kinds.add(String(decodePacket(d).kind));
+          now += 7;
+        }
+        if (sender.validated || [...kinds].some((kind) => kind !== 'start' && kind !== 'abort')) {
+          throw new Error(`validated ${sender.validated}, sent ${[...kinds]}`);
+        }
+      },
+    ),
+    200,
+  );
+});

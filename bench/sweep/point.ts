@@ -4,14 +4,13 @@
  * baselines beside it (UDP points, filled in by the sweep).
  */
 
-import type { Scheme } from '../../impl/arq/codec.ts';
 import { HEADER_BYTES } from '../../impl/arq/codec.ts';
 import { defaultTransferOptions, resolveTransferOptions } from '../../impl/arq/options.ts';
 import { UDP_OVERHEAD } from '../../sim/packet.ts';
 import { createEngine } from '../engines/index.ts';
 import { transferOptions } from '../engines/options.ts';
 import type { TransferEngine, TransferOutcome } from '../engines/types.ts';
-import { gbnThroughput, type PathModel, type SenderModel } from '../model.ts';
+import { modelThroughput, type PathModel, type SenderModel } from '../model.ts';
 import { type Row, round } from './csv.ts';
 import { meanBurst, meanLoss, pointPaths } from './paths.ts';
 import type { PointSpec, RtoChoice } from './spec.ts';
@@ -99,14 +98,6 @@ function commonColumns(point: PointSpec, outcome: TransferOutcome) {
     timeouts: outcome.timeouts,
     srtt_ms: round(outcome.srttMs, 6),
   };
-}
-
-/**
- * The analytic model of the row's scheme. Selective Repeat's own model is not in bench/model.ts
- * yet: its rows get Go-Back-N's prediction until it is (one line here when it lands).
- */
-export function modelThroughput(_arq: Scheme, path: PathModel, sender: SenderModel): number {
-  return gbnThroughput(path, sender);
 }
 
 export function simRow(point: PointSpec, outcome: TransferOutcome): Row {

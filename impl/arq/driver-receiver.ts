@@ -7,7 +7,7 @@
  */
 import { type ErrorCode, WhohasError } from '../errors.ts';
 import type { DatagramSocket, FileSystem, Platform, RemoteInfo } from '../platform/types.ts';
-import { PacketType, WIRE_VERSION } from './codec.ts';
+import { decodePacket, HEADER_BYTES, PacketType, seqDiff, WIRE_VERSION } from './codec.ts';
 import type { ArqReceiverCore } from './core.ts';
 import { DriverEndpoint } from './driver-endpoint.ts';
 import { IncomingFile } from './driver-incoming.ts';
@@ -54,6 +54,11 @@ export interface ReceivedFile {
 /** receiving → verifying (FIN held, digest and commit) → committed → lingering → closed. */
 type State = 'receiving' | 'verifying' | 'committed' | 'lingering' | 'failed';
 
+function startSequence(msg: Buffer): number | undefined {
+  const start = decodePacket(msg);
+  return start.kind === 'start' ? start.seq : undefined;
+}
+
 function isFin(msg: Buffer): boolean {
   return msg.length > 1 && msg[0] === WIRE_VERSION && msg[1] === PacketType.FIN;
 }
@@ -70,6 +75,8 @@ export class TransferReceiver extends DriverEndpoint<ArqReceiverCore> {
   #state: State = 'receiving';
   #file: IncomingFile | undefined;
   #heldFin: Buffer | undefined;
+  /** START's sequence number, once the core took a START. */
+  #isn: number | undefined;
   #path: string | undefined;
   #lingerUntil = Number.NaN;
 
@@ -134,17 +141,19 @@ export class TransferReceiver extends DriverEndpoint<ArqReceiverCore> {
       // The FIN is acknowledged only once the file is verified and committed, so a sender that
       // hears the last ACK knows the file is there; a FIN before all the data waits for a retry.
       const announced = core.announcement;
-      if (
-        this.#state === 'receiving' &&
-        announced !== null &&
-        this.#stored() === announced.fileSize
-      ) {
+      if (this.#state !== 'receiving' || announced === null) return;
+      if (this.#stored() === announced.fileSize) {
         this.#heldFin = Buffer.from(msg);
         this.#verify();
+      } else if (this.#finInSequence(msg)) {
+        const message = `received ${this.#stored()} bytes of ${announced.fileSize}`;
+        this.#giveUp(new WhohasError('SIZE_MISMATCH', message));
       }
       return;
     }
+    const hadStart = core.announcement !== null;
     core.handleDatagram(msg, this.clock.now());
+    if (!hadStart && core.announcement !== null) this.#isn = startSequence(msg);
     // Until the owner's port is known, the START the core took (or refused: it answers ABORT
     // there) names it.
     if (this.peerPort < 0 && (core.announcement !== null || core.status !== 'active')) {
@@ -187,6 +196,19 @@ export class TransferReceiver extends DriverEndpoint<ArqReceiverCore> {
     }
     void this.#fail(error);
     this.close();
+  }
+
+  /**
+   * A FIN right after the data taken so far (packets of our packet size): the sender has nothing
+   * more to send, short of the announced size.
+   */
+  #finInSequence(msg: Buffer): boolean {
+    const fin = decodePacket(msg);
+    if (fin.kind !== 'fin' || fin.transferId !== this.transferId || this.#isn === undefined) {
+      return false;
+    }
+    const payload = this.#options.packetSize - HEADER_BYTES;
+    return seqDiff(fin.seq, this.#isn) === 1 + Math.ceil(this.#stored() / payload);
   }
 
   #stored(): number {

@@ -4,7 +4,9 @@ import {
   encodeAck,
   encodeData,
   encodeFin,
+  encodeStart,
   SHA256_BYTES,
+  seqAdd,
 } from '../../impl/arq/codec.ts';
 import { TransferReceiver } from '../../impl/arq/driver-receiver.ts';
 import { Simulator } from '../../sim/index.ts';
@@ -215,4 +217,51 @@ test('a sender of one scheme and a receiver of the other both fail with UNSUPPOR
   t.is(failureCode(world.outcomes.sender), 'UNSUPPORTED_ARQ');
   t.true((world.settledAt.sender ?? Number.POSITIVE_INFINITY) < 100, 'told, not timed out');
   assertDownloads(t, world, []);
+});
+
+test('a sender whose FIN comes before the announced size is refused with SIZE_MISMATCH', async (t) => {
+  // A hand-made sender: START announcing 5000 bytes, one DATA of 2032, then FIN in sequence.
+  const sim = new Simulator({ seed: 4 });
+  const owner = sim.addHost('owner');
+  const requester = sim.addHost('requester');
+  requester.files.mkdir(DOWNLOADS);
+  const socket = requester.platform.dgram.createSocket();
+  const { port } = await sim.until(socket.bind(0));
+  const liar = owner.platform.dgram.createSocket();
+  await sim.until(liar.bind(0));
+  const receiver = new TransferReceiver({
+    platform: requester.platform,
+    socket,
+    peerAddress: owner.address,
+    transferId: TRANSFER_ID,
+    dir: DOWNLOADS,
+    name: 'short.bin',
+  });
+  const isn = 0xffff_fffe; // the FIN's sequence number wraps past 2^32
+  const start = {
+    transferId: TRANSFER_ID,
+    isn,
+    fileSize: 5_000,
+    sha256: Buffer.alloc(SHA256_BYTES),
+    window: 16,
+    scheme: 'gbn' as const,
+    token: 7n,
+  };
+  const heard: string[] = [];
+  liar.on('message', (msg: Buffer) => heard.push(decodePacket(msg).kind));
+  liar.send(encodeStart(start), port, requester.address);
+  sim.after(5, () => {
+    liar.send(
+      encodeData(TRANSFER_ID, seqAdd(isn, 1), Buffer.alloc(2_032, 1)),
+      port,
+      requester.address,
+    );
+    liar.send(encodeFin(TRANSFER_ID, seqAdd(isn, 2)), port, requester.address);
+  });
+  const error = await t.throwsAsync(sim.until(receiver.done));
+  t.is((error as { code?: string }).code, 'SIZE_MISMATCH');
+  t.true(sim.now < 100, `refused at ${sim.now} ms, not after an idle timeout`);
+  await sim.run();
+  t.true(heard.includes('abort'), 'the sender was told');
+  t.deepEqual(requester.files.list(DOWNLOADS), []);
 });

@@ -69,9 +69,17 @@ test('a slow disk slows the sender through the advertised window; nothing receiv
     mostUnwritten = Math.max(mostUnwritten, world.receiver.unwrittenBytes);
     send(msg, port, address, callback);
   };
+  // The sender, held back by the closed window, reads the file only as far as its core asks.
+  let mostReadAhead = 0;
+  const sendData = world.senderSocket.send.bind(world.senderSocket);
+  world.senderSocket.send = (msg, port, address, callback) => {
+    mostReadAhead = Math.max(mostReadAhead, world.sender.readAheadBytes);
+    sendData(msg, port, address, callback);
+  };
   await world.sim.run();
   assertDelivered(t, world);
   assertDownloads(t, world, ['file.bin']);
+  t.true(mostReadAhead > 0 && mostReadAhead <= 2 * 256 * 1024, `${mostReadAhead} bytes read ahead`);
   const { receiver, sender } = world.outcomes;
   const stats = receiver?.ok ? receiver.value.stats : undefined;
   t.true(closedWindows > 0, 'the receiver advertised a closed window');
@@ -261,4 +269,19 @@ test('a missing downloads folder fails both sides with IO_ERROR and leaves nothi
   t.is(failureCode(world.outcomes.receiver), 'IO_ERROR');
   t.is(failureCode(world.outcomes.sender), 'IO_ERROR', 'told by ABORT');
   t.false(world.requester.files.exists('/nowhere'));
+});
+
+test("the receiver's caller hears at once; the socket lingers behind to re-acknowledge FIN", async (t) => {
+  const c: TransferCase = { size: 100_000, forward: 'lan', receiverOptions: { lingerMs: 3_000 } };
+  logReplay(t, c);
+  const world = await startTransfer(c);
+  let closedAt = Number.NaN;
+  world.receiverSocket.on('close', () => {
+    closedAt = world.sim.now;
+  });
+  await world.sim.run();
+  assertDelivered(t, world);
+  const settled = world.settledAt.receiver ?? Number.NaN;
+  t.true(settled < 100, `done settled at ${settled} ms`);
+  t.true(closedAt - settled >= 3_000, `the socket closed ${closedAt - settled} ms later`);
 });

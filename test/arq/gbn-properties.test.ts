@@ -6,56 +6,22 @@ import { GbnReceiverCore } from '../../impl/arq/gbn-receiver.ts';
 import { GbnSenderCore } from '../../impl/arq/gbn-sender.ts';
 import type { TransferOptionsInput } from '../../impl/arq/options.ts';
 import {
+  checkProperty,
   cycle,
-  type Fate,
+  fileArb,
+  isnArb,
   lossless,
   outcomeProblem,
   runChannel,
   type Schedule,
+  scheduleArb,
   serviceSender,
 } from '../helpers/arq-channel.ts';
 
 // Property tests: a Go-Back-N sender and receiver over the pure channel, with generated options
-// and a generated fate (loss, duplication, delay, hence reordering) for every datagram. Each
+// and a generated fate (loss, duplication, corruption, delay, hence reordering) per datagram. Each
 // property's run count keeps this file to a few seconds; a failure prints fast-check's seed and
 // the shrunk counterexample (rerun one with FC_SEED=<seed>).
-
-const seed = process.env.FC_SEED === undefined ? undefined : Number(process.env.FC_SEED);
-
-function check<T>(
-  t: { fail: (m: string) => void; true: (v: boolean) => void },
-  property: fc.IPropertyWithHooks<T> | fc.IProperty<T>,
-  numRuns: number,
-): void {
-  const details = fc.check(property, { numRuns, seed });
-  if (details.failed)
-    t.fail(fc.defaultReportMessage(details) ?? `failed with seed ${details.seed}`);
-  else t.true(details.numRuns === numRuns);
-}
-
-const fateArb = (lossPct: number, dupPct: number): fc.Arbitrary<Fate> =>
-  fc
-    .record({
-      roll: fc.integer({ min: 0, max: 99 }),
-      dupRoll: fc.integer({ min: 0, max: 99 }),
-      delayMs: fc.integer({ min: 1, max: 60 }),
-      duplicateDelayMs: fc.integer({ min: 0, max: 40 }),
-    })
-    .map(({ roll, dupRoll, delayMs, duplicateDelayMs }) => ({
-      lost: roll < lossPct,
-      duplicate: dupRoll < dupPct,
-      delayMs,
-      duplicateDelayMs,
-    }));
-
-const scheduleArb: fc.Arbitrary<{ fates: Fate[]; lossPct: number }> = fc
-  .record({ lossPct: fc.integer({ min: 0, max: 40 }), dupPct: fc.integer({ min: 0, max: 20 }) })
-  .chain(({ lossPct, dupPct }) =>
-    fc.record({
-      fates: fc.array(fateArb(lossPct, dupPct), { minLength: 1, maxLength: 40, size: 'max' }),
-      lossPct: fc.constant(lossPct),
-    }),
-  );
 
 const optionsArb: fc.Arbitrary<TransferOptionsInput> = fc.record({
   packetSize: fc.constantFrom(68, 100),
@@ -69,20 +35,6 @@ const optionsArb: fc.Arbitrary<TransferOptionsInput> = fc.record({
   rto: fc.constant({ mode: 'adaptive', initialMs: 50, minMs: 10, maxMs: 400 } as const),
   maxRetries: fc.integer({ min: 2, max: 15 }),
 });
-
-/** Files of 0..30 packets (fast-check's own byte arrays stay tiny), bytes varying with a salt. */
-const fileArb = fc
-  .record({ length: fc.integer({ min: 0, max: 1_500 }), salt: fc.integer({ min: 0, max: 255 }) })
-  .map(({ length, salt }) => {
-    const bytes = Buffer.allocUnsafe(length);
-    for (let i = 0; i < length; i++) bytes[i] = (i * 131 + salt + (i >> 8)) & 0xff;
-    return bytes;
-  });
-/** ISNs anywhere, often just below the wrap. */
-const isnArb = fc.oneof(
-  fc.integer({ min: 0, max: 0xffff_ffff }),
-  fc.integer({ min: 0xffff_fff0, max: 0xffff_ffff }),
-);
 
 function pair(file: Buffer, options: TransferOptionsInput, isn: number) {
   const sha256 = createHash('sha256').update(file).digest();
@@ -100,10 +52,10 @@ function pair(file: Buffer, options: TransferOptionsInput, isn: number) {
   return { sender, receiver, file };
 }
 
-test('any schedule of loss, duplication and reordering delivers exactly the file or fails with a code on both sides', (t) => {
-  check(
+test('any schedule of loss, duplication, corruption and reordering delivers exactly the file or fails with a code on both sides', (t) => {
+  checkProperty(
     t,
-    fc.property(fileArb, optionsArb, isnArb, scheduleArb, (file, options, isn, { fates }) => {
+    fc.property(fileArb, optionsArb, isnArb, scheduleArb, (file, options, isn, fates) => {
       const run = { ...pair(file, options, isn), schedule: cycle(fates) };
       const problem = outcomeProblem(run, runChannel(run));
       if (problem !== null) throw new Error(problem);
@@ -113,7 +65,7 @@ test('any schedule of loss, duplication and reordering delivers exactly the file
 });
 
 test('a receiver with little room slows the sender (advertised window, persist probes) and still gets the file', (t) => {
-  check(
+  checkProperty(
     t,
     fc.property(
       fileArb,
@@ -134,7 +86,7 @@ test('a receiver with little room slows the sender (advertised window, persist p
 });
 
 test('without loss every transfer completes, and textbook Go-Back-N sends each packet once', (t) => {
-  check(
+  checkProperty(
     t,
     fc.property(
       fileArb,
@@ -173,7 +125,7 @@ test('blind ACKs without the token (any sequence number, any window) never draw 
     window: fc.integer({ min: 0, max: 65_535 }),
     token: fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
   });
-  check(
+  checkProperty(
     t,
     fc.property(
       fileArb,

@@ -65,7 +65,6 @@ export class SrSenderCore extends SrEndpoint implements ArqSenderCore {
   /** No new window halving until the cumulative point passes this offset. */
   #recover = 0;
   #timeoutsInARow = 0;
-  /** START until validated, then the persist probe. */
   readonly #probe: Probe;
 
   constructor(init: SrSenderInit) {
@@ -187,7 +186,7 @@ export class SrSenderCore extends SrEndpoint implements ArqSenderCore {
     }
     if (this.#advertised === 0 && ack.window > 0) this.#timeoutsInARow = 0; // persist over
     this.#advertised = ack.window;
-    this.#probe.heard(now);
+    this.#probe.heard(now, ack.window);
     if (newly > 0) this.#timeoutsInARow = 0;
     if (newly > 0) this.#cwnd.onAcked(newly);
     else stats.duplicates++;
@@ -268,10 +267,11 @@ export class SrSenderCore extends SrEndpoint implements ArqSenderCore {
       this.counters.retransmits++;
       return this.sent(this.#flight.send(offset, now), now);
     }
-    // The persist probe: the next new packet past the zero window if there is one (the receiver
-    // takes it: its room is a soft bound), else the last acknowledged one again.
+    // The persist probe: the next new packet past the zero window while fewer than N went past
+    // it (the receiver takes them, its room being a soft bound), else the last acknowledged one.
     const probe = this.#probe.take(now);
-    if (probe !== null) return this.sent(this.#sendNew(now, true) ?? probe, now);
+    const past = probe !== null && this.#probe.pastWindow(this.#options.window);
+    if (probe !== null) return this.sent((past ? this.#sendNew(now, true) : null) ?? probe, now);
     return this.sent(this.#sendNew(now, false), now);
   }
 

@@ -8,6 +8,8 @@ export class Probe {
   datagram: Buffer;
   #due = true;
   #since: number;
+  /** Probes that carried a new packet past a zero window since it last opened. */
+  #pastWindow = 0;
 
   /** `datagram` is due at once (START). */
   constructor(datagram: Buffer, now: number) {
@@ -16,9 +18,18 @@ export class Probe {
   }
 
   /** The receiver spoke at `now` (which answers any probe due): the next is an RTO away. */
-  heard(now: number): void {
+  heard(now: number, window = 0): void {
     this.#since = now;
     this.#due = false;
+    if (window > 0) this.#pastWindow = 0;
+  }
+
+  /**
+   * Whether this probe may carry a new packet past the zero window: at most `limit` in a row, so
+   * a receiver whose room never reopens is overrun by one window at most.
+   */
+  pastWindow(limit: number): boolean {
+    return this.#pastWindow++ < limit;
   }
 
   deadline(rtoMs: number): number {

@@ -10,8 +10,7 @@
  *  - on SACK (RFC 6675's DupThresh): a hole with 3 SACKed packets above it, once per packet.
  * RTT samples from data packets sent once (Karn), one per ACK (the newest it covers). AIMD halves
  * at most once per window of data, +1 per clean round trip. `maxRetries` timeouts in a row
- * without progress: ABORT. An advertised 0 with nothing outstanding arms the persist timer, which
- * resends the last acknowledged packet (the receiver re-ACKs it with its current window).
+ * without progress: ABORT. A zero window with nothing outstanding arms the persist probe (below).
  */
 import type { ErrorCode } from '../errors.ts';
 import { encodeData, encodeFin, encodeStart, type Packet, seqAdd, seqDiff } from './codec.ts';
@@ -65,7 +64,6 @@ export class SrSenderCore extends SrEndpoint implements ArqSenderCore {
   /** No new window halving until the cumulative point passes this offset. */
   #recover = 0;
   #timeoutsInARow = 0;
-  /** START until validated, then the persist probe. */
   readonly #probe: Probe;
 
   constructor(init: SrSenderInit) {
@@ -185,12 +183,13 @@ export class SrSenderCore extends SrEndpoint implements ArqSenderCore {
     if (newest >= 0 && newest < this.#finAt && flight.sends(newest) === 1) {
       this.#rto.sample(now - flight.sentAt(newest));
     }
-    if (this.#advertised === 0 && ack.window > 0) this.#timeoutsInARow = 0; // persist over
+    const previous = this.#advertised;
+    if (previous === 0 && ack.window > 0) this.#timeoutsInARow = 0; // persist over
     this.#advertised = ack.window;
-    this.#probe.heard(now);
+    this.#probe.heard(now, ack.window);
     if (newly > 0) this.#timeoutsInARow = 0;
     if (newly > 0) this.#cwnd.onAcked(newly);
-    else stats.duplicates++;
+    else if (ack.window === previous) stats.duplicates++; // else a window update
     stats.bytes = Math.min(this.#queue.fileSize, (this.#base - 1) * this.#queue.payloadBytes);
     if (this.#base > this.#finAt) {
       this.#status = 'done';
@@ -268,10 +267,11 @@ export class SrSenderCore extends SrEndpoint implements ArqSenderCore {
       this.counters.retransmits++;
       return this.sent(this.#flight.send(offset, now), now);
     }
-    // The persist probe: the next new packet past the zero window if there is one (the receiver
-    // takes it: its room is a soft bound), else the last acknowledged one again.
+    // The persist probe: the next new packet past the zero window while fewer than N went past
+    // it (the receiver takes them, its room being a soft bound), else the last acknowledged one.
     const probe = this.#probe.take(now);
-    if (probe !== null) return this.sent(this.#sendNew(now, true) ?? probe, now);
+    const past = probe !== null && this.#probe.pastWindow(this.#options.window);
+    if (probe !== null) return this.sent((past ? this.#sendNew(now, true) : null) ?? probe, now);
     return this.sent(this.#sendNew(now, false), now);
   }
 

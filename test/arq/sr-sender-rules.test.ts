@@ -159,7 +159,30 @@ test('advertised window 0: persist probes, then the update opens the window', (t
     isn,
     file,
   );
-  t.like(core.stats(140), { timeouts: 1, retransmits: 0 });
+  // The update repeats the cumulative point but is no duplicate ACK.
+  t.like(core.stats(140), { timeouts: 1, retransmits: 0, duplicates: 0 });
+});
+
+// A receiver whose room never reopens: probes carry new packets past its window only up to N
+// in a row (here 1), then repeat the last acknowledged one, so it is overrun by one window at most.
+test('persist probes go past a zero window by N packets at most', (t) => {
+  const file = letters(52, 3);
+  const core = sender(file, { ...base, window: 1 });
+  expectSrSteps(
+    t,
+    core,
+    [
+      { at: 0, out: ['START +0 n1'], next: 100 },
+      { at: 10, in: ack(w, 1, 1), out: ['DATA +1 a×52'], next: 110 },
+      { at: 20, in: sack(w, 2, [], 0), out: [], next: 120 },
+      { at: 120, timeout: true, out: ['DATA +2 b×52'], next: 220 },
+      { at: 130, in: sack(w, 3, [], 0), out: [], next: 230 },
+      { at: 230, timeout: true, out: ['DATA +2 b×52'], next: 330 },
+      { at: 240, in: sack(w, 3, [], 1), out: ['DATA +3 c×52'], next: 340 },
+    ],
+    isn,
+    file,
+  );
 });
 
 // Karn: the ACK of a retransmitted packet gives no round-trip sample (it could answer either

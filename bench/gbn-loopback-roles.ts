@@ -5,8 +5,8 @@
  *   (spawned) gbn-loopback-roles.ts receiver <dir> <settings-json>
  *   (spawned) gbn-loopback-roles.ts sender <file> <settings-json>
  */
-import { GbnReceiver } from '../impl/gbn/receiver.ts';
-import { GbnSender } from '../impl/gbn/sender.ts';
+import { TransferReceiver } from '../impl/arq/driver-receiver.ts';
+import { TransferSender } from '../impl/arq/driver-sender.ts';
 import { createNodePlatform } from '../impl/platform/node.ts';
 import { isMain, parentChannel, runRole } from './baselines/process.ts';
 
@@ -31,7 +31,7 @@ async function receiverRole(dir: string, settings: string): Promise<void> {
     const socket = platform.dgram.createSocket();
     socket.setRecvBufferSize(4 * 1024 * 1024);
     const { port } = await socket.bind(0, '127.0.0.1');
-    const receiver = new GbnReceiver({
+    const receiver = new TransferReceiver({
       platform,
       socket,
       peerAddress: '127.0.0.1',
@@ -60,7 +60,7 @@ async function senderRole(file: string, settings: string): Promise<void> {
     socket.setSendBufferSize(4 * 1024 * 1024);
     await socket.bind(0, '127.0.0.1');
     const cpu = process.cpuUsage();
-    const sender = new GbnSender({
+    const sender = new TransferSender({
       platform,
       socket,
       peer: { address: '127.0.0.1', port: order.port },

@@ -15,10 +15,10 @@ import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { TransferOptionsInput } from '../impl/gbn/options.ts';
-import { GbnReceiver } from '../impl/gbn/receiver.ts';
-import { GbnSender } from '../impl/gbn/sender.ts';
-import type { TransferStats } from '../impl/gbn/stats.ts';
+import { TransferReceiver } from '../impl/arq/driver-receiver.ts';
+import { TransferSender } from '../impl/arq/driver-sender.ts';
+import type { TransferOptionsInput } from '../impl/arq/options.ts';
+import type { TransferStats } from '../impl/arq/stats.ts';
 import { Simulator } from '../sim/index.ts';
 import { isMain, spawnRole } from './baselines/process.ts';
 import { runUdpBlast } from './baselines/udp-blast.ts';
@@ -140,7 +140,7 @@ export async function runSimTransfer(window: number, bytes: number, seed = 1): P
   await sim.until(senderSocket.bind(0));
   const file = await sim.until(owner.platform.fs.openRead('/share/file.bin'));
   const started = performance.now();
-  const receiver = new GbnReceiver({
+  const receiver = new TransferReceiver({
     platform: requester.platform,
     socket: receiverSocket,
     peerAddress: owner.address,
@@ -149,7 +149,7 @@ export async function runSimTransfer(window: number, bytes: number, seed = 1): P
     name: 'file.bin',
     options: { window },
   });
-  const sender = new GbnSender({
+  const sender = new TransferSender({
     platform: owner.platform,
     socket: senderSocket,
     peer: { address: requester.address, port },

@@ -8,7 +8,7 @@
  * Ethernet MTU, as in the RFC's setup. "180 MB" is taken as 180 × 10^6 bytes.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { HEADER_BYTES } from '../impl/gbn/codec.ts';
+import { HEADER_BYTES } from '../impl/arq/codec.ts';
 import { isMain } from './baselines/process.ts';
 import { machine, writeProvenance } from './provenance.ts';
 import { renderChart } from './sweep/chart.ts';

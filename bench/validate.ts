@@ -1,6 +1,8 @@
 /**
  * Model validation: the simulator (real peer code, real Go-Back-N) against bench/model.ts on
- * impairment-free paths of three kinds, lossless and with i.i.d. loss 0.1 % to 10 %.
+ * impairment-free paths of three kinds, lossless and with i.i.d. loss 0.1 % to 10 %; then the
+ * Selective Repeat rows (bench/validate-sr.ts: the SR cores on a virtual link against
+ * srThroughput, until the peer runs Selective Repeat end to end).
  *
  *   npx tsx bench/validate.ts            → results/model-validation.csv (+ .json)
  *
@@ -13,7 +15,7 @@
  * here (with 5 MB it reached 2.4 % at 100 Mbit/s, 10 ms RTT).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { HEADER_BYTES } from '../impl/gbn/codec.ts';
+import { HEADER_BYTES } from '../impl/arq/codec.ts';
 import { UDP_OVERHEAD } from '../sim/packet.ts';
 import { isMain } from './baselines/process.ts';
 import { type PathModel, refinedGbnThroughput, type SenderModel } from './model.ts';
@@ -24,6 +26,7 @@ import { runSweep } from './sweep/run.ts';
 import { type SweepSpec, seedsFrom } from './sweep/spec.ts';
 import { renderTable, type Table } from './table.ts';
 import { formatPercent, formatRate } from './units.ts';
+import { srChecks, srSummary, srTable } from './validate-sr.ts';
 
 export const VALIDATION_CSV = 'results/model-validation.csv';
 export const LOSSLESS_TOLERANCE = 0.02;
@@ -39,6 +42,7 @@ const base = (path: (typeof VALIDATION_PATHS)[number]): SweepSpec => ({
   transport: 'sim',
   engine: 'peer',
   profiles: [IDEAL_PROFILE],
+  schemes: ['gbn'],
   windows: [],
   packetSizes: [2048],
   sizes: [],
@@ -237,6 +241,10 @@ async function main(): Promise<void> {
   for (const line of summaryLines(rows)) console.log(line);
   for (const line of lossyFindings(rows)) console.log(line);
   console.log(`wrote ${rows.length} rows to ${VALIDATION_CSV} in ${wallSeconds.toFixed(1)} s`);
+  // Selective Repeat rows: the SR cores on a virtual link against srThroughput (bench/validate-sr.ts).
+  const sr = srChecks(20_000, 3);
+  console.log(renderTable(srTable(sr)));
+  console.log(srSummary(sr));
 }
 
 if (isMain(import.meta.url)) await main();

@@ -3,9 +3,11 @@
  * (impl/peer/limits.ts) so the command line refuses exactly what the Peer would.
  */
 import { type Command, InvalidArgumentError } from 'commander';
+import type { Scheme } from '../impl/arq/codec.ts';
 import { nameProblem } from '../impl/chat/wire.ts';
 import { isWhohasError } from '../impl/errors.ts';
 import {
+  checkArq,
   DEFAULT_PACKET_SIZE,
   DEFAULT_WINDOW,
   packetSizeProblem,
@@ -28,6 +30,14 @@ function numberWith(problem: (value: number) => string | undefined) {
 export const parseWindowFlag = numberWith(windowProblem);
 export const parsePacketSizeFlag = numberWith(packetSizeProblem);
 export const parseParallelFlag = numberWith(parallelProblem);
+
+export function parseArqFlag(text: string): Scheme {
+  try {
+    return checkArq(text);
+  } catch (error) {
+    throw new InvalidArgumentError(isWhohasError(error) ? error.message : String(error));
+  }
+}
 
 export function parseServerFlag(text: string): ServerAddress {
   try {
@@ -59,7 +69,13 @@ export function addSessionFlags(command: Command): Command {
       'the chat server (default: 127.0.0.1 ports 50000..50009, as in 2016)',
       parseServerFlag,
     )
-    .option('--window <N>', 'Go-Back-N window of your downloads', parseWindowFlag, DEFAULT_WINDOW)
+    .option('--window <N>', 'ARQ window N of your downloads', parseWindowFlag, DEFAULT_WINDOW)
+    .option(
+      '--arq <SCHEME>',
+      'ARQ scheme of your downloads: gbn (Go-Back-N) or sr (Selective Repeat)',
+      parseArqFlag,
+      'gbn' as Scheme,
+    )
     .option(
       '--packet-size <B>',
       'datagram size of your downloads, header included',
@@ -73,5 +89,6 @@ export interface SessionFlags {
   password?: string;
   server?: ServerAddress;
   window: number;
+  arq: Scheme;
   packetSize: number;
 }

@@ -1,6 +1,7 @@
 /** How transfers are told on the command line: one summary line, or plain JSON fields. */
+
+import type { TransferStats } from '../impl/arq/stats.ts';
 import type { WhohasError } from '../impl/errors.ts';
-import type { TransferStats } from '../impl/gbn/stats.ts';
 import type { AttemptFailure, TransferEnd } from '../impl/peer/index.ts';
 
 /** Megabytes are SI (10^6 bytes), as the 2016 report's 21.76 MB and 1.04 MB/s are. */

@@ -4,7 +4,7 @@
  * transfer either completes byte-identical or ends with a clear error on both sides in bounded
  * time, leaving no partial file and freeing the owner's slot.
  */
-import { encodeAbort, encodeAck, encodeData, encodeFin, encodeStart } from '../impl/gbn/codec.ts';
+import { encodeAbort, encodeAck, encodeData, encodeFin, encodeStart } from '../impl/arq/codec.ts';
 import { type EvidenceSpec, proves } from './evidence.ts';
 import { family, type LinkProfile, type Scenario } from './format.ts';
 import { invariant } from './invariants.ts';
@@ -143,11 +143,21 @@ export const transferFaults = family('transfers', [
       const socket = mallory.dgram.createSocket();
       await world.until(socket.bind(0));
       const forged = [
-        encodeStart(transferId, 5, Buffer.alloc(32, 7)),
+        // Version 2: the forger knows the transfer id (it is on the chat line), not the ISN or
+        // the token, so it guesses small sequence numbers and a token of its own.
+        encodeStart({
+          transferId,
+          isn: 5,
+          fileSize: 5,
+          sha256: Buffer.alloc(32, 7),
+          window: 16,
+          scheme: 'gbn',
+          token: 0x0bad_cafen,
+        }),
         ...[0, 1, 2, 3, 50].map((seq) => encodeData(transferId, seq, Buffer.from('forged data'))),
         encodeFin(transferId, 3),
-        encodeAck(transferId, 1_000_000),
-        encodeAbort(transferId, 'TRANSFER_ABORTED'),
+        encodeAck(transferId, 1_000_000, 0x0bad_cafen, 16),
+        encodeAbort(transferId, 'TRANSFER_ABORTED', 0x0bad_cafen),
         Buffer.from('not a packet at all'),
       ];
       const targets = [world.host('alice').address, world.host('bob').address];

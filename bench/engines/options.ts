@@ -1,9 +1,13 @@
-/** Go-Back-N options for a point: its window and packet size, and the RTO and ACK policy swept. */
-import { defaultTransferOptions, type TransferOptionsInput } from '../../impl/gbn/index.ts';
+/** Transfer options for a point: its scheme, window and packet size, and the RTO and ACK policy swept. */
+import { defaultTransferOptions, type TransferOptionsInput } from '../../impl/arq/index.ts';
 import type { PointSpec } from '../sweep/spec.ts';
 
 export function transferOptions(point: PointSpec): TransferOptionsInput {
-  const options: TransferOptionsInput = { window: point.window, packetSize: point.packetSize };
+  const options: TransferOptionsInput = {
+    arq: point.arq,
+    window: point.window,
+    packetSize: point.packetSize,
+  };
   if (point.rto.mode === 'fixed') options.rto = { mode: 'fixed', ms: point.rto.ms };
   if (point.ackEvery !== null) {
     options.ack = { ...defaultTransferOptions.ack, packets: point.ackEvery };

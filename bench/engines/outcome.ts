@@ -2,7 +2,7 @@
  * One outcome from the two halves of a transfer: the receiver's timing and bytes, the sender's
  * counters (retransmissions live on the sender). Every engine reports through these.
  */
-import type { TransferStats } from '../../impl/gbn/index.ts';
+import type { TransferStats } from '../../impl/arq/index.ts';
 import type { TransferOutcome } from './types.ts';
 
 type Counted = Pick<TransferStats, 'packetsSent' | 'retransmits' | 'timeouts' | 'srttMs' | 'rtoMs'>;

@@ -3,8 +3,9 @@
  * the real peer code (getFile from the owner, who answers whohas and runs the upload by itself)
  * with the owner's upload statistics joined to the requester's download statistics.
  */
+
+import type { TransferStats } from '../../impl/arq/index.ts';
 import { isWhohasError, WhohasError } from '../../impl/errors.ts';
-import type { TransferStats } from '../../impl/gbn/index.ts';
 import type { Peer } from '../../impl/peer/peer.ts';
 import type { TransferEnd } from '../../impl/peer/types.ts';
 import type { PointSpec } from '../sweep/spec.ts';
@@ -20,9 +21,9 @@ export function fileNameFor(size: number): string {
   return `file-${size}.bin`;
 }
 
-/** Go-Back-N settings beyond window and packet size (those travel with each request). */
+/** Transfer settings beyond scheme, window and packet size (those travel with each request). */
 export function peerTransferOptions(point: PointSpec) {
-  const { window: _window, packetSize: _packetSize, ...rest } = transferOptions(point);
+  const { window: _window, packetSize: _packetSize, arq: _arq, ...rest } = transferOptions(point);
   return rest;
 }
 
@@ -58,6 +59,7 @@ export async function download(
   try {
     const result = await requester.getFile(OWNER, fileNameFor(point.fileBytes), {
       window: point.window,
+      arq: point.arq,
       packetSize: point.packetSize,
       outDir,
     });

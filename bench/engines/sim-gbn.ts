@@ -1,9 +1,10 @@
 /**
- * A bare Go-Back-N pair on the simulator: GbnSender on one host, GbnReceiver on the other, the
+ * A bare Go-Back-N pair on the simulator: TransferSender on one host, TransferReceiver on the other, the
  * point's path between them. No chat, no peers: the protocol alone, as the model describes it.
  */
+
+import { TransferReceiver, TransferSender } from '../../impl/arq/index.ts';
 import { isWhohasError } from '../../impl/errors.ts';
-import { GbnReceiver, GbnSender } from '../../impl/gbn/index.ts';
 import type { PointSpec } from '../sweep/spec.ts';
 import { ContentCache } from './content.ts';
 import { transferOptions } from './options.ts';
@@ -28,7 +29,7 @@ export class SimGbnEngine implements TransferEngine {
       const receiverAddress = await receiverSocket.bind(0);
       await senderSocket.bind(0);
       const file = await senderHost.platform.fs.openRead('/share/file.bin');
-      const receiver = new GbnReceiver({
+      const receiver = new TransferReceiver({
         platform: receiverHost.platform,
         socket: receiverSocket,
         peerAddress: senderHost.address,
@@ -37,7 +38,7 @@ export class SimGbnEngine implements TransferEngine {
         name: 'file.bin',
         options,
       });
-      const sender = new GbnSender({
+      const sender = new TransferSender({
         platform: senderHost.platform,
         socket: senderSocket,
         peer: { address: receiverHost.address, port: receiverAddress.port },

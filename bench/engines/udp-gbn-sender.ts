@@ -1,9 +1,10 @@
 /**
  * The sending process of a loopback Go-Back-N point: it stays up for a whole sweep and runs one
- * GbnSender per request from the parent (bench/engines/udp-gbn.ts), over the real platform.
+ * TransferSender per request from the parent (bench/engines/udp-gbn.ts), over the real platform.
  */
+
+import { type TransferOptionsInput, TransferSender } from '../../impl/arq/index.ts';
 import { isWhohasError } from '../../impl/errors.ts';
-import { GbnSender, type TransferOptionsInput } from '../../impl/gbn/index.ts';
 import { createNodePlatform } from '../../impl/platform/node.ts';
 import type { Platform } from '../../impl/platform/types.ts';
 import { isMain, parentChannel, runRole } from '../baselines/process.ts';
@@ -23,7 +24,7 @@ export type SendReply = SenderCounters;
 async function senderRole(): Promise<void> {
   const parent = parentChannel();
   const platform = createNodePlatform();
-  let current: GbnSender | undefined;
+  let current: TransferSender | undefined;
   parent.send({ ready: true });
   for (;;) {
     const request = await parent.next<SendRequest | { type: 'abort' } | { type: 'exit' }>();
@@ -36,11 +37,11 @@ async function senderRole(): Promise<void> {
   }
 }
 
-async function startSender(platform: Platform, request: SendRequest): Promise<GbnSender> {
+async function startSender(platform: Platform, request: SendRequest): Promise<TransferSender> {
   const socket = platform.dgram.createSocket();
   await socket.bind(0, '127.0.0.1');
   const file = await platform.fs.openRead(request.path);
-  return new GbnSender({
+  return new TransferSender({
     platform,
     socket,
     peer: { address: '127.0.0.1', port: request.port },
@@ -51,7 +52,7 @@ async function startSender(platform: Platform, request: SendRequest): Promise<Gb
   });
 }
 
-async function report(sender: GbnSender): Promise<SendReply> {
+async function report(sender: TransferSender): Promise<SendReply> {
   let status = 'ok';
   try {
     await sender.done;

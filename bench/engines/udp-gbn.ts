@@ -4,8 +4,8 @@
  */
 import { randomInt } from 'node:crypto';
 import { rm } from 'node:fs/promises';
+import { TransferReceiver } from '../../impl/arq/index.ts';
 import { isWhohasError } from '../../impl/errors.ts';
-import { GbnReceiver } from '../../impl/gbn/index.ts';
 import { createNodePlatform } from '../../impl/platform/node.ts';
 import { type RoleProcess, spawnRole } from '../baselines/process.ts';
 import type { PointSpec } from '../sweep/spec.ts';
@@ -32,7 +32,7 @@ export class UdpGbnEngine implements TransferEngine {
     const { port } = await socket.bind(0, '127.0.0.1');
     const transferId = randomInt(1, 2 ** 32);
     const options = transferOptions(point);
-    const receiver = new GbnReceiver({
+    const receiver = new TransferReceiver({
       platform: this.#platform,
       socket,
       peerAddress: '127.0.0.1',

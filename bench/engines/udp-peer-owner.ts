@@ -7,8 +7,9 @@
  *   { type: 'reset', transfer }         → { ok: true }   a fresh owner (after a time limit)
  *   { type: 'exit' }
  */
+
+import type { TransferOptionsInput } from '../../impl/arq/index.ts';
 import { ChatServer } from '../../impl/chat/index.ts';
-import type { TransferOptionsInput } from '../../impl/gbn/index.ts';
 import { Peer } from '../../impl/peer/peer.ts';
 import type { TransferEnd } from '../../impl/peer/types.ts';
 import { createNodePlatform } from '../../impl/platform/node.ts';

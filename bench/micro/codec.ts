@@ -1,5 +1,5 @@
 /**
- * Go-Back-N datagram codec: encode, seal in place, and decode of 2048-byte datagrams.
+ * The transfer datagram codec (version 2): encode, seal in place, and decode of 2048-byte datagrams.
  *
  *   npx tsx bench/micro/codec.ts
  */
@@ -13,7 +13,7 @@ import {
   HEADER_BYTES,
   PacketType,
   sealPacket,
-} from '../../impl/gbn/codec.ts';
+} from '../../impl/arq/codec.ts';
 
 const PAYLOAD = 2048 - HEADER_BYTES;
 
@@ -22,32 +22,40 @@ export function register(bench: Bench): void {
   const slot = Buffer.alloc(2048);
   payload.copy(slot, HEADER_BYTES);
   const data = encodeData(0x1234, 42, payload);
-  const ack = encodeAck(0x1234, 43);
-  const start = encodeStart(0x1234, 21_760_000, createHash('sha256').digest());
+  const ack = encodeAck(0x1234, 43, 0x5eedn, 16);
+  const start = encodeStart({
+    transferId: 0x1234,
+    isn: 7,
+    fileSize: 21_760_000,
+    sha256: createHash('sha256').digest(),
+    window: 16,
+    scheme: 'gbn',
+    token: 0x5eedn,
+  });
   const corrupted = Buffer.from(data);
   corrupted[1000] ^= 1;
   let seq = 0;
 
   bench
-    .add('gbn codec: encode DATA (2048 B, allocating)', () => {
+    .add('arq codec: encode DATA (2048 B, allocating)', () => {
       encodeData(0x1234, ++seq, payload);
     })
-    .add('gbn codec: seal DATA in place (2048 B)', () => {
+    .add('arq codec: seal DATA in place (2048 B)', () => {
       sealPacket(slot, PacketType.DATA, 0x1234, ++seq, PAYLOAD);
     })
-    .add('gbn codec: decode DATA (2048 B)', () => {
+    .add('arq codec: decode DATA (2048 B)', () => {
       decodePacket(data);
     })
-    .add('gbn codec: decode corrupted DATA (CRC fails)', () => {
+    .add('arq codec: decode corrupted DATA (CRC fails)', () => {
       decodePacket(corrupted);
     })
-    .add('gbn codec: encode ACK', () => {
-      encodeAck(0x1234, ++seq);
+    .add('arq codec: encode ACK', () => {
+      encodeAck(0x1234, ++seq, 0x5eedn, 16);
     })
-    .add('gbn codec: decode ACK', () => {
+    .add('arq codec: decode ACK', () => {
       decodePacket(ack);
     })
-    .add('gbn codec: decode START', () => {
+    .add('arq codec: decode START', () => {
       decodePacket(start);
     });
 }

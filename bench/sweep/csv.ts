@@ -10,6 +10,7 @@ export const COLUMNS = [
   'index',
   'transport',
   'engine',
+  'arq',
   'profile',
   'window',
   'packet_size',

@@ -3,13 +3,14 @@
  * into a CSV row with the model's prediction beside it (simulated points) or the loopback
  * baselines beside it (UDP points, filled in by the sweep).
  */
-import { HEADER_BYTES } from '../../impl/gbn/codec.ts';
-import { defaultTransferOptions, resolveTransferOptions } from '../../impl/gbn/options.ts';
+
+import { HEADER_BYTES } from '../../impl/arq/codec.ts';
+import { defaultTransferOptions, resolveTransferOptions } from '../../impl/arq/options.ts';
 import { UDP_OVERHEAD } from '../../sim/packet.ts';
 import { createEngine } from '../engines/index.ts';
 import { transferOptions } from '../engines/options.ts';
 import type { TransferEngine, TransferOutcome } from '../engines/types.ts';
-import { gbnThroughput, type PathModel, type SenderModel } from '../model.ts';
+import { modelThroughput, type PathModel, type SenderModel } from '../model.ts';
 import { type Row, round } from './csv.ts';
 import { meanBurst, meanLoss, pointPaths } from './paths.ts';
 import type { PointSpec, RtoChoice } from './spec.ts';
@@ -63,7 +64,7 @@ export function modelInputs(
   };
 }
 
-/** The receiver's ACK batch: the configured count, capped at half the window (as GbnReceiver does). */
+/** The receiver's ACK batch: the configured count, capped at half the window (as TransferReceiver does). */
 export function ackBatch(point: PointSpec): number {
   const packets = point.ackEvery ?? defaultTransferOptions.ack.packets;
   return Math.min(packets, Math.max(1, point.window >> 1));
@@ -81,6 +82,7 @@ function commonColumns(point: PointSpec, outcome: TransferOutcome) {
     index: point.index,
     transport: point.transport,
     engine: point.engine,
+    arq: point.arq,
     window: point.window,
     packet_size: point.packetSize,
     file_bytes: point.fileBytes,
@@ -101,7 +103,7 @@ function commonColumns(point: PointSpec, outcome: TransferOutcome) {
 export function simRow(point: PointSpec, outcome: TransferOutcome): Row {
   const { data } = pointPaths(point);
   const { path, sender } = modelInputs(point, modelRto(point, outcome));
-  const model = gbnThroughput(path, sender);
+  const model = modelThroughput(point.arq, path, sender);
   const common = commonColumns(point, outcome);
   return {
     ...common,

@@ -11,6 +11,7 @@ import type { Row } from './csv.ts';
 
 type Key =
   | 'window'
+  | 'arq'
   | 'packet_size'
   | 'loss'
   | 'profile'
@@ -21,6 +22,7 @@ type Key =
   | 'jitter_ms';
 
 const SERIES_KEYS: Key[] = [
+  'arq',
   'loss',
   'packet_size',
   'profile',
@@ -52,6 +54,8 @@ export function layoutFor(rows: Row[]): Layout {
 export function label(key: Key, value: string | number): string {
   const n = Number(value);
   switch (key) {
+    case 'arq':
+      return String(value).toUpperCase();
     case 'loss':
       return `loss ${formatPercent(n)}`;
     case 'packet_size':
@@ -159,7 +163,7 @@ export function sweepChart(rows: Row[], options: { title: string; color?: boolea
   }
   return renderChart({
     title: options.title,
-    xLabel: layout.x === 'window' ? 'Go-Back-N window N (packets)' : 'packet size (bytes)',
+    xLabel: layout.x === 'window' ? 'window N (packets)' : 'packet size (bytes)',
     yLabel: 'throughput (MB/s)',
     series: [...bySeries.values()],
     color: options.color,

@@ -5,7 +5,7 @@
  * run so every row carries its ratios.
  */
 
-import { resolveTransferOptions } from '../../impl/gbn/options.ts';
+import { resolveTransferOptions } from '../../impl/arq/options.ts';
 import { measureBaselines } from '../engines/baselines.ts';
 import { transferOptions } from '../engines/options.ts';
 import { progressBar } from '../progress.ts';

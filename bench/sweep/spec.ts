@@ -3,10 +3,11 @@
  * stable matrix index. Rows are always written in index order, so a sweep gives the same CSV
  * whatever the number of workers or shards.
  */
+import type { Scheme } from '../../impl/arq/codec.ts';
 import { WhohasError } from '../../impl/errors.ts';
 
 export type Transport = 'sim' | 'udp';
-/** `peer`: server + two Peers, whohas + getFile. `gbn`: a bare GbnSender → GbnReceiver pair. */
+/** `peer`: server + two Peers, whohas + getFile. `gbn`: a bare TransferSender → TransferReceiver pair. */
 export type Engine = 'peer' | 'gbn';
 /** The sender's retransmission timeout: the Go-Back-N default (adaptive) or a fixed value. */
 export type RtoChoice = { mode: 'adaptive' } | { mode: 'fixed'; ms: number };
@@ -28,6 +29,8 @@ export interface SweepSpec extends TransferSettings {
   transport: Transport;
   engine: Engine;
   profiles: string[];
+  /** ARQ schemes, swept like the window. */
+  schemes: Scheme[];
   windows: number[];
   packetSizes: number[];
   sizes: number[];
@@ -51,6 +54,7 @@ export interface PointSpec extends TransferSettings {
   transport: Transport;
   engine: Engine;
   profile: string;
+  arq: Scheme;
   window: number;
   packetSize: number;
   fileBytes: number;
@@ -73,31 +77,33 @@ export function expandMatrix(spec: SweepSpec): PointSpec[] {
             for (const jitterMs of spec.jittersMs)
               for (const burst of spec.bursts)
                 for (const loss of spec.losses)
-                  for (const window of spec.windows)
-                    for (const seed of spec.seeds)
-                      for (let repeat = 1; repeat <= spec.repeat; repeat++) {
-                        points.push({
-                          index: points.length,
-                          transport: spec.transport,
-                          engine: spec.engine,
-                          profile,
-                          window,
-                          packetSize,
-                          fileBytes,
-                          loss,
-                          burst,
-                          delayMs,
-                          jitterMs,
-                          bandwidthBps,
-                          seed,
-                          repeat,
-                          rto: spec.rto,
-                          ackEvery: spec.ackEvery,
-                          timeLimitS: spec.timeLimitS,
-                          congestion: spec.congestion,
-                          fastRetransmit: spec.fastRetransmit,
-                        });
-                      }
+                  for (const arq of spec.schemes)
+                    for (const window of spec.windows)
+                      for (const seed of spec.seeds)
+                        for (let repeat = 1; repeat <= spec.repeat; repeat++) {
+                          points.push({
+                            index: points.length,
+                            transport: spec.transport,
+                            engine: spec.engine,
+                            profile,
+                            arq,
+                            window,
+                            packetSize,
+                            fileBytes,
+                            loss,
+                            burst,
+                            delayMs,
+                            jitterMs,
+                            bandwidthBps,
+                            seed,
+                            repeat,
+                            rto: spec.rto,
+                            ackEvery: spec.ackEvery,
+                            timeLimitS: spec.timeLimitS,
+                            congestion: spec.congestion,
+                            fastRetransmit: spec.fastRetransmit,
+                          });
+                        }
   return points;
 }
 
@@ -129,6 +135,7 @@ export function shardPoints(points: PointSpec[], shard: Shard): PointSpec[] {
  */
 export function unsweptDefaults(): Pick<
   SweepSpec,
+  | 'schemes'
   | 'bursts'
   | 'delaysMs'
   | 'jittersMs'
@@ -141,6 +148,7 @@ export function unsweptDefaults(): Pick<
   | 'fastRetransmit'
 > {
   return {
+    schemes: ['gbn'],
     bursts: [1],
     delaysMs: [null],
     jittersMs: [null],

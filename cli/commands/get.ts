@@ -65,6 +65,7 @@ async function get(file: string, flags: GetFlags): Promise<number> {
     folder,
     share: false,
     window: flags.window,
+    arq: flags.arq,
     packetSize: flags.packetSize,
     transfer: { lingerMs: GET_LINGER_MS },
   });
@@ -101,6 +102,7 @@ function report(file: string, result: DownloadResult, flags: GetFlags): void {
       from: result.from.user,
       size: result.from.size,
       window: flags.window,
+      arq: flags.arq,
       packetSize: flags.packetSize,
       verified: 'sha256',
       stats: statsJson(result.stats),

@@ -59,6 +59,7 @@ export function register(program: Command): void {
         server: flags.server,
         folder,
         window: flags.window,
+        arq: flags.arq,
         packetSize: flags.packetSize,
         parallel: flags.parallel,
         share: flags.share,

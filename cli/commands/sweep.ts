@@ -28,12 +28,14 @@ import {
   parseSeed,
   parseSize,
 } from '../../bench/units.ts';
+import { SCHEMES, type Scheme } from '../../impl/arq/codec.ts';
 import { WhohasError } from '../../impl/errors.ts';
 
 interface SweepFlags {
   transport: string;
   engine: string;
   profile: string;
+  arq: string;
   window: string;
   packetSize: string;
   size: string;
@@ -78,7 +80,8 @@ export function register(program: Command): void {
       'simulated link profiles: loopback, lan, wifi, wan, lossy, ideal (no impairment)',
       'lan',
     )
-    .option('--window <list>', 'Go-Back-N window N', '1..256')
+    .option('--arq <list>', 'ARQ schemes, swept like the window: gbn, sr or gbn,sr', 'gbn')
+    .option('--window <list>', 'ARQ window N', '1..256')
     .option('--packet-size <list>', 'datagram size in bytes, header included', '2048')
     .option('--size <list>', 'file size', '21.76MB')
     .option('--loss <list>', 'data-direction loss (mean loss with --burst); default 0,1%,5% (sim)')
@@ -155,6 +158,7 @@ function specFrom(flags: SweepFlags, seed: number): SweepSpec {
     transport,
     engine,
     profiles: sim ? flags.profile.split(',').map((name) => name.trim()) : ['loopback'],
+    schemes: flags.arq.split(',').map((name) => oneOf<Scheme>(name.trim(), [...SCHEMES], '--arq')),
     windows: list('--window', flags.window, parseCount),
     packetSizes: list('--packet-size', flags.packetSize, parseSize),
     sizes: list('--size', flags.size, parseSize),

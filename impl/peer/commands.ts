@@ -3,12 +3,14 @@
  * local commands (`@me|setwindow|N` ...) and `@owner|getfile|<file>`, which starts a download.
  * Pure parsing; the Peer and the console act on the result.
  */
-import type { PeerErrorCode } from '../errors.ts';
+import { SCHEMES, type Scheme } from '../arq/codec.ts';
+import type { PeerErrorCode, TransferErrorCode } from '../errors.ts';
 import { parseDecimal, windowProblem } from './limits.ts';
 import { fileNameProblem } from './names.ts';
 
 export type LocalCommand =
   | { kind: 'setwindow'; window: number }
+  | { kind: 'setarq'; arq: Scheme }
   | { kind: 'setshare'; file: string }
   | { kind: 'clrshare'; file: string }
   | { kind: 'setglobalshare' }
@@ -17,7 +19,7 @@ export type LocalCommand =
 
 export interface CommandError {
   kind: 'error';
-  code: PeerErrorCode;
+  code: PeerErrorCode | TransferErrorCode;
   message: string;
 }
 
@@ -44,6 +46,15 @@ export function parseLocalCommand(line: string): LocalCommand | CommandError | u
       if (problem || window === undefined)
         return { kind: 'error', code: 'BAD_WINDOW', message: problem ?? '' };
       return { kind: 'setwindow', window };
+    }
+    case 'setarq': {
+      if (args.length !== 1) return usage(`setarq|${SCHEMES.join('|')}`);
+      const arq = SCHEMES.find((scheme) => scheme === args[0]);
+      if (arq === undefined) {
+        const message = `arq must be one of ${SCHEMES.join(', ')}, got "${args[0]}"`;
+        return { kind: 'error', code: 'UNSUPPORTED_ARQ', message };
+      }
+      return { kind: 'setarq', arq };
     }
     case 'setshare':
     case 'clrshare': {

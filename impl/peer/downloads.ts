@@ -1,12 +1,14 @@
 /**
  * The requester's side of getfile: for each responder in turn, bind a datagram socket, ask the
- * owner over chat, and let a GbnReceiver take the file. A refusal, a failed transfer or the owner
+ * owner over chat, and let a TransferReceiver take the file. A refusal, a failed transfer or the owner
  * leaving moves on to the next responder; the reasons are kept and all reported if none works.
  */
+
+import type { Scheme } from '../arq/codec.ts';
+import { TransferReceiver } from '../arq/driver-receiver.ts';
+import type { TransferStats } from '../arq/stats.ts';
 import { nameKey } from '../chat/wire.ts';
 import { type ErrorCode, isWhohasError, WhohasError } from '../errors.ts';
-import { GbnReceiver } from '../gbn/receiver.ts';
-import type { TransferStats } from '../gbn/stats.ts';
 import type { TimerHandle } from '../platform/types.ts';
 import { landingName } from './landing-name.ts';
 import {
@@ -31,13 +33,14 @@ interface Attempt {
   info: TransferInfo;
   ownerKey: string;
   accepted: boolean;
-  receiver: GbnReceiver;
+  receiver: TransferReceiver;
   /** The reason this attempt was stopped from outside, reported instead of the receiver's own. */
   stopped: WhohasError | undefined;
 }
 
 export interface DownloadSettings {
   window: number;
+  arq: Scheme;
   packetSize: number;
   outDir: string;
 }
@@ -152,11 +155,11 @@ export class Downloads {
     const socket = platform.dgram.createSocket();
     const socketClosed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
     let attempt: Attempt | undefined;
-    let receiver: GbnReceiver | undefined;
+    let receiver: TransferReceiver | undefined;
     try {
       const bound = await socket.bind(0, this.#link.localAddress());
       const transferId = this.#freshTransferId();
-      receiver = new GbnReceiver({
+      receiver = new TransferReceiver({
         platform,
         socket,
         peerAddress: responder.address,
@@ -167,6 +170,7 @@ export class Downloads {
           ...this.#link.transferOptions,
           window: settings.window,
           packetSize: settings.packetSize,
+          arq: settings.arq,
         },
       });
       attempt = {
@@ -178,6 +182,7 @@ export class Downloads {
           size: responder.size,
           window: settings.window,
           packetSize: settings.packetSize,
+          arq: settings.arq,
         },
         ownerKey: nameKey(responder.user),
         accepted: false,
@@ -194,6 +199,7 @@ export class Downloads {
         transferId,
         window: settings.window,
         packetSize: settings.packetSize,
+        arq: settings.arq,
       });
       if (attempt.stopped) this.#stop(attempt, attempt.stopped);
       else this.#request(attempt, request);

@@ -1,9 +1,9 @@
-import { WhohasError } from '../errors.ts';
-import { MAX_DATAGRAM_BYTES } from '../gbn/codec.ts';
+import { MAX_DATAGRAM_BYTES, SCHEMES, type Scheme } from '../arq/codec.ts';
 import {
   MAX_WINDOW as GBN_MAX_WINDOW,
   MIN_PACKET_SIZE as GBN_MIN_PACKET_SIZE,
-} from '../gbn/options.ts';
+} from '../arq/options.ts';
+import { WhohasError } from '../errors.ts';
 
 /**
  * Ranges and defaults of the peer's settings, shared by the Peer class, the wire parser and the
@@ -92,4 +92,16 @@ export function parseServerAddress(text: string): ServerAddress {
   }
   const host = match[1] ?? (match[2] || DEFAULT_SERVER_HOST);
   return { host, port };
+}
+
+/** The ARQ schemes a peer can ask for; UNSUPPORTED_ARQ for anything else. */
+export function checkArq(value: string): Scheme {
+  const scheme = SCHEMES.find((known) => known === value);
+  if (scheme === undefined) {
+    throw new WhohasError(
+      'UNSUPPORTED_ARQ',
+      `arq must be one of ${SCHEMES.join(', ')}, got "${value}"`,
+    );
+  }
+  return scheme;
 }

@@ -18,6 +18,9 @@ export async function runLocalCommand(peer: Peer, line: string): Promise<string[
       case 'setwindow':
         peer.setWindow(command.window);
         return [`OK|Window set to ${command.window} for the next downloads`];
+      case 'setarq':
+        peer.setArq(command.arq);
+        return [`OK|ARQ scheme set to ${command.arq} for the next downloads`];
       case 'setshare':
         peer.setShare(command.file, true);
         return [
@@ -48,7 +51,7 @@ async function shareStatusLines(peer: Peer): Promise<string[]> {
   const shared = status.files.filter((file) => file.shared).length;
   const head =
     `OK|Global sharing ${status.global ? 'on' : 'off'}; ${shared} of ${status.files.length} files shared; ` +
-    `window ${peer.window}; packet size ${peer.packetSize}; ` +
+    `window ${peer.window}; arq ${peer.arq}; packet size ${peer.packetSize}; ` +
     `${peer.uploads.length} of ${peer.parallel} upload slots busy`;
   const cleared = status.cleared.length > 0 ? [`OK|Cleared: ${status.cleared.join(', ')}`] : [];
   return [

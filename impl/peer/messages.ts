@@ -3,7 +3,8 @@
  * encoders build the text a peer sends after `@<to>|`, the parser reads the text of a delivered
  * `#<from>|<text>` line. Neither touches a socket.
  */
-import type { PeerErrorCode } from '../errors.ts';
+import { SCHEMES, type Scheme } from '../arq/codec.ts';
+import type { PeerErrorCode, TransferErrorCode } from '../errors.ts';
 import { packetSizeProblem, parseDecimal, windowProblem } from './limits.ts';
 import { fileNameProblem, printable } from './names.ts';
 
@@ -31,6 +32,8 @@ export interface GetfileMessage {
   transferId: number;
   window: number;
   packetSize: number;
+  /** The ARQ scheme asked for; an absent field (older requesters) means 'gbn'. */
+  arq: Scheme;
 }
 
 export interface SendingMessage {
@@ -63,11 +66,12 @@ export interface BadRequest {
   kind: 'bad-request';
   file: string;
   transferId: number | undefined;
-  code: PeerErrorCode;
+  code: PeerErrorCode | TransferErrorCode;
   reason: string;
 }
 
-export const GETFILE_USAGE = 'getfile|<file>|<address>|<port>|<transferId>|<window>|<packetSize>';
+export const GETFILE_USAGE =
+  'getfile|<file>|<address>|<port>|<transferId>|<window>|<packetSize>[|<arq>]';
 
 export function encodeFileMessage(message: FileMessage): string {
   switch (message.kind) {
@@ -84,6 +88,8 @@ export function encodeFileMessage(message: FileMessage): string {
         message.transferId,
         message.window,
         message.packetSize,
+        // Go-Back-N requests keep the seven-field form every owner reads.
+        ...(message.arq === 'gbn' ? [] : [message.arq]),
       ].join('|');
     case 'sending':
       return `sending|${message.file}|${message.transferId}|${message.size}|${message.port}`;
@@ -145,7 +151,7 @@ function parseHave(fields: string[]): HaveMessage | undefined {
 function parseGetfile(fields: string[]): GetfileMessage | BadRequest {
   const file = fields[1] ?? '';
   const transferId = parseTransferId(fields[4]);
-  const bad = (code: PeerErrorCode, reason: string): BadRequest => ({
+  const bad = (code: BadRequest['code'], reason: string): BadRequest => ({
     kind: 'bad-request',
     file: printable(file),
     transferId,
@@ -161,11 +167,11 @@ function parseGetfile(fields: string[]): GetfileMessage | BadRequest {
       `getfile needs ${GETFILE_USAGE} (missing: ${missing}); use a whohas client to download, the 2016 form carries no datagram port`,
     );
   }
-  if (fields.length > 7)
+  if (fields.length > 8)
     return bad('BAD_ARGUMENT', `getfile has too many fields; expected ${GETFILE_USAGE}`);
   const nameProblem = fileNameProblem(file);
   if (nameProblem) return bad('BAD_FILENAME', nameProblem);
-  const [, , address, portText, idText, windowText, packetText] = fields;
+  const [, , address, portText, idText, windowText, packetText, arqText = 'gbn'] = fields;
   if (!/^[0-9A-Za-z.:-]+$/.test(address)) return bad('BAD_ARGUMENT', `bad address "${address}"`);
   const port = parseDecimal(portText);
   if (port === undefined || port < 1 || port > 65_535) {
@@ -187,7 +193,11 @@ function parseGetfile(fields: string[]): GetfileMessage | BadRequest {
       ? `packet size "${packetText}" is not a number`
       : packetSizeProblem(packetSize);
   if (packetIssue || packetSize === undefined) return bad('BAD_PACKET_SIZE', packetIssue ?? '');
-  return { kind: 'getfile', file, address, port, transferId, window, packetSize };
+  const arq = SCHEMES.find((scheme) => scheme === arqText);
+  if (arq === undefined) {
+    return bad('UNSUPPORTED_ARQ', `arq must be one of ${SCHEMES.join(', ')}, got "${arqText}"`);
+  }
+  return { kind: 'getfile', file, address, port, transferId, window, packetSize, arq };
 }
 
 function parseSending(fields: string[]): SendingMessage | undefined {

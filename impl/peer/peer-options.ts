@@ -2,11 +2,14 @@
  * What a Peer is built from and what it tells its listeners: the constructor options, checked
  * here once (misuse throws at once), and the events.
  */
+
+import type { Scheme } from '../arq/codec.ts';
+import type { TransferOptionsInput } from '../arq/options.ts';
 import { nameProblem } from '../chat/wire.ts';
 import { WhohasError } from '../errors.ts';
-import type { TransferOptionsInput } from '../gbn/options.ts';
 import type { Platform } from '../platform/types.ts';
 import {
+  checkArq,
   checkPacketSize,
   checkParallel,
   checkWindow,
@@ -30,6 +33,8 @@ export interface PeerOptions {
   /** The share folder; downloads land here too unless told otherwise. */
   folder: string;
   window?: number;
+  /** The ARQ scheme downloads ask for (default 'gbn'). */
+  arq?: Scheme;
   packetSize?: number;
   /** Upload slots: requests past this many running uploads are refused with SLOTS_FULL. */
   parallel?: number;
@@ -67,6 +72,7 @@ export const DEFAULT_LOGIN_TIMEOUT_MS = 30_000;
 /** PeerOptions checked, with every default filled in. */
 export interface PeerSettings {
   window: number;
+  arq: Scheme;
   packetSize: number;
   parallel: number;
   whohasWaitMs: number;
@@ -86,6 +92,7 @@ export function resolvePeerOptions(options: PeerOptions): PeerSettings {
   }
   return {
     window: checkWindow(options.window ?? DEFAULT_WINDOW),
+    arq: checkArq(options.arq ?? 'gbn'),
     packetSize: checkPacketSize(options.packetSize ?? DEFAULT_PACKET_SIZE),
     parallel: checkParallel(options.parallel ?? DEFAULT_PARALLEL),
     whohasWaitMs: options.whohasWaitMs ?? DEFAULT_WHOHAS_WAIT_MS,

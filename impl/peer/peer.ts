@@ -3,12 +3,14 @@
  * (docs/protocol-files.md) on top. It answers whohas and getfile by itself, downloads with
  * fallback, and runs on any Platform (real sockets or the simulator) unchanged.
  */
+
 import { EventEmitter } from 'node:events';
+import type { Scheme } from '../arq/codec.ts';
 import { WhohasError } from '../errors.ts';
 import type { Platform } from '../platform/types.ts';
 import { Answers } from './answers.ts';
 import { Downloads } from './downloads.ts';
-import { checkPacketSize, checkWindow, type ServerAddress } from './limits.ts';
+import { checkArq, checkPacketSize, checkWindow, type ServerAddress } from './limits.ts';
 import { runLocalCommand } from './local.ts';
 import { parseFileMessage } from './messages.ts';
 import { fileNameProblem } from './names.ts';
@@ -42,6 +44,7 @@ export class Peer extends EventEmitter<PeerEvents> {
   readonly shareFolder: ShareFolder;
   #window: number;
   readonly #settings: PeerSettings;
+  #arq: Scheme;
   readonly #session: ChatSession;
   readonly #answers: Answers;
   readonly #offers: Offers;
@@ -60,6 +63,7 @@ export class Peer extends EventEmitter<PeerEvents> {
     this.platform = options.platform;
     this.name = options.name;
     this.#window = settings.window;
+    this.#arq = settings.arq;
     this.shareFolder = new ShareFolder(options.platform.fs, options.folder, {
       share: options.share,
     });
@@ -116,6 +120,13 @@ export class Peer extends EventEmitter<PeerEvents> {
   /** The window our downloads ask for (the owner sends with the requester's window). */
   setWindow(window: number): void {
     this.#window = checkWindow(window);
+  }
+  /** The ARQ scheme our downloads ask for (the owner sends with the requester's scheme). */
+  get arq(): Scheme {
+    return this.#arq;
+  }
+  setArq(arq: Scheme): void {
+    this.#arq = checkArq(arq);
   }
   get packetSize(): number {
     return this.#settings.packetSize;
@@ -218,7 +229,8 @@ export class Peer extends EventEmitter<PeerEvents> {
       }
       responders = from;
     }
-    const settings = { window, packetSize, outDir: options.outDir ?? this.shareFolder.path };
+    const arq = checkArq(options.arq ?? this.#arq);
+    const settings = { window, packetSize, arq, outDir: options.outDir ?? this.shareFolder.path };
     await this.#partials.sweep(settings.outDir);
     return this.#track(
       this.#downloads.fetch(responders, settings, options, (user) => this.#session.isMember(user)),

@@ -1,6 +1,7 @@
+import type { Scheme } from '../arq/codec.ts';
+import type { TransferOptionsInput } from '../arq/options.ts';
+import type { TransferStats } from '../arq/stats.ts';
 import type { WhohasError } from '../errors.ts';
-import type { TransferOptionsInput } from '../gbn/options.ts';
-import type { TransferStats } from '../gbn/stats.ts';
 import type { Platform } from '../platform/types.ts';
 
 /** A peer that answered whohas: it offers `file` of `size` bytes, sending from `address`. */
@@ -24,6 +25,8 @@ export interface TransferInfo {
   readonly size: number;
   readonly window: number;
   readonly packetSize: number;
+  /** The ARQ scheme the transfer runs. */
+  readonly arq: Scheme;
 }
 
 export interface TransferEnd extends TransferInfo {
@@ -52,6 +55,7 @@ export interface AttemptFailure {
 
 export interface DownloadOptions {
   window?: number;
+  arq?: Scheme;
   packetSize?: number;
   /** Where the file lands; the share folder by default (as in 2016). */
   outDir?: string;

@@ -24,7 +24,7 @@ const harnessAndBelow = ['harness', 'sim', ...product];
 
 const LAYERS: readonly Layer[] = [
   { area: 'platform', paths: ['impl/platform/', 'impl/errors.ts'], may: [] },
-  { area: 'arq', paths: ['impl/arq/', 'impl/gbn/'], may: ['platform'] },
+  { area: 'arq', paths: ['impl/arq/'], may: ['platform'] },
   { area: 'chat', paths: ['impl/chat/'], may: ['platform'] },
   { area: 'peer', paths: ['impl/peer/'], may: ['arq', 'chat', 'platform'] },
   { area: 'sim', paths: ['sim/'], may: ['platform'] },

@@ -2,10 +2,12 @@ import test from 'ava';
 import {
   gbnThroughput,
   losslessThroughput,
+  modelThroughput,
   type PathModel,
   refinedGbnThroughput,
   roundTripSeconds,
   type SenderModel,
+  srThroughput,
   textbookThroughput,
 } from '../../bench/model.ts';
 
@@ -121,3 +123,63 @@ test(
   refinedGbnThroughput({ ...gigabit, loss: 0.01 }, sender(100)),
   gbnThroughput({ ...gigabit, loss: 0.01 }, sender(100)),
 );
+
+// Selective Repeat (srThroughput): lossless it is Go-Back-N's form; stop-and-wait is exact; a
+// window that drains slower than the recovery loses only the lost packets' share; otherwise the
+// stall on the oldest hole costs more than the textbook (1 − p) figure admits.
+const sameLossless = test.macro({
+  exec(t, window: number) {
+    const expected = losslessThroughput(gigabit, sender(window));
+    t.true(Math.abs(srThroughput(gigabit, sender(window)) - expected) <= 1e-9 * expected);
+  },
+  title: (_, window) => `Selective Repeat without loss is the lossless form at N = ${window}`,
+});
+for (const window of [1, 8, 100]) test(sameLossless, window);
+
+// N = 1: each loss (of the DATA, or of its only ACK) costs the RTO alone, per attempt.
+test(
+  'Selective Repeat at N = 1 is exact stop-and-wait, ACK loss included',
+  close,
+  srThroughput({ ...gigabit, loss: 0.01, ackLoss: 0.02 }, sender(1)),
+  1500 / (0.001012 + (0.0298 / 0.9702) * 0.2),
+);
+
+// 1000 packets of 12 µs drain in 12 ms, longer than RTO + T_w = 1.1 ms + 12 µs: a hole is resent
+// and acknowledged before the window needs it, so only the lost transmissions cost: (1 − p)·C.
+test(
+  'a window draining slower than the recovery loses only the lost packets’ share',
+  close,
+  srThroughput({ ...gigabit, loss: 0.05 }, sender(1000, { rtoMs: 0.1 })),
+  125e6 * 0.95,
+);
+
+test('the stall on the oldest hole costs more than the textbook (1 − p) figure', (t) => {
+  const lossy = { ...gigabit, loss: 0.01 };
+  const textbook = 0.99 * losslessThroughput(gigabit, sender(16));
+  const sr = srThroughput(lossy, sender(16));
+  t.true(sr < 0.5 * textbook, `${sr} vs ${textbook}`);
+});
+
+test('Selective Repeat beats Go-Back-N under loss, and both fall as loss grows', (t) => {
+  for (const window of [4, 32, 128]) {
+    let previous = Number.POSITIVE_INFINITY;
+    for (const loss of [0.001, 0.01, 0.05, 0.1]) {
+      const path = { ...gigabit, loss };
+      const sr = srThroughput(path, sender(window));
+      t.true(sr > gbnThroughput(path, sender(window)), `N = ${window}, p = ${loss}`);
+      t.true(sr < previous, `N = ${window}, p = ${loss}`);
+      previous = sr;
+    }
+  }
+});
+
+test('total loss moves nothing with Selective Repeat either', (t) => {
+  t.is(srThroughput({ ...gigabit, loss: 1 }, sender(4)), 0);
+  t.is(srThroughput({ ...gigabit, loss: 0, ackLoss: 1 }, sender(1)), 0);
+});
+
+test('modelThroughput picks the form of the row’s scheme', (t) => {
+  const path = { ...gigabit, loss: 0.01 };
+  t.is(modelThroughput('gbn', path, sender(8)), gbnThroughput(path, sender(8)));
+  t.is(modelThroughput('sr', path, sender(8)), srThroughput(path, sender(8)));
+});

@@ -45,6 +45,25 @@ test('the matrix is the cartesian product, numbered in nesting order', (t) => {
   );
 });
 
+test('ARQ schemes are swept like the window, just outside it, and each row names its scheme', async (t) => {
+  const points = expandMatrix(spec({ schemes: ['gbn', 'sr'], losses: [0.05], seeds: [7] }));
+  t.deepEqual(
+    points.map((p) => [p.arq, p.window]),
+    [
+      ['gbn', 1],
+      ['gbn', 8],
+      ['sr', 1],
+      ['sr', 8],
+    ],
+  );
+  const rows = readRows(toCsv(await runPoints(points, { workers: 0 })));
+  t.deepEqual(
+    rows.map((row) => row.arq),
+    ['gbn', 'gbn', 'sr', 'sr'],
+  );
+  t.true(rows.every((row) => row.status === 'ok' && Number(row.retransmits) > 0));
+});
+
 test('shards partition the matrix', (t) => {
   const points = expandMatrix(spec());
   const shards = [1, 2, 3].map((index) => shardPoints(points, { index, count: 3 }));

@@ -46,6 +46,31 @@ test('a server and two peers as processes move a file byte-identically over loop
     t.true((await readFile(report.path)).equals(data));
     await owner.line(/^upload done: text: 3\.15 MB to eko/);
 
+    // The same over Selective Repeat: the owner runs whatever scheme the requester asks for.
+    const selective = start([
+      'get',
+      'text',
+      '--name',
+      'eko',
+      '--room',
+      'chatroom',
+      '--server',
+      address,
+      '--out',
+      'downloads-sr',
+      '--arq',
+      'sr',
+      '--json',
+    ]);
+    t.deepEqual(await selective.finish(), { code: 0, signal: null }, selective.stderr.join('\n'));
+    const srReport = JSON.parse(selective.stdout[0]);
+    t.like(srReport, { ok: true, arq: 'sr', failures: [] });
+    t.true((await readFile(srReport.path)).equals(data));
+
+    const unknown = start(['get', 'text', '--name', 'eko', '--room', 'chatroom', '--arq', 'tcp']);
+    t.not((await unknown.finish()).code, 0);
+    t.regex(unknown.stderr.join('\n'), /arq must be one of gbn, sr, got "tcp"/);
+
     // Nobody shares this one: a clear failure, still one JSON object, exit 1.
     const missing = start([
       'get',

@@ -9,6 +9,7 @@ const local = test.macro({
 });
 
 test(local, '@me|setwindow|32', { kind: 'setwindow', window: 32 });
+test(local, '@me|setarq|sr', { kind: 'setarq', arq: 'sr' });
 test(local, '@me|setshare|text', { kind: 'setshare', file: 'text' });
 test(local, '@me|clrshare|text', { kind: 'clrshare', file: 'text' });
 test(local, '@me|setglobalshare', { kind: 'setglobalshare' });
@@ -29,6 +30,8 @@ const localError = test.macro({
 });
 
 test(localError, '@me|setwindow', 'BAD_ARGUMENT');
+test(localError, '@me|setarq', 'BAD_ARGUMENT');
+test(localError, '@me|setarq|tcp', 'UNSUPPORTED_ARQ');
 test(localError, '@me|setwindow|0', 'BAD_WINDOW');
 test(localError, '@me|setwindow|many', 'BAD_WINDOW');
 test(localError, '@me|setshare', 'BAD_ARGUMENT');

@@ -31,8 +31,23 @@ test(
     transferId: 4_294_967_295,
     window: 32,
     packetSize: 2048,
+    arq: 'gbn',
   },
   'getfile|text|127.0.0.1|40453|4294967295|32|2048',
+);
+test(
+  roundTrip,
+  {
+    kind: 'getfile',
+    file: 'text',
+    address: '127.0.0.1',
+    port: 40453,
+    transferId: 7,
+    window: 64,
+    packetSize: 2048,
+    arq: 'sr',
+  },
+  'getfile|text|127.0.0.1|40453|7|64|2048|sr',
 );
 test(
   roundTrip,
@@ -112,7 +127,16 @@ test(
   /missing: address, port, transferId, window, packetSize/,
 );
 test(badRequest, 'getfile', 'BAD_ARGUMENT', /missing: file, address/);
-test(badRequest, 'getfile|text|1.2.3.4|5|6|7|2048|extra', 'BAD_ARGUMENT', /too many fields/);
+test(badRequest, 'getfile|text|1.2.3.4|5|6|7|2048|sr|extra', 'BAD_ARGUMENT', /too many fields/);
+test(
+  badRequest,
+  'getfile|text|1.2.3.4|5|6|7|2048|tcp',
+  'UNSUPPORTED_ARQ',
+  /arq must be one of gbn, sr/,
+);
+test('the 2016-era seven-field getfile still parses, as Go-Back-N', (t) => {
+  t.like(parseFileMessage('getfile|text|1.2.3.4|5|6|7|2048'), { kind: 'getfile', arq: 'gbn' });
+});
 test(badRequest, 'getfile|../x|1.2.3.4|5|6|7|2048', 'BAD_FILENAME', /leave the share folder/);
 test(badRequest, 'getfile|/etc/passwd|1.2.3.4|5|6|7|2048', 'BAD_FILENAME', /absolute path/);
 test(badRequest, 'getfile|text|1.2.3.4|0|6|7|2048', 'BAD_ARGUMENT', /port/);

@@ -66,7 +66,7 @@ test('share controls decide what whohas finds, and never reach the server', asyn
   t.deepEqual(await sharers(world, 'b'), ['eswar']);
   await run('@me|clrshare|b');
   t.deepEqual(await run('@me|getsharestatus'), [
-    'OK|Global sharing on; 1 of 2 files shared; window 16; packet size 2048; 0 of 4 upload slots busy',
+    'OK|Global sharing on; 1 of 2 files shared; window 16; arq gbn; packet size 2048; 0 of 4 upload slots busy',
     'SHARE|a|3|shared',
     'SHARE|b|4|not shared',
     'OK|Cleared: b',
@@ -99,6 +99,28 @@ test('the 2016 window travels with the request: setwindow changes what the next 
   world.peer('eswar').on('transfer-start', (info) => windows.push(info.window));
   await world.run(eko.getFile('eswar', 'a'));
   t.deepEqual(windows, [3]);
+  await world.close();
+});
+
+test('the scheme travels with the request too: setarq changes what the next download runs', async (t) => {
+  const world = await buildWorld({
+    t,
+    seed: 24,
+    peers: [{ name: 'eswar', files: { a: 'x'.repeat(50_000) } }, 'eko'],
+  });
+  const eko = world.peer('eko');
+  t.deepEqual(await world.run(eko.send('@me|setarq|sr')), [
+    'OK|ARQ scheme set to sr for the next downloads',
+  ]);
+  t.deepEqual(await world.run(eko.send('@me|setarq|tcp')), [
+    'ERROR|UNSUPPORTED_ARQ|arq must be one of gbn, sr, got "tcp"',
+  ]);
+  t.is(eko.arq, 'sr');
+  const schemes: string[] = [];
+  world.peer('eswar').on('transfer-start', (info) => schemes.push(info.arq));
+  const result = await world.run(eko.getFile('eswar', 'a'));
+  t.deepEqual(schemes, ['sr']);
+  t.is(result.stats.bytes, 50_000);
   await world.close();
 });
 
@@ -150,7 +172,7 @@ test('a bare 2016 getfile is refused with what is missing', async (t) => {
   const eko = world.peer('eko');
   const lines = await linesFrom(world, eko, 'eswar', () => eko.send('@eswar|getfile|text'));
   t.deepEqual(lines, [
-    '#eswar|refused|text|-|BAD_ARGUMENT|getfile needs getfile|<file>|<address>|<port>|<transferId>|<window>|<packetSize> (missing: address, port, transferId, window, packetSize); use a whohas client to download, the 2016 form carries no datagram port',
+    '#eswar|refused|text|-|BAD_ARGUMENT|getfile needs getfile|<file>|<address>|<port>|<transferId>|<window>|<packetSize>[|<arq>] (missing: address, port, transferId, window, packetSize); use a whohas client to download, the 2016 form carries no datagram port',
   ]);
   const badWindow = await linesFrom(world, eko, 'eswar', () =>
     eko.send('@eswar|getfile|text|10.0.0.3|4000|5|0|2048'),

@@ -4,8 +4,8 @@
  * nothing) fails as `no-evidence`. Serial: the runner listens process-wide during a run.
  */
 import test from 'ava';
+import type { TransferStats } from '../../impl/arq/index.ts';
 import { WhohasError } from '../../impl/errors.ts';
-import type { TransferStats } from '../../impl/gbn/index.ts';
 import type { TransferEnd } from '../../impl/peer/types.ts';
 import {
   type Counters,
@@ -87,7 +87,7 @@ test('only network counters make a scenario depend on an impairment', (t) => {
 
 function end(stats: Partial<TransferStats> | undefined, error?: WhohasError): TransferEnd {
   const info = { direction: 'upload' as const, user: 'u', file: 'f', transferId: 1, size: 9 };
-  const base = { ...info, window: 16, packetSize: 2048 };
+  const base = { ...info, window: 16, packetSize: 2048, arq: 'gbn' as const };
   if (error) return { ...base, error };
   return {
     ...base,

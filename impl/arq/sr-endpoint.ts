@@ -1,0 +1,67 @@
+/**
+ * What the two Selective Repeat cores share: the failure they end in, the counters, and the
+ * control datagrams owed whatever the transfer's state (ABORT_ACK to each valid ABORT, our own
+ * ABORT repeated until acknowledged, one version 1 ABORT for an old peer).
+ */
+import type { ErrorCode } from '../errors.ts';
+import type { Scheme } from './codec.ts';
+import type { CoreFailure } from './core.ts';
+import { AbortRepeater } from './sr-abort.ts';
+import { Replies } from './sr-inbox.ts';
+import { StatsRecorder } from './stats.ts';
+
+export abstract class SrEndpoint {
+  readonly scheme: Scheme = 'sr';
+  protected readonly id: number;
+  protected readonly counters = new StatsRecorder();
+  protected readonly replies: Replies;
+  #failure: CoreFailure | null = null;
+  #aborting: AbortRepeater | null = null;
+
+  constructor(transferId: number) {
+    this.id = transferId >>> 0;
+    this.replies = new Replies(this.id);
+  }
+
+  get failure(): CoreFailure | null {
+    return this.#failure;
+  }
+
+  /** Drops what the transfer held (its buffers): it has ended. */
+  protected abstract release(): void;
+
+  /** Ends in `failure`; a local failure tells the other side (ABORT with `token`). */
+  protected end(failure: CoreFailure, now: number, token: bigint, notify = true): void {
+    this.#failure = failure;
+    this.counters.endedAt = now;
+    this.release();
+    if (failure.remote || !notify) return;
+    if (failure.code === 'UNSUPPORTED_VERSION') this.replies.oweOldVersionAbort();
+    else this.#aborting = new AbortRepeater(this.id, failure.code, token, now);
+  }
+
+  protected localFailure(code: ErrorCode, message: string): CoreFailure {
+    return { code, message, remote: false };
+  }
+
+  protected abortAcknowledged(): void {
+    this.counters.packetsReceived++;
+    this.#aborting?.acknowledge();
+  }
+
+  /** The next control datagram due (ABORT_ACK, ABORT), counted as sent. */
+  protected pollControl(now: number, intervalMs: number): Buffer | null {
+    return this.sent(this.replies.poll() ?? this.#aborting?.poll(now, intervalMs) ?? null, now);
+  }
+
+  protected abortDeadline(): number | null {
+    return this.#aborting?.deadline() ?? null;
+  }
+
+  protected sent(datagram: Buffer | null, now: number): Buffer | null {
+    if (datagram === null) return null;
+    if (Number.isNaN(this.counters.startedAt)) this.counters.startedAt = now;
+    this.counters.packetsSent++;
+    return datagram;
+  }
+}

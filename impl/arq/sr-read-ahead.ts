@@ -1,0 +1,59 @@
+/**
+ * The sender's file intake: the driver offers file bytes in order (any chunking), they are cut
+ * into packet payloads and handed to `load` with their offset (1 for the first data packet).
+ * A short tail waits for the next chunk, except the file's last packet.
+ */
+export class ReadAhead {
+  readonly fileSize: number;
+  readonly payloadBytes: number;
+  readonly #load: (offset: number, payload: Buffer) => void;
+  readonly #lastData: number;
+  /** The next offset to build. */
+  #filled = 1;
+  /** File bytes built into packets. */
+  #built = 0;
+  #pending: Buffer | null = null;
+
+  constructor(
+    fileSize: number,
+    payloadBytes: number,
+    load: (offset: number, payload: Buffer) => void,
+  ) {
+    this.fileSize = fileSize;
+    this.payloadBytes = payloadBytes;
+    this.#load = load;
+    this.#lastData = Math.ceil(fileSize / payloadBytes);
+  }
+
+  /** Offsets below this one have their datagram. */
+  get filled(): number {
+    return this.#filled;
+  }
+
+  /** File bytes that would build every data packet below offset `upTo`. */
+  wanted(upTo: number): number {
+    const packets = Math.min(upTo, this.#lastData + 1) - this.#filled;
+    if (packets <= 0) return 0;
+    const bytes = Math.min(packets * this.payloadBytes, this.fileSize - this.#built);
+    return Math.max(0, bytes - (this.#pending?.length ?? 0));
+  }
+
+  offer(chunk: Buffer): void {
+    const pending = this.#pending?.length ?? 0;
+    if (this.#built + pending + chunk.length > this.fileSize) {
+      throw new RangeError('offered more bytes than the file holds');
+    }
+    let data = this.#pending === null ? chunk : Buffer.concat([this.#pending, chunk]);
+    const size = this.payloadBytes;
+    while (
+      data.length >= size ||
+      (data.length > 0 && this.#built + data.length === this.fileSize)
+    ) {
+      const payload = data.subarray(0, Math.min(size, data.length));
+      this.#load(this.#filled++, payload);
+      this.#built += payload.length;
+      data = data.subarray(payload.length);
+    }
+    this.#pending = data.length > 0 ? data : null;
+  }
+}

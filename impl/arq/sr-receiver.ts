@@ -1,0 +1,300 @@
+/**
+ * Selective Repeat receiver core (RFC-style, no I/O): accepts the first START for its transfer id
+ * (if it announces the 'sr' scheme), buffers up to W packets past the cumulative point (W: the
+ * smaller of its own window and the sender's), delivers in order, and acknowledges with the
+ * cumulative point, its advertised window and a SACK bitmap of what it holds past that point.
+ * It hashes what it delivers and acknowledges FIN only once size and SHA-256 match.
+ *
+ * ACK timing: at once for START, FIN, a duplicate, an out-of-order packet and a packet that fills
+ * a hole (RFC 5681 §4.2); otherwise after `ack.packets` in-order packets or `ack.delayMs`. The ACK
+ * is built when the driver polls, so a burst of datagrams costs one ACK carrying the latest state.
+ */
+import type { ErrorCode } from '../errors.ts';
+import { type Packet, schemeOfCode, seqAdd, seqDiff } from './codec.ts';
+import type { ArqReceiverCore, CoreStatus, TransferAnnouncement } from './core.ts';
+import {
+  payloadBytes,
+  resolveTransferOptions,
+  type TransferOptions,
+  type TransferOptionsInput,
+} from './options.ts';
+import { RECEIVER_ABORT_INTERVAL_MS, remoteFailure } from './sr-abort.ts';
+import { AckSchedule } from './sr-ack-schedule.ts';
+import { SrEndpoint } from './sr-endpoint.ts';
+import { readIncoming } from './sr-inbox.ts';
+import { InOrderOutput } from './sr-output.ts';
+import { ReorderBuffer } from './sr-reorder.ts';
+import type { TransferStats } from './stats.ts';
+
+export interface SrReceiverInit {
+  transferId: number;
+  options?: TransferOptionsInput;
+  now: number;
+}
+
+type Phase = 'waiting' | 'receiving' | 'done' | 'failed';
+
+/** FIN held in the reorder buffer: a packet with no bytes. */
+const FIN_MARK = Buffer.alloc(0);
+
+export class SrReceiverCore extends SrEndpoint implements ArqReceiverCore {
+  readonly #options: TransferOptions;
+  readonly #payloadBytes: number;
+  readonly #acks: AckSchedule;
+  #phase: Phase = 'waiting';
+  #announcement: TransferAnnouncement | null = null;
+  #isn = 0;
+  #token = 0n;
+  /** Packets past the cumulative point it buffers (and the most it advertises). */
+  #span = 1;
+  /** Offset from the ISN of the next packet expected (START is 0). */
+  #cum = 0;
+  /** Offset of FIN once it arrived ahead of data, else -1. */
+  #finAt = -1;
+  #reorder = new ReorderBuffer(1);
+  readonly #output = new InOrderOutput();
+  #advertised = -1;
+  #lastHeard: number;
+
+  constructor(init: SrReceiverInit) {
+    super(init.transferId);
+    this.#options = resolveTransferOptions(init.options);
+    this.#payloadBytes = payloadBytes(this.#options);
+    this.#acks = new AckSchedule(this.#options.ack.delayMs);
+    this.#lastHeard = init.now;
+  }
+
+  get status(): CoreStatus {
+    return this.#phase === 'failed' ? 'failed' : this.#phase === 'done' ? 'done' : 'active';
+  }
+  get announcement(): TransferAnnouncement | null {
+    return this.#announcement;
+  }
+
+  stats(now: number): TransferStats {
+    return this.counters.snapshot(now);
+  }
+
+  handleDatagram(datagram: Buffer, now: number): void {
+    const packet = readIncoming(datagram, this.id);
+    const stats = this.counters;
+    const waiting = this.#phase === 'waiting';
+    if (packet === null || packet.kind === 'ack' || (packet.kind === 'old-version' && !waiting)) {
+      stats.ignored++;
+    } else if (packet.kind === 'old-version') {
+      stats.packetsReceived++;
+      this.#fail('UNSUPPORTED_VERSION', 'the sender speaks datagram version 1', now, true);
+    } else if (packet.kind === 'abort-ack') {
+      this.abortAcknowledged();
+    } else if (
+      packet.kind === 'abort' &&
+      this.#announcement !== null &&
+      packet.token !== this.#token
+    ) {
+      stats.ignored++;
+    } else if (packet.kind === 'abort') {
+      stats.packetsReceived++;
+      this.replies.oweAbortAck();
+      if (waiting || this.#phase === 'receiving') {
+        this.#phase = 'failed';
+        this.end(remoteFailure('sender', packet.code), now, this.#token);
+      }
+    } else if (this.#phase === 'failed') {
+      stats.ignored++;
+    } else {
+      stats.packetsReceived++;
+      this.#lastHeard = now;
+      this.#onTransferPacket(packet, now);
+    }
+  }
+
+  #onTransferPacket(
+    packet: Extract<Packet, { kind: 'start' | 'data' | 'fin' }>,
+    now: number,
+  ): void {
+    const stats = this.counters;
+    if (packet.kind === 'start') {
+      if (this.#phase === 'waiting') this.#onStart(packet, now);
+      else if (packet.seq === this.#isn && packet.token === this.#token) this.#repeat();
+      else stats.ignored++;
+      return;
+    }
+    if (this.#phase === 'waiting') {
+      stats.outOfOrder++; // data or FIN before START: nothing to acknowledge it with yet
+      return;
+    }
+    if (this.#phase === 'done') {
+      this.#repeat();
+      return;
+    }
+    this.#onPacket(seqDiff(packet.seq, seqAdd(this.#isn, this.#cum)), packet, now);
+  }
+
+  #onStart(start: Extract<Packet, { kind: 'start' }>, now: number): void {
+    this.#token = start.token;
+    const scheme = schemeOfCode(start.scheme);
+    if (scheme !== 'sr') {
+      const named = scheme ?? `unknown scheme ${start.scheme}`;
+      this.#fail('UNSUPPORTED_ARQ', `the sender runs ${named}, this receiver sr`, now, true);
+      return;
+    }
+    this.#isn = start.seq;
+    this.#cum = 1;
+    const window = this.#options.window;
+    this.#span = start.window > 0 ? Math.min(window, start.window) : window;
+    this.#acks.every = Math.min(this.#options.ack.packets, Math.max(1, this.#span >> 1));
+    this.#reorder = new ReorderBuffer(this.#span);
+    this.#announcement = {
+      fileSize: start.fileSize,
+      sha256: start.sha256,
+      window: start.window,
+      scheme,
+    };
+    this.#phase = 'receiving';
+    this.counters.startedAt = now;
+    this.#acks.urgent();
+  }
+
+  /** A DATA or FIN `ahead` packets past the cumulative point. */
+  #onPacket(ahead: number, packet: Extract<Packet, { kind: 'data' | 'fin' }>, now: number): void {
+    const offset = this.#cum + ahead;
+    if (ahead < 0) {
+      this.#repeat();
+      return;
+    }
+    if (ahead >= this.#span || (this.#finAt >= 0 && offset > this.#finAt)) {
+      this.counters.outOfOrder++; // past what it may buffer: dropped, the sender sends it again
+      this.#acks.urgent();
+      return;
+    }
+    if (ahead > 0) {
+      if (this.#reorder.has(offset)) {
+        this.#repeat();
+        return;
+      }
+      this.counters.outOfOrder++;
+      if (packet.kind === 'fin') this.#finAt = offset;
+      // A copy: the datagram's buffer is the driver's, and this one may wait a while.
+      this.#reorder.put(offset, packet.kind === 'fin' ? FIN_MARK : Buffer.from(packet.payload));
+      this.#acks.urgent();
+      return;
+    }
+    if (packet.kind === 'fin') {
+      this.#finish(now);
+      return;
+    }
+    const filledHole = this.#reorder.count > 0;
+    if (!this.#deliver(packet.payload, now)) return;
+    for (let next = this.#reorder.take(this.#cum); next !== undefined; ) {
+      if (next === FIN_MARK) {
+        this.#finish(now);
+        return;
+      }
+      if (!this.#deliver(next, now)) return;
+      next = this.#reorder.take(this.#cum);
+    }
+    if (filledHole) this.#acks.urgent();
+    else this.#acks.inOrder(now);
+  }
+
+  #deliver(payload: Buffer, now: number): boolean {
+    const stats = this.counters;
+    const fileSize = this.#announcement!.fileSize;
+    if (stats.bytes + payload.length > fileSize) {
+      this.#fail('SIZE_MISMATCH', 'the sender sent more than the announced size', now, true);
+      return false;
+    }
+    this.#output.push(payload);
+    stats.bytes += payload.length;
+    this.#cum++;
+    return true;
+  }
+
+  #finish(now: number): void {
+    const announcement = this.#announcement!;
+    const bytes = this.counters.bytes;
+    if (bytes !== announcement.fileSize) {
+      const message = `received ${bytes} bytes of ${announcement.fileSize}`;
+      this.#fail('SIZE_MISMATCH', message, now, true);
+      return;
+    }
+    if (!this.#output.matches(announcement.sha256)) {
+      this.#fail('HASH_MISMATCH', 'the file does not match its SHA-256', now, true);
+      return;
+    }
+    this.#cum++;
+    this.#phase = 'done';
+    this.counters.endedAt = now;
+    this.#acks.urgent();
+  }
+
+  /** Something it already had: the ACK that answered it was probably lost. */
+  #repeat(): void {
+    this.counters.duplicates++;
+    this.#acks.urgent();
+  }
+
+  handleTimeout(now: number): void {
+    this.#acks.handleTimeout(now);
+    const idle = this.#idleDeadline();
+    if (idle !== null && now >= idle) {
+      const message = `nothing from the sender for ${this.#options.idleTimeoutMs} ms`;
+      this.#fail('TRANSFER_TIMEOUT', message, now, true);
+    }
+  }
+
+  pollTimeout(): number | null {
+    if (this.#phase === 'failed') return this.abortDeadline();
+    const idle = this.#idleDeadline();
+    const ack = this.#acks.deadline();
+    return ack === null || idle === null ? (ack ?? idle) : Math.min(idle, ack);
+  }
+
+  #idleDeadline(): number | null {
+    const active = this.#phase === 'waiting' || this.#phase === 'receiving';
+    return active ? this.#lastHeard + this.#options.idleTimeoutMs : null;
+  }
+
+  pollTransmit(now: number): Buffer | null {
+    const control = this.pollControl(now, RECEIVER_ABORT_INTERVAL_MS);
+    if (control !== null) return control;
+    if (this.#phase === 'waiting' || this.#phase === 'failed' || !this.#acks.take()) return null;
+    this.#advertised = this.#window();
+    const cumSeq = seqAdd(this.#isn, this.#cum);
+    return this.replies.ack(cumSeq, this.#token, this.#advertised, this.#reorder.bitmap(this.#cum));
+  }
+
+  /** min(W, room / payload): what it can take past the cumulative point now. */
+  #window(): number {
+    const fit = Math.floor(Math.max(0, this.#output.room) / this.#payloadBytes);
+    return Math.min(this.#span, fit);
+  }
+
+  takeData(): Buffer | null {
+    return this.#output.take();
+  }
+
+  setRoom(bytes: number): void {
+    this.#output.room = bytes;
+    // After a zero advertisement the sender only probes: tell it at once that room opened.
+    if (this.#advertised === 0 && this.#phase === 'receiving' && this.#window() > 0) {
+      this.#acks.urgent();
+    }
+  }
+
+  abort(code: ErrorCode, message: string, now: number): void {
+    if (this.#phase === 'waiting' || this.#phase === 'receiving')
+      this.#fail(code, message, now, true);
+  }
+
+  #fail(code: ErrorCode, message: string, now: number, notify: boolean): void {
+    if (this.#phase === 'failed' || this.#phase === 'done') return;
+    this.#phase = 'failed';
+    this.end(this.localFailure(code, message), now, this.#token, notify);
+  }
+
+  protected release(): void {
+    this.#reorder.clear();
+    this.#output.clear();
+  }
+}

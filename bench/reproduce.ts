@@ -2,9 +2,10 @@
  * `whohas reproduce` (`npm start`): the 2016 report's experiment again. A 21.76 MB file in
  * 2048-byte datagrams, Go-Back-N window 1 to 128, through the real peer code: on real loopback
  * UDP (wall clock, with the raw-UDP and TCP ceilings measured in the same run) and on the
- * simulator's lan profile (virtual time, beside the model). Writes results/reproduce-2016.csv.
+ * simulator's lan profile (virtual time, beside the model). Writes runs/reproduce-2016.csv (ignored) unless told where.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { machine, machineLine, writeProvenance } from './provenance.ts';
 import { renderChart } from './sweep/chart.ts';
 import { type Row, toCsv } from './sweep/csv.ts';
@@ -12,7 +13,11 @@ import { runSweep } from './sweep/run.ts';
 import { type SweepSpec, unsweptDefaults } from './sweep/spec.ts';
 import { renderTable, type Table } from './table.ts';
 
-export const REPRODUCE_CSV = 'results/reproduce-2016.csv';
+/**
+ * Where `npm start` writes by default: an ignored folder, so the quick start leaves a clean tree.
+ * `results/reproduce-2016.csv` is written on purpose, with `--out` (scripts/regenerate-results).
+ */
+export const REPRODUCE_CSV = 'runs/reproduce-2016.csv';
 export const REPRODUCE_SEED = 2016;
 export const FILE_BYTES = 21.76e6;
 export const PACKET_SIZE = 2048;
@@ -166,10 +171,10 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Row[]> 
   });
   const rows = [...loopback.rows, ...simulated.rows].map((row, index) => ({ ...row, index }));
   const wallSeconds = (performance.now() - started) / 1e3;
-  await mkdir('results', { recursive: true });
+  await mkdir(dirname(out) || '.', { recursive: true });
   await writeFile(out, toCsv(rows));
   await writeProvenance(out, {
-    command: 'npm start',
+    command: out === REPRODUCE_CSV ? 'npm start' : `npx whohas reproduce --out ${out}`,
     finished: new Date().toISOString(),
     wallSeconds,
     machine: machine(),

@@ -1,0 +1,2 @@
+export { isReservedUsername, nameKey, nameProblem } from './wire.ts';
+export const normalizeName = (name: string): string => name;

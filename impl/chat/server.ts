@@ -5,9 +5,12 @@
 import { systemError } from '../errors.ts';
 import type { AddressInfo, Platform, StreamServer, StreamSocket } from '../platform/types.ts';
 import { AdminConsole } from './admin.ts';
+import { AddressBook } from './admission.ts';
 import { type ChatLimits, resolveLimits } from './limits.ts';
 import { GREETING, LoginDialog } from './login.ts';
+import { OutboxBudget } from './outbox-budget.ts';
 import { OutputBatch } from './output-batch.ts';
+import { PasswordGuard } from './password-guard.ts';
 import { Registry } from './rooms.ts';
 import { Router } from './router.ts';
 import { Session, type SessionHost } from './session.ts';
@@ -41,7 +44,13 @@ export class ChatServer {
   readonly #stats = createChatStats();
   readonly #registry = new Registry(this.#stats);
   readonly #sessions = new Set<Session>();
+  /** Sessions in the login dialog, oldest first. */
   readonly #dialogs = new Map<Session, LoginDialog>();
+  /** Admitted sessions (counted in #addresses), and those evicted and not closed yet. */
+  readonly #admitted = new Set<Session>();
+  readonly #evicted = new Set<Session>();
+  readonly #addresses: AddressBook;
+  readonly #guard: PasswordGuard;
   readonly #sessionHost: SessionHost;
   #listener: StreamServer | undefined;
   #nextId = 1;
@@ -69,12 +78,15 @@ export class ChatServer {
       this.#resolveClosed = resolve;
     });
     const router = new Router(this.#registry, this.#stats);
+    this.#addresses = new AddressBook(this.limits);
+    this.#guard = new PasswordGuard(this.limits, platform.clock, this.#stats);
     this.#sessionHost = {
       clock: platform.clock,
       limits: this.limits,
       stats: this.#stats,
       registry: this.#registry,
       batch: new OutputBatch(),
+      budget: new OutboxBudget(this.limits.maxTotalOutboxBytes, this.#stats),
       rateLimitedReply: Buffer.from(
         `${errorLine('RATE_LIMITED', `Over ${this.limits.rateLinesPerSecond} lines per second; the line was dropped`)}\n`,
       ),
@@ -159,24 +171,56 @@ export class ChatServer {
       session.end(errorLine('SERVER_SHUTDOWN', 'The server is shutting down'), null);
       return;
     }
-    if (open >= this.limits.maxConnections) {
+    const crowded = this.#addresses.refusal(session.address);
+    if (crowded !== undefined) {
+      this.#stats.refusedAddress += 1;
+      this.#log(`#${session.id} ${session.peer} refused: ${crowded}`);
+      session.end(errorLine('TOO_MANY_CONNECTIONS', crowded), null);
+      return;
+    }
+    if (open - this.#evicted.size >= this.limits.maxConnections && !this.#evictOldestDialog()) {
       this.#stats.refusedFull += 1;
       this.#log(`#${session.id} ${session.peer} refused: ${open} connections open`);
       session.end(errorLine('SERVER_FULL', `The server is full (${open} connections)`), null);
       return;
     }
-    const dialog = new LoginDialog(session, this.#registry, this.limits.maxLoginTries, () => {
+    const dialog = new LoginDialog(session, this.#registry, this.limits.maxLoginTries, this.#guard, () => {
       session.stopLoginTimer();
       this.#dialogs.delete(session);
+      this.#addresses.loggedIn(session.address);
+      session.startKeepalive();
       this.#log(`#${session.id} ${session.peer} ${session.username} entered ${session.room?.name}`);
     });
+    const deadline = this.#addresses.loginDeadline(this.#dialogs.size, this.limits.loginTimeoutMs);
     this.#dialogs.set(session, dialog);
-    session.startLoginTimer();
+    this.#admitted.add(session);
+    this.#addresses.opened(session.address);
+    session.startLoginTimer(deadline.ms, deadline.busy);
     session.send(GREETING);
+  }
+
+  /** Ends the oldest dialog if it has had pressureLoginTimeoutMs; false if none has. */
+  #evictOldestDialog(): boolean {
+    const oldest = this.#dialogs.keys().next();
+    if (oldest.done === true) return false;
+    const session = oldest.value;
+    if (this.#platform.clock.now() - session.openedAt < this.limits.pressureLoginTimeoutMs) {
+      return false;
+    }
+    this.#stats.evicted += 1;
+    this.#evicted.add(session);
+    this.#dialogs.delete(session);
+    this.#addresses.loggedIn(session.address); // no longer in the dialog
+    session.evict();
+    return true;
   }
 
   #forget(session: Session): void {
     this.#sessions.delete(session);
+    this.#evicted.delete(session);
+    if (this.#admitted.delete(session)) {
+      this.#addresses.closed(session.address, this.#dialogs.has(session));
+    }
     this.#dialogs.delete(session);
     this.#stats.connections = this.#sessions.size;
     this.#settleClose();

@@ -3,8 +3,10 @@
  * connection ends. What a good line means is the host's business (login dialog or routing).
  */
 import type { Clock, StreamSocket, TimerHandle } from '../platform/types.ts';
+import { Keepalive } from './keepalive.ts';
 import type { ChatLimits } from './limits.ts';
 import { type BadEncoding, decodeLine, LineFramer } from './line-framer.ts';
+import type { Backlogged, OutboxBudget } from './outbox-budget.ts';
 import type { Flushable, OutputBatch } from './output-batch.ts';
 import type { Member, Registry, Room } from './rooms.ts';
 import type { MutableChatStats } from './stats.ts';
@@ -18,6 +20,8 @@ export interface SessionHost {
   readonly registry: Registry;
   /** Gathers output while a chunk of input is processed. */
   readonly batch: OutputBatch;
+  /** The bytes queued to all clients together. */
+  readonly budget: OutboxBudget;
   /** The encoded RATE_LIMITED line, shared: a flooder may earn thousands. */
   readonly rateLimitedReply: Buffer;
   log(line: string): void;
@@ -38,12 +42,17 @@ const ENCODING_TEXT: Record<BadEncoding, string> = {
   utf8: 'The line is not valid UTF-8',
   nul: 'The line contains a NUL byte',
   control: 'The line contains a control character',
+  separator: 'The line contains a line or paragraph separator',
 };
 
-export class Session implements Member, Flushable {
+export class Session implements Member, Flushable, Backlogged {
   readonly id: number;
   /** `address:port` of the client, for logs. */
   readonly peer: string;
+  /** The client's address, for the per-address limits. */
+  readonly address: string;
+  /** When the connection was accepted (platform clock). */
+  readonly openedAt: number;
   username: string | undefined;
   room: Room | undefined;
   readonly #socket: StreamSocket;
@@ -58,10 +67,13 @@ export class Session implements Member, Flushable {
   #loginTimer: TimerHandle | undefined;
   #stallTimer: TimerHandle | undefined;
   #graceTimer: TimerHandle | undefined;
+  #keepalive: Keepalive | undefined;
 
   constructor(id: number, socket: StreamSocket, host: SessionHost) {
     this.id = id;
     this.peer = `${socket.remoteAddress}:${socket.remotePort}`;
+    this.address = socket.remoteAddress;
+    this.openedAt = host.clock.now();
     this.#socket = socket;
     this.#host = host;
     this.#framer = new LineFramer(host.limits.maxLineBytes);
@@ -75,15 +87,52 @@ export class Session implements Member, Flushable {
     socket.on('end', () => this.#onEnd());
     socket.on('error', (error) => host.log(`#${id} ${this.peer} socket error ${error.code}`));
     socket.on('close', () => this.#onClose());
+    // Dead peers the application keepalive cannot reach (no session yet) still get found.
+    if (Number.isFinite(host.limits.tcpKeepAliveMs)) {
+      socket.setKeepAlive(true, host.limits.tcpKeepAliveMs);
+    }
   }
 
-  startLoginTimer(): void {
-    const ms = this.#host.limits.loginTimeoutMs;
+  /** `busy`: the short deadline of a server under pressure. */
+  startLoginTimer(ms: number, busy: boolean): void {
     if (!Number.isFinite(ms)) return;
     this.#loginTimer = this.#host.clock.setTimeout(() => {
       this.#loginTimer = undefined;
-      this.dismiss(errorLine('LOGIN_TIMEOUT', `Login not finished within ${ms} ms`));
+      this.dismiss(loginTimeoutLine(ms, busy));
     }, ms);
+  }
+
+  /** A full server ends this dialog to let a newcomer in; the client gets no grace. */
+  evict(): void {
+    const ms = this.#host.limits.pressureLoginTimeoutMs;
+    this.#host.log(`#${this.id} ${this.peer} evicted: login not finished within ${ms} ms`);
+    this.end(loginTimeoutLine(ms, true), LEFT.removed, 0);
+  }
+
+  /** Logged in: from now on silence is answered with PING, and PING with a line. */
+  startKeepalive(): void {
+    const { pingIdleMs, pingTimeoutMs } = this.#host.limits;
+    this.#keepalive = new Keepalive(
+      this.#host.clock,
+      pingIdleMs,
+      pingTimeoutMs,
+      (line) => this.send(line),
+      () => {
+        this.#host.stats.pingTimeouts += 1;
+        const text = `No reply to PING within ${pingTimeoutMs} ms; disconnecting`;
+        this.#host.log(`#${this.id} ${this.peer} ${this.username} did not answer PING`);
+        this.end(errorLine('PING_TIMEOUT', text), LEFT.vanished);
+      },
+    );
+  }
+
+  /** Bytes queued to this client: the socket's and those gathered in the batch. */
+  get backlogBytes(): number {
+    return this.#socket.writableLength + this.#pendingBytes;
+  }
+
+  cutOffForBudget(): void {
+    this.cutOff('OUTBOX_FULL', 'the outboxes of all clients are over the server budget');
   }
 
   stopLoginTimer(): void {
@@ -110,7 +159,9 @@ export class Session implements Member, Flushable {
     this.#pendingBytes += bytes.length;
     if (this.#socket.writableLength + this.#pendingBytes > this.#host.limits.maxOutboxBytes) {
       this.cutOff('OUTBOX_FULL', `outbox over ${this.#host.limits.maxOutboxBytes} bytes`);
+      return;
     }
+    this.#host.budget.note(this, this.backlogBytes);
   }
 
   /** Writes the output gathered during a batch. */
@@ -131,23 +182,28 @@ export class Session implements Member, Flushable {
       return;
     }
     if (!below && this.#stallTimer === undefined) this.#startStallTimer();
+    this.#host.budget.note(this, this.backlogBytes);
   }
 
   /**
    * The server ends the connection: `finalLine` is the last thing it sends. The others in the
    * room hear `User <name> <notice>` (no notice if null).
    */
-  end(finalLine: string | undefined, notice: string | null = LEFT.removed): void {
+  end(
+    finalLine: string | undefined,
+    notice: string | null = LEFT.removed,
+    graceMs = this.#host.limits.closeGraceMs,
+  ): void {
     if (this.#closing) return;
     if (finalLine !== undefined) this.send(finalLine);
     this.flush();
     if (this.#closing) return; // that last output overflowed the outbox: already cut off
     this.#closing = true;
+    this.#keepalive?.stop();
     this.#depart(notice);
     this.#socket.end();
-    const grace = this.#host.limits.closeGraceMs;
-    if (Number.isFinite(grace)) {
-      this.#graceTimer = this.#host.clock.setTimeout(() => this.#socket.destroy(), grace);
+    if (Number.isFinite(graceMs)) {
+      this.#graceTimer = this.#host.clock.setTimeout(() => this.#socket.destroy(), graceMs);
     }
   }
 
@@ -164,6 +220,9 @@ export class Session implements Member, Flushable {
     if (this.#closing) return;
     this.#closing = true;
     this.#pending = undefined;
+    this.#pendingBytes = 0;
+    this.#keepalive?.stop();
+    this.#host.budget.note(this, 0);
     this.#host.stats.cutOff += 1;
     this.#host.log(`#${this.id} ${this.peer} cut off (${code}): ${why}`);
     this.#depart(LEFT.removed);
@@ -177,6 +236,7 @@ export class Session implements Member, Flushable {
     const frames = this.#framer.push(chunk);
     if (frames.length === 0) return;
     const now = this.#host.clock.now();
+    this.#keepalive?.heard(now);
     this.#host.batch.run(() => {
       for (const frame of frames) {
         if (this.#closing) return;
@@ -248,6 +308,7 @@ export class Session implements Member, Flushable {
   #onDrain(): void {
     this.#host.clock.clearTimeout(this.#stallTimer);
     this.#stallTimer = undefined;
+    this.#host.budget.note(this, this.backlogBytes);
   }
 
   // The client closed its side: an unfinished last line is dropped, the rest of ours flushed
@@ -264,6 +325,8 @@ export class Session implements Member, Flushable {
     clock.clearTimeout(this.#graceTimer);
     clock.clearTimeout(this.#resumeTimer);
     this.#loginTimer = this.#stallTimer = this.#graceTimer = this.#resumeTimer = undefined;
+    this.#keepalive?.stop();
+    this.#host.budget.note(this, 0);
     if (!this.#closing) {
       this.#closing = true;
       this.#depart(LEFT.vanished);
@@ -280,4 +343,9 @@ export class Session implements Member, Flushable {
       );
     }
   }
+}
+
+function loginTimeoutLine(ms: number, busy: boolean): string {
+  const why = busy ? ' (the server is busy)' : '';
+  return errorLine('LOGIN_TIMEOUT', `Login not finished within ${ms} ms${why}`);
 }

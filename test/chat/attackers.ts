@@ -46,3 +46,14 @@ export async function guess(
 }
 
 export const codeOf = (line: string): string => line.split('|')[1] ?? line;
+
+/** A present user: answers every PING with PONG, as a person on netcat would. */
+export function answerPings(client: ChatTestClient): void {
+  client.socket.on('data', (chunk) => {
+    if (chunk.toString().includes('PING|')) client.send('PONG');
+  });
+}
+
+/** The next line that is not a PING. */
+export const nextNotPing = (client: ChatTestClient): Promise<string> =>
+  client.until((line) => !line.startsWith('PING|'));

@@ -7,19 +7,20 @@
 import test from 'ava';
 import { ChatConnection } from '../../impl/peer/chat-connection.ts';
 import { onSim } from '../helpers/chat-world.ts';
-import { address } from './attackers.ts';
+import { address, answerPings, nextNotPing } from './attackers.ts';
 
 test(
   'a client that vanishes without FIN or RST is gone within 120 s: name freed, LEFT sent',
   onSim,
   async (t, world) => {
     const alice = await world.login({ name: 'alice', create: 'room' });
+    answerPings(alice);
     await world.login({ name: 'bob', join: 'room' }); // on host client2
     await alice.next();
     const sim = world.sim!;
     sim.partition('client2', 'server');
     const start = sim.now;
-    t.is(await alice.next(), 'INFO|LEFT|bob|User bob disconnected');
+    t.is(await nextNotPing(alice), 'INFO|LEFT|bob|User bob disconnected');
     const gone = sim.now - start;
     // Before: bob still in PEERS, his name NAME_TAKEN, at 150 s and beyond.
     t.true(gone <= 120_000 && gone >= 60_000, `gone after ${gone} ms`);
@@ -54,14 +55,17 @@ test(
     const slow = await world.login({ name: 'slow', create: 'room' });
     const away = await world.login({ name: 'away', join: 'room' });
     await slow.next();
-    for (let minute = 0; minute < 10; minute++) {
-      await world.sleep(50_000);
+    // slow types a line every 45 s; away is pinged 60 s after its last line, and answers
+    // 30 s later (a human at leisure): with PONG, which gets no reply, or with anything.
+    for (let round = 0; round < 10; round++) {
+      await world.sleep(45_000);
       t.is(await slow.ask('@me|still typing'), '#me|still typing');
-      const ping = await away.next();
-      t.regex(ping, /^PING\|\d+$/);
-      // A human answers at leisure, within the minute; the PONG gets no reply.
-      await world.sleep(40_000);
-      away.send(minute % 2 === 0 ? 'PONG' : '@me|back');
+      await world.sleep(45_000);
+      t.is(await slow.ask('@me|still typing'), '#me|still typing');
+      t.deepEqual(away.unread, [`PING|${round + 1}`]);
+      await away.next();
+      if (round % 2 === 0) away.send('PONG');
+      else t.is(await away.ask('@me|back'), '#me|back');
     }
     await world.sleep(1_000);
     t.false(away.isClosed);
@@ -73,6 +77,7 @@ test(
 
 test('the whohas peer connection answers PING by itself and is never dropped', onSim, async (t, world) => {
   const alice = await world.login({ name: 'alice', create: 'room' });
+  answerPings(alice);
   const { host } = address(world, 'peer');
   const socket = await host.platform.net.connect(world.port, world.sim!.host('server').address);
   const connection = new ChatConnection(socket);
@@ -82,6 +87,7 @@ test('the whohas peer connection answers PING by itself and is never dropped', o
   await alice.next();
   await world.sleep(10 * 60_000);
   t.false(connection.closed);
-  t.is(await alice.ask('@server|get_peers'), 'PEERS|alice|bob');
+  alice.send('@server|get_peers');
+  t.is(await nextNotPing(alice), 'PEERS|alice|bob');
   t.false(seen.some((line) => line.startsWith('ERROR')));
 });

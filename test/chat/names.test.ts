@@ -15,8 +15,11 @@ const checked = test.macro<[string, 'fine' | 'refused' | 'reserved']>({
   exec(t, raw, verdict) {
     const name = normalizeName(raw);
     const problem = nameProblem(name);
-    if (verdict === 'refused') t.not(problem, undefined);
-    else t.is(problem, undefined);
+    if (verdict === 'refused') {
+      t.not(problem, undefined);
+      return;
+    }
+    t.is(problem, undefined);
     t.is(isReservedUsername(name), verdict === 'reserved');
   },
   title: (_, raw, verdict) => `name ${shown(raw)} is ${verdict}`,

@@ -31,11 +31,11 @@ test(
     }
     // Before: every deaf member filled its own 128 KiB cap, about 1 MiB held in all.
     t.true(peak <= 256 * 1024 + 16 * 1024, `peak ${peak} bytes held`);
-    const got = await carol.until((line) => line.startsWith('#alice|399 '));
-    t.truthy(got);
+    // Read synchronously: each await may let virtual time jump to the next timer.
     t.is(carol.lines.filter((line) => line.startsWith('#alice|')).length, 400);
     t.true(world.server.stats.cutOffBudget >= 1);
-    t.is(await alice.ask('@me|fine'), '#me|fine');
+    alice.send('@me|fine');
+    t.is(await alice.until((line) => line.startsWith('#')), '#me|fine');
   },
   {
     maxOutboxBytes: 128 * 1024,

@@ -54,9 +54,10 @@ export function normalizeName(name: string): string {
  * case. Two names with one key cannot both exist.
  */
 export function nameKey(name: string): string {
-  // Skeleton before lower-casing too: Cyrillic `М` looks like `M`, but its lower case `м` is no `m`.
-  const once = skeleton(name.normalize('NFKC')).toLowerCase();
-  return skeleton(once).toLowerCase();
+  // Upper case first, so the key ignores case; then the skeleton of the capitals (Cyrillic `М`
+  // looks like `M`, though `м` is no `m`) and of the small letters (`rn` looks like `m`).
+  const capitals = skeleton(name.normalize('NFKC').toUpperCase()).toLowerCase();
+  return skeleton(capitals).toLowerCase();
 }
 
 function skeleton(text: string): string {
@@ -68,11 +69,13 @@ export function nameProblem(name: string): string | undefined {
   const chars = [...name].length;
   if (chars === 0) return 'it is empty';
   if (chars > MAX_NAME_CHARS) return `it is longer than ${MAX_NAME_CHARS} characters`;
-  if (FORBIDDEN.test(name)) return 'it contains whitespace, a control character, @, # or a vertical bar';
+  if (FORBIDDEN.test(name))
+    return 'it contains whitespace, a control character, @, # or a vertical bar';
   if (INVISIBLE.test(name) || IGNORABLE.test(name)) {
     return 'it contains an invisible or format character';
   }
-  if (mixesScripts(name)) return 'it mixes letters of different scripts (such as Latin and Cyrillic)';
+  if (mixesScripts(name))
+    return 'it mixes letters of different scripts (such as Latin and Cyrillic)';
   return undefined;
 }
 

@@ -1,7 +1,8 @@
 /**
  * Limits on password guessing (docs/PROTOCOL.md, "Password guessing"). Wrong passwords are
- * counted per client address and per room; from the last free failure on, each one blocks
- * further checks for a backoff that doubles, up to a ceiling. Password checks server-wide are capped per
+ * counted per client address and per room; past a few free failures each one blocks further
+ * checks for a backoff that doubles, up to a ceiling (5 wrong passwords, the tries of one
+ * login step, never block). Password checks server-wide are capped per
  * second. A blocked guess is never checked.
  */
 import type { Clock } from '../platform/types.ts';
@@ -94,8 +95,8 @@ export class PasswordGuard {
     records.delete(key); // re-inserted last: the map's order is least recently failed first
     record.count += 1;
     record.lastAt = now;
-    if (record.count >= free) {
-      const doublings = Math.min(30, record.count - free);
+    if (record.count > free) {
+      const doublings = Math.min(30, record.count - free - 1);
       const backoff = Math.min(
         this.#limits.passwordBackoffMaxMs,
         this.#limits.passwordBackoffMs * 2 ** doublings,

@@ -184,13 +184,21 @@ export class ChatServer {
       session.end(errorLine('SERVER_FULL', `The server is full (${open} connections)`), null);
       return;
     }
-    const dialog = new LoginDialog(session, this.#registry, this.limits.maxLoginTries, this.#guard, () => {
-      session.stopLoginTimer();
-      this.#dialogs.delete(session);
-      this.#addresses.loggedIn(session.address);
-      session.startKeepalive();
-      this.#log(`#${session.id} ${session.peer} ${session.username} entered ${session.room?.name}`);
-    });
+    const dialog = new LoginDialog(
+      session,
+      this.#registry,
+      this.limits.maxLoginTries,
+      this.#guard,
+      () => {
+        session.stopLoginTimer();
+        this.#dialogs.delete(session);
+        this.#addresses.loggedIn(session.address);
+        session.startKeepalive();
+        this.#log(
+          `#${session.id} ${session.peer} ${session.username} entered ${session.room?.name}`,
+        );
+      },
+    );
     const deadline = this.#addresses.loginDeadline(this.#dialogs.size, this.limits.loginTimeoutMs);
     this.#dialogs.set(session, dialog);
     this.#admitted.add(session);

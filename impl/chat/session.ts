@@ -2,26 +2,16 @@
  * One client connection: framing, the per-client limits, the capped outbox and the ways a
  * connection ends. What a good line means is the host's business (login dialog or routing).
  */
-import type { Clock, StreamSocket, TimerHandle } from '../platform/types.ts';
+import type { StreamSocket, TimerHandle } from '../platform/types.ts';
 import { Keepalive } from './keepalive.ts';
-import type { ChatLimits } from './limits.ts';
 import { type BadEncoding, decodeLine, LineFramer } from './line-framer.ts';
-import type { Backlogged, OutboxBudget } from './outbox-budget.ts';
-import type { Flushable, OutputBatch } from './output-batch.ts';
+import { Outbox, type OutboxHost } from './outbox.ts';
 import type { Member, Registry, Room } from './rooms.ts';
-import type { MutableChatStats } from './stats.ts';
 import { TokenBucket } from './token-bucket.ts';
 import { errorLine } from './wire.ts';
 
-export interface SessionHost {
-  readonly clock: Clock;
-  readonly limits: Readonly<ChatLimits>;
-  readonly stats: MutableChatStats;
+export interface SessionHost extends OutboxHost {
   readonly registry: Registry;
-  /** Gathers output while a chunk of input is processed. */
-  readonly batch: OutputBatch;
-  /** The bytes queued to all clients together. */
-  readonly budget: OutboxBudget;
   /** The encoded RATE_LIMITED line, shared: a flooder may earn thousands. */
   readonly rateLimitedReply: Buffer;
   log(line: string): void;
@@ -45,7 +35,7 @@ const ENCODING_TEXT: Record<BadEncoding, string> = {
   separator: 'The line contains a line or paragraph separator',
 };
 
-export class Session implements Member, Flushable, Backlogged {
+export class Session implements Member {
   readonly id: number;
   /** `address:port` of the client, for logs. */
   readonly peer: string;
@@ -61,11 +51,9 @@ export class Session implements Member, Flushable, Backlogged {
   readonly #bucket: TokenBucket;
   #badLines = 0;
   #closing = false;
-  #pending: Buffer[] | undefined;
-  #pendingBytes = 0;
+  readonly #outbox: Outbox;
   #resumeTimer: TimerHandle | undefined;
   #loginTimer: TimerHandle | undefined;
-  #stallTimer: TimerHandle | undefined;
   #graceTimer: TimerHandle | undefined;
   #keepalive: Keepalive | undefined;
 
@@ -82,8 +70,8 @@ export class Session implements Member, Flushable, Backlogged {
       host.limits.rateBurst,
       host.clock.now(),
     );
+    this.#outbox = new Outbox(socket, host, (why) => this.cutOff('OUTBOX_FULL', why));
     socket.on('data', (chunk) => this.#onData(chunk));
-    socket.on('drain', () => this.#onDrain());
     socket.on('end', () => this.#onEnd());
     socket.on('error', (error) => host.log(`#${id} ${this.peer} socket error ${error.code}`));
     socket.on('close', () => this.#onClose());
@@ -126,15 +114,6 @@ export class Session implements Member, Flushable, Backlogged {
     );
   }
 
-  /** Bytes queued to this client: the socket's and those gathered in the batch. */
-  get backlogBytes(): number {
-    return this.#socket.writableLength + this.#pendingBytes;
-  }
-
-  cutOffForBudget(): void {
-    this.cutOff('OUTBOX_FULL', 'the outboxes of all clients are over the server budget');
-  }
-
   stopLoginTimer(): void {
     this.#host.clock.clearTimeout(this.#loginTimer);
     this.#loginTimer = undefined;
@@ -145,44 +124,12 @@ export class Session implements Member, Flushable, Backlogged {
   }
 
   sendEncoded(bytes: Buffer): void {
-    if (this.#closing) return;
-    // Once output is gathered, later output queues behind it, batch open or not: order is kept.
-    if (this.#pending === undefined && !this.#host.batch.open) {
-      this.#write(bytes);
-      return;
-    }
-    if (this.#pending === undefined) {
-      this.#pending = [];
-      this.#host.batch.add(this);
-    }
-    this.#pending.push(bytes);
-    this.#pendingBytes += bytes.length;
-    if (this.#socket.writableLength + this.#pendingBytes > this.#host.limits.maxOutboxBytes) {
-      this.cutOff('OUTBOX_FULL', `outbox over ${this.#host.limits.maxOutboxBytes} bytes`);
-      return;
-    }
-    this.#host.budget.note(this, this.backlogBytes);
+    if (!this.#closing) this.#outbox.send(bytes);
   }
 
-  /** Writes the output gathered during a batch. */
+  /** Writes what was gathered during a batch. */
   flush(): void {
-    const pending = this.#pending;
-    if (pending === undefined) return;
-    const bytes = pending.length === 1 ? pending[0] : Buffer.concat(pending, this.#pendingBytes);
-    this.#pending = undefined;
-    this.#pendingBytes = 0;
-    this.#write(bytes);
-  }
-
-  #write(bytes: Buffer): void {
-    const below = this.#socket.write(bytes);
-    this.#host.stats.bytesOut += bytes.length;
-    if (this.#socket.writableLength > this.#host.limits.maxOutboxBytes) {
-      this.cutOff('OUTBOX_FULL', `outbox over ${this.#host.limits.maxOutboxBytes} bytes`);
-      return;
-    }
-    if (!below && this.#stallTimer === undefined) this.#startStallTimer();
-    this.#host.budget.note(this, this.backlogBytes);
+    this.#outbox.flush();
   }
 
   /**
@@ -219,10 +166,8 @@ export class Session implements Member, Flushable, Backlogged {
   cutOff(code: 'OUTBOX_FULL', why: string): void {
     if (this.#closing) return;
     this.#closing = true;
-    this.#pending = undefined;
-    this.#pendingBytes = 0;
+    this.#outbox.close();
     this.#keepalive?.stop();
-    this.#host.budget.note(this, 0);
     this.#host.stats.cutOff += 1;
     this.#host.log(`#${this.id} ${this.peer} cut off (${code}): ${why}`);
     this.#depart(LEFT.removed);
@@ -296,21 +241,6 @@ export class Session implements Member, Flushable, Backlogged {
     }
   }
 
-  #startStallTimer(): void {
-    const ms = this.#host.limits.stallTimeoutMs;
-    if (!Number.isFinite(ms)) return;
-    this.#stallTimer = this.#host.clock.setTimeout(() => {
-      this.#stallTimer = undefined;
-      this.cutOff('OUTBOX_FULL', `no drain within ${ms} ms`);
-    }, ms);
-  }
-
-  #onDrain(): void {
-    this.#host.clock.clearTimeout(this.#stallTimer);
-    this.#stallTimer = undefined;
-    this.#host.budget.note(this, this.backlogBytes);
-  }
-
   // The client closed its side: an unfinished last line is dropped, the rest of ours flushed
   // within closeGraceMs (a client that half-closes and never reads would hold its place forever).
   #onEnd(): void {
@@ -321,12 +251,11 @@ export class Session implements Member, Flushable, Backlogged {
   #onClose(): void {
     const clock = this.#host.clock;
     clock.clearTimeout(this.#loginTimer);
-    clock.clearTimeout(this.#stallTimer);
     clock.clearTimeout(this.#graceTimer);
     clock.clearTimeout(this.#resumeTimer);
-    this.#loginTimer = this.#stallTimer = this.#graceTimer = this.#resumeTimer = undefined;
+    this.#loginTimer = this.#graceTimer = this.#resumeTimer = undefined;
     this.#keepalive?.stop();
-    this.#host.budget.note(this, 0);
+    this.#outbox.close();
     if (!this.#closing) {
       this.#closing = true;
       this.#depart(LEFT.vanished);

@@ -3,11 +3,14 @@
  * (one simulated host), and the password-guessing dialog.
  */
 import type { SimHost } from '../../sim/index.ts';
-import type { ChatWorld } from '../helpers/chat-world.ts';
 import { ChatTestClient } from '../helpers/chat-client.ts';
+import type { ChatWorld } from '../helpers/chat-world.ts';
 
 /** A host of its own (one address) that opens as many connections to the server as asked. */
-export function address(world: ChatWorld, name: string): { host: SimHost; connect(): Promise<ChatTestClient> } {
+export function address(
+  world: ChatWorld,
+  name: string,
+): { host: SimHost; connect(): Promise<ChatTestClient> } {
   const sim = world.sim!;
   const host = sim.addHost(name);
   const server = sim.host('server').address;

@@ -75,19 +75,23 @@ test(
   },
 );
 
-test('the whohas peer connection answers PING by itself and is never dropped', onSim, async (t, world) => {
-  const alice = await world.login({ name: 'alice', create: 'room' });
-  answerPings(alice);
-  const { host } = address(world, 'peer');
-  const socket = await host.platform.net.connect(world.port, world.sim!.host('server').address);
-  const connection = new ChatConnection(socket);
-  const seen: string[] = [];
-  connection.on('line', (line) => seen.push(line));
-  for (const answer of ['bob', 'join', 'room']) connection.send(answer);
-  await alice.next();
-  await world.sleep(10 * 60_000);
-  t.false(connection.closed);
-  alice.send('@server|get_peers');
-  t.is(await nextNotPing(alice), 'PEERS|alice|bob');
-  t.false(seen.some((line) => line.startsWith('ERROR')));
-});
+test(
+  'the whohas peer connection answers PING by itself and is never dropped',
+  onSim,
+  async (t, world) => {
+    const alice = await world.login({ name: 'alice', create: 'room' });
+    answerPings(alice);
+    const { host } = address(world, 'peer');
+    const socket = await host.platform.net.connect(world.port, world.sim!.host('server').address);
+    const connection = new ChatConnection(socket);
+    const seen: string[] = [];
+    connection.on('line', (line) => seen.push(line));
+    for (const answer of ['bob', 'join', 'room']) connection.send(answer);
+    await alice.next();
+    await world.sleep(10 * 60_000);
+    t.false(connection.closed);
+    alice.send('@server|get_peers');
+    t.is(await nextNotPing(alice), 'PEERS|alice|bob');
+    t.false(seen.some((line) => line.startsWith('ERROR')));
+  },
+);

@@ -8,6 +8,7 @@ import type { ChatLimits } from './limits.ts';
 import type { Backlogged, OutboxBudget } from './outbox-budget.ts';
 import type { Flushable, OutputBatch } from './output-batch.ts';
 import type { MutableChatStats } from './stats.ts';
+import { type Turns, WRITE_COST } from './turns.ts';
 
 export interface OutboxHost {
   readonly clock: Clock;
@@ -17,6 +18,8 @@ export interface OutboxHost {
   readonly batch: OutputBatch;
   /** The bytes queued to all clients together. */
   readonly budget: OutboxBudget;
+  /** Counts the work of the event-loop turn. */
+  readonly turns: Turns;
 }
 
 export class Outbox implements Flushable, Backlogged {
@@ -41,6 +44,7 @@ export class Outbox implements Flushable, Backlogged {
   }
 
   send(bytes: Buffer): void {
+    this.#host.turns.spend(1);
     // Once output is gathered, later output queues behind it, batch open or not: order is kept.
     if (this.#pending === undefined && !this.#host.batch.open) {
       this.#write(bytes);
@@ -83,6 +87,7 @@ export class Outbox implements Flushable, Backlogged {
   }
 
   #write(bytes: Buffer): void {
+    this.#host.turns.spend(WRITE_COST);
     const below = this.#socket.write(bytes);
     this.#host.stats.bytesOut += bytes.length;
     if (this.#socket.writableLength > this.#host.limits.maxOutboxBytes) {

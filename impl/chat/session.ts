@@ -4,14 +4,17 @@
  */
 import type { StreamSocket, TimerHandle } from '../platform/types.ts';
 import { Keepalive } from './keepalive.ts';
-import { type BadEncoding, decodeLine, LineFramer } from './line-framer.ts';
+import { type BadEncoding, decodeLine, LineFramer, type RawFrame } from './line-framer.ts';
 import { Outbox, type OutboxHost } from './outbox.ts';
 import type { Member, Registry, Room } from './rooms.ts';
 import { TokenBucket } from './token-bucket.ts';
+import type { Turns } from './turns.ts';
 import { errorLine } from './wire.ts';
 
 export interface SessionHost extends OutboxHost {
   readonly registry: Registry;
+  /** Bounds the work of one event-loop turn. */
+  readonly turns: Turns;
   /** The encoded RATE_LIMITED line, shared: a flooder may earn thousands. */
   readonly rateLimitedReply: Buffer;
   log(line: string): void;
@@ -51,6 +54,10 @@ export class Session implements Member {
   readonly #bucket: TokenBucket;
   #badLines = 0;
   #closing = false;
+  /** Lines received and not handled yet (from #next on): they wait for a turn. */
+  #input: RawFrame[] = [];
+  #next = 0;
+  #waitingTurn = false;
   readonly #outbox: Outbox;
   #resumeTimer: TimerHandle | undefined;
   #loginTimer: TimerHandle | undefined;
@@ -176,29 +183,68 @@ export class Session implements Member {
 
   #onData(chunk: Buffer): void {
     if (this.#closing) return;
-    const stats = this.#host.stats;
-    stats.bytesIn += chunk.length;
+    this.#host.stats.bytesIn += chunk.length;
     const frames = this.#framer.push(chunk);
     if (frames.length === 0) return;
+    this.#keepalive?.heard(this.#host.clock.now());
+    if (this.#next < this.#input.length) this.#input.push(...frames);
+    else {
+      this.#input = frames;
+      this.#next = 0;
+    }
+    if (!this.#waitingTurn) this.#take(false);
+  }
+
+  /** Handles the lines received, in order, while the turn's budget allows (`force`: all). */
+  #take(force: boolean): void {
     const now = this.#host.clock.now();
-    this.#keepalive?.heard(now);
+    const turns = this.#host.turns;
     this.#host.batch.run(() => {
-      for (const frame of frames) {
-        if (this.#closing) return;
-        stats.linesIn += 1;
-        if (!this.#bucket.take(now)) {
-          this.#refuseRate(now);
-          continue;
+      while (this.#next < this.#input.length && !this.#closing) {
+        // A line's cost: what a broadcast to the room would take.
+        if (!force && !turns.mayRun(1 + (this.room?.members.size ?? 0))) {
+          this.#waitTurn();
+          return;
         }
-        if (frame.kind === 'too-long') {
-          this.#refuseBadLine('LINE_TOO_LONG', this.#tooLongText);
-          continue;
-        }
-        const line = decodeLine(frame.bytes);
-        if (line.kind === 'line') this.#host.onLine(this, line.text);
-        else this.#refuseBadLine('BAD_ENCODING', ENCODING_TEXT[line.reason]);
+        this.#handle(this.#input[this.#next++], now);
       }
     });
+    if (this.#next >= this.#input.length) {
+      this.#input = [];
+      this.#next = 0;
+    }
+  }
+
+  // The turn's budget is spent: read nothing more until a later turn has handled what is here.
+  #waitTurn(): void {
+    this.#waitingTurn = true;
+    this.#socket.pause();
+    this.#host.turns.wait(() => {
+      this.#waitingTurn = false;
+      if (this.#closing) return;
+      this.#take(false);
+      this.#resumeReading();
+    });
+  }
+
+  #handle(frame: RawFrame, now: number): void {
+    this.#host.stats.linesIn += 1;
+    if (!this.#bucket.take(now)) {
+      this.#refuseRate(now);
+      return;
+    }
+    if (frame.kind === 'too-long') {
+      this.#refuseBadLine('LINE_TOO_LONG', this.#tooLongText);
+      return;
+    }
+    const line = decodeLine(frame.bytes);
+    if (line.kind === 'line') this.#host.onLine(this, line.text);
+    else this.#refuseBadLine('BAD_ENCODING', ENCODING_TEXT[line.reason]);
+  }
+
+  /** Reads again unless over the rate or waiting for a turn. */
+  #resumeReading(): void {
+    if (!this.#waitingTurn && this.#resumeTimer === undefined) this.#socket.resume();
   }
 
   #refuseRate(now: number): void {
@@ -221,7 +267,7 @@ export class Session implements Member {
     this.#socket.pause();
     this.#resumeTimer = this.#host.clock.setTimeout(() => {
       this.#resumeTimer = undefined;
-      this.#socket.resume();
+      this.#resumeReading();
     }, ms);
   }
 
@@ -245,6 +291,7 @@ export class Session implements Member {
   // within closeGraceMs (a client that half-closes and never reads would hold its place forever).
   #onEnd(): void {
     this.#framer.reset();
+    if (this.#waitingTurn) this.#take(true); // complete lines received before the end count
     this.end(undefined, LEFT.vanished);
   }
 

@@ -46,6 +46,11 @@ export interface ChatLimits {
   passwordChecksPerSecond: number;
   /** Bytes queued to all clients together; past it the largest backlogs are cut off. */
   maxTotalOutboxBytes: number;
+  /**
+   * Work (deliveries, and socket writes at 8 each) one event-loop turn spends on lines to rooms
+   * of more than 63 members before the rest of those wait for a later turn.
+   */
+  turnBudget: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<ChatLimits> = Object.freeze({
@@ -73,6 +78,7 @@ export const DEFAULT_LIMITS: Readonly<ChatLimits> = Object.freeze({
   passwordBackoffMaxMs: 60_000,
   passwordChecksPerSecond: 100,
   maxTotalOutboxBytes: 64 * 1024 * 1024,
+  turnBudget: 20_000,
 });
 
 /** Defaults overridden by `overrides`; each value checked (a bad one is a programming error). */

@@ -14,8 +14,8 @@ import { PasswordGuard } from './password-guard.ts';
 import { Registry } from './rooms.ts';
 import { Router } from './router.ts';
 import { Session, type SessionHost } from './session.ts';
-import { Turns } from './turns.ts';
 import { type ChatServerStats, createChatStats } from './stats.ts';
+import { Turns } from './turns.ts';
 import { errorLine } from './wire.ts';
 
 export const DEFAULT_PORT = 50000;
@@ -88,7 +88,7 @@ export class ChatServer {
       registry: this.#registry,
       batch: new OutputBatch(),
       budget: new OutboxBudget(this.limits.maxTotalOutboxBytes, this.#stats),
-      turns: new Turns(platform.clock),
+      turns: new Turns(platform.clock, this.limits.turnBudget),
       rateLimitedReply: Buffer.from(
         `${errorLine('RATE_LIMITED', `Over ${this.limits.rateLinesPerSecond} lines per second; the line was dropped`)}\n`,
       ),

@@ -1,22 +1,17 @@
 /**
- * One client connection: framing, the per-client limits, the capped outbox and the ways a
- * connection ends. What a good line means is the host's business (login dialog or routing).
+ * One client connection: its input (inbox.ts), its capped output (outbox.ts), its timers (login
+ * deadline, keepalive) and the ways a connection ends. What a good line means is the host's
+ * business (login dialog or routing).
  */
 import type { StreamSocket, TimerHandle } from '../platform/types.ts';
+import { Inbox, type InboxHost } from './inbox.ts';
 import { Keepalive } from './keepalive.ts';
-import { type BadEncoding, decodeLine, LineFramer, type RawFrame } from './line-framer.ts';
 import { Outbox, type OutboxHost } from './outbox.ts';
 import type { Member, Registry, Room } from './rooms.ts';
-import { TokenBucket } from './token-bucket.ts';
-import type { Turns } from './turns.ts';
 import { errorLine } from './wire.ts';
 
-export interface SessionHost extends OutboxHost {
+export interface SessionHost extends OutboxHost, InboxHost {
   readonly registry: Registry;
-  /** Bounds the work of one event-loop turn. */
-  readonly turns: Turns;
-  /** The encoded RATE_LIMITED line, shared: a flooder may earn thousands. */
-  readonly rateLimitedReply: Buffer;
   log(line: string): void;
   /** A decoded line within every limit. */
   onLine(session: Session, text: string): void;
@@ -31,13 +26,6 @@ export const LEFT = {
   removed: 'was removed by the server',
 } as const;
 
-const ENCODING_TEXT: Record<BadEncoding, string> = {
-  utf8: 'The line is not valid UTF-8',
-  nul: 'The line contains a NUL byte',
-  control: 'The line contains a control character',
-  separator: 'The line contains a line or paragraph separator',
-};
-
 export class Session implements Member {
   readonly id: number;
   /** `address:port` of the client, for logs. */
@@ -50,16 +38,9 @@ export class Session implements Member {
   room: Room | undefined;
   readonly #socket: StreamSocket;
   readonly #host: SessionHost;
-  readonly #framer: LineFramer;
-  readonly #bucket: TokenBucket;
-  #badLines = 0;
   #closing = false;
-  /** Lines received and not handled yet (from #next on): they wait for a turn. */
-  #input: RawFrame[] = [];
-  #next = 0;
-  #waitingTurn = false;
+  readonly #inbox: Inbox;
   readonly #outbox: Outbox;
-  #resumeTimer: TimerHandle | undefined;
   #loginTimer: TimerHandle | undefined;
   #graceTimer: TimerHandle | undefined;
   #keepalive: Keepalive | undefined;
@@ -71,14 +52,21 @@ export class Session implements Member {
     this.openedAt = host.clock.now();
     this.#socket = socket;
     this.#host = host;
-    this.#framer = new LineFramer(host.limits.maxLineBytes);
-    this.#bucket = new TokenBucket(
-      host.limits.rateLinesPerSecond,
-      host.limits.rateBurst,
-      host.clock.now(),
-    );
     this.#outbox = new Outbox(socket, host, (why) => this.cutOff('OUTBOX_FULL', why));
-    socket.on('data', (chunk) => this.#onData(chunk));
+    const session = this;
+    this.#inbox = new Inbox(socket, host, {
+      get closing() {
+        return session.#closing;
+      },
+      get lineCost() {
+        return 1 + (session.room?.members.size ?? 0);
+      },
+      heard: (now) => this.#keepalive?.heard(now),
+      line: (text) => host.onLine(this, text),
+      send: (line) => this.send(line),
+      sendEncoded: (bytes) => this.sendEncoded(bytes),
+      dismiss: (line) => this.dismiss(line),
+    });
     socket.on('end', () => this.#onEnd());
     socket.on('error', (error) => host.log(`#${id} ${this.peer} socket error ${error.code}`));
     socket.on('close', () => this.#onClose());
@@ -181,117 +169,10 @@ export class Session implements Member {
     this.#socket.destroy();
   }
 
-  #onData(chunk: Buffer): void {
-    if (this.#closing) return;
-    this.#host.stats.bytesIn += chunk.length;
-    const frames = this.#framer.push(chunk);
-    if (frames.length === 0) return;
-    this.#keepalive?.heard(this.#host.clock.now());
-    if (this.#next < this.#input.length) this.#input.push(...frames);
-    else {
-      this.#input = frames;
-      this.#next = 0;
-    }
-    if (!this.#waitingTurn) this.#take(false);
-  }
-
-  /** Handles the lines received, in order, while the turn's budget allows (`force`: all). */
-  #take(force: boolean): void {
-    const now = this.#host.clock.now();
-    const turns = this.#host.turns;
-    this.#host.batch.run(() => {
-      while (this.#next < this.#input.length && !this.#closing) {
-        // A line's cost: what a broadcast to the room would take.
-        if (!force && !turns.mayRun(1 + (this.room?.members.size ?? 0))) {
-          this.#waitTurn();
-          return;
-        }
-        this.#handle(this.#input[this.#next++], now);
-      }
-    });
-    if (this.#next >= this.#input.length) {
-      this.#input = [];
-      this.#next = 0;
-    }
-  }
-
-  // The turn's budget is spent: read nothing more until a later turn has handled what is here.
-  #waitTurn(): void {
-    this.#waitingTurn = true;
-    this.#socket.pause();
-    this.#host.turns.wait(() => {
-      this.#waitingTurn = false;
-      if (this.#closing) return;
-      this.#take(false);
-      this.#resumeReading();
-    });
-  }
-
-  #handle(frame: RawFrame, now: number): void {
-    this.#host.stats.linesIn += 1;
-    if (!this.#bucket.take(now)) {
-      this.#refuseRate(now);
-      return;
-    }
-    if (frame.kind === 'too-long') {
-      this.#refuseBadLine('LINE_TOO_LONG', this.#tooLongText);
-      return;
-    }
-    const line = decodeLine(frame.bytes);
-    if (line.kind === 'line') this.#host.onLine(this, line.text);
-    else this.#refuseBadLine('BAD_ENCODING', ENCODING_TEXT[line.reason]);
-  }
-
-  /** Reads again unless over the rate or waiting for a turn. */
-  #resumeReading(): void {
-    if (!this.#waitingTurn && this.#resumeTimer === undefined) this.#socket.resume();
-  }
-
-  #refuseRate(now: number): void {
-    const limits = this.#host.limits;
-    this.#host.stats.linesRateLimited += 1;
-    if (this.#bucket.refusedInEpisode >= limits.floodLimit) {
-      this.dismiss(errorLine('FLOODING', 'Too many lines over the rate limit; disconnecting'));
-      return;
-    }
-    this.sendEncoded(this.#host.rateLimitedReply);
-    this.#pauseUntilRefilled(now);
-  }
-
-  // Over its rate, a client is not read again until its bucket is full: TCP holds the rest back,
-  // so a flooder costs the server one chunk per refill period, not one per packet.
-  #pauseUntilRefilled(now: number): void {
-    if (this.#resumeTimer !== undefined) return;
-    const ms = this.#bucket.msUntilFull(now);
-    if (!Number.isFinite(ms)) return;
-    this.#socket.pause();
-    this.#resumeTimer = this.#host.clock.setTimeout(() => {
-      this.#resumeTimer = undefined;
-      this.#resumeReading();
-    }, ms);
-  }
-
-  get #tooLongText(): string {
-    const limit = this.#host.limits.maxLineBytes;
-    return `Lines are limited to ${limit} bytes; the rest of the line was discarded`;
-  }
-
-  #refuseBadLine(code: 'LINE_TOO_LONG' | 'BAD_ENCODING', text: string): void {
-    const stats = this.#host.stats;
-    stats.badLines += 1;
-    this.#badLines += 1;
-    if (this.#badLines >= this.#host.limits.maxBadLines) {
-      this.dismiss(errorLine(code, `${text}. Too many bad lines; disconnecting`));
-    } else {
-      this.send(errorLine(code, text));
-    }
-  }
-
   // The client closed its side: an unfinished last line is dropped, the rest of ours flushed
   // within closeGraceMs (a client that half-closes and never reads would hold its place forever).
   #onEnd(): void {
-    this.#framer.reset();
-    if (this.#waitingTurn) this.#take(true); // complete lines received before the end count
+    this.#inbox.ended();
     this.end(undefined, LEFT.vanished);
   }
 
@@ -299,8 +180,8 @@ export class Session implements Member {
     const clock = this.#host.clock;
     clock.clearTimeout(this.#loginTimer);
     clock.clearTimeout(this.#graceTimer);
-    clock.clearTimeout(this.#resumeTimer);
-    this.#loginTimer = this.#graceTimer = this.#resumeTimer = undefined;
+    this.#loginTimer = this.#graceTimer = undefined;
+    this.#inbox.close();
     this.#keepalive?.stop();
     this.#outbox.close();
     if (!this.#closing) {

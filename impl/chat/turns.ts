@@ -8,8 +8,6 @@
  */
 import type { Clock } from '../platform/types.ts';
 
-/** Work a turn may spend on expensive lines before they wait for the next turn. */
-export const TURN_BUDGET = 20_000;
 /** A line costing at most this (a room this small) never waits. */
 export const CHEAP_LINE = 64;
 /** A socket write counts as this many deliveries. */
@@ -22,7 +20,8 @@ export class Turns {
   #resetQueued = false;
   #waiting: (() => void)[] = [];
 
-  constructor(clock: Clock, budget = TURN_BUDGET) {
+  /** `budget`: work a turn may spend before expensive lines wait for the next turn. */
+  constructor(clock: Clock, budget: number) {
     this.#clock = clock;
     this.#budget = budget;
   }

@@ -56,14 +56,22 @@ export async function deafPhase(
       seconds: options.seconds,
     } as const;
     const quiet = percentiles((await probes.ask(probe)).delays as number[]);
-    const before = memory();
+    const before = { ...memory(), buffers: buffersNow() };
     const setup = { cmd: 'deaf-setup', port, reading: options.reading } as const;
     await room.ask({ ...setup, members: options.members, senders: options.senders });
     const send = { cmd: 'deaf-send', seconds: options.seconds + 0.2, payload: options.payload };
+    // The peak during the attack (no gc: what the process really held at its worst).
+    const peak = { rss: 0, buffers: 0 };
+    const sampler = setInterval(() => {
+      const now = process.memoryUsage();
+      peak.rss = Math.max(peak.rss, now.rss - before.rss);
+      peak.buffers = Math.max(peak.buffers, now.external + now.arrayBuffers - before.buffers);
+    }, 20);
     const [attacked, result] = await Promise.all([
       probes.ask(probe),
       room.ask(send as LoadRequest),
     ]);
+    clearInterval(sampler);
     const after = memory();
     const noisy = percentiles(attacked.delays as number[]);
     const kind = options.reading ? 'reading' : 'non-reading';
@@ -83,6 +91,11 @@ export async function deafPhase(
         `${per(after.rss - before.rss)}, heap+buffers ${per(after.heap - before.heap)}`,
     );
     console.log(
+      `  peak during the attack: rss +${(peak.rss / 1048576).toFixed(1)} MB, buffers ` +
+        `+${(peak.buffers / 1048576).toFixed(1)} MB; per member: rss ${per(peak.rss)}, ` +
+        `buffers ${per(peak.buffers)}`,
+    );
+    console.log(
       `  senders wrote ${Number(result.lines).toLocaleString('en')} lines; members cut off: ` +
         `${result.closed} of ${options.members}; server cut off ${server.stats.cutOff} in all`,
     );
@@ -91,4 +104,9 @@ export async function deafPhase(
     await probes.ask({ cmd: 'release' });
     await server.close('bench over');
   }
+}
+
+function buffersNow(): number {
+  const { external, arrayBuffers } = process.memoryUsage();
+  return external + arrayBuffers;
 }

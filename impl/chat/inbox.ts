@@ -8,7 +8,7 @@ import { type BadEncoding, decodeLine, LineFramer, type RawFrame } from './line-
 import type { OutputBatch } from './output-batch.ts';
 import type { MutableChatStats } from './stats.ts';
 import { TokenBucket } from './token-bucket.ts';
-import type { Turns } from './turns.ts';
+import { CHEAP_LINE, type Turns } from './turns.ts';
 import { errorLine } from './wire.ts';
 
 export interface InboxHost {
@@ -99,7 +99,10 @@ export class Inbox {
   #take(force: boolean): void {
     const now = this.#host.clock.now();
     const turns = this.#host.turns;
-    this.#host.batch.run(() => {
+    // Lines to a big room are written at the end of the turn, with every other sender's.
+    const batch = this.#host.batch;
+    const run = this.#owner.lineCost > CHEAP_LINE ? batch.runForTurn : batch.run;
+    run.call(batch, () => {
       while (this.#next < this.#input.length && !this.#owner.closing) {
         if (!force && !turns.mayRun(this.#owner.lineCost)) {
           this.#waitTurn();

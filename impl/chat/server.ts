@@ -86,7 +86,7 @@ export class ChatServer {
       limits: this.limits,
       stats: this.#stats,
       registry: this.#registry,
-      batch: new OutputBatch(),
+      batch: new OutputBatch(platform.clock),
       budget: new OutboxBudget(this.limits.maxTotalOutboxBytes, this.#stats),
       turns: new Turns(platform.clock, this.limits.turnBudget),
       rateLimitedReply: Buffer.from(

@@ -2,7 +2,9 @@
  * Who may connect (docs/PROTOCOL.md, "Admission"): connections are counted per client address,
  * in the login dialog and in all, so one address cannot park the server's places; past half of
  * maxConnections in the dialog, new dialogs get the shorter pressureLoginTimeoutMs; and a full
- * server ends its oldest dialog once that has had pressureLoginTimeoutMs, to let a newcomer in.
+ * server ends its oldest dialog once that has had pressureLoginTimeoutMs, to let a newcomer in:
+ * one from an address with no dialog in progress and none ended that way lately, so parkers who
+ * reconnect the moment they are refused cannot take the places meant for newcomers.
  */
 import type { ChatLimits } from './limits.ts';
 
@@ -10,6 +12,9 @@ type AdmissionLimits = Pick<
   ChatLimits,
   'maxConnections' | 'maxLoginsPerAddress' | 'maxConnectionsPerAddress' | 'pressureLoginTimeoutMs'
 >;
+
+/** Addresses remembered for mayEvict(); the oldest is forgotten past this. */
+const MAX_EVICTED = 10_000;
 
 interface Count {
   open: number;
@@ -19,6 +24,8 @@ interface Count {
 export class AddressBook {
   readonly #limits: AdmissionLimits;
   readonly #counts = new Map<string, Count>();
+  /** When a dialog from each address was last ended for a newcomer (oldest first, bounded). */
+  readonly #evictedAt = new Map<string, number>();
 
   constructor(limits: AdmissionLimits) {
     this.#limits = limits;
@@ -59,6 +66,22 @@ export class AddressBook {
     count.open -= 1;
     if (inDialog) count.dialogs -= 1;
     if (count.open <= 0) this.#counts.delete(address);
+  }
+
+  /** May a connection from `address` take the place of the oldest dialog of a full server? */
+  mayEvict(address: string, now: number): boolean {
+    if ((this.#counts.get(address)?.dialogs ?? 0) > 0) return false;
+    const at = this.#evictedAt.get(address);
+    return at === undefined || now - at >= this.#limits.pressureLoginTimeoutMs;
+  }
+
+  /** A dialog from `address` was ended to let a newcomer in. */
+  evicted(address: string, now: number): void {
+    this.#evictedAt.delete(address);
+    this.#evictedAt.set(address, now);
+    if (this.#evictedAt.size > MAX_EVICTED) {
+      this.#evictedAt.delete(this.#evictedAt.keys().next().value as string);
+    }
   }
 
   /** The login deadline for a dialog starting now, with `dialogs` already in progress. */

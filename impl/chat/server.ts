@@ -180,7 +180,8 @@ export class ChatServer {
       session.end(errorLine('TOO_MANY_CONNECTIONS', crowded), null);
       return;
     }
-    if (open - this.#evicted.size >= this.limits.maxConnections && !this.#evictOldestDialog()) {
+    const full = open - this.#evicted.size >= this.limits.maxConnections;
+    if (full && !this.#evictOldestDialog(session.address)) {
       this.#stats.refusedFull += 1;
       this.#log(`#${session.id} ${session.peer} refused: ${open} connections open`);
       session.end(errorLine('SERVER_FULL', `The server is full (${open} connections)`), null);
@@ -209,14 +210,18 @@ export class ChatServer {
     session.send(GREETING);
   }
 
-  /** Ends the oldest dialog if it has had pressureLoginTimeoutMs; false if none has. */
-  #evictOldestDialog(): boolean {
+  /**
+   * For a newcomer from `address`: ends the oldest dialog if it has had pressureLoginTimeoutMs
+   * and the newcomer may take its place (see AddressBook.mayEvict); false otherwise.
+   */
+  #evictOldestDialog(address: string): boolean {
     const oldest = this.#dialogs.keys().next();
     if (oldest.done === true) return false;
     const session = oldest.value;
-    if (this.#platform.clock.now() - session.openedAt < this.limits.pressureLoginTimeoutMs) {
-      return false;
-    }
+    const now = this.#platform.clock.now();
+    if (now - session.openedAt < this.limits.pressureLoginTimeoutMs) return false;
+    if (!this.#addresses.mayEvict(address, now)) return false;
+    this.#addresses.evicted(session.address, now);
     this.#stats.evicted += 1;
     this.#evicted.add(session);
     this.#dialogs.delete(session);

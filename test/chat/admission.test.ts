@@ -54,9 +54,8 @@ test(
   onSim,
   async (t, world) => {
     const parked: ChatTestClient[] = [];
-    for (let a = 0; a < 20; a++) {
-      parked.push(...(await park(address(world, `bot${a}`).connect, 1)).clients);
-    }
+    const bots = Array.from({ length: 20 }, (_, a) => address(world, `bot${a}`));
+    for (const bot of bots) parked.push(...(await park(bot.connect, 1)).clients);
     const early = await world.connect();
     t.deepEqual(await early.closed(), ['ERROR|SERVER_FULL|The server is full (20 connections)']);
     // The 10 parked under pressure time out at 10 s; the attacker re-parks their places at once.
@@ -72,6 +71,13 @@ test(
       'ERROR|LOGIN_TIMEOUT|Login not finished within 10000 ms (the server is busy)',
     ]);
     t.true(world.sim!.now - evictedAt < 100);
+    t.is(world.server.stats.evicted, 1);
+    // A parker reconnecting from an address with a dialog in progress, or one just ended, does
+    // not get to end another: the places freed go to newcomers.
+    for (const bot of [bots[1], bots[0]]) {
+      const parker = await bot.connect();
+      t.regex((await parker.closed())[0], /^ERROR\|SERVER_FULL\|/);
+    }
     t.is(world.server.stats.evicted, 1);
     const second = await world.login({ name: 'second', create: 'room' });
     t.false(second.isClosed);

@@ -177,14 +177,15 @@ export class ChatServer {
     if (crowded !== undefined) {
       this.#stats.refusedAddress += 1;
       this.#log(`#${session.id} ${session.peer} refused: ${crowded}`);
-      session.end(errorLine('TOO_MANY_CONNECTIONS', crowded), null);
+      // No grace: refused connections must not linger and count against the cap.
+      session.end(errorLine('TOO_MANY_CONNECTIONS', crowded), null, 0);
       return;
     }
     const full = open - this.#evicted.size >= this.limits.maxConnections;
     if (full && !this.#evictOldestDialog(session.address)) {
       this.#stats.refusedFull += 1;
       this.#log(`#${session.id} ${session.peer} refused: ${open} connections open`);
-      session.end(errorLine('SERVER_FULL', `The server is full (${open} connections)`), null);
+      session.end(errorLine('SERVER_FULL', `The server is full (${open} connections)`), null, 0);
       return;
     }
     const dialog = new LoginDialog(

@@ -130,6 +130,7 @@ async function slowloris(port: number): Promise<void> {
 
 async function idle(port: number, server: ChatServer): Promise<void> {
   const silent: net.Socket[] = [];
+  const attackStart = Date.now();
   for (let i = 0; i < 1030; i++) {
     const c = await connect(port, `127.0.0.${10 + (i % 10)}`).catch(() => undefined);
     if (c === undefined) break;
@@ -138,10 +139,11 @@ async function idle(port: number, server: ChatServer): Promise<void> {
     if (i === 0) await until(() => c.lines.length >= 6);
   }
   await sleep(2_000);
-  const start = Date.now();
-  const result = await newcomers(port, start + seconds * 1000);
+  const users = server.stats.users;
+  const loggedIn = (Date.now() - attackStart) / 1000;
+  const result = await newcomers(port, attackStart + seconds * 1000);
   console.log(
-    `idle: ${server.stats.users} silent users logged in at the start (${silent.length} connections); ` +
+    `idle: ${users} silent users logged in within ${loggedIn.toFixed(1)} s (${silent.length} connections); ` +
       `newcomer admitted ${result.admitted} times, longest refusal ${(result.longest / 1000).toFixed(1)} s; ` +
       `server dropped ${server.stats.pingTimeouts} for not answering PING`,
   );

@@ -22,7 +22,8 @@ export type LoginErrorCode =
   | 'WRONG_PASSWORD'
   | 'TOO_MANY_TRIES'
   | 'LOGIN_TIMEOUT'
-  | 'NOT_LOGGED_IN';
+  | 'NOT_LOGGED_IN'
+  | 'TOO_MANY_ATTEMPTS';
 
 /** Chat: lines, routing, limits, administration. */
 export type ChatErrorCode =
@@ -37,6 +38,8 @@ export type ChatErrorCode =
   | 'FLOODING'
   | 'OUTBOX_FULL'
   | 'SERVER_FULL'
+  | 'TOO_MANY_CONNECTIONS'
+  | 'PING_TIMEOUT'
   | 'KILLED'
   | 'ROOM_CLOSED'
   | 'SERVER_SHUTDOWN';

@@ -12,6 +12,12 @@ export interface Budget {
 const EVENTS_PER_YIELD = 4096;
 /** Microtask turns granted before the clock moves on (see the contract below). */
 const MICROTASK_TURNS = 4;
+/**
+ * Before the clock jumps this far ahead (to an idle timer: a keepalive, a login deadline), a full
+ * macrotask turn, as when the queue runs dry: a long continuation chain still settling must not
+ * see the clock leap past the work it was about to schedule.
+ */
+const LONG_JUMP_MS = 1_000;
 
 const yieldToMacrotasks = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -27,6 +33,7 @@ const yieldToMacrotasks = () => new Promise<void>((resolve) => setImmediate(reso
  *   (setImmediate), so every continuation chain finishes before the next event runs.
  * - Before the clock advances, the loop grants MICROTASK_TURNS microtask turns, so short
  *   continuation chains of promises *you* settle inside event callbacks also run at that time.
+ * - Before the clock jumps LONG_JUMP_MS or more, it yields a macrotask turn.
  * - Every EVENTS_PER_YIELD events it yields a macrotask turn regardless.
  * All yield points depend only on the event sequence, never on wall time: runs stay deterministic.
  * setImmediate is the only real-time facility used, and only as a yield point.
@@ -158,7 +165,12 @@ export class Clockwork {
         }
         if (event.time > stopAt) return false;
         if (event.time > this.time && !turnsGranted) {
-          for (let turn = 0; turn < MICROTASK_TURNS; turn++) await undefined;
+          if (event.time - this.time >= LONG_JUMP_MS) {
+            await yieldToMacrotasks();
+            sinceYield = 0;
+          } else {
+            for (let turn = 0; turn < MICROTASK_TURNS; turn++) await undefined;
+          }
           turnsGranted = true;
           continue;
         }

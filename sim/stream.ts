@@ -46,6 +46,8 @@ export class SimStreamSocket extends TypedEmitter<StreamSocketEvents> implements
   private paused = false;
   private closed = false;
   private flushScheduled = false;
+  /** The keepalive delay asked for with setKeepAlive, if enabled. */
+  keepAliveMs: number | undefined;
   private readonly flushFn = () => {
     this.flushScheduled = false;
     this.flush();
@@ -110,6 +112,11 @@ export class SimStreamSocket extends TypedEmitter<StreamSocketEvents> implements
     if (!this.paused) return;
     this.paused = false;
     this.scheduleFlush();
+  }
+
+  /** Recorded only: the simulated stream models no keepalive probes (see sim/README.md). */
+  setKeepAlive(enable: boolean, initialDelayMs: number): void {
+    this.keepAliveMs = enable ? initialDelayMs : undefined;
   }
 
   /** Handles a segment addressed to this end. */

@@ -16,11 +16,15 @@ export type LoadRequest =
   | { cmd: 'latency'; perSecond: number; seconds: number }
   | { cmd: 'flooder-setup'; port: number }
   | { cmd: 'flood'; seconds: number }
+  | { cmd: 'deaf-setup'; port: number; members: number; senders: number; reading: boolean }
+  | { cmd: 'deaf-send'; seconds: number; payload: number }
   | { cmd: 'release' };
 
 let held: LoadClient[][] = [];
 let probes: { senders: LoadClient[]; receivers: LoadClient[] } | undefined;
 let flooder: LoadClient | undefined;
+/** The big room of the deaf phase: its senders and its members (paused unless reading). */
+let big: { senders: LoadClient[]; members: LoadClient[] } | undefined;
 
 process.on('message', (request: LoadRequest) => {
   handle(request).then(
@@ -53,9 +57,21 @@ async function handle(request: LoadRequest): Promise<Record<string, unknown>> {
     }
     case 'flood':
       return flood(request.seconds);
+    case 'deaf-setup': {
+      const size = request.members + request.senders;
+      const [room] = await populate(request.port, size, size, 'd', 'big');
+      big = { senders: room.slice(0, request.senders), members: room.slice(request.senders) };
+      // A member that never reads: TCP's windows fill, then the server's outbox does.
+      if (!request.reading) for (const member of big.members) member.socket.pause();
+      return { members: big.members.length };
+    }
+    case 'deaf-send':
+      return deafSend(request.seconds, request.payload);
     case 'release': {
       const all = [...held.flat(), ...(probes ? [...probes.senders, ...probes.receivers] : [])];
       if (flooder !== undefined) all.push(flooder);
+      if (big !== undefined) all.push(...big.senders, ...big.members);
+      big = undefined;
       for (const client of all) client.socket.destroy();
       held = [];
       probes = undefined;
@@ -174,4 +190,32 @@ async function flood(seconds: number) {
   flooding = false;
   client.socket.off('drain', pump);
   return { lines, replies: client.count - repliesBefore, open: !client.socket.destroyed };
+}
+
+/**
+ * The big room's senders write `@all|...` lines as fast as their sockets take them for
+ * `seconds`; returns the lines written and how many members the server has cut off by then.
+ */
+async function deafSend(seconds: number, payload: number) {
+  if (big === undefined) throw new Error('deaf-setup first');
+  const line = `@all|${'x'.repeat(payload)}\n`;
+  const batch = Buffer.from(line.repeat(16));
+  let lines = 0;
+  let sending = true;
+  const pumps = big.senders.map((sender) => {
+    const pump = () => {
+      while (sending && !sender.socket.destroyed && sender.socket.write(batch)) lines += 16;
+    };
+    sender.socket.on('drain', pump);
+    return pump;
+  });
+  for (const pump of pumps) pump();
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  sending = false;
+  big.senders.forEach((sender, i) => {
+    sender.socket.off('drain', pumps[i]);
+  });
+  const closed = big.members.filter((member) => member.socket.destroyed).length;
+  const sendersOpen = big.senders.filter((sender) => !sender.socket.destroyed).length;
+  return { lines, closed, sendersOpen };
 }

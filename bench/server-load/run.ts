@@ -8,6 +8,8 @@
  *   npx tsx bench/server-load/run.ts --full          # 2,000 clients, room of 1,000, longer runs
  *   npx tsx bench/server-load/run.ts --clients 500 --room-size 250 --seconds 3
  *   npx tsx bench/server-load/run.ts --phase flood --rounds 5   # only the flood comparison
+ *   npx tsx bench/server-load/run.ts --phase deaf --members 300 --deaf-senders 40 [--reading]
+ *     # one room of members that never read (or do), senders flat out; another room's p99
  */
 import { type ChildProcess, fork, spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
@@ -17,6 +19,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { ChatServer } from '../../impl/chat/index.ts';
 import { createNodePlatform } from '../../impl/platform/node.ts';
+import { deafPhase } from './deaf.ts';
 import type { LoadRequest } from './load.ts';
 
 const { values } = parseArgs({
@@ -33,6 +36,9 @@ const { values } = parseArgs({
     rounds: { type: 'string' },
     'round-seconds': { type: 'string', default: '2' },
     phase: { type: 'string', default: 'all' },
+    members: { type: 'string', default: '300' },
+    'deaf-senders': { type: 'string', default: '40' },
+    reading: { type: 'boolean', default: false },
   },
 });
 const full = values.full === true;
@@ -47,8 +53,11 @@ const options = {
   probeRate: Number(values['probe-rate']),
   rounds: Number(values.rounds ?? (full ? 6 : 3)),
   roundSeconds: Number(values['round-seconds']),
-  /** all, hold (hold + fan-out) or flood. */
+  /** all, hold (hold + fan-out), flood, or deaf (not part of all). */
   phase: values.phase ?? 'all',
+  members: Number(values.members),
+  deafSenders: Number(values['deaf-senders']),
+  reading: values.reading === true,
 };
 
 setFlagsFromString('--expose-gc');
@@ -108,6 +117,15 @@ async function main(): Promise<void> {
   }
   const load = new LoadProcess();
   try {
+    if (options.phase === 'deaf') {
+      const deaf = {
+        ...options,
+        senders: options.deafSenders,
+        seconds: options.roundSeconds,
+      };
+      await deafPhase(load, () => new LoadProcess(), deaf, memory, percentiles);
+      return;
+    }
     if (options.phase !== 'flood') await holdAndFanOut(load);
     if (options.phase !== 'hold') await flood(load);
   } finally {
@@ -123,6 +141,9 @@ async function holdAndFanOut(load: LoadProcess): Promise<void> {
     rateLinesPerSecond: 1e9,
     rateBurst: 1e9,
     maxOutboxBytes: 64 * 1024 * 1024,
+    maxTotalOutboxBytes: Number.POSITIVE_INFINITY,
+    maxLoginsPerAddress: options.clients + 100,
+    maxConnectionsPerAddress: options.clients + 100,
   });
   const { port } = await server.listen();
   const before = memory();
@@ -175,6 +196,8 @@ async function flood(load: LoadProcess): Promise<void> {
     rateLinesPerSecond: 2 * options.probeRate,
     rateBurst: 2 * options.probeRate,
     floodLimit: Number.POSITIVE_INFINITY,
+    maxLoginsPerAddress: 2 * options.pairs + 100,
+    maxConnectionsPerAddress: 2 * options.pairs + 100,
   });
   const { port } = await server.listen();
   const flooder = new LoadProcess();

@@ -20,6 +20,37 @@ export interface ChatLimits {
   stallTimeoutMs: number;
   /** After the server ends a connection, time before it resets it. */
   closeGraceMs: number;
+  /** Connections from one address still in the login dialog. */
+  maxLoginsPerAddress: number;
+  /** Connections from one address, logged in or not. */
+  maxConnectionsPerAddress: number;
+  /**
+   * The login deadline while half of maxConnections are in the dialog; a full server also ends
+   * the oldest dialog past it to let a newcomer in.
+   */
+  pressureLoginTimeoutMs: number;
+  /** Silence from a logged-in client before the server sends PING. */
+  pingIdleMs: number;
+  /** Time after a PING for any line from the client; then it is dropped. */
+  pingTimeoutMs: number;
+  /** TCP keepalive: idle time before the system's first probe (real sockets). */
+  tcpKeepAliveMs: number;
+  /** Wrong passwords from one address before backoff. */
+  passwordFreeFailures: number;
+  /** Wrong passwords for one room (from anywhere) before backoff. */
+  roomFreeFailures: number;
+  /** First backoff after the free failures; it doubles with every further failure. */
+  passwordBackoffMs: number;
+  passwordBackoffMaxMs: number;
+  /** Password checks per second, server-wide. */
+  passwordChecksPerSecond: number;
+  /** Bytes queued to all clients together; past it the largest backlogs are cut off. */
+  maxTotalOutboxBytes: number;
+  /**
+   * Work (deliveries, and socket writes at 8 each) one event-loop turn spends on lines to rooms
+   * of more than 63 members before the rest of those wait for a later turn.
+   */
+  turnBudget: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<ChatLimits> = Object.freeze({
@@ -34,6 +65,20 @@ export const DEFAULT_LIMITS: Readonly<ChatLimits> = Object.freeze({
   maxOutboxBytes: 1024 * 1024,
   stallTimeoutMs: 30_000,
   closeGraceMs: 2_000,
+  // Generous enough for a classroom or an office behind one NAT, far below maxConnections.
+  maxLoginsPerAddress: 32,
+  maxConnectionsPerAddress: 128,
+  pressureLoginTimeoutMs: 10_000,
+  pingIdleMs: 60_000,
+  pingTimeoutMs: 60_000,
+  tcpKeepAliveMs: 30_000,
+  passwordFreeFailures: 5,
+  roomFreeFailures: 20,
+  passwordBackoffMs: 1_000,
+  passwordBackoffMaxMs: 60_000,
+  passwordChecksPerSecond: 100,
+  maxTotalOutboxBytes: 64 * 1024 * 1024,
+  turnBudget: 20_000,
 });
 
 /** Defaults overridden by `overrides`; each value checked (a bad one is a programming error). */

@@ -5,7 +5,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 
-export type BadEncoding = 'utf8' | 'nul' | 'control';
+export type BadEncoding = 'utf8' | 'nul' | 'control' | 'separator';
 
 /** What push() yields: a line's bytes (no terminator), or an oversize line. */
 export type RawFrame =
@@ -111,7 +111,8 @@ export function decodeLine(line: Buffer): DecodedLine {
   return { kind: 'line', text: line.toString('utf8') };
 }
 
-// Control characters: C0 except tab, DEL, and C1 (U+0080..U+009F, encoded as C2 80..C2 9F).
+// Control characters: C0 except tab, DEL, and C1 (U+0080..U+009F, encoded as C2 80..C2 9F);
+// the line and paragraph separators.
 function findBadByte(line: Buffer): BadEncoding | undefined {
   for (let i = 0; i < line.length; i++) {
     const byte = line[i];
@@ -121,6 +122,11 @@ function findBadByte(line: Buffer): BadEncoding | undefined {
     if (byte === 0x7f) return 'control';
     if (byte === 0xc2 && i + 1 < line.length && line[i + 1] >= 0x80 && line[i + 1] <= 0x9f) {
       return 'control';
+    }
+    // U+2028 LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR (E2 80 A8, E2 80 A9): line breaks
+    // to some clients, so a line holding one could show as two, the second forged.
+    if (byte === 0xe2 && line[i + 1] === 0x80 && (line[i + 2] === 0xa8 || line[i + 2] === 0xa9)) {
+      return 'separator';
     }
   }
   return undefined;

@@ -3,6 +3,7 @@
  * password. One refusal line per refused answer; a few refusals at one step and the server hangs up.
  */
 import type { ErrorCode } from '../errors.ts';
+import type { PasswordGuard } from './password-guard.ts';
 import type { Registry, Room } from './rooms.ts';
 import type { Session } from './session.ts';
 import {
@@ -10,7 +11,9 @@ import {
   errorLine,
   isReservedUsername,
   listLine,
+  nameKey,
   nameProblem,
+  normalizeName,
   okLine,
   passwordProblem,
 } from './wire.ts';
@@ -37,15 +40,23 @@ export class LoginDialog {
   readonly #session: Session;
   readonly #registry: Registry;
   readonly #maxTries: number;
+  readonly #guard: PasswordGuard;
   readonly #onDone: () => void;
   #step: Step = 'username';
   #tries = 0;
   #roomName = '';
 
-  constructor(session: Session, registry: Registry, maxTries: number, onDone: () => void) {
+  constructor(
+    session: Session,
+    registry: Registry,
+    maxTries: number,
+    guard: PasswordGuard,
+    onDone: () => void,
+  ) {
     this.#session = session;
     this.#registry = registry;
     this.#maxTries = maxTries;
+    this.#guard = guard;
     this.#onDone = onDone;
   }
 
@@ -79,7 +90,8 @@ export class LoginDialog {
     }
   }
 
-  #username(name: string): Refusal {
+  #username(answer: string): Refusal {
+    const name = normalizeName(answer);
     const problem = nameProblem(name);
     if (problem !== undefined) return refusal('BAD_NAME', `Bad username: ${problem}`);
     if (isReservedUsername(name)) {
@@ -106,7 +118,8 @@ export class LoginDialog {
     this.#session.send(listLine('ROOMS', rooms));
   }
 
-  #createRoom(name: string): Refusal {
+  #createRoom(answer: string): Refusal {
+    const name = normalizeName(answer);
     const problem = nameProblem(name);
     if (problem !== undefined) return refusal('BAD_ROOM_NAME', `Bad room name: ${problem}`);
     if (!this.#registry.reserveRoom(this.#session, name)) {
@@ -132,7 +145,8 @@ export class LoginDialog {
     this.#enter(this.#registry.openRoom(this.#session, this.#roomName, password));
   }
 
-  #joinRoom(name: string): Refusal {
+  #joinRoom(answer: string): Refusal {
+    const name = normalizeName(answer);
     const problem = nameProblem(name);
     if (problem !== undefined) return refusal('BAD_ROOM_NAME', `Bad room name: ${problem}`);
     const room = this.#registry.room(name);
@@ -161,9 +175,18 @@ export class LoginDialog {
     }
     const problem = passwordProblem(password);
     if (problem !== undefined) return refusal('BAD_PASSWORD', `Bad password: ${problem}`);
+    // Limited before it is checked: a blocked guess learns nothing, right or wrong.
+    const { address } = this.#session;
+    const verdict = this.#guard.admit(address, nameKey(room.name));
+    if (!verdict.ok) {
+      const seconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
+      return refusal('TOO_MANY_ATTEMPTS', `${verdict.why}; retry after ${seconds} s`);
+    }
     if (!room.checkPassword(password)) {
+      this.#guard.failed(address, nameKey(room.name));
       return refusal('WRONG_PASSWORD', `Wrong password for chatroom ${room.name}`);
     }
+    this.#guard.succeeded(address);
     this.#join(room);
   }
 

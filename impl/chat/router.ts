@@ -15,6 +15,12 @@ import {
   parseMessage,
 } from './wire.ts';
 
+// The targets' keys: `me` has the skeleton `rne` (m looks like rn).
+const SERVER = nameKey('server');
+const ALL = nameKey('all');
+const ME = nameKey('me');
+const PONG = /^pong(\|.*)?$/i;
+
 export class Router {
   readonly #registry: Registry;
   readonly #stats: MutableChatStats;
@@ -25,7 +31,9 @@ export class Router {
   }
 
   route(session: Session, line: string): void {
-    if (answerOf(line) === '') return;
+    const answer = answerOf(line);
+    // Empty lines, and answers to the server's PING (any line answers it; PONG gets no reply).
+    if (answer === '' || PONG.test(answer)) return;
     const message = parseMessage(line);
     if (!message.ok) {
       session.send(errorLine(message.code, message.reason));
@@ -34,11 +42,11 @@ export class Router {
     const sender = session.username!;
     const room = session.room!;
     const target = nameKey(message.target);
-    if (target === 'server') {
+    if (target === SERVER) {
       this.#command(session, message.text);
-    } else if (target === 'all') {
+    } else if (target === ALL) {
       this.#stats.linesRouted += room.broadcast(session, messageLine(sender, message.text));
-    } else if (target === 'me' || target === nameKey(sender)) {
+    } else if (target === ME || target === nameKey(sender)) {
       session.send(messageLine('me', message.text));
       this.#stats.linesRouted += 1;
     } else {

@@ -5,13 +5,17 @@
 import { systemError } from '../errors.ts';
 import type { AddressInfo, Platform, StreamServer, StreamSocket } from '../platform/types.ts';
 import { AdminConsole } from './admin.ts';
+import { AddressBook } from './admission.ts';
 import { type ChatLimits, resolveLimits } from './limits.ts';
 import { GREETING, LoginDialog } from './login.ts';
+import { OutboxBudget } from './outbox-budget.ts';
 import { OutputBatch } from './output-batch.ts';
+import { PasswordGuard } from './password-guard.ts';
 import { Registry } from './rooms.ts';
 import { Router } from './router.ts';
 import { Session, type SessionHost } from './session.ts';
 import { type ChatServerStats, createChatStats } from './stats.ts';
+import { Turns } from './turns.ts';
 import { errorLine } from './wire.ts';
 
 export const DEFAULT_PORT = 50000;
@@ -44,7 +48,13 @@ export class ChatServer {
     this.#platform.random.bytes(8).toString('hex'),
   );
   readonly #sessions = new Set<Session>();
+  /** Sessions in the login dialog, oldest first. */
   readonly #dialogs = new Map<Session, LoginDialog>();
+  /** Admitted sessions (counted in #addresses), and those evicted and not closed yet. */
+  readonly #admitted = new Set<Session>();
+  readonly #evicted = new Set<Session>();
+  readonly #addresses: AddressBook;
+  readonly #guard: PasswordGuard;
   readonly #sessionHost: SessionHost;
   #listener: StreamServer | undefined;
   #nextId = 1;
@@ -72,12 +82,16 @@ export class ChatServer {
       this.#resolveClosed = resolve;
     });
     const router = new Router(this.#registry, this.#stats);
+    this.#addresses = new AddressBook(this.limits);
+    this.#guard = new PasswordGuard(this.limits, platform.clock, this.#stats);
     this.#sessionHost = {
       clock: platform.clock,
       limits: this.limits,
       stats: this.#stats,
       registry: this.#registry,
-      batch: new OutputBatch(),
+      batch: new OutputBatch(platform.clock),
+      budget: new OutboxBudget(this.limits.maxTotalOutboxBytes, this.#stats),
+      turns: new Turns(platform.clock, this.limits.turnBudget),
       rateLimitedReply: Buffer.from(
         `${errorLine('RATE_LIMITED', `Over ${this.limits.rateLinesPerSecond} lines per second; the line was dropped`)}\n`,
       ),
@@ -162,24 +176,70 @@ export class ChatServer {
       session.end(errorLine('SERVER_SHUTDOWN', 'The server is shutting down'), null);
       return;
     }
-    if (open >= this.limits.maxConnections) {
-      this.#stats.refusedFull += 1;
-      this.#log(`#${session.id} ${session.peer} refused: ${open} connections open`);
-      session.end(errorLine('SERVER_FULL', `The server is full (${open} connections)`), null);
+    const crowded = this.#addresses.refusal(session.address);
+    if (crowded !== undefined) {
+      this.#stats.refusedAddress += 1;
+      this.#log(`#${session.id} ${session.peer} refused: ${crowded}`);
+      // No grace: refused connections must not linger and count against the cap.
+      session.end(errorLine('TOO_MANY_CONNECTIONS', crowded), null, 0);
       return;
     }
-    const dialog = new LoginDialog(session, this.#registry, this.limits.maxLoginTries, () => {
-      session.stopLoginTimer();
-      this.#dialogs.delete(session);
-      this.#log(`#${session.id} ${session.peer} ${session.username} entered ${session.room?.name}`);
-    });
+    const full = open - this.#evicted.size >= this.limits.maxConnections;
+    if (full && !this.#evictOldestDialog(session.address)) {
+      this.#stats.refusedFull += 1;
+      this.#log(`#${session.id} ${session.peer} refused: ${open} connections open`);
+      session.end(errorLine('SERVER_FULL', `The server is full (${open} connections)`), null, 0);
+      return;
+    }
+    const dialog = new LoginDialog(
+      session,
+      this.#registry,
+      this.limits.maxLoginTries,
+      this.#guard,
+      () => {
+        session.stopLoginTimer();
+        this.#dialogs.delete(session);
+        this.#addresses.loggedIn(session.address);
+        session.startKeepalive();
+        this.#log(
+          `#${session.id} ${session.peer} ${session.username} entered ${session.room?.name}`,
+        );
+      },
+    );
+    const deadline = this.#addresses.loginDeadline(this.#dialogs.size, this.limits.loginTimeoutMs);
     this.#dialogs.set(session, dialog);
-    session.startLoginTimer();
+    this.#admitted.add(session);
+    this.#addresses.opened(session.address);
+    session.startLoginTimer(deadline.ms, deadline.busy);
     session.send(GREETING);
+  }
+
+  /**
+   * For a newcomer from `address`: ends the oldest dialog if it has had pressureLoginTimeoutMs
+   * and the newcomer may take its place (see AddressBook.mayEvict); false otherwise.
+   */
+  #evictOldestDialog(address: string): boolean {
+    const oldest = this.#dialogs.keys().next();
+    if (oldest.done === true) return false;
+    const session = oldest.value;
+    const now = this.#platform.clock.now();
+    if (now - session.openedAt < this.limits.pressureLoginTimeoutMs) return false;
+    if (!this.#addresses.mayEvict(address, now)) return false;
+    this.#addresses.evicted(session.address, now);
+    this.#stats.evicted += 1;
+    this.#evicted.add(session);
+    this.#dialogs.delete(session);
+    this.#addresses.loggedIn(session.address); // no longer in the dialog
+    session.evict();
+    return true;
   }
 
   #forget(session: Session): void {
     this.#sessions.delete(session);
+    this.#evicted.delete(session);
+    if (this.#admitted.delete(session)) {
+      this.#addresses.closed(session.address, this.#dialogs.has(session));
+    }
     this.#dialogs.delete(session);
     this.#stats.connections = this.#sessions.size;
     this.#settleClose();

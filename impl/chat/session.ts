@@ -1,25 +1,17 @@
 /**
- * One client connection: framing, the per-client limits, the capped outbox and the ways a
- * connection ends. What a good line means is the host's business (login dialog or routing).
+ * One client connection: its input (inbox.ts), its capped output (outbox.ts), its timers (login
+ * deadline, keepalive) and the ways a connection ends. What a good line means is the host's
+ * business (login dialog or routing).
  */
-import type { Clock, StreamSocket, TimerHandle } from '../platform/types.ts';
-import type { ChatLimits } from './limits.ts';
-import { type BadEncoding, decodeLine, LineFramer } from './line-framer.ts';
-import type { Flushable, OutputBatch } from './output-batch.ts';
+import type { StreamSocket, TimerHandle } from '../platform/types.ts';
+import { Inbox, type InboxHost } from './inbox.ts';
+import { Keepalive } from './keepalive.ts';
+import { Outbox, type OutboxHost } from './outbox.ts';
 import type { Member, Registry, Room } from './rooms.ts';
-import type { MutableChatStats } from './stats.ts';
-import { TokenBucket } from './token-bucket.ts';
 import { errorLine } from './wire.ts';
 
-export interface SessionHost {
-  readonly clock: Clock;
-  readonly limits: Readonly<ChatLimits>;
-  readonly stats: MutableChatStats;
+export interface SessionHost extends OutboxHost, InboxHost {
   readonly registry: Registry;
-  /** Gathers output while a chunk of input is processed. */
-  readonly batch: OutputBatch;
-  /** The encoded RATE_LIMITED line, shared: a flooder may earn thousands. */
-  readonly rateLimitedReply: Buffer;
   log(line: string): void;
   /** A decoded line within every limit. */
   onLine(session: Session, text: string): void;
@@ -34,56 +26,87 @@ export const LEFT = {
   removed: 'was removed by the server',
 } as const;
 
-const ENCODING_TEXT: Record<BadEncoding, string> = {
-  utf8: 'The line is not valid UTF-8',
-  nul: 'The line contains a NUL byte',
-  control: 'The line contains a control character',
-};
-
-export class Session implements Member, Flushable {
+export class Session implements Member {
   readonly id: number;
   /** `address:port` of the client, for logs. */
   readonly peer: string;
+  /** The client's address, for the per-address limits. */
+  readonly address: string;
+  /** When the connection was accepted (platform clock). */
+  readonly openedAt: number;
   username: string | undefined;
   room: Room | undefined;
   readonly #socket: StreamSocket;
   readonly #host: SessionHost;
-  readonly #framer: LineFramer;
-  readonly #bucket: TokenBucket;
-  #badLines = 0;
   #closing = false;
-  #pending: Buffer[] | undefined;
-  #pendingBytes = 0;
-  #resumeTimer: TimerHandle | undefined;
+  readonly #inbox: Inbox;
+  readonly #outbox: Outbox;
   #loginTimer: TimerHandle | undefined;
-  #stallTimer: TimerHandle | undefined;
   #graceTimer: TimerHandle | undefined;
+  #keepalive: Keepalive | undefined;
 
   constructor(id: number, socket: StreamSocket, host: SessionHost) {
     this.id = id;
     this.peer = `${socket.remoteAddress}:${socket.remotePort}`;
+    this.address = socket.remoteAddress;
+    this.openedAt = host.clock.now();
     this.#socket = socket;
     this.#host = host;
-    this.#framer = new LineFramer(host.limits.maxLineBytes);
-    this.#bucket = new TokenBucket(
-      host.limits.rateLinesPerSecond,
-      host.limits.rateBurst,
-      host.clock.now(),
-    );
-    socket.on('data', (chunk) => this.#onData(chunk));
-    socket.on('drain', () => this.#onDrain());
+    this.#outbox = new Outbox(socket, host, (why) => this.cutOff('OUTBOX_FULL', why));
+    const session = this;
+    this.#inbox = new Inbox(socket, host, {
+      get closing() {
+        return session.#closing;
+      },
+      get lineCost() {
+        return 1 + (session.room?.members.size ?? 0);
+      },
+      heard: (now) => this.#keepalive?.heard(now),
+      line: (text) => host.onLine(this, text),
+      send: (line) => this.send(line),
+      sendEncoded: (bytes) => this.sendEncoded(bytes),
+      dismiss: (line) => this.dismiss(line),
+    });
     socket.on('end', () => this.#onEnd());
     socket.on('error', (error) => host.log(`#${id} ${this.peer} socket error ${error.code}`));
     socket.on('close', () => this.#onClose());
+    // Dead peers the application keepalive cannot reach (no session yet) still get found.
+    if (Number.isFinite(host.limits.tcpKeepAliveMs)) {
+      socket.setKeepAlive(true, host.limits.tcpKeepAliveMs);
+    }
   }
 
-  startLoginTimer(): void {
-    const ms = this.#host.limits.loginTimeoutMs;
+  /** `busy`: the short deadline of a server under pressure. */
+  startLoginTimer(ms: number, busy: boolean): void {
     if (!Number.isFinite(ms)) return;
     this.#loginTimer = this.#host.clock.setTimeout(() => {
       this.#loginTimer = undefined;
-      this.dismiss(errorLine('LOGIN_TIMEOUT', `Login not finished within ${ms} ms`));
+      this.dismiss(loginTimeoutLine(ms, busy));
     }, ms);
+  }
+
+  /** A full server ends this dialog to let a newcomer in; the client gets no grace. */
+  evict(): void {
+    const ms = this.#host.limits.pressureLoginTimeoutMs;
+    this.#host.log(`#${this.id} ${this.peer} evicted: login not finished within ${ms} ms`);
+    this.end(loginTimeoutLine(ms, true), LEFT.removed, 0);
+  }
+
+  /** Logged in: from now on silence is answered with PING, and PING with a line. */
+  startKeepalive(): void {
+    const { pingIdleMs, pingTimeoutMs } = this.#host.limits;
+    this.#keepalive = new Keepalive(
+      this.#host.clock,
+      pingIdleMs,
+      pingTimeoutMs,
+      (line) => this.send(line),
+      () => {
+        this.#host.stats.pingTimeouts += 1;
+        const text = `No reply to PING within ${pingTimeoutMs} ms; disconnecting`;
+        this.#host.log(`#${this.id} ${this.peer} ${this.username} did not answer PING`);
+        this.end(errorLine('PING_TIMEOUT', text), LEFT.vanished);
+      },
+    );
   }
 
   stopLoginTimer(): void {
@@ -96,58 +119,33 @@ export class Session implements Member, Flushable {
   }
 
   sendEncoded(bytes: Buffer): void {
-    if (this.#closing) return;
-    // Once output is gathered, later output queues behind it, batch open or not: order is kept.
-    if (this.#pending === undefined && !this.#host.batch.open) {
-      this.#write(bytes);
-      return;
-    }
-    if (this.#pending === undefined) {
-      this.#pending = [];
-      this.#host.batch.add(this);
-    }
-    this.#pending.push(bytes);
-    this.#pendingBytes += bytes.length;
-    if (this.#socket.writableLength + this.#pendingBytes > this.#host.limits.maxOutboxBytes) {
-      this.cutOff('OUTBOX_FULL', `outbox over ${this.#host.limits.maxOutboxBytes} bytes`);
-    }
+    if (!this.#closing) this.#outbox.send(bytes);
   }
 
-  /** Writes the output gathered during a batch. */
+  /** Writes what was gathered during a batch. */
   flush(): void {
-    const pending = this.#pending;
-    if (pending === undefined) return;
-    const bytes = pending.length === 1 ? pending[0] : Buffer.concat(pending, this.#pendingBytes);
-    this.#pending = undefined;
-    this.#pendingBytes = 0;
-    this.#write(bytes);
-  }
-
-  #write(bytes: Buffer): void {
-    const below = this.#socket.write(bytes);
-    this.#host.stats.bytesOut += bytes.length;
-    if (this.#socket.writableLength > this.#host.limits.maxOutboxBytes) {
-      this.cutOff('OUTBOX_FULL', `outbox over ${this.#host.limits.maxOutboxBytes} bytes`);
-      return;
-    }
-    if (!below && this.#stallTimer === undefined) this.#startStallTimer();
+    this.#outbox.flush();
   }
 
   /**
    * The server ends the connection: `finalLine` is the last thing it sends. The others in the
    * room hear `User <name> <notice>` (no notice if null).
    */
-  end(finalLine: string | undefined, notice: string | null = LEFT.removed): void {
+  end(
+    finalLine: string | undefined,
+    notice: string | null = LEFT.removed,
+    graceMs = this.#host.limits.closeGraceMs,
+  ): void {
     if (this.#closing) return;
     if (finalLine !== undefined) this.send(finalLine);
     this.flush();
     if (this.#closing) return; // that last output overflowed the outbox: already cut off
     this.#closing = true;
+    this.#keepalive?.stop();
     this.#depart(notice);
     this.#socket.end();
-    const grace = this.#host.limits.closeGraceMs;
-    if (Number.isFinite(grace)) {
-      this.#graceTimer = this.#host.clock.setTimeout(() => this.#socket.destroy(), grace);
+    if (Number.isFinite(graceMs)) {
+      this.#graceTimer = this.#host.clock.setTimeout(() => this.#socket.destroy(), graceMs);
     }
   }
 
@@ -163,107 +161,29 @@ export class Session implements Member, Flushable {
   cutOff(code: 'OUTBOX_FULL', why: string): void {
     if (this.#closing) return;
     this.#closing = true;
-    this.#pending = undefined;
+    this.#outbox.close();
+    this.#keepalive?.stop();
     this.#host.stats.cutOff += 1;
     this.#host.log(`#${this.id} ${this.peer} cut off (${code}): ${why}`);
     this.#depart(LEFT.removed);
     this.#socket.destroy();
   }
 
-  #onData(chunk: Buffer): void {
-    if (this.#closing) return;
-    const stats = this.#host.stats;
-    stats.bytesIn += chunk.length;
-    const frames = this.#framer.push(chunk);
-    if (frames.length === 0) return;
-    const now = this.#host.clock.now();
-    this.#host.batch.run(() => {
-      for (const frame of frames) {
-        if (this.#closing) return;
-        stats.linesIn += 1;
-        if (!this.#bucket.take(now)) {
-          this.#refuseRate(now);
-          continue;
-        }
-        if (frame.kind === 'too-long') {
-          this.#refuseBadLine('LINE_TOO_LONG', this.#tooLongText);
-          continue;
-        }
-        const line = decodeLine(frame.bytes);
-        if (line.kind === 'line') this.#host.onLine(this, line.text);
-        else this.#refuseBadLine('BAD_ENCODING', ENCODING_TEXT[line.reason]);
-      }
-    });
-  }
-
-  #refuseRate(now: number): void {
-    const limits = this.#host.limits;
-    this.#host.stats.linesRateLimited += 1;
-    if (this.#bucket.refusedInEpisode >= limits.floodLimit) {
-      this.dismiss(errorLine('FLOODING', 'Too many lines over the rate limit; disconnecting'));
-      return;
-    }
-    this.sendEncoded(this.#host.rateLimitedReply);
-    this.#pauseUntilRefilled(now);
-  }
-
-  // Over its rate, a client is not read again until its bucket is full: TCP holds the rest back,
-  // so a flooder costs the server one chunk per refill period, not one per packet.
-  #pauseUntilRefilled(now: number): void {
-    if (this.#resumeTimer !== undefined) return;
-    const ms = this.#bucket.msUntilFull(now);
-    if (!Number.isFinite(ms)) return;
-    this.#socket.pause();
-    this.#resumeTimer = this.#host.clock.setTimeout(() => {
-      this.#resumeTimer = undefined;
-      this.#socket.resume();
-    }, ms);
-  }
-
-  get #tooLongText(): string {
-    const limit = this.#host.limits.maxLineBytes;
-    return `Lines are limited to ${limit} bytes; the rest of the line was discarded`;
-  }
-
-  #refuseBadLine(code: 'LINE_TOO_LONG' | 'BAD_ENCODING', text: string): void {
-    const stats = this.#host.stats;
-    stats.badLines += 1;
-    this.#badLines += 1;
-    if (this.#badLines >= this.#host.limits.maxBadLines) {
-      this.dismiss(errorLine(code, `${text}. Too many bad lines; disconnecting`));
-    } else {
-      this.send(errorLine(code, text));
-    }
-  }
-
-  #startStallTimer(): void {
-    const ms = this.#host.limits.stallTimeoutMs;
-    if (!Number.isFinite(ms)) return;
-    this.#stallTimer = this.#host.clock.setTimeout(() => {
-      this.#stallTimer = undefined;
-      this.cutOff('OUTBOX_FULL', `no drain within ${ms} ms`);
-    }, ms);
-  }
-
-  #onDrain(): void {
-    this.#host.clock.clearTimeout(this.#stallTimer);
-    this.#stallTimer = undefined;
-  }
-
   // The client closed its side: an unfinished last line is dropped, the rest of ours flushed
   // within closeGraceMs (a client that half-closes and never reads would hold its place forever).
   #onEnd(): void {
-    this.#framer.reset();
+    this.#inbox.ended();
     this.end(undefined, LEFT.vanished);
   }
 
   #onClose(): void {
     const clock = this.#host.clock;
     clock.clearTimeout(this.#loginTimer);
-    clock.clearTimeout(this.#stallTimer);
     clock.clearTimeout(this.#graceTimer);
-    clock.clearTimeout(this.#resumeTimer);
-    this.#loginTimer = this.#stallTimer = this.#graceTimer = this.#resumeTimer = undefined;
+    this.#loginTimer = this.#graceTimer = undefined;
+    this.#inbox.close();
+    this.#keepalive?.stop();
+    this.#outbox.close();
     if (!this.#closing) {
       this.#closing = true;
       this.#depart(LEFT.vanished);
@@ -280,4 +200,9 @@ export class Session implements Member, Flushable {
       );
     }
   }
+}
+
+function loginTimeoutLine(ms: number, busy: boolean): string {
+  const why = busy ? ' (the server is busy)' : '';
+  return errorLine('LOGIN_TIMEOUT', `Login not finished within ${ms} ms${why}`);
 }

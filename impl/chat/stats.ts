@@ -25,6 +25,18 @@ export interface ChatServerStats {
   readonly cutOff: number;
   /** Connections the admin console killed (kill, or close of their room). */
   readonly killed: number;
+  /** Connections refused with TOO_MANY_CONNECTIONS (per-address caps). */
+  readonly refusedAddress: number;
+  /** Dialogs a full server ended to let a newcomer in. */
+  readonly evicted: number;
+  /** Passwords refused unchecked with TOO_MANY_ATTEMPTS. */
+  readonly passwordsThrottled: number;
+  /** Logged-in sessions dropped for not answering PING. */
+  readonly pingTimeouts: number;
+  /** Clients cut off because all outboxes together passed maxTotalOutboxBytes. */
+  readonly cutOffBudget: number;
+  /** Bytes queued to all clients, as last seen (an upper bound). */
+  readonly outboxBytes: number;
 }
 
 export type MutableChatStats = { -readonly [K in keyof ChatServerStats]: ChatServerStats[K] };
@@ -44,5 +56,11 @@ export function createChatStats(): MutableChatStats {
     refusedFull: 0,
     cutOff: 0,
     killed: 0,
+    refusedAddress: 0,
+    evicted: 0,
+    passwordsThrottled: 0,
+    pingTimeouts: 0,
+    cutOffBudget: 0,
+    outboxBytes: 0,
   };
 }

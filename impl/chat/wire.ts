@@ -4,33 +4,18 @@
  */
 import type { ErrorCode } from '../errors.ts';
 
-export const RESERVED_USERNAMES: readonly string[] = ['server', 'all', 'me', 'root'];
-export const MAX_NAME_CHARS = 32;
+export {
+  isReservedUsername,
+  MAX_NAME_CHARS,
+  nameKey,
+  nameProblem,
+  normalizeName,
+  RESERVED_USERNAMES,
+} from './names.ts';
+
 export const MAX_PASSWORD_CHARS = 64;
 
-// Whitespace (any Unicode space), the field separators, and control characters.
-const FORBIDDEN_IN_NAME = /[\s|@#\p{Cc}]/u;
 const FORBIDDEN_IN_PASSWORD = /[|\p{Cc}]/u;
-
-/** Names compare ignoring case; this is the key they are stored and looked up under. */
-export function nameKey(name: string): string {
-  return name.toLowerCase();
-}
-
-/** Why a name is malformed, or undefined if it is fine. */
-export function nameProblem(name: string): string | undefined {
-  const chars = [...name].length;
-  if (chars === 0) return 'it is empty';
-  if (chars > MAX_NAME_CHARS) return `it is longer than ${MAX_NAME_CHARS} characters`;
-  if (FORBIDDEN_IN_NAME.test(name)) {
-    return 'it contains whitespace, a control character, @, # or a vertical bar';
-  }
-  return undefined;
-}
-
-export function isReservedUsername(name: string): boolean {
-  return RESERVED_USERNAMES.includes(nameKey(name));
-}
 
 export function passwordProblem(password: string): string | undefined {
   const chars = [...password].length;

@@ -50,7 +50,10 @@ export class ChatConnection extends EventEmitter<ChatConnectionEvents> {
         if (this.#closed) return;
         if (frame.kind !== 'raw') continue;
         const decoded = decodeLine(frame.bytes);
-        if (decoded.kind === 'line') this.emit('line', decoded.text);
+        if (decoded.kind !== 'line') continue;
+        // The server's keepalive: answered here, so no user of the connection has to.
+        if (decoded.text.startsWith('PING|')) this.sendAutomatic(`PONG|${decoded.text.slice(5)}`);
+        else this.emit('line', decoded.text);
       }
     });
     socket.on('drain', () => this.#flush());

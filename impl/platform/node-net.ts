@@ -92,6 +92,10 @@ class NodeStreamSocket extends TypedEmitter<StreamSocketEvents> implements Strea
   resume(): void {
     this.#socket.resume();
   }
+
+  setKeepAlive(enable: boolean, initialDelayMs: number): void {
+    this.#socket.setKeepAlive(enable, initialDelayMs);
+  }
 }
 
 class NodeStreamServer extends TypedEmitter<StreamServerEvents> implements StreamServer {

@@ -70,6 +70,11 @@ export interface StreamSocket extends Emitter<StreamSocketEvents> {
   /** Stop emitting 'data'; the peer's writes then back up into its writableLength. */
   pause(): void;
   resume(): void;
+  /**
+   * TCP keepalive: after `initialDelayMs` of silence the system probes the peer and resets a
+   * connection whose peer vanished. As node:net's setKeepAlive; the simulator records it only.
+   */
+  setKeepAlive(enable: boolean, initialDelayMs: number): void;
 }
 
 export interface StreamServerEvents extends Listeners {

@@ -5,7 +5,7 @@
  */
 import * as net from 'node:net';
 import test from 'ava';
-import { ChatServer } from '../../impl/chat/index.ts';
+import { type ChatLimits, ChatServer } from '../../impl/chat/index.ts';
 import { createNodePlatform } from '../../impl/platform/node.ts';
 
 class RawClient {
@@ -67,8 +67,8 @@ class RawClient {
   }
 }
 
-async function startServer(port = 0) {
-  const server = new ChatServer({ platform: createNodePlatform(), port });
+async function startServer(port = 0, limits: Partial<ChatLimits> = {}) {
+  const server = new ChatServer({ platform: createNodePlatform(), port, ...limits });
   const address = await server.listen();
   return { server, port: address.port };
 }
@@ -151,4 +151,47 @@ test('a taken port: the server moves to a later one and says which', async (t) =
   } finally {
     blocker.close();
   }
+});
+
+test('over real TCP a silent logged-in client is pinged, then dropped; one answering PONG stays', async (t) => {
+  const { server, port } = await startServer(0, { pingIdleMs: 150, pingTimeoutMs: 150 });
+  const present = await RawClient.connect(port);
+  present.socket.write('present\ncreate\nr\nno\n');
+  await present.take(6);
+  present.socket.on('data', (text: string) => {
+    if (text.includes('PING|')) present.type('PONG');
+  });
+  const silent = await RawClient.connect(port);
+  silent.socket.write('silent\njoin\nr\n');
+  t.is((await silent.take(7)).at(-1), 'OK|Welcome to r. You are all set to pass messages');
+  // Before the keepalive: nothing, for as long as the socket stays open.
+  t.is(await silent.next(), 'PING|1');
+  t.is(await silent.next(), 'ERROR|PING_TIMEOUT|No reply to PING within 150 ms; disconnecting');
+  await silent.closed;
+  t.is(
+    present.lines.find((line) => line.startsWith('INFO|LEFT')),
+    'INFO|LEFT|silent|User silent disconnected',
+  );
+  await new Promise((resolve) => setTimeout(resolve, 600));
+  t.false(present.socket.destroyed);
+  t.true(present.lines.filter((line) => line.startsWith('PING|')).length >= 2);
+  await server.close();
+});
+
+test('over real TCP one address holds at most maxLoginsPerAddress dialogs', async (t) => {
+  const { server, port } = await startServer(0, { maxLoginsPerAddress: 3 });
+  const parked = await Promise.all([1, 2, 3].map(() => RawClient.connect(port)));
+  for (const client of parked) await client.next();
+  const fourth = await RawClient.connect(port);
+  // Before the cap: a greeting, and so on up to maxConnections.
+  t.is(
+    await fourth.next(),
+    'ERROR|TOO_MANY_CONNECTIONS|3 logins in progress from your address; finish one first',
+  );
+  await fourth.closed;
+  parked[0].socket.write('done\ncreate\nr\nno\n');
+  await parked[0].take(5); // logged in: no longer a dialog
+  const fifth = await RawClient.connect(port);
+  t.is(await fifth.next(), 'OK|Welcome to whohas. Please enter your username');
+  await server.close();
 });

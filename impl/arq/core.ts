@@ -16,7 +16,28 @@
  */
 import type { ErrorCode } from '../errors.ts';
 import type { Scheme } from './codec.ts';
+import type { TransferOptionsInput } from './options.ts';
 import type { TransferStats } from './stats.ts';
+
+/** What every sender core (either scheme) is built from; the random values come from the driver. */
+export interface SenderInit {
+  transferId: number;
+  /** The initial sequence number (START's), random. */
+  isn: number;
+  /** Random 64-bit value the receiver must echo: proof it saw START. */
+  token: bigint;
+  fileSize: number;
+  sha256: Uint8Array;
+  options?: TransferOptionsInput;
+  now: number;
+}
+
+/** What every receiver core (either scheme) is built from. */
+export interface ReceiverInit {
+  transferId: number;
+  options?: TransferOptionsInput;
+  now: number;
+}
 
 export type CoreStatus = 'active' | 'done' | 'failed';
 

@@ -4,8 +4,14 @@
  * comes from unequal delays), and the driver loop of impl/arq/core.ts done synchronously.
  * Bounded: it stops after `maxSteps` events whatever the cores do.
  */
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import type { ArqCore, ArqReceiverCore, ArqSenderCore } from '../../impl/arq/core.ts';
+import { GbnReceiverCore } from '../../impl/arq/gbn-receiver.ts';
+import { GbnSenderCore } from '../../impl/arq/gbn-sender.ts';
+import type { TransferOptionsInput } from '../../impl/arq/options.ts';
+import { SrReceiverCore } from '../../impl/arq/sr-receiver.ts';
+import { SrSenderCore } from '../../impl/arq/sr-sender.ts';
 
 /** What happens to one datagram: `lost`, else delivered after `delayMs` (twice if `duplicate`). */
 export interface Fate {
@@ -261,3 +267,26 @@ export const isnArb: fc.Arbitrary<number> = fc.oneof(
   fc.integer({ min: 0, max: 0xffff_ffff }),
   fc.integer({ min: 0xffff_fff0, max: 0xffff_ffff }),
 );
+
+export const CHANNEL_TOKEN = 0x1234_5678_9abc_def0n;
+
+/** A sender and receiver of the scheme `options.arq` names (Go-Back-N by default), transfer id 9. */
+export function corePair(
+  file: Buffer,
+  options: TransferOptionsInput,
+  isn: number,
+): { sender: ArqSenderCore; receiver: ArqReceiverCore; file: Buffer } {
+  const init = {
+    transferId: 9,
+    isn,
+    token: CHANNEL_TOKEN,
+    fileSize: file.length,
+    sha256: createHash('sha256').update(file).digest(),
+    options,
+    now: 0,
+  };
+  const receiverInit = { transferId: 9, options, now: 0 };
+  return options.arq === 'sr'
+    ? { sender: new SrSenderCore(init), receiver: new SrReceiverCore(receiverInit), file }
+    : { sender: new GbnSenderCore(init), receiver: new GbnReceiverCore(receiverInit), file };
+}

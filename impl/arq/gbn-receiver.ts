@@ -110,7 +110,8 @@ export class GbnReceiverCore implements ArqReceiverCore {
   }
 
   abort(code: ErrorCode, message: string, now: number): void {
-    if (this.status === 'active') this.#fail(localFailure(code, message), now, true);
+    // A done receiver too (core.ts): its driver could not commit the file.
+    if (this.#state !== 'failed') this.#fail(localFailure(code, message), now, true);
   }
 
   pollTransmit(now: number): Buffer | null {

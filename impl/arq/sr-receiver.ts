@@ -293,12 +293,11 @@ export class SrReceiverCore extends SrEndpoint implements ArqReceiverCore {
   }
 
   abort(code: ErrorCode, message: string, now: number): void {
-    if (this.#phase === 'waiting' || this.#phase === 'receiving')
-      this.#fail(code, message, now, true);
+    this.#fail(code, message, now, true); // a done receiver too (core.ts): no commit
   }
 
   #fail(code: ErrorCode, message: string, now: number, notify: boolean): void {
-    if (this.#phase === 'failed' || this.#phase === 'done') return;
+    if (this.#phase === 'failed') return;
     this.#phase = 'failed';
     this.end(this.localFailure(code, message), now, this.#token, notify);
   }

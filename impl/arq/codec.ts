@@ -214,11 +214,13 @@ export function encodeAck(
 ): Buffer {
   if (!Number.isInteger(window) || window < 0 || window > MAX_WINDOW)
     throw new RangeError('bad window');
-  const payload = Buffer.allocUnsafe(ACK_FIXED_BYTES + (sack?.length ?? 0));
-  payload.writeBigUInt64BE(BigInt.asUintN(64, token), 0);
-  payload.writeUInt16BE(window, TOKEN_BYTES);
-  if (sack !== undefined) payload.set(sack, ACK_FIXED_BYTES);
-  return packet(PacketType.ACK, transferId, nextExpected, payload);
+  // Written in place: one allocation per ACK, no payload buffer copied into the datagram.
+  const length = ACK_FIXED_BYTES + (sack?.length ?? 0);
+  const out = Buffer.allocUnsafe(HEADER_BYTES + length);
+  out.writeBigUInt64BE(BigInt.asUintN(64, token), HEADER_BYTES);
+  out.writeUInt16BE(window, HEADER_BYTES + TOKEN_BYTES);
+  if (sack !== undefined) out.set(sack, HEADER_BYTES + ACK_FIXED_BYTES);
+  return sealPacket(out, PacketType.ACK, transferId, nextExpected, length);
 }
 
 function abortPayload(code: string, token: bigint | undefined): Buffer {

@@ -43,7 +43,12 @@ export abstract class SrEndpoint {
     return localFailure(code, message);
   }
 
+  /** An ABORT_ACK: received while our ABORT repeats, else ignored (as Go-Back-N counts it). */
   protected abortAcknowledged(): void {
+    if (this.control.deadline === null) {
+      this.counters.ignored++;
+      return;
+    }
     this.counters.packetsReceived++;
     this.control.stop();
   }

@@ -98,8 +98,8 @@ export class SrReceiverCore extends SrEndpoint implements ArqReceiverCore {
         this.#phase = 'failed';
         this.end(remoteFailure('sender', packet.code), now, this.#token);
       }
-    } else if (this.#phase === 'failed') {
-      stats.ignored++;
+    } else if (this.#phase === 'failed' || (packet.kind === 'start' && !this.#ownStart(packet))) {
+      stats.ignored++; // counted once, as Go-Back-N does: not received as well
     } else {
       stats.packetsReceived++;
       this.#lastHeard = now;
@@ -114,8 +114,7 @@ export class SrReceiverCore extends SrEndpoint implements ArqReceiverCore {
     const stats = this.counters;
     if (packet.kind === 'start') {
       if (this.#phase === 'waiting') this.#onStart(packet, now);
-      else if (packet.seq === this.#isn && packet.token === this.#token) this.#repeat();
-      else stats.ignored++;
+      else this.#repeat();
       return;
     }
     if (this.#phase === 'waiting') {
@@ -127,6 +126,11 @@ export class SrReceiverCore extends SrEndpoint implements ArqReceiverCore {
       return;
     }
     this.#onPacket(seqDiff(packet.seq, seqAdd(this.#isn, this.#cum)), packet, now);
+  }
+
+  /** Any START before one was taken; after that, only a repeat of that one. */
+  #ownStart(start: Extract<Packet, { kind: 'start' }>): boolean {
+    return this.#phase === 'waiting' || (start.seq === this.#isn && start.token === this.#token);
   }
 
   #onStart(start: Extract<Packet, { kind: 'start' }>, now: number): void {

@@ -125,6 +125,7 @@ export class SrSenderCore extends SrEndpoint implements ArqSenderCore {
       else if (packet.kind === 'abort') this.#onAbort(packet.code, now);
       else if (packet.token !== this.#token) this.counters.ignored++;
       else if (this.#status === 'active') this.#onAck(packet, now);
+      else this.counters.ignored++; // an ACK after the end: counted, as Go-Back-N does
     } else if (packet.kind === 'abort-ack') {
       this.abortAcknowledged();
     } else {

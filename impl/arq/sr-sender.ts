@@ -14,6 +14,8 @@
  */
 import type { ErrorCode } from '../errors.ts';
 import { remoteFailure } from './abort.ts';
+// RFC 6675's DupThresh (SACKed packets above a hole that make it lost) is RFC 5681's 3.
+import { DUP_ACK_THRESHOLD as DUP_THRESH } from './ack-schedule.ts';
 import { encodeData, encodeFin, encodeStart, type Packet, seqAdd, seqDiff } from './codec.ts';
 import { EffectiveWindow } from './congestion.ts';
 import type { ArqSenderCore, CoreFailure, CoreStatus, SenderInit } from './core.ts';
@@ -25,9 +27,6 @@ import { Flight } from './sr-flight.ts';
 import { Probe } from './sr-probe.ts';
 import { ReadAhead } from './sr-read-ahead.ts';
 import type { TransferStats } from './stats.ts';
-
-/** SACKed packets above a hole that make it lost (RFC 6675). */
-export const DUP_THRESH = 3;
 
 export class SrSenderCore extends SrEndpoint implements ArqSenderCore {
   readonly #isn: number;

@@ -1,51 +1,32 @@
 import test from 'ava';
 import fc from 'fast-check';
 import { decodePacket, encodeAck, seqAdd } from '../../impl/arq/codec.ts';
-import type { TransferOptionsInput } from '../../impl/arq/options.ts';
 import {
   CHANNEL_TOKEN,
-  checkProperty as check,
   corePair,
-  cycle,
-  fileArb,
-  isnArb,
   lossless,
   outcomeProblem,
   runChannel,
   type Schedule,
-  scheduleArb,
   serviceSender,
 } from '../helpers/arq-channel.ts';
+import {
+  checkProperty as check,
+  deliversOrFailsWithACode,
+  fileArb,
+  isnArb,
+  optionsArb as optionsFor,
+} from '../helpers/arq-properties.ts';
 
 // Property tests: a Selective Repeat sender and receiver over the pure channel
 // (test/helpers/arq-channel.ts), with generated options and a generated fate (loss, duplication,
 // corruption, delay, hence reordering) for every datagram. A failure prints fast-check's seed and the shrunk
 // counterexample (rerun one with FC_SEED=<seed>).
 
-const optionsArb: fc.Arbitrary<TransferOptionsInput> = fc.record({
-  arq: fc.constant('sr' as const),
-  packetSize: fc.constantFrom(68, 100),
-  window: fc.integer({ min: 1, max: 16 }),
-  congestion: fc.constantFrom('aimd' as const, 'none' as const),
-  fastRetransmit: fc.boolean(),
-  ack: fc.record({
-    packets: fc.integer({ min: 1, max: 4 }),
-    delayMs: fc.integer({ min: 1, max: 10 }),
-  }),
-  rto: fc.constant({ mode: 'adaptive', initialMs: 50, minMs: 10, maxMs: 400 } as const),
-  maxRetries: fc.integer({ min: 2, max: 15 }),
-});
+const optionsArb = optionsFor('sr', 16);
 
 test('any schedule of loss, duplication and reordering delivers exactly the file or fails with a code on both sides', (t) => {
-  check(
-    t,
-    fc.property(fileArb, optionsArb, isnArb, scheduleArb, (file, options, isn, fates) => {
-      const run = { ...corePair(file, options, isn), schedule: cycle(fates) };
-      const problem = outcomeProblem(run, runChannel(run));
-      if (problem !== null) throw new Error(problem);
-    }),
-    300,
-  );
+  check(t, deliversOrFailsWithACode(optionsArb), 300);
 });
 
 // Room for at least a packet: the advertised window paces the sender and the file arrives. Room

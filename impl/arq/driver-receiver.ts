@@ -52,7 +52,7 @@ export interface ReceivedFile {
   stats: TransferStats;
 }
 
-/** receiving → verifying (FIN held, data flushed, core's digest check, commit) → committed → lingering → closed. */
+/** receiving → verifying (FIN held, data flushed, core checks, commit) → committed → lingering. */
 type State = 'receiving' | 'verifying' | 'committed' | 'lingering' | 'failed';
 
 function startSequence(msg: Buffer): number | undefined {
@@ -236,23 +236,15 @@ export class TransferReceiver extends DriverEndpoint<ArqReceiverCore> {
       onWritten: () => this.flush(),
       onError: (error) => this.#giveUp(error),
     });
+    // The core never delivers past the announced size (it fails SIZE_MISMATCH first).
     const sink = this.#file.sink;
-    for (let bytes = core.takeData(); bytes !== null; bytes = core.takeData()) {
-      if (sink.stored + bytes.length > announced.fileSize) {
-        this.#giveUp(
-          new WhohasError('SIZE_MISMATCH', 'the sender sent more than the announced size'),
-        );
-        return;
-      }
-      sink.store(bytes);
-    }
+    for (let bytes = core.takeData(); bytes !== null; bytes = core.takeData()) sink.store(bytes);
   }
 
   /**
    * All data was taken: once it is on file, the held FIN goes to the core, which checks size and
-   * SHA-256 (it hashed every byte it delivered). A failed core (HASH_MISMATCH) sends its ABORT and
-   * the temp file goes (settle); a done core keeps its FIN ACK (holdOutput) until the file is
-   * committed under a free name; a FIN the core did not take (wrong sequence) waits for a retry.
+   * SHA-256. A failed core (HASH_MISMATCH) sends ABORT and the temp file goes (settle); a done core
+   * keeps its FIN ACK (holdOutput) until the commit; a FIN it did not take waits for a retry.
    */
   #verify(): void {
     this.#state = 'verifying';

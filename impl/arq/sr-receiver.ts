@@ -1,9 +1,8 @@
 /**
- * Selective Repeat receiver core (RFC-style, no I/O): accepts the first START for its transfer id
- * (if it announces the 'sr' scheme), buffers up to W packets past the cumulative point (W: the
- * smaller of its own window and the sender's), delivers in order, and acknowledges with the
- * cumulative point, its advertised window and a SACK bitmap of what it holds past that point.
- * It hashes what it delivers and acknowledges FIN only once size and SHA-256 match.
+ * Selective Repeat receiver core (no I/O): takes the first START of its transfer id (if it names
+ * 'sr'), buffers up to W = min(own N, sender's N) packets past the cumulative point, delivers in
+ * order (hashing it), acknowledges with the cumulative point, its advertised window and a SACK
+ * bitmap of what it holds, and acknowledges FIN only once size and SHA-256 match.
  *
  * ACK timing: at once for START, FIN, a duplicate, an out-of-order packet and a packet that fills
  * a hole (RFC 5681 §4.2); otherwise after `ack.packets` in-order packets or `ack.delayMs`. The ACK
@@ -42,10 +41,7 @@ export class SrReceiverCore extends SrEndpoint implements ArqReceiverCore {
   #finAt = -1;
   #reorder = new ReorderBuffer(1);
   readonly #output = new ReadyQueue();
-  /**
-   * The room the driver last reported less what was delivered since. Go-Back-N subtracts what
-   * waits untaken instead; with the driver (take, then setRoom, then poll) both are the same.
-   */
+  /** What the driver last said it can buffer (setRoom); Infinity until it says. */
   #room = Number.POSITIVE_INFINITY;
   #advertised = -1;
   #lastHeard: number;
@@ -111,14 +107,13 @@ export class SrReceiverCore extends SrEndpoint implements ArqReceiverCore {
     packet: Extract<Packet, { kind: 'start' | 'data' | 'fin' }>,
     now: number,
   ): void {
-    const stats = this.counters;
     if (packet.kind === 'start') {
       if (this.#phase === 'waiting') this.#onStart(packet, now);
       else this.#repeat();
       return;
     }
     if (this.#phase === 'waiting') {
-      stats.outOfOrder++; // data or FIN before START: nothing to acknowledge it with yet
+      this.counters.outOfOrder++; // data or FIN before START: nothing to acknowledge it with yet
       return;
     }
     if (this.#phase === 'done') {
@@ -210,7 +205,6 @@ export class SrReceiverCore extends SrEndpoint implements ArqReceiverCore {
       return false;
     }
     this.#output.push(payload);
-    this.#room -= payload.length;
     stats.bytes += payload.length;
     this.#cum++;
     return true;
@@ -267,20 +261,13 @@ export class SrReceiverCore extends SrEndpoint implements ArqReceiverCore {
     if (this.#phase === 'waiting' || this.#phase === 'failed' || !this.#acks.take()) return null;
     this.#advertised = this.#window();
     const cumSeq = seqAdd(this.#isn, this.#cum);
-    const sack = this.#reorder.bitmap(this.#cum);
-    const ack = encodeAck(
-      this.id,
-      cumSeq,
-      this.#token,
-      this.#advertised,
-      sack.length > 0 ? sack : undefined,
-    );
-    return this.sent(ack, now);
+    const sack = this.#reorder.bitmap(this.#cum); // empty when nothing is held: no SACK field
+    return this.sent(encodeAck(this.id, cumSeq, this.#token, this.#advertised, sack), now);
   }
 
-  /** min(W, room / payload): what it can take past the cumulative point now. */
+  /** min(W, (room - bytes not yet taken) / payload), as Go-Back-N advertises. */
   #window(): number {
-    const fit = Math.floor(Math.max(0, this.#room) / this.#payloadBytes);
+    const fit = Math.floor(Math.max(0, this.#room - this.#output.bytes) / this.#payloadBytes);
     return Math.min(this.#span, fit);
   }
 

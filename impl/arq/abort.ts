@@ -1,5 +1,5 @@
 import type { ErrorCode } from '../errors.ts';
-import { encodeAbort, encodeAbortAck } from './codec.ts';
+import { encodeAbort, encodeAbortAck, encodeAbortV1 } from './codec.ts';
 import type { CoreFailure } from './core.ts';
 
 /** ABORTs sent at most, and the longest time spent repeating them (spec: 5 tries / ~2 s). */
@@ -7,6 +7,8 @@ export const ABORT_TRIES = 5;
 export const ABORT_REPEAT_FOR_MS = 2_000;
 /** The receiver's spacing between ABORTs (the sender uses its current RTO). */
 export const RECEIVER_ABORT_SPACING_MS = 200;
+/** Answers owed at most at once: a flood of ABORTs (or version 1 datagrams) draws a few, not one each. */
+const MAX_OWED = 5;
 
 /** Codes the other side may name in an ABORT that keep their meaning here. */
 const FORWARDED: ReadonlySet<string> = new Set<ErrorCode>([
@@ -34,9 +36,11 @@ export function localFailure(code: ErrorCode, message: string): CoreFailure {
 }
 
 /**
- * The control datagrams a core owes after a failure: its own ABORT, repeated (every `spacing`
- * ms) until an ABORT_ACK arrives, ABORT_TRIES were sent or ABORT_REPEAT_FOR_MS passed; and an
- * ABORT_ACK for every valid ABORT the other side sends (repeats included).
+ * The control datagrams a core (any scheme, either side) owes whatever the transfer's state: its
+ * own ABORT, repeated (every `spacing` ms) until an ABORT_ACK arrives, ABORT_TRIES were sent or
+ * ABORT_REPEAT_FOR_MS passed; an ABORT_ACK for every valid ABORT the other side sends (repeats
+ * included); a version 1 ABORT UNSUPPORTED_VERSION for an old peer (which has no ABORT_ACK to
+ * stop repeats with, so it gets one answer per datagram the core decides to answer).
  */
 export class AbortExchange {
   readonly #transferId: number;
@@ -47,6 +51,7 @@ export class AbortExchange {
   /** When the next ABORT is due; null: none (not aborting, acknowledged, or gave up). */
   #dueAt: number | null = null;
   #abortAcksOwed = 0;
+  #oldVersionOwed = 0;
 
   constructor(transferId: number) {
     this.#transferId = transferId;
@@ -68,7 +73,12 @@ export class AbortExchange {
 
   /** A valid ABORT arrived: answer it. */
   owe(): void {
-    this.#abortAcksOwed++;
+    this.#abortAcksOwed = Math.min(this.#abortAcksOwed + 1, MAX_OWED);
+  }
+
+  /** A version 1 datagram of this transfer: answer it in its own format. */
+  oweOldVersion(): void {
+    this.#oldVersionOwed = Math.min(this.#oldVersionOwed + 1, MAX_OWED);
   }
 
   /** The next ABORT deadline, or null. */
@@ -81,6 +91,10 @@ export class AbortExchange {
     if (this.#abortAcksOwed > 0) {
       this.#abortAcksOwed--;
       return encodeAbortAck(this.#transferId);
+    }
+    if (this.#oldVersionOwed > 0) {
+      this.#oldVersionOwed--;
+      return encodeAbortV1(this.#transferId, 'UNSUPPORTED_VERSION');
     }
     if (this.#dueAt === null || now < this.#dueAt) return null;
     this.#tries++;

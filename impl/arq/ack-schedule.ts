@@ -1,6 +1,6 @@
 import type { AckOptions } from './options.ts';
 
-/** Duplicate ACKs that signal a loss to the sender (RFC 5681's threshold). */
+/** Duplicate ACKs that signal a loss (RFC 5681), and SACKed packets above a hole (RFC 6675). */
 export const DUP_ACK_THRESHOLD = 3;
 
 /**

@@ -204,7 +204,7 @@ export function encodeFin(transferId: number, seq: number): Buffer {
   return packet(PacketType.FIN, transferId, seq);
 }
 
-/** An ACK; `sack` (Selective Repeat) is the bitmap of what arrived past `nextExpected`. */
+/** An ACK (built in place, one allocation); `sack` (SR): what arrived past `nextExpected`. */
 export function encodeAck(
   transferId: number,
   nextExpected: number,
@@ -214,11 +214,11 @@ export function encodeAck(
 ): Buffer {
   if (!Number.isInteger(window) || window < 0 || window > MAX_WINDOW)
     throw new RangeError('bad window');
-  const payload = Buffer.allocUnsafe(ACK_FIXED_BYTES + (sack?.length ?? 0));
-  payload.writeBigUInt64BE(BigInt.asUintN(64, token), 0);
-  payload.writeUInt16BE(window, TOKEN_BYTES);
-  if (sack !== undefined) payload.set(sack, ACK_FIXED_BYTES);
-  return packet(PacketType.ACK, transferId, nextExpected, payload);
+  const out = Buffer.allocUnsafe(HEADER_BYTES + ACK_FIXED_BYTES + (sack?.length ?? 0));
+  out.writeBigUInt64BE(BigInt.asUintN(64, token), HEADER_BYTES);
+  out.writeUInt16BE(window, HEADER_BYTES + TOKEN_BYTES);
+  if (sack !== undefined) out.set(sack, HEADER_BYTES + ACK_FIXED_BYTES);
+  return sealPacket(out, PacketType.ACK, transferId, nextExpected, out.length - HEADER_BYTES);
 }
 
 function abortPayload(code: string, token: bigint | undefined): Buffer {

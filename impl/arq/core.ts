@@ -13,10 +13,39 @@
  *   receiver:             while ((b = core.takeData()) !== null) write b; core.setRoom(free bytes)
  * A core ends in 'done' or 'failed'; a receiver that is 'done' still answers a retransmitted FIN
  * (pollTransmit) until the driver stops calling it after its linger time.
+ *
+ * The file's SHA-256 is computed once, by the receiver core: it hashes every byte as it delivers
+ * it in order (ready-queue.ts) and checks size and digest when FIN arrives, before acknowledging
+ * it; a mismatch fails the core with HASH_MISMATCH (and ABORT). The core is pure, so its vectors
+ * prove that path. The driver does not hash again: it hands the core the FIN only once every byte
+ * is on file, then holds the core's output (the FIN ACK) until the file is committed under its
+ * final name, so a sender that hears the FIN ACK knows the file is there; a commit that fails
+ * aborts the done core (ABORT IO_ERROR instead of the FIN ACK).
  */
 import type { ErrorCode } from '../errors.ts';
 import type { Scheme } from './codec.ts';
+import type { TransferOptionsInput } from './options.ts';
 import type { TransferStats } from './stats.ts';
+
+/** What every sender core (either scheme) is built from; the random values come from the driver. */
+export interface SenderInit {
+  transferId: number;
+  /** The initial sequence number (START's), random. */
+  isn: number;
+  /** Random 64-bit value the receiver must echo: proof it saw START. */
+  token: bigint;
+  fileSize: number;
+  sha256: Uint8Array;
+  options?: TransferOptionsInput;
+  now: number;
+}
+
+/** What every receiver core (either scheme) is built from. */
+export interface ReceiverInit {
+  transferId: number;
+  options?: TransferOptionsInput;
+  now: number;
+}
 
 export type CoreStatus = 'active' | 'done' | 'failed';
 
@@ -36,7 +65,11 @@ export interface ArqCore {
   pollTransmit(now: number): Buffer | null;
   /** The next instant `handleTimeout` must run at, or null when no timer is armed. */
   pollTimeout(): number | null;
-  /** Gives up locally: the core fails with `code` and sends ABORT (repeated until ABORT_ACK). */
+  /**
+   * Gives up locally: the core fails with `code` and sends ABORT (repeated until ABORT_ACK).
+   * A receiver that is done can still be aborted: its driver holds the FIN ACK until the file is
+   * committed, and a failed commit must reach the sender as ABORT, not as a FIN ACK.
+   */
   abort(code: ErrorCode, message: string, now: number): void;
   readonly status: CoreStatus;
   readonly failure: CoreFailure | null;

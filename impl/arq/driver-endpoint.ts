@@ -68,6 +68,10 @@ export abstract class DriverEndpoint<C extends ArqCore> {
   protected abstract service(): boolean;
   /** After each flush: look at the core's status. */
   protected abstract settle(): void;
+  /** True while the core's output must wait (a receiver's FIN ACK until the file is committed). */
+  protected holdOutput(): boolean {
+    return false;
+  }
   /** The driver's own deadline (e.g. the end of a linger), or null. */
   protected driverDeadline(): number | null {
     return null;
@@ -105,6 +109,7 @@ export abstract class DriverEndpoint<C extends ArqCore> {
       const now = this.clock.now();
       for (let round = 0; round < MAX_ROUNDS; round++) {
         const gave = this.service();
+        if (this.holdOutput()) break;
         for (let out = core.pollTransmit(now); out !== null; out = core.pollTransmit(now)) {
           this.#send(out);
         }

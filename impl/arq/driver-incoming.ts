@@ -4,8 +4,8 @@ import { WriteBehind } from './driver-write-behind.ts';
 import { commitWithoutOverwrite } from './files.ts';
 
 /**
- * The receiver's file: a temporary file created at START, written behind (hashing as it goes),
- * committed under a free name once size and digest check out, deleted on any failure.
+ * The receiver's file: a temporary file created at START, written behind, committed under a free
+ * name once the core checked size and digest, deleted on any failure.
  */
 export class IncomingFile {
   readonly sink: WriteBehind;

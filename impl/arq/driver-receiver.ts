@@ -1,9 +1,10 @@
 /**
  * The receiving side of a transfer: runs an ArqReceiverCore on a bound datagram socket, writes
  * what it delivers through a bounded write-behind (telling the core its room, so a slow disk
- * shrinks the advertised window instead of dropping packets), checks size and SHA-256 and
- * commits without overwriting before the FIN is acknowledged, deletes the temp file on failure,
- * and lingers after success to acknowledge a repeated FIN.
+ * shrinks the advertised window instead of dropping packets), hands the core the FIN once the
+ * data is on file (the core checks size and SHA-256: the driver does not hash), commits without
+ * overwriting before the FIN is acknowledged, deletes the temp file on failure, and lingers
+ * after success to acknowledge a repeated FIN.
  */
 import { type ErrorCode, WhohasError } from '../errors.ts';
 import type { DatagramSocket, FileSystem, Platform, RemoteInfo } from '../platform/types.ts';
@@ -51,7 +52,7 @@ export interface ReceivedFile {
   stats: TransferStats;
 }
 
-/** receiving → verifying (FIN held, digest and commit) → committed → lingering → closed. */
+/** receiving → verifying (FIN held, data flushed, core checks, commit) → committed → lingering. */
 type State = 'receiving' | 'verifying' | 'committed' | 'lingering' | 'failed';
 
 function startSequence(msg: Buffer): number | undefined {
@@ -181,6 +182,11 @@ export class TransferReceiver extends DriverEndpoint<ArqReceiverCore> {
     if (this.#state === 'failed' && core.pollTimeout() === null) this.close();
   }
 
+  /** The core took the FIN (digest checked) and owes its ACK: not before the file is committed. */
+  protected override holdOutput(): boolean {
+    return this.#state === 'verifying' && this.core?.status === 'done';
+  }
+
   protected override driverDeadline(): number | null {
     return this.#state === 'lingering' ? this.#lingerUntil : null;
   }
@@ -230,25 +236,26 @@ export class TransferReceiver extends DriverEndpoint<ArqReceiverCore> {
       onWritten: () => this.flush(),
       onError: (error) => this.#giveUp(error),
     });
+    // The core never delivers past the announced size (it fails SIZE_MISMATCH first).
     const sink = this.#file.sink;
-    for (let bytes = core.takeData(); bytes !== null; bytes = core.takeData()) {
-      if (sink.stored + bytes.length > announced.fileSize) {
-        this.#giveUp(
-          new WhohasError('SIZE_MISMATCH', 'the sender sent more than the announced size'),
-        );
-        return;
-      }
-      sink.store(bytes);
-    }
+    for (let bytes = core.takeData(); bytes !== null; bytes = core.takeData()) sink.store(bytes);
   }
 
+  /**
+   * All data was taken: once it is on file, the held FIN goes to the core, which checks size and
+   * SHA-256. A failed core (HASH_MISMATCH) sends ABORT and the temp file goes (settle); a done core
+   * keeps its FIN ACK (holdOutput) until the commit; a FIN it did not take waits for a retry.
+   */
   #verify(): void {
     this.#state = 'verifying';
-    const announced = this.core!.announcement!;
-    this.#file!.sink.finish(async (digest) => {
+    this.#file!.sink.finish(async () => {
       if (this.#state !== 'verifying') return;
-      if (!digest.equals(announced.sha256)) {
-        this.#giveUp(new WhohasError('HASH_MISMATCH', 'the file does not match its SHA-256'));
+      const core = this.core!;
+      core.handleDatagram(this.#heldFin!, this.clock.now());
+      this.#heldFin = undefined;
+      if (core.status !== 'done') {
+        if (core.status === 'active') this.#state = 'receiving';
+        this.flush();
         return;
       }
       let path: string;
@@ -264,8 +271,6 @@ export class TransferReceiver extends DriverEndpoint<ArqReceiverCore> {
       }
       this.#path = path;
       this.#state = 'committed';
-      this.core!.handleDatagram(this.#heldFin!, this.clock.now());
-      this.#heldFin = undefined;
       this.flush();
     });
   }
@@ -274,7 +279,8 @@ export class TransferReceiver extends DriverEndpoint<ArqReceiverCore> {
   #giveUp(error: WhohasError): void {
     if (this.#state === 'failed' || this.#state === 'lingering' || this.closed) return;
     const core = this.core!;
-    if (core.status === 'active') core.abort(error.code, error.message, this.clock.now());
+    // A done core whose FIN ACK is held (the commit failed) is aborted too: ABORT, not FIN ACK.
+    if (core.status !== 'failed') core.abort(error.code, error.message, this.clock.now());
     void this.#fail(error);
     this.flush();
   }

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { FileWriter } from '../platform/types.ts';
 
 /**
  * The receiver's in-order bytes, copied into large chunks and written behind, one write at a
- * time, hashing (SHA-256) as they go to the file: no second pass. `store` never refuses (what was
+ * time. No hashing here: the receiver core already hashed every byte it delivered and checks the
+ * digest at FIN (see core.ts). `store` never refuses (what was
  * received is never dropped); `room` is what is left of the soft limit, which the driver tells
  * the core so that its advertised window slows the sender down to the disk's pace.
  */
@@ -13,7 +13,6 @@ export class WriteBehind {
   readonly #expectedBytes: number;
   readonly #onWritten: () => void;
   readonly #onError: (error: unknown) => void;
-  readonly #hash = createHash('sha256');
   #writer: FileWriter | undefined;
   /** The chunk being filled. */
   #fill: Buffer | undefined;
@@ -24,7 +23,7 @@ export class WriteBehind {
   #spare: Buffer | undefined;
   #pending = 0;
   #stored = 0;
-  #finishing: ((sha256: Buffer) => void) | undefined;
+  #finishing: (() => void) | undefined;
   #closed = false;
 
   /**
@@ -83,8 +82,8 @@ export class WriteBehind {
     this.#pump();
   }
 
-  /** Writes what is left; `onFinished` gets the SHA-256 of everything once it is on file. */
-  finish(onFinished: (sha256: Buffer) => void): void {
+  /** Writes what is left; `onFinished` runs once everything is on file. */
+  finish(onFinished: () => void): void {
     if (this.#filled > 0) this.#seal();
     this.#finishing = onFinished;
     this.#pump();
@@ -118,12 +117,11 @@ export class WriteBehind {
       const finished = this.#finishing;
       if (finished !== undefined && this.#filled === 0) {
         this.#finishing = undefined;
-        finished(this.#hash.digest());
+        finished();
       }
       return;
     }
     this.#writing = chunk;
-    this.#hash.update(chunk);
     this.#writer.write(chunk).then(this.#written, this.#failed);
   }
 

@@ -1,10 +1,8 @@
-import { createHash, type Hash } from 'node:crypto';
 import type { ErrorCode } from '../errors.ts';
 import { AbortExchange, localFailure, RECEIVER_ABORT_SPACING_MS, remoteFailure } from './abort.ts';
 import { AckSchedule } from './ack-schedule.ts';
 import {
   type DataPacket,
-  encodeAbortV1,
   encodeAck,
   type FinPacket,
   MAX_WINDOW,
@@ -13,22 +11,17 @@ import {
   seqAdd,
   seqDiff,
 } from './codec.ts';
-import type { ArqReceiverCore, CoreFailure, CoreStatus, TransferAnnouncement } from './core.ts';
+import type {
+  ArqReceiverCore,
+  CoreFailure,
+  CoreStatus,
+  ReceiverInit,
+  TransferAnnouncement,
+} from './core.ts';
 import { checkTransferId, classify, schemeMisuse } from './inbound.ts';
-import {
-  payloadBytes,
-  resolveTransferOptions,
-  type TransferOptions,
-  type TransferOptionsInput,
-} from './options.ts';
+import { payloadBytes, resolveTransferOptions, type TransferOptions } from './options.ts';
 import { ReadyQueue } from './ready-queue.ts';
 import { StatsRecorder, type TransferStats } from './stats.ts';
-
-export interface ReceiverInit {
-  transferId: number;
-  options?: TransferOptionsInput;
-  now: number;
-}
 
 type State = 'waiting' | 'receiving' | 'done' | 'failed';
 
@@ -54,14 +47,11 @@ export class GbnReceiverCore implements ArqReceiverCore {
   #token = 0n;
   /** Index (from START, 0) of the next packet expected. */
   #expected = 0;
-  #hash: Hash | undefined;
   #room = Number.POSITIVE_INFINITY;
   #largestPayload = 0;
   #lastAdvertised = -1;
   #lastHeard: number;
   #heardAny = false;
-  /** Version 1 ABORTs owed to an old sender. */
-  #oldAnswers = 0;
 
   constructor(init: ReceiverInit) {
     checkTransferId(init.transferId);
@@ -120,15 +110,12 @@ export class GbnReceiverCore implements ArqReceiverCore {
   }
 
   abort(code: ErrorCode, message: string, now: number): void {
-    if (this.status === 'active') this.#fail(localFailure(code, message), now, true);
+    // A done receiver too (core.ts): its driver could not commit the file.
+    if (this.#state !== 'failed') this.#fail(localFailure(code, message), now, true);
   }
 
   pollTransmit(now: number): Buffer | null {
     let out = this.#abort.poll(now, RECEIVER_ABORT_SPACING_MS);
-    if (out === null && this.#oldAnswers > 0) {
-      this.#oldAnswers--;
-      out = encodeAbortV1(this.#transferId, 'UNSUPPORTED_VERSION');
-    }
     if (
       out === null &&
       (this.#state === 'receiving' || this.#state === 'done') &&
@@ -149,7 +136,7 @@ export class GbnReceiverCore implements ArqReceiverCore {
       case 'old-version':
         if (this.#state !== 'waiting' && this.#failure?.code !== 'UNSUPPORTED_VERSION') break;
         stats.packetsReceived++;
-        this.#oldAnswers++;
+        this.#abort.oweOldVersion();
         if (this.#state === 'waiting') {
           this.#fail(
             localFailure('UNSUPPORTED_VERSION', 'the sender speaks version 1'),
@@ -214,7 +201,6 @@ export class GbnReceiverCore implements ArqReceiverCore {
     this.#announcement = Object.freeze({ fileSize, sha256, window, scheme });
     this.#state = 'receiving';
     this.#expected = 1;
-    this.#hash = createHash('sha256');
     this.#acks.useSenderWindow(window);
     this.#acks.now();
   }
@@ -247,7 +233,6 @@ export class GbnReceiverCore implements ArqReceiverCore {
       return;
     }
     if (payload.length > this.#largestPayload) this.#largestPayload = payload.length;
-    this.#hash!.update(payload);
     this.#ready.push(payload);
     stats.bytes += payload.length;
     this.#expected++;
@@ -269,7 +254,7 @@ export class GbnReceiverCore implements ArqReceiverCore {
       this.#fail(localFailure('SIZE_MISMATCH', message), now, true);
       return;
     }
-    if (!this.#hash!.digest().equals(this.#announcement!.sha256)) {
+    if (!this.#ready.matches(this.#announcement!.sha256)) {
       this.#fail(localFailure('HASH_MISMATCH', 'the file does not match its SHA-256'), now, true);
       return;
     }

@@ -3,29 +3,12 @@ import { AbortExchange, localFailure, remoteFailure } from './abort.ts';
 import { DUP_ACK_THRESHOLD } from './ack-schedule.ts';
 import { type AckPacket, seqAdd, seqDiff } from './codec.ts';
 import { EffectiveWindow } from './congestion.ts';
-import type { ArqSenderCore, CoreFailure, CoreStatus } from './core.ts';
+import type { ArqSenderCore, CoreFailure, CoreStatus, SenderInit } from './core.ts';
 import { checkSenderInit, classify, schemeMisuse } from './inbound.ts';
-import {
-  payloadBytes,
-  resolveTransferOptions,
-  type TransferOptions,
-  type TransferOptionsInput,
-} from './options.ts';
+import { payloadBytes, resolveTransferOptions, type TransferOptions } from './options.ts';
 import { RetransmitState } from './retransmit.ts';
 import { SendBuffer } from './send-buffer.ts';
 import { StatsRecorder, type TransferStats } from './stats.ts';
-
-export interface SenderInit {
-  transferId: number;
-  /** The initial sequence number (START's), random. */
-  isn: number;
-  /** Random 64-bit value the receiver must echo: proof it saw START. */
-  token: bigint;
-  fileSize: number;
-  sha256: Uint8Array;
-  options?: TransferOptionsInput;
-  now: number;
-}
 
 /**
  * Go-Back-N sender core: START until the receiver echoes the token (address validation), then

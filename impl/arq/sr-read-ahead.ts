@@ -43,17 +43,31 @@ export class ReadAhead {
     if (this.#built + pending + chunk.length > this.fileSize) {
       throw new RangeError('offered more bytes than the file holds');
     }
-    let data = this.#pending === null ? chunk : Buffer.concat([this.#pending, chunk]);
+    let data = chunk;
+    if (this.#pending !== null) {
+      // Complete the pending tail with just the bytes it lacks (not a copy of the whole chunk).
+      const lacks = Math.min(this.payloadBytes, this.fileSize - this.#built) - pending;
+      const take = Math.min(lacks, chunk.length);
+      this.#pending = Buffer.concat([this.#pending, chunk.subarray(0, take)]);
+      data = chunk.subarray(take);
+      if (take < lacks) return;
+      this.#emit(this.#pending);
+      this.#pending = null;
+    }
     const size = this.payloadBytes;
     while (
       data.length >= size ||
       (data.length > 0 && this.#built + data.length === this.fileSize)
     ) {
       const payload = data.subarray(0, Math.min(size, data.length));
-      this.#load(this.#filled++, payload);
-      this.#built += payload.length;
+      this.#emit(payload);
       data = data.subarray(payload.length);
     }
     this.#pending = data.length > 0 ? data : null;
+  }
+
+  #emit(payload: Buffer): void {
+    this.#load(this.#filled++, payload);
+    this.#built += payload.length;
   }
 }

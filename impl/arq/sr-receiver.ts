@@ -1,36 +1,24 @@
 /**
- * Selective Repeat receiver core (RFC-style, no I/O): accepts the first START for its transfer id
- * (if it announces the 'sr' scheme), buffers up to W packets past the cumulative point (W: the
- * smaller of its own window and the sender's), delivers in order, and acknowledges with the
- * cumulative point, its advertised window and a SACK bitmap of what it holds past that point.
- * It hashes what it delivers and acknowledges FIN only once size and SHA-256 match.
+ * Selective Repeat receiver core (no I/O): takes the first START of its transfer id (if it names
+ * 'sr'), buffers up to W = min(own N, sender's N) packets past the cumulative point, delivers in
+ * order (hashing it), acknowledges with the cumulative point, its advertised window and a SACK
+ * bitmap of what it holds, and acknowledges FIN only once size and SHA-256 match.
  *
  * ACK timing: at once for START, FIN, a duplicate, an out-of-order packet and a packet that fills
  * a hole (RFC 5681 §4.2); otherwise after `ack.packets` in-order packets or `ack.delayMs`. The ACK
  * is built when the driver polls, so a burst of datagrams costs one ACK carrying the latest state.
  */
 import type { ErrorCode } from '../errors.ts';
-import { type Packet, schemeOfCode, seqAdd, seqDiff } from './codec.ts';
-import type { ArqReceiverCore, CoreStatus, TransferAnnouncement } from './core.ts';
-import {
-  payloadBytes,
-  resolveTransferOptions,
-  type TransferOptions,
-  type TransferOptionsInput,
-} from './options.ts';
-import { RECEIVER_ABORT_INTERVAL_MS, remoteFailure } from './sr-abort.ts';
-import { AckSchedule } from './sr-ack-schedule.ts';
+import { RECEIVER_ABORT_SPACING_MS, remoteFailure } from './abort.ts';
+import { AckSchedule } from './ack-schedule.ts';
+import { encodeAck, type Packet, schemeOfCode, seqAdd, seqDiff } from './codec.ts';
+import type { ArqReceiverCore, CoreStatus, ReceiverInit, TransferAnnouncement } from './core.ts';
+import { checkTransferId, classify } from './inbound.ts';
+import { payloadBytes, resolveTransferOptions, type TransferOptions } from './options.ts';
+import { ReadyQueue } from './ready-queue.ts';
 import { SrEndpoint } from './sr-endpoint.ts';
-import { readIncoming } from './sr-inbox.ts';
-import { InOrderOutput } from './sr-output.ts';
 import { ReorderBuffer } from './sr-reorder.ts';
 import type { TransferStats } from './stats.ts';
-
-export interface SrReceiverInit {
-  transferId: number;
-  options?: TransferOptionsInput;
-  now: number;
-}
 
 type Phase = 'waiting' | 'receiving' | 'done' | 'failed';
 
@@ -52,15 +40,18 @@ export class SrReceiverCore extends SrEndpoint implements ArqReceiverCore {
   /** Offset of FIN once it arrived ahead of data, else -1. */
   #finAt = -1;
   #reorder = new ReorderBuffer(1);
-  readonly #output = new InOrderOutput();
+  readonly #output = new ReadyQueue();
+  /** What the driver last said it can buffer (setRoom); Infinity until it says. */
+  #room = Number.POSITIVE_INFINITY;
   #advertised = -1;
   #lastHeard: number;
 
-  constructor(init: SrReceiverInit) {
+  constructor(init: ReceiverInit) {
+    checkTransferId(init.transferId);
     super(init.transferId);
     this.#options = resolveTransferOptions(init.options);
     this.#payloadBytes = payloadBytes(this.#options);
-    this.#acks = new AckSchedule(this.#options.ack.delayMs);
+    this.#acks = new AckSchedule(this.#options.ack, this.#options.window);
     this.#lastHeard = init.now;
   }
 
@@ -76,10 +67,14 @@ export class SrReceiverCore extends SrEndpoint implements ArqReceiverCore {
   }
 
   handleDatagram(datagram: Buffer, now: number): void {
-    const packet = readIncoming(datagram, this.id);
+    const packet = classify(datagram, this.id);
     const stats = this.counters;
     const waiting = this.#phase === 'waiting';
-    if (packet === null || packet.kind === 'ack' || (packet.kind === 'old-version' && !waiting)) {
+    if (
+      packet.kind === 'foreign' ||
+      packet.kind === 'ack' ||
+      (packet.kind === 'old-version' && !waiting)
+    ) {
       stats.ignored++;
     } else if (packet.kind === 'old-version') {
       stats.packetsReceived++;
@@ -94,13 +89,13 @@ export class SrReceiverCore extends SrEndpoint implements ArqReceiverCore {
       stats.ignored++;
     } else if (packet.kind === 'abort') {
       stats.packetsReceived++;
-      this.replies.oweAbortAck();
+      this.control.owe();
       if (waiting || this.#phase === 'receiving') {
         this.#phase = 'failed';
         this.end(remoteFailure('sender', packet.code), now, this.#token);
       }
-    } else if (this.#phase === 'failed') {
-      stats.ignored++;
+    } else if (this.#phase === 'failed' || (packet.kind === 'start' && !this.#ownStart(packet))) {
+      stats.ignored++; // counted once, as Go-Back-N does: not received as well
     } else {
       stats.packetsReceived++;
       this.#lastHeard = now;
@@ -112,15 +107,13 @@ export class SrReceiverCore extends SrEndpoint implements ArqReceiverCore {
     packet: Extract<Packet, { kind: 'start' | 'data' | 'fin' }>,
     now: number,
   ): void {
-    const stats = this.counters;
     if (packet.kind === 'start') {
       if (this.#phase === 'waiting') this.#onStart(packet, now);
-      else if (packet.seq === this.#isn && packet.token === this.#token) this.#repeat();
-      else stats.ignored++;
+      else this.#repeat();
       return;
     }
     if (this.#phase === 'waiting') {
-      stats.outOfOrder++; // data or FIN before START: nothing to acknowledge it with yet
+      this.counters.outOfOrder++; // data or FIN before START: nothing to acknowledge it with yet
       return;
     }
     if (this.#phase === 'done') {
@@ -128,6 +121,11 @@ export class SrReceiverCore extends SrEndpoint implements ArqReceiverCore {
       return;
     }
     this.#onPacket(seqDiff(packet.seq, seqAdd(this.#isn, this.#cum)), packet, now);
+  }
+
+  /** Any START before one was taken; after that, only a repeat of that one. */
+  #ownStart(start: Extract<Packet, { kind: 'start' }>): boolean {
+    return this.#phase === 'waiting' || (start.seq === this.#isn && start.token === this.#token);
   }
 
   #onStart(start: Extract<Packet, { kind: 'start' }>, now: number): void {
@@ -142,7 +140,7 @@ export class SrReceiverCore extends SrEndpoint implements ArqReceiverCore {
     this.#cum = 1;
     const window = this.#options.window;
     this.#span = start.window > 0 ? Math.min(window, start.window) : window;
-    this.#acks.every = Math.min(this.#options.ack.packets, Math.max(1, this.#span >> 1));
+    this.#acks.useSenderWindow(this.#span);
     this.#reorder = new ReorderBuffer(this.#span);
     this.#announcement = {
       fileSize: start.fileSize,
@@ -152,7 +150,7 @@ export class SrReceiverCore extends SrEndpoint implements ArqReceiverCore {
     };
     this.#phase = 'receiving';
     this.counters.startedAt = now;
-    this.#acks.urgent();
+    this.#acks.now();
   }
 
   /** A DATA or FIN `ahead` packets past the cumulative point. */
@@ -164,7 +162,7 @@ export class SrReceiverCore extends SrEndpoint implements ArqReceiverCore {
     }
     if (ahead >= this.#span || (this.#finAt >= 0 && offset > this.#finAt)) {
       this.counters.outOfOrder++; // past what it may buffer: dropped, the sender sends it again
-      this.#acks.urgent();
+      this.#acks.now();
       return;
     }
     if (ahead > 0) {
@@ -172,11 +170,13 @@ export class SrReceiverCore extends SrEndpoint implements ArqReceiverCore {
         this.#repeat();
         return;
       }
+      // Every packet out of order is acknowledged at once (Go-Back-N answers the first few
+      // only): each one changes the SACK bitmap the sender recovers from.
       this.counters.outOfOrder++;
       if (packet.kind === 'fin') this.#finAt = offset;
       // A copy: the datagram's buffer is the driver's, and this one may wait a while.
       this.#reorder.put(offset, packet.kind === 'fin' ? FIN_MARK : Buffer.from(packet.payload));
-      this.#acks.urgent();
+      this.#acks.now();
       return;
     }
     if (packet.kind === 'fin') {
@@ -193,7 +193,7 @@ export class SrReceiverCore extends SrEndpoint implements ArqReceiverCore {
       if (!this.#deliver(next, now)) return;
       next = this.#reorder.take(this.#cum);
     }
-    if (filledHole) this.#acks.urgent();
+    if (filledHole) this.#acks.now();
     else this.#acks.inOrder(now);
   }
 
@@ -225,17 +225,17 @@ export class SrReceiverCore extends SrEndpoint implements ArqReceiverCore {
     this.#cum++;
     this.#phase = 'done';
     this.counters.endedAt = now;
-    this.#acks.urgent();
+    this.#acks.now();
   }
 
   /** Something it already had: the ACK that answered it was probably lost. */
   #repeat(): void {
     this.counters.duplicates++;
-    this.#acks.urgent();
+    this.#acks.now();
   }
 
   handleTimeout(now: number): void {
-    this.#acks.handleTimeout(now);
+    this.#acks.onTimeout(now);
     const idle = this.#idleDeadline();
     if (idle !== null && now >= idle) {
       const message = `nothing from the sender for ${this.#options.idleTimeoutMs} ms`;
@@ -246,7 +246,7 @@ export class SrReceiverCore extends SrEndpoint implements ArqReceiverCore {
   pollTimeout(): number | null {
     if (this.#phase === 'failed') return this.abortDeadline();
     const idle = this.#idleDeadline();
-    const ack = this.#acks.deadline();
+    const ack = this.#acks.deadline;
     return ack === null || idle === null ? (ack ?? idle) : Math.min(idle, ack);
   }
 
@@ -256,17 +256,18 @@ export class SrReceiverCore extends SrEndpoint implements ArqReceiverCore {
   }
 
   pollTransmit(now: number): Buffer | null {
-    const control = this.pollControl(now, RECEIVER_ABORT_INTERVAL_MS);
+    const control = this.pollControl(now, RECEIVER_ABORT_SPACING_MS);
     if (control !== null) return control;
     if (this.#phase === 'waiting' || this.#phase === 'failed' || !this.#acks.take()) return null;
     this.#advertised = this.#window();
     const cumSeq = seqAdd(this.#isn, this.#cum);
-    return this.replies.ack(cumSeq, this.#token, this.#advertised, this.#reorder.bitmap(this.#cum));
+    const sack = this.#reorder.bitmap(this.#cum); // empty when nothing is held: no SACK field
+    return this.sent(encodeAck(this.id, cumSeq, this.#token, this.#advertised, sack), now);
   }
 
-  /** min(W, room / payload): what it can take past the cumulative point now. */
+  /** min(W, (room - bytes not yet taken) / payload), as Go-Back-N advertises. */
   #window(): number {
-    const fit = Math.floor(Math.max(0, this.#output.room) / this.#payloadBytes);
+    const fit = Math.floor(Math.max(0, this.#room - this.#output.bytes) / this.#payloadBytes);
     return Math.min(this.#span, fit);
   }
 
@@ -275,20 +276,19 @@ export class SrReceiverCore extends SrEndpoint implements ArqReceiverCore {
   }
 
   setRoom(bytes: number): void {
-    this.#output.room = bytes;
+    this.#room = bytes;
     // After a zero advertisement the sender only probes: tell it at once that room opened.
     if (this.#advertised === 0 && this.#phase === 'receiving' && this.#window() > 0) {
-      this.#acks.urgent();
+      this.#acks.now();
     }
   }
 
   abort(code: ErrorCode, message: string, now: number): void {
-    if (this.#phase === 'waiting' || this.#phase === 'receiving')
-      this.#fail(code, message, now, true);
+    this.#fail(code, message, now, true); // a done receiver too (core.ts): no commit
   }
 
   #fail(code: ErrorCode, message: string, now: number, notify: boolean): void {
-    if (this.#phase === 'failed' || this.#phase === 'done') return;
+    if (this.#phase === 'failed') return;
     this.#phase = 'failed';
     this.end(this.localFailure(code, message), now, this.#token, notify);
   }

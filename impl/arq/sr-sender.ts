@@ -13,36 +13,20 @@
  * without progress: ABORT. A zero window with nothing outstanding arms the persist probe (below).
  */
 import type { ErrorCode } from '../errors.ts';
+import { remoteFailure } from './abort.ts';
+// RFC 6675's DupThresh (SACKed packets above a hole that make it lost) is RFC 5681's 3.
+import { DUP_ACK_THRESHOLD as DUP_THRESH } from './ack-schedule.ts';
 import { encodeData, encodeFin, encodeStart, type Packet, seqAdd, seqDiff } from './codec.ts';
 import { EffectiveWindow } from './congestion.ts';
-import type { ArqSenderCore, CoreFailure, CoreStatus } from './core.ts';
-import {
-  payloadBytes,
-  resolveTransferOptions,
-  type TransferOptions,
-  type TransferOptionsInput,
-} from './options.ts';
+import type { ArqSenderCore, CoreFailure, CoreStatus, SenderInit } from './core.ts';
+import { classify } from './inbound.ts';
+import { payloadBytes, resolveTransferOptions, type TransferOptions } from './options.ts';
 import { RtoEstimator } from './rto.ts';
-import { remoteFailure } from './sr-abort.ts';
 import { SrEndpoint } from './sr-endpoint.ts';
 import { Flight } from './sr-flight.ts';
-import { readIncoming } from './sr-inbox.ts';
 import { Probe } from './sr-probe.ts';
 import { ReadAhead } from './sr-read-ahead.ts';
 import type { TransferStats } from './stats.ts';
-
-export interface SrSenderInit {
-  transferId: number;
-  isn: number;
-  token: bigint;
-  fileSize: number;
-  sha256: Uint8Array;
-  options?: TransferOptionsInput;
-  now: number;
-}
-
-/** SACKed packets above a hole that make it lost (RFC 6675). */
-export const DUP_THRESH = 3;
 
 export class SrSenderCore extends SrEndpoint implements ArqSenderCore {
   readonly #isn: number;
@@ -66,7 +50,7 @@ export class SrSenderCore extends SrEndpoint implements ArqSenderCore {
   #timeoutsInARow = 0;
   readonly #probe: Probe;
 
-  constructor(init: SrSenderInit) {
+  constructor(init: SenderInit) {
     super(init.transferId);
     this.#options = resolveTransferOptions(init.options);
     this.#isn = init.isn >>> 0;
@@ -129,8 +113,8 @@ export class SrSenderCore extends SrEndpoint implements ArqSenderCore {
   }
 
   handleDatagram(datagram: Buffer, now: number): void {
-    const packet = readIncoming(datagram, this.id);
-    if (packet === null) {
+    const packet = classify(datagram, this.id);
+    if (packet.kind === 'foreign') {
       this.counters.ignored++;
     } else if (packet.kind === 'old-version') {
       if (this.#validated) this.counters.ignored++;
@@ -140,6 +124,7 @@ export class SrSenderCore extends SrEndpoint implements ArqSenderCore {
       else if (packet.kind === 'abort') this.#onAbort(packet.code, now);
       else if (packet.token !== this.#token) this.counters.ignored++;
       else if (this.#status === 'active') this.#onAck(packet, now);
+      else this.counters.ignored++; // an ACK after the end: counted, as Go-Back-N does
     } else if (packet.kind === 'abort-ack') {
       this.abortAcknowledged();
     } else {
@@ -149,7 +134,7 @@ export class SrSenderCore extends SrEndpoint implements ArqSenderCore {
 
   #onAbort(code: string, now: number): void {
     this.counters.packetsReceived++;
-    this.replies.oweAbortAck();
+    this.control.owe();
     this.#end(remoteFailure('receiver', code), now);
   }
 

@@ -41,6 +41,16 @@ test('an ABORT_ACK owed goes out first, once per ABORT received; stop() ends the
   t.deepEqual(kinds(exchange, 100, 100), []);
 });
 
+test('a flood of ABORTs or version 1 datagrams draws 5 answers of each, not one each', (t) => {
+  const exchange = new AbortExchange(3);
+  for (let i = 0; i < 50; i++) {
+    exchange.owe();
+    exchange.oweOldVersion();
+  }
+  const out = kinds(exchange, 0, 100);
+  t.deepEqual(out, [...Array(5).fill('abort-ack'), ...Array(5).fill('invalid')]);
+});
+
 const mapped = test.macro({
   exec(t, code: string, local: string) {
     t.like(remoteFailure('receiver', code), { code: local, remote: true });

@@ -122,6 +122,17 @@ test('a SHA-256 mismatch is refused on both sides and nothing is committed', asy
   assertDownloads(t, world, []);
 });
 
+// The core checks the digest and is done before the commit; its FIN ACK waits for the commit,
+// so a failed commit must still reach the sender (as ABORT IO_ERROR), never as a FIN ACK.
+test('a commit that fails is an IO_ERROR on both sides, and the FIN is never acknowledged', async (t) => {
+  const c: TransferCase = { size: 50_000, commitFails: true };
+  logReplay(t, c);
+  const world = await runTransfer(c);
+  t.is(failureCode(world.outcomes.receiver), 'IO_ERROR');
+  t.is(failureCode(world.outcomes.sender), 'IO_ERROR', 'the sender heard the ABORT');
+  assertDownloads(t, world, []);
+});
+
 test('a lost final ACK: the lingering receiver acknowledges the FIN again', async (t) => {
   const c: TransferCase = { size: 20_000 };
   logReplay(t, c);

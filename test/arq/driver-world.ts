@@ -38,6 +38,8 @@ export interface TransferCase {
   existing?: Record<string, string>;
   /** Each write to the receiver's temp file takes this long (a slow disk). */
   diskWriteMs?: number;
+  /** The receiver's disk refuses to commit (rename) the finished temp file. */
+  commitFails?: boolean;
   /** A wrong SHA-256 announced by the sender. */
   lie?: boolean;
   /** Runs once the receiver exists, before the sender does (e.g. a spoofer that comes first). */
@@ -120,6 +122,19 @@ function slowDisk(platform: Platform, ms: number): Platform {
   return { ...platform, fs };
 }
 
+/** A disk whose temp files write but never commit (EIO at the rename). */
+function failingCommit(platform: Platform): Platform {
+  const fs: FileSystem = Object.create(platform.fs);
+  fs.createTemp = async (dir, hint) => {
+    const writer: FileWriter = Object.create(await platform.fs.createTemp(dir, hint));
+    writer.commit = async () => {
+      throw Object.assign(new Error('EIO: i/o error, rename'), { code: 'EIO' });
+    };
+    return writer;
+  };
+  return { ...platform, fs };
+}
+
 /** Builds the world and starts both sides; the simulator has not run yet. */
 export async function startTransfer(c: TransferCase): Promise<TransferWorld> {
   const sim = new Simulator({ seed: c.seed ?? 1 });
@@ -139,8 +154,9 @@ export async function startTransfer(c: TransferCase): Promise<TransferWorld> {
   const { port: senderPort } = await sim.until(senderSocket.bind(0));
   const file = await sim.until(owner.platform.fs.openRead(`/share/${name}`));
   const receiver = new TransferReceiver({
-    platform:
-      c.diskWriteMs === undefined
+    platform: c.commitFails
+      ? failingCommit(requester.platform)
+      : c.diskWriteMs === undefined
         ? requester.platform
         : slowDisk(requester.platform, c.diskWriteMs),
     socket: receiverSocket,

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import test from 'ava';
 import { WriteBehind } from '../../impl/arq/driver-write-behind.ts';
 import type { FileWriter } from '../../impl/platform/types.ts';
@@ -55,13 +54,13 @@ test('a slow disk: the room falls to 0 but nothing is refused, and it grows back
   await disk.completeOne();
   t.is(sink.room, 50);
   for (let at = 350; at < 1_000; at += 50) sink.store(data.subarray(at, at + 50));
-  let digest: Buffer | undefined;
-  sink.finish((sha256) => {
-    digest = sha256;
+  let finished = false;
+  sink.finish(() => {
+    finished = true;
   });
-  while (digest === undefined && disk.inWrite > 0) await disk.completeOne();
+  while (!finished && disk.inWrite > 0) await disk.completeOne();
+  t.true(finished, 'finish() reports once everything is on file');
   t.true(Buffer.concat(disk.written).equals(data), 'the file is the bytes stored, in order');
-  t.deepEqual(digest, createHash('sha256').update(data).digest(), 'hashed as it was written');
   t.is(sink.room, 200);
 });
 
@@ -78,11 +77,11 @@ test('views stored are copied: the datagram buffer may be reused at once', async
   sink.store(datagram);
   datagram.fill(0);
   sink.attach(disk.writer);
-  let digest: Buffer | undefined;
-  sink.finish((sha256) => {
-    digest = sha256;
+  let finished = false;
+  sink.finish(() => {
+    finished = true;
   });
   await disk.completeOne();
   t.is(Buffer.concat(disk.written).toString(), 'abcd');
-  t.truthy(digest);
+  t.true(finished);
 });

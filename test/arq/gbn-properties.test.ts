@@ -1,67 +1,32 @@
-import { createHash } from 'node:crypto';
 import test from 'ava';
 import fc from 'fast-check';
 import { decodePacket, encodeAck, seqAdd } from '../../impl/arq/codec.ts';
-import { GbnReceiverCore } from '../../impl/arq/gbn-receiver.ts';
-import { GbnSenderCore } from '../../impl/arq/gbn-sender.ts';
-import type { TransferOptionsInput } from '../../impl/arq/options.ts';
 import {
-  checkProperty,
-  cycle,
-  fileArb,
-  isnArb,
+  CHANNEL_TOKEN,
+  corePair,
   lossless,
   outcomeProblem,
   runChannel,
   type Schedule,
-  scheduleArb,
   serviceSender,
 } from '../helpers/arq-channel.ts';
+import {
+  checkProperty,
+  deliversOrFailsWithACode,
+  fileArb,
+  isnArb,
+  optionsArb as optionsFor,
+} from '../helpers/arq-properties.ts';
 
 // Property tests: a Go-Back-N sender and receiver over the pure channel, with generated options
 // and a generated fate (loss, duplication, corruption, delay, hence reordering) per datagram. Each
 // property's run count keeps this file to a few seconds; a failure prints fast-check's seed and
 // the shrunk counterexample (rerun one with FC_SEED=<seed>).
 
-const optionsArb: fc.Arbitrary<TransferOptionsInput> = fc.record({
-  packetSize: fc.constantFrom(68, 100),
-  window: fc.integer({ min: 1, max: 8 }),
-  congestion: fc.constantFrom('aimd', 'none'),
-  fastRetransmit: fc.boolean(),
-  ack: fc.record({
-    packets: fc.integer({ min: 1, max: 4 }),
-    delayMs: fc.integer({ min: 1, max: 10 }),
-  }),
-  rto: fc.constant({ mode: 'adaptive', initialMs: 50, minMs: 10, maxMs: 400 } as const),
-  maxRetries: fc.integer({ min: 2, max: 15 }),
-});
-
-function pair(file: Buffer, options: TransferOptionsInput, isn: number) {
-  const sha256 = createHash('sha256').update(file).digest();
-  const token = 0x1234_5678_9abc_def0n;
-  const sender = new GbnSenderCore({
-    transferId: 9,
-    isn,
-    token,
-    fileSize: file.length,
-    sha256,
-    options,
-    now: 0,
-  });
-  const receiver = new GbnReceiverCore({ transferId: 9, options, now: 0 });
-  return { sender, receiver, file };
-}
+const optionsArb = optionsFor('gbn', 8);
 
 test('any schedule of loss, duplication, corruption and reordering delivers exactly the file or fails with a code on both sides', (t) => {
-  checkProperty(
-    t,
-    fc.property(fileArb, optionsArb, isnArb, scheduleArb, (file, options, isn, fates) => {
-      const run = { ...pair(file, options, isn), schedule: cycle(fates) };
-      const problem = outcomeProblem(run, runChannel(run));
-      if (problem !== null) throw new Error(problem);
-    }),
-    300,
-  );
+  checkProperty(t, deliversOrFailsWithACode(optionsArb), 300);
 });
 
 test('a receiver with little room slows the sender (advertised window, persist probes) and still gets the file', (t) => {
@@ -73,7 +38,7 @@ test('a receiver with little room slows the sender (advertised window, persist p
       isnArb,
       fc.integer({ min: 0, max: 300 }),
       (file, options, isn, roomBytes) => {
-        const run = { ...pair(file, options, isn), schedule: lossless(5), roomBytes };
+        const run = { ...corePair(file, options, isn), schedule: lossless(5), roomBytes };
         const result = runChannel(run);
         const problem = outcomeProblem(run, result);
         if (problem !== null) throw new Error(problem);
@@ -100,7 +65,7 @@ test('without loss every transfer completes, and textbook Go-Back-N sends each p
           fastRetransmit: false,
           ack: { packets: 1, delayMs: 1 },
         } as const;
-        const run = { ...pair(file, textbook, isn), schedule: lossless(delayMs) as Schedule };
+        const run = { ...corePair(file, textbook, isn), schedule: lossless(delayMs) as Schedule };
         const result = runChannel(run);
         if (run.sender.status !== 'done' || run.receiver.status !== 'done')
           throw new Error('not done');
@@ -132,11 +97,11 @@ test('blind ACKs without the token (any sequence number, any window) never draw 
       isnArb,
       fc.array(forged, { minLength: 1, maxLength: 30 }),
       (file, isn, acks) => {
-        const { sender } = pair(file, { packetSize: 68 }, isn);
+        const { sender } = corePair(file, { packetSize: 68 }, isn);
         const kinds = new Set<string>();
         let now = 0;
         for (const a of acks) {
-          const token = a.token === 0x1234_5678_9abc_def0n ? 0n : a.token;
+          const token = a.token === CHANNEL_TOKEN ? 0n : a.token;
           sender.handleDatagram(encodeAck(9, seqAdd(isn, a.rel), token, a.window), now);
           if ((sender.pollTimeout() ?? Number.POSITIVE_INFINITY) <= now) sender.handleTimeout(now);
           for (const d of serviceSender(sender, { bytes: file, offset: 0 }, now))

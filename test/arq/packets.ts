@@ -1,6 +1,7 @@
 /**
- * Small helpers for packet-exact vectors: build datagrams with sequence numbers relative to the
- * ISN, and describe datagrams in one readable line, e.g. `DATA +1 a×52`, `ACK +2 w16`.
+ * Small helpers for packet-exact vectors of any core (Go-Back-N or Selective Repeat): build
+ * datagrams with sequence numbers relative to the ISN, and describe datagrams in one readable
+ * line, e.g. `DATA +1 a×52`, `ACK +2 w16`, `ACK +2 w4 sack +4 +5` (SACKed offsets shown).
  */
 import { createHash } from 'node:crypto';
 import {
@@ -16,6 +17,9 @@ import {
   seqDiff,
 } from '../../impl/arq/codec.ts';
 import type { ArqCore, ArqReceiverCore, ArqSenderCore } from '../../impl/arq/core.ts';
+import type { TransferOptionsInput } from '../../impl/arq/options.ts';
+import { SrReceiverCore } from '../../impl/arq/sr-receiver.ts';
+import { SrSenderCore } from '../../impl/arq/sr-sender.ts';
 import type { ErrorCode } from '../../impl/errors.ts';
 import { type FileSource, serviceReceiver, serviceSender } from '../helpers/arq-channel.ts';
 
@@ -59,6 +63,28 @@ export const fin = (w: Wire, rel: number): Buffer =>
   encodeFin(w.transferId ?? ID, seqAdd(w.isn, rel));
 export const ack = (w: Wire, rel: number, window = 4, token = w.token ?? TOKEN): Buffer =>
   encodeAck(w.transferId ?? ID, seqAdd(w.isn, rel), token, window);
+/** Bitmap bit i set for each `held` offset (relative to the ISN) at `next + 1 + i`. */
+export function bitmap(next: number, held: readonly number[]): Buffer {
+  const top = Math.max(next, ...held);
+  const map = Buffer.alloc(Math.ceil((top - next) / 8));
+  for (const rel of held) map[(rel - next - 1) >> 3]! |= 0x80 >> ((rel - next - 1) & 7);
+  return map;
+}
+/** An ACK of everything before `next` (relative), SACKing the `held` offsets. */
+export const sack = (
+  w: Wire,
+  next: number,
+  held: readonly number[] = [],
+  window = 4,
+  token = w.token ?? TOKEN,
+): Buffer =>
+  encodeAck(
+    w.transferId ?? ID,
+    seqAdd(w.isn, next),
+    token,
+    window,
+    held.length > 0 ? bitmap(next, held) : undefined,
+  );
 export const abort = (w: Wire, code: ErrorCode, token = w.token ?? TOKEN): Buffer =>
   encodeAbort(w.transferId ?? ID, code, token);
 export const abortAck = (w: Wire): Buffer => encodeAbortAck(w.transferId ?? ID);
@@ -83,12 +109,21 @@ export function describe(datagram: Buffer, isn: number): string {
     case 'fin':
       return `FIN ${rel(p.seq)}`;
     case 'ack':
-      return `ACK ${rel(p.seq)} w${p.window}${token(p.token)}`;
+      return `ACK ${rel(p.seq)} w${p.window}${token(p.token)}${sacked(p.sack, seqDiff(p.seq, isn))}`;
     case 'abort':
       return `ABORT ${p.code}${token(p.token)}`;
     case 'abort-ack':
       return 'ABORT_ACK';
   }
+}
+
+/** ` sack +4 +5`: the offsets a SACK bitmap holds past `next` (nothing without a bitmap). */
+function sacked(map: Buffer, next: number): string {
+  const held: string[] = [];
+  for (let i = 0; i < map.length * 8; i++) {
+    if ((map[i >> 3]! & (0x80 >> (i & 7))) !== 0) held.push(`+${next + 1 + i}`);
+  }
+  return map.length === 0 ? '' : ` sack ${held.join(' ')}`;
 }
 
 /** One step of a vector: at `at`, datagrams in (or the timer), then what goes out. */
@@ -157,4 +192,22 @@ export function expectSteps(
     if (step.delivered !== undefined)
       t.deepEqual(got.delivered, step.delivered, `${name}: delivered`);
   });
+}
+
+/** A Selective Repeat sender of `file` with transfer id ID, token TOKEN, ISN `isn`. */
+export function senderAt(file: Buffer, options: TransferOptionsInput, isn: number): SrSenderCore {
+  return new SrSenderCore({
+    transferId: ID,
+    isn,
+    token: TOKEN,
+    fileSize: file.length,
+    sha256: sha(file),
+    options,
+    now: 0,
+  });
+}
+
+/** A Selective Repeat receiver with transfer id ID. */
+export function receiverWith(options: TransferOptionsInput): SrReceiverCore {
+  return new SrReceiverCore({ transferId: ID, options, now: 0 });
 }

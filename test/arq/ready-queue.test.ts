@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import test from 'ava';
 import { ReadyQueue } from '../../impl/arq/ready-queue.ts';
 
@@ -15,4 +16,18 @@ test('payloads come out in order, once each, and the byte count follows', (t) =>
   queue.push(Buffer.from('f'));
   queue.clear();
   t.is(queue.take(), null);
+});
+
+test('the digest covers every byte pushed, taken or not (the core checks it at FIN)', (t) => {
+  const queue = new ReadyQueue();
+  queue.push(Buffer.from('ab'));
+  queue.take();
+  queue.push(Buffer.from('c'));
+  t.true(queue.matches(createHash('sha256').update('abc').digest()));
+});
+
+test('a digest of other bytes does not match', (t) => {
+  const queue = new ReadyQueue();
+  queue.push(Buffer.from('abd'));
+  t.false(queue.matches(createHash('sha256').update('abc').digest()));
 });

@@ -1,69 +1,32 @@
-import { createHash } from 'node:crypto';
 import test from 'ava';
 import fc from 'fast-check';
 import { decodePacket, encodeAck, seqAdd } from '../../impl/arq/codec.ts';
-import type { TransferOptionsInput } from '../../impl/arq/options.ts';
-import { SrReceiverCore } from '../../impl/arq/sr-receiver.ts';
-import { SrSenderCore } from '../../impl/arq/sr-sender.ts';
 import {
-  checkProperty as check,
-  cycle,
-  fileArb,
-  isnArb,
+  CHANNEL_TOKEN,
+  corePair,
   lossless,
   outcomeProblem,
   runChannel,
   type Schedule,
-  scheduleArb,
   serviceSender,
 } from '../helpers/arq-channel.ts';
+import {
+  checkProperty as check,
+  deliversOrFailsWithACode,
+  fileArb,
+  isnArb,
+  optionsArb as optionsFor,
+} from '../helpers/arq-properties.ts';
 
 // Property tests: a Selective Repeat sender and receiver over the pure channel
 // (test/helpers/arq-channel.ts), with generated options and a generated fate (loss, duplication,
 // corruption, delay, hence reordering) for every datagram. A failure prints fast-check's seed and the shrunk
 // counterexample (rerun one with FC_SEED=<seed>).
 
-const optionsArb: fc.Arbitrary<TransferOptionsInput> = fc.record({
-  arq: fc.constant('sr' as const),
-  packetSize: fc.constantFrom(68, 100),
-  window: fc.integer({ min: 1, max: 16 }),
-  congestion: fc.constantFrom('aimd' as const, 'none' as const),
-  fastRetransmit: fc.boolean(),
-  ack: fc.record({
-    packets: fc.integer({ min: 1, max: 4 }),
-    delayMs: fc.integer({ min: 1, max: 10 }),
-  }),
-  rto: fc.constant({ mode: 'adaptive', initialMs: 50, minMs: 10, maxMs: 400 } as const),
-  maxRetries: fc.integer({ min: 2, max: 15 }),
-});
-
-const TOKEN = 0x1234_5678_9abc_def0n;
-
-function pair(file: Buffer, options: TransferOptionsInput, isn: number) {
-  const sha256 = createHash('sha256').update(file).digest();
-  const sender = new SrSenderCore({
-    transferId: 9,
-    isn,
-    token: TOKEN,
-    fileSize: file.length,
-    sha256,
-    options,
-    now: 0,
-  });
-  const receiver = new SrReceiverCore({ transferId: 9, options, now: 0 });
-  return { sender, receiver, file };
-}
+const optionsArb = optionsFor('sr', 16);
 
 test('any schedule of loss, duplication and reordering delivers exactly the file or fails with a code on both sides', (t) => {
-  check(
-    t,
-    fc.property(fileArb, optionsArb, isnArb, scheduleArb, (file, options, isn, fates) => {
-      const run = { ...pair(file, options, isn), schedule: cycle(fates) };
-      const problem = outcomeProblem(run, runChannel(run));
-      if (problem !== null) throw new Error(problem);
-    }),
-    300,
-  );
+  check(t, deliversOrFailsWithACode(optionsArb), 300);
 });
 
 // Room for at least a packet: the advertised window paces the sender and the file arrives. Room
@@ -78,7 +41,7 @@ test('a receiver with little room slows the sender; one that never has room is o
       isnArb,
       fc.integer({ min: 0, max: 300 }),
       (file, options, isn, roomBytes) => {
-        const run = { ...pair(file, options, isn), schedule: lossless(5), roomBytes };
+        const run = { ...corePair(file, options, isn), schedule: lossless(5), roomBytes };
         const result = runChannel(run);
         const problem = outcomeProblem(run, result);
         if (problem !== null) throw new Error(problem);
@@ -115,7 +78,7 @@ test('only what is lost is sent again, and nothing arrives twice', (t) => {
           rto: { mode: 'fixed', ms: 2 * delayMs + 10 },
           maxRetries: 1_000,
         } as const;
-        const { sender, receiver } = pair(file, textbook, isn);
+        const { sender, receiver } = corePair(file, textbook, isn);
         const kinds: string[] = [];
         const recording = new Proxy(sender, {
           get(target, key) {
@@ -168,11 +131,11 @@ test('blind ACKs without the token (any sequence number, window or SACK) never d
       isnArb,
       fc.array(forged, { minLength: 1, maxLength: 30 }),
       (file, isn, acks) => {
-        const { sender } = pair(file, { arq: 'sr', packetSize: 68 }, isn);
+        const { sender } = corePair(file, { arq: 'sr', packetSize: 68 }, isn);
         const kinds = new Set<string>();
         let now = 0;
         for (const a of acks) {
-          const token = a.token === TOKEN ? 0n : a.token;
+          const token = a.token === CHANNEL_TOKEN ? 0n : a.token;
           sender.handleDatagram(encodeAck(9, seqAdd(isn, a.rel), token, a.window, a.sack), now);
           if ((sender.pollTimeout() ?? Number.POSITIVE_INFINITY) <= now) sender.handleTimeout(now);
           for (const d of serviceSender(sender, { bytes: file, offset: 0 }, now))

@@ -1,7 +1,16 @@
 import test from 'ava';
 import { HEADER_BYTES, PacketType, START_PAYLOAD_BYTES, sealPacket } from '../../impl/arq/codec.ts';
-import { abort, abortAck, data, fin, ID, letters, start } from './packets.ts';
-import { expectSrSteps, receiverWith } from './sr-packets.ts';
+import {
+  abort,
+  abortAck,
+  data,
+  expectSteps,
+  fin,
+  ID,
+  letters,
+  receiverWith,
+  start,
+} from './packets.ts';
 
 // Packet-exact vectors for the Selective Repeat receiver's protocol rules: the scheme check, the
 // token on ABORT, ABORT repeated until ABORT_ACK, the advertised window, size and hash checks,
@@ -22,7 +31,7 @@ const b = 'b'.repeat(52);
 const refuses = test.macro({
   exec(t, scheme: 'gbn' | number) {
     const core = receiverWith(options);
-    expectSrSteps(
+    expectSteps(
       t,
       core,
       [
@@ -43,7 +52,7 @@ test(refuses, 9);
 
 test("the sender's ABORT: a wrong token is ignored, the right one ends it and is answered", (t) => {
   const core = receiverWith(options);
-  expectSrSteps(
+  expectSteps(
     t,
     core,
     [
@@ -63,7 +72,7 @@ test("the sender's ABORT: a wrong token is ignored, the right one ends it and is
 // datagram from the sender.
 test('the advertised window follows the room, and reopening from 0 is announced at once', (t) => {
   const core = receiverWith(options);
-  expectSrSteps(
+  expectSteps(
     t,
     core,
     [
@@ -78,7 +87,7 @@ test('the advertised window follows the room, and reopening from 0 is announced 
 
 test('a hash that does not match: no FIN ACK, ABORT HASH_MISMATCH', (t) => {
   const core = receiverWith(options);
-  expectSrSteps(
+  expectSteps(
     t,
     core,
     [
@@ -99,7 +108,7 @@ test('a hash that does not match: no FIN ACK, ABORT HASH_MISMATCH', (t) => {
 test('more bytes than announced: ABORT SIZE_MISMATCH', (t) => {
   const core = receiverWith(options);
   const short = letters(52, 1, 20);
-  expectSrSteps(
+  expectSteps(
     t,
     core,
     [
@@ -113,7 +122,7 @@ test('more bytes than announced: ABORT SIZE_MISMATCH', (t) => {
 
 test('a FIN before all the bytes: ABORT SIZE_MISMATCH', (t) => {
   const core = receiverWith(options);
-  expectSrSteps(
+  expectSteps(
     t,
     core,
     [
@@ -126,7 +135,7 @@ test('a FIN before all the bytes: ABORT SIZE_MISMATCH', (t) => {
 
 test('silence for idleTimeoutMs: TRANSFER_TIMEOUT and ABORT', (t) => {
   const core = receiverWith(options);
-  expectSrSteps(
+  expectSteps(
     t,
     core,
     [
@@ -143,11 +152,6 @@ test('a version 1 sender is told UNSUPPORTED_VERSION in its own format', (t) => 
   const v1 = Buffer.alloc(HEADER_BYTES + START_PAYLOAD_BYTES - 8);
   const datagram = sealPacket(v1, PacketType.START, ID, 0, START_PAYLOAD_BYTES - 8, 1);
   const core = receiverWith(options);
-  expectSrSteps(
-    t,
-    core,
-    [{ at: 0, in: datagram, out: ['V1 UNSUPPORTED_VERSION'], next: null }],
-    isn,
-  );
+  expectSteps(t, core, [{ at: 0, in: datagram, out: ['V1 UNSUPPORTED_VERSION'], next: null }], isn);
   t.like(core.failure, { code: 'UNSUPPORTED_VERSION', remote: false });
 });

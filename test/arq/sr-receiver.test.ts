@@ -1,7 +1,6 @@
 import test from 'ava';
 import { decodePacket } from '../../impl/arq/codec.ts';
-import { data, fin, letters, start } from './packets.ts';
-import { expectSrSteps, receiverWith } from './sr-packets.ts';
+import { data, expectSteps, fin, letters, receiverWith, start } from './packets.ts';
 
 // Packet-exact vectors for the Selective Repeat receiver: every ACK carries the cumulative point,
 // the advertised window and the SACK bitmap of what it holds past that point (shown as
@@ -24,7 +23,7 @@ const srStart = (file: Buffer, window = 4) => start(w, file, { window, scheme: '
 test('in-order delivery: an ACK per packet, FIN acknowledged once the hash matches, then again', (t) => {
   const file = letters(52, 3, 10);
   const core = receiverWith(options);
-  expectSrSteps(
+  expectSteps(
     t,
     core,
     [
@@ -45,7 +44,7 @@ test('in-order delivery: an ACK per packet, FIN acknowledged once the hash match
 test('a lost DATA: later packets are held and SACKed, the retransmission delivers them all', (t) => {
   const file = letters(52, 4);
   const core = receiverWith(options);
-  expectSrSteps(
+  expectSteps(
     t,
     core,
     [
@@ -71,7 +70,7 @@ test('a lost DATA: later packets are held and SACKed, the retransmission deliver
 test('duplicates are counted and re-acknowledged, held or already delivered', (t) => {
   const file = letters(52, 4);
   const core = receiverWith(options);
-  expectSrSteps(
+  expectSteps(
     t,
     core,
     [
@@ -90,7 +89,7 @@ test('duplicates are counted and re-acknowledged, held or already delivered', (t
 test('reordering beyond the window is dropped and counted, within it is held', (t) => {
   const file = letters(52, 6);
   const core = receiverWith(options);
-  expectSrSteps(
+  expectSteps(
     t,
     core,
     [
@@ -114,7 +113,7 @@ test('sequence numbers wrap at 2^32: a packet at sequence 0 held ahead of 2^32 â
   const ww = { isn: wrapIsn };
   const file = letters(52, 2);
   const core = receiverWith(options);
-  expectSrSteps(
+  expectSteps(
     t,
     core,
     [
@@ -132,7 +131,7 @@ test('sequence numbers wrap at 2^32: a packet at sequence 0 held ahead of 2^32 â
 test('a window of 1 holds nothing out of order (stop-and-wait)', (t) => {
   const file = letters(52, 2);
   const core = receiverWith({ ...options, window: 1 });
-  expectSrSteps(
+  expectSteps(
     t,
     core,
     [

@@ -1,7 +1,6 @@
 import test from 'ava';
 import type { TransferOptionsInput } from '../../impl/arq/options.ts';
-import { abort, abortAck, ack, letters } from './packets.ts';
-import { expectSrSteps, sack, senderAt } from './sr-packets.ts';
+import { abort, abortAck, ack, expectSteps, letters, sack, senderAt } from './packets.ts';
 
 // Packet-exact vectors for the Selective Repeat sender's protocol rules: address validation by
 // token, the retry limit and ABORT, ABORT from the receiver, the advertised window and the persist
@@ -22,7 +21,7 @@ const twoPackets = letters(52, 2);
 
 test('an ACK with the wrong token is ignored: no validation, no data, START again on time', (t) => {
   const core = sender(twoPackets);
-  expectSrSteps(
+  expectSteps(
     t,
     core,
     [
@@ -43,7 +42,7 @@ test('an ACK with the wrong token is ignored: no validation, no data, START agai
 test('START backs off (RFC 6298) until acknowledged', (t) => {
   const adaptive = { ...base, rto: { mode: 'adaptive', initialMs: 100, minMs: 10, maxMs: 1000 } };
   const core = sender(twoPackets, adaptive as TransferOptionsInput);
-  expectSrSteps(
+  expectSteps(
     t,
     core,
     [
@@ -59,7 +58,7 @@ test('START backs off (RFC 6298) until acknowledged', (t) => {
 
 test('the retry limit: TRANSFER_TIMEOUT, ABORT repeated each RTO until ABORT_ACK', (t) => {
   const core = sender(twoPackets, { ...base, maxRetries: 2 });
-  expectSrSteps(
+  expectSteps(
     t,
     core,
     [
@@ -86,7 +85,7 @@ test('an unanswered ABORT stops after 5 tries', (t) => {
     out: ['ABORT IO_ERROR'],
     next,
   });
-  expectSrSteps(
+  expectSteps(
     t,
     core,
     [
@@ -104,7 +103,7 @@ test('an unanswered ABORT stops after 5 tries', (t) => {
 
 test("the receiver's ABORT: a wrong token is ignored, the right one ends it and is answered", (t) => {
   const core = sender(twoPackets);
-  expectSrSteps(
+  expectSteps(
     t,
     core,
     [
@@ -126,7 +125,7 @@ test("the receiver's ABORT: a wrong token is ignored, the right one ends it and 
 
 test('a receiver running another scheme: its UNSUPPORTED_ARQ ABORT before validation ends it', (t) => {
   const core = sender(twoPackets);
-  expectSrSteps(
+  expectSteps(
     t,
     core,
     [
@@ -145,7 +144,7 @@ test('a receiver running another scheme: its UNSUPPORTED_ARQ ABORT before valida
 test('advertised window 0: persist probes, then the update opens the window', (t) => {
   const file = letters(52, 3);
   const core = sender(file);
-  expectSrSteps(
+  expectSteps(
     t,
     core,
     [
@@ -168,7 +167,7 @@ test('advertised window 0: persist probes, then the update opens the window', (t
 test('persist probes go past a zero window by N packets at most', (t) => {
   const file = letters(52, 3);
   const core = sender(file, { ...base, window: 1 });
-  expectSrSteps(
+  expectSteps(
     t,
     core,
     [
@@ -194,7 +193,7 @@ test("RTT samples only from packets sent once (Karn's rule)", (t) => {
     rto: { mode: 'adaptive', initialMs: 100, minMs: 10, maxMs: 1000 },
   };
   const core = sender(twoPackets, adaptive as TransferOptionsInput);
-  expectSrSteps(
+  expectSteps(
     t,
     core,
     [
@@ -218,7 +217,7 @@ test('AIMD halves the window once for two holes found in the same window', (t) =
     { length: 8 },
     (_, i) => `DATA +${i + 1} ${String.fromCharCode(97 + i)}×52`,
   );
-  expectSrSteps(
+  expectSteps(
     t,
     core,
     [

@@ -1,8 +1,7 @@
 import test from 'ava';
 import { decodePacket } from '../../impl/arq/codec.ts';
 import type { TransferOptionsInput } from '../../impl/arq/options.ts';
-import { ack, letters } from './packets.ts';
-import { expectSrSteps, sack, senderAt } from './sr-packets.ts';
+import { ack, expectSteps, letters, sack, senderAt } from './packets.ts';
 
 // Packet-exact vectors for the Selective Repeat sender: 52-byte payloads (68-byte datagrams),
 // sequence numbers relative to the ISN, a fixed 100 ms RTO, the textbook sender (no congestion
@@ -26,7 +25,7 @@ const sixPackets = letters(52, 6);
 
 test('in-order delivery: START alone until acknowledged, then the window, done at the FIN ACK', (t) => {
   const core = srSender(threePackets, textbook);
-  expectSrSteps(
+  expectSteps(
     t,
     core,
     [
@@ -51,7 +50,7 @@ test('in-order delivery: START alone until acknowledged, then the window, done a
 // (RFC 6675's DupThresh) and only that packet goes again, the window stays where it is.
 test('a lost DATA: three SACKed packets above the hole resend the hole alone', (t) => {
   const core = srSender(sixPackets, textbook);
-  expectSrSteps(
+  expectSteps(
     t,
     core,
     [
@@ -76,7 +75,7 @@ test('a lost DATA: three SACKed packets above the hole resend the hole alone', (
 
 test('a lost DATA without fast retransmit: its own timeout resends it alone', (t) => {
   const core = srSender(sixPackets, { ...textbook, fastRetransmit: false });
-  expectSrSteps(
+  expectSteps(
     t,
     core,
     [
@@ -104,7 +103,7 @@ test('a lost DATA without fast retransmit: its own timeout resends it alone', (t
 
 test('a lost ACK costs nothing: the next one covers it; a repeated ACK is a duplicate', (t) => {
   const core = srSender(threePackets, textbook);
-  expectSrSteps(
+  expectSteps(
     t,
     core,
     [
@@ -145,7 +144,7 @@ test('sequence numbers wrap at 2^32: a hole at sequence 0 is found and resent', 
     { at: 40, in: sack(ww, 6), out: ['FIN +6'], next: 140 },
     { at: 50, in: sack(ww, 7), out: [], next: null },
   ];
-  expectSrSteps(t, core, steps, wrapIsn, file);
+  expectSteps(t, core, steps, wrapIsn, file);
   t.is(core.status, 'done');
   const resent = srSender(file, textbook, wrapIsn);
   resent.pollTransmit(0);
@@ -159,7 +158,7 @@ test('sequence numbers wrap at 2^32: a hole at sequence 0 is found and resent', 
 test('a window of 1 is stop-and-wait', (t) => {
   const file = letters(52, 2);
   const core = srSender(file, { ...textbook, window: 1 });
-  expectSrSteps(
+  expectSteps(
     t,
     core,
     [
@@ -183,7 +182,7 @@ test('a window of 1024: the whole window at once, a 1023-packet SACK resends onl
       return `DATA +${rel} ${String.fromCharCode(97 + ((rel - 1) % 26))}×52`;
     });
   const held = Array.from({ length: 1023 }, (_, i) => i + 2);
-  expectSrSteps(
+  expectSteps(
     t,
     core,
     [

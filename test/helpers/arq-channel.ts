@@ -4,8 +4,13 @@
  * comes from unequal delays), and the driver loop of impl/arq/core.ts done synchronously.
  * Bounded: it stops after `maxSteps` events whatever the cores do.
  */
-import fc from 'fast-check';
+import { createHash } from 'node:crypto';
 import type { ArqCore, ArqReceiverCore, ArqSenderCore } from '../../impl/arq/core.ts';
+import { GbnReceiverCore } from '../../impl/arq/gbn-receiver.ts';
+import { GbnSenderCore } from '../../impl/arq/gbn-sender.ts';
+import type { TransferOptionsInput } from '../../impl/arq/options.ts';
+import { SrReceiverCore } from '../../impl/arq/sr-receiver.ts';
+import { SrSenderCore } from '../../impl/arq/sr-sender.ts';
 
 /** What happens to one datagram: `lost`, else delivered after `delayMs` (twice if `duplicate`). */
 export interface Fate {
@@ -198,66 +203,25 @@ export function outcomeProblem(
   return null;
 }
 
-// fast-check pieces for property tests of any pair of cores.
+export const CHANNEL_TOKEN = 0x1234_5678_9abc_def0n;
 
-const seed = process.env.FC_SEED === undefined ? undefined : Number(process.env.FC_SEED);
-
-/**
- * Runs a property `numRuns` times (seeded by FC_SEED when set); a failure fails the test with
- * fast-check's report: the seed, the path and the shrunk counterexample.
- */
-export function checkProperty<T>(
-  t: { fail: (m: string) => void; true: (v: boolean, m?: string) => void },
-  property: fc.IProperty<T>,
-  numRuns: number,
-): void {
-  const details = fc.check(property, { numRuns, seed });
-  if (details.failed) t.fail(fc.defaultReportMessage(details) ?? `failed, seed ${details.seed}`);
-  else t.true(details.numRuns === numRuns, `${details.numRuns} of ${numRuns} runs`);
+/** A sender and receiver of the scheme `options.arq` names (Go-Back-N by default), transfer id 9. */
+export function corePair(
+  file: Buffer,
+  options: TransferOptionsInput,
+  isn: number,
+): { sender: ArqSenderCore; receiver: ArqReceiverCore; file: Buffer } {
+  const init = {
+    transferId: 9,
+    isn,
+    token: CHANNEL_TOKEN,
+    fileSize: file.length,
+    sha256: createHash('sha256').update(file).digest(),
+    options,
+    now: 0,
+  };
+  const receiverInit = { transferId: 9, options, now: 0 };
+  return options.arq === 'sr'
+    ? { sender: new SrSenderCore(init), receiver: new SrReceiverCore(receiverInit), file }
+    : { sender: new GbnSenderCore(init), receiver: new GbnReceiverCore(receiverInit), file };
 }
-
-const fateArb = (lossPct: number, dupPct: number, corruptPct: number): fc.Arbitrary<Fate> =>
-  fc
-    .record({
-      roll: fc.integer({ min: 0, max: 99 }),
-      dupRoll: fc.integer({ min: 0, max: 99 }),
-      corruptRoll: fc.integer({ min: 0, max: 99 }),
-      delayMs: fc.integer({ min: 1, max: 60 }),
-      duplicateDelayMs: fc.integer({ min: 0, max: 40 }),
-    })
-    .map(({ roll, dupRoll, corruptRoll, delayMs, duplicateDelayMs }) => ({
-      lost: roll < lossPct,
-      duplicate: dupRoll < dupPct,
-      corrupt: corruptRoll < corruptPct,
-      delayMs,
-      duplicateDelayMs,
-    }));
-
-/**
- * A schedule: 1..40 fates repeated, with a loss rate of 0..40 %, duplication 0..20 %, corruption
- * 0..10 %, delays 1..60 ms (so datagrams overtake each other).
- */
-export const scheduleArb: fc.Arbitrary<Fate[]> = fc
-  .record({
-    lossPct: fc.integer({ min: 0, max: 40 }),
-    dupPct: fc.integer({ min: 0, max: 20 }),
-    corruptPct: fc.integer({ min: 0, max: 10 }),
-  })
-  .chain(({ lossPct, dupPct, corruptPct }) =>
-    fc.array(fateArb(lossPct, dupPct, corruptPct), { minLength: 1, maxLength: 40, size: 'max' }),
-  );
-
-/** Files of 0..1500 bytes (fast-check's own byte arrays stay tiny), bytes varying with a salt. */
-export const fileArb: fc.Arbitrary<Buffer> = fc
-  .record({ length: fc.integer({ min: 0, max: 1_500 }), salt: fc.integer({ min: 0, max: 255 }) })
-  .map(({ length, salt }) => {
-    const bytes = Buffer.allocUnsafe(length);
-    for (let i = 0; i < length; i++) bytes[i] = (i * 131 + salt + (i >> 8)) & 0xff;
-    return bytes;
-  });
-
-/** ISNs anywhere, often just below the wrap at 2^32. */
-export const isnArb: fc.Arbitrary<number> = fc.oneof(
-  fc.integer({ min: 0, max: 0xffff_ffff }),
-  fc.integer({ min: 0xffff_fff0, max: 0xffff_ffff }),
-);

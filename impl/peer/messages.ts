@@ -228,3 +228,14 @@ function parseTransferId(text: string | undefined): number | undefined {
 function oneLine(text: string): string {
   return text.replace(/[\r\n]+/g, ' ');
 }
+
+/** A room line from another user (`#from|text`) with its file-search message, if it is one. */
+export function parseUserLine(
+  line: string,
+): { from: string; message: FileMessage | BadRequest | undefined } | undefined {
+  if (!line.startsWith('#')) return undefined;
+  const bar = line.indexOf('|');
+  const from = line.slice(1, bar);
+  if (bar < 2 || from === 'me' || from === 'server') return undefined;
+  return { from, message: parseFileMessage(line.slice(bar + 1)) };
+}

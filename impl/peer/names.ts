@@ -4,6 +4,7 @@
  * something that fits in one `|`-separated field of a chat line.
  */
 
+import { WhohasError } from '../errors.ts';
 import { TEMP_PREFIX } from '../platform/temp-name.ts';
 
 /** Prefix of the hidden files a download is written to before it is committed. */
@@ -41,4 +42,10 @@ export function fileNameProblem(name: string): string | undefined {
 /** The name with control characters made visible, for messages about it. */
 export function printable(name: string): string {
   return name.replace(CONTROLS, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/** Throws BAD_FILENAME for a name `fileNameProblem` refuses. */
+export function requireFileName(name: string): void {
+  const problem = fileNameProblem(name);
+  if (problem) throw new WhohasError('BAD_FILENAME', problem);
 }

@@ -3,7 +3,6 @@
  * (docs/protocol-files.md) on top. It answers whohas and getfile by itself, downloads with
  * fallback, and runs on any Platform (real sockets or the simulator) unchanged.
  */
-
 import { EventEmitter } from 'node:events';
 import type { Scheme } from '../arq/codec.ts';
 import { WhohasError } from '../errors.ts';
@@ -12,8 +11,8 @@ import { Answers } from './answers.ts';
 import { Downloads } from './downloads.ts';
 import { checkArq, checkPacketSize, checkWindow, type ServerAddress } from './limits.ts';
 import { runLocalCommand } from './local.ts';
-import { parseFileMessage } from './messages.ts';
-import { fileNameProblem } from './names.ts';
+import { parseUserLine } from './messages.ts';
+import { requireFileName } from './names.ts';
 import { Offers } from './offers.ts';
 import { Partials } from './partials.ts';
 import {
@@ -64,17 +63,15 @@ export class Peer extends EventEmitter<PeerEvents> {
     this.name = options.name;
     this.#window = settings.window;
     this.#arq = settings.arq;
-    this.shareFolder = new ShareFolder(options.platform.fs, options.folder, {
-      share: options.share,
-    });
     const { platform, server } = options;
+    this.shareFolder = new ShareFolder(platform.fs, options.folder, { share: options.share });
     const session = new ChatSession(platform, options.name, server, settings.loginTimeoutMs);
     this.#session = session;
     const automatic = (line: string) => session.sendAutomatic(line);
     this.#replies = new ReplyBudget(platform.clock, automatic, settings.replyBudget);
-    this.#answers = new Answers(options.platform.clock);
+    this.#answers = new Answers(platform.clock);
     const link: PeerLink = {
-      platform: options.platform,
+      platform,
       sendTo: (to, text) => session.send(`@${to}|${text}`),
       reply: (to, text) => this.#replies.reply(to, text),
       localAddress: () => session.localAddress,
@@ -85,7 +82,7 @@ export class Peer extends EventEmitter<PeerEvents> {
     this.#offers = new Offers(link, this.shareFolder);
     this.#uploads = new Uploads(link, this.shareFolder, settings.parallel);
     this.#downloads = new Downloads(link);
-    this.#partials = new Partials(options.platform.fs, settings.stalePartialMs);
+    this.#partials = new Partials(platform.fs, settings.stalePartialMs);
     session.on('line', (line) => this.emit('line', line));
     session.on('room-line', (line) => this.#dispatch(line));
     session.on('left', (user) => {
@@ -201,7 +198,7 @@ export class Peer extends EventEmitter<PeerEvents> {
 
   /** Asks the room who shares `file`; resolves after the wait with the answers in arrival order. */
   whohas(file: string, options: { waitMs?: number } = {}): Promise<Responder[]> {
-    this.#checkName(file);
+    requireFileName(file);
     this.#session.requireRoom();
     return this.#answers.ask(this.#session, file, options.waitMs ?? this.#settings.whohasWaitMs);
   }
@@ -215,7 +212,7 @@ export class Peer extends EventEmitter<PeerEvents> {
     file: string,
     options: DownloadOptions = {},
   ): Promise<DownloadResult> {
-    this.#checkName(file);
+    requireFileName(file);
     const window = checkWindow(options.window ?? this.#window);
     const packetSize = checkPacketSize(options.packetSize ?? this.#settings.packetSize);
     this.#session.requireRoom();
@@ -257,11 +254,9 @@ export class Peer extends EventEmitter<PeerEvents> {
       this.#offers.rateLimited();
       return;
     }
-    if (!line.startsWith('#')) return;
-    const bar = line.indexOf('|');
-    const from = line.slice(1, bar);
-    if (bar < 2 || from === 'me' || from === 'server') return;
-    const message = parseFileMessage(line.slice(bar + 1));
+    const parsed = parseUserLine(line);
+    if (parsed === undefined) return;
+    const { from, message } = parsed;
     switch (message?.kind) {
       case 'whohas':
         this.#track(this.#offers.answer(from, message.file));
@@ -286,11 +281,6 @@ export class Peer extends EventEmitter<PeerEvents> {
     const { loginTimeoutMs, roomPins: pins, acceptRoomChange: acceptChange } = this.#settings;
     const check = { room, created, password: password !== undefined, pins, acceptChange };
     return verifyRoom(this.#session, this.platform.clock, loginTimeoutMs, check);
-  }
-
-  #checkName(file: string): void {
-    const problem = fileNameProblem(file);
-    if (problem) throw new WhohasError('BAD_FILENAME', problem);
   }
 
   #openFolder(): Promise<void> {

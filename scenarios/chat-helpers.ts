@@ -2,9 +2,10 @@
  * Building blocks the chat families share: a room with two well-behaved users, and checks on
  * what a client did or did not receive.
  */
+
+import type { LineClient } from '../harness/line-client.ts';
 import type { ChatLimits } from '../impl/chat/limits.ts';
 import { invariant } from './invariants.ts';
-import type { LineClient } from './line-client.ts';
 import type { World } from './world.ts';
 
 export interface ChatRoom {

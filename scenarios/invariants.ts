@@ -26,7 +26,7 @@ export async function probeLiveness(world: World): Promise<void> {
   for (const record of world.clients) {
     if (!record.wellBehaved || record.retired) continue;
     const { client } = record;
-    invariant(!client.closed, `well-behaved client ${client.label} was disconnected`);
+    invariant(!client.isClosed, `well-behaved client ${client.label} was disconnected`);
     const text = `liveness ${++n}`;
     client.send(`@me|${text}`);
     await world.until(client.expect(`#me|${text}`));

@@ -3,11 +3,12 @@
  * user. Each gets its exact reply (or none), nobody else sees it, and the connection is kept
  * until the bad lines repeat.
  */
+
+import type { LineClient } from '../harness/line-client.ts';
 import { chatRoom, expectReplies, noLineMatching, receivedExactly, sync } from './chat-helpers.ts';
 import { proves, refusalsIn } from './evidence.ts';
 import { family } from './format.ts';
 import { invariant } from './invariants.ts';
-import type { LineClient } from './line-client.ts';
 import type { World } from './world.ts';
 
 const MAX_LINE_BYTES = 4096;

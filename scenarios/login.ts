@@ -2,11 +2,12 @@
  * Murphy's law for the login dialog: every refusal has its code, the step is repeated, five
  * refusals hang up, and nothing a failed login did stays behind (names and rooms free again).
  */
+
+import type { LineClient } from '../harness/line-client.ts';
 import { chatRoom, expectDialog, noLineMatching } from './chat-helpers.ts';
 import { proves, refusalsIn } from './evidence.ts';
 import { family } from './format.ts';
 import { invariant } from './invariants.ts';
-import type { LineClient } from './line-client.ts';
 import type { World } from './world.ts';
 
 const LONGEST_NAME = '𝄞'.repeat(2) + 'n'.repeat(30);

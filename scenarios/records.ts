@@ -3,11 +3,11 @@
  * still be served), the files that existed before the fault, and the options it was built on.
  */
 import { createHash } from 'node:crypto';
+import type { LineClient } from '../harness/line-client.ts';
 import type { ChatLimits } from '../impl/chat/limits.ts';
 import type { ChatServer } from '../impl/chat/server.ts';
 import type { WorldHost } from './backend.ts';
 import type { LinkProfile, Transport } from './format.ts';
-import type { LineClient } from './line-client.ts';
 import type { OutboxMeter } from './outbox-meter.ts';
 
 export interface ServerRecord {

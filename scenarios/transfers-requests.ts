@@ -4,10 +4,10 @@
  * windows. Every refusal reaches the requester with its code; nothing outside the folder leaks.
  */
 import { join } from 'node:path';
+import type { LineClient } from '../harness/line-client.ts';
 import { proves } from './evidence.ts';
 import { family } from './format.ts';
 import { invariant } from './invariants.ts';
-import type { LineClient } from './line-client.ts';
 import { sha256 } from './records.ts';
 import { buildSwarm, nextTransferStart, type Swarm } from './swarm.ts';
 import type { World } from './world.ts';

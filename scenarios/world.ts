@@ -4,6 +4,8 @@
  * behave, which files existed before, which downloads completed, which errors users saw.
  */
 import seedrandom from 'seedrandom';
+import { LineClient } from '../harness/line-client.ts';
+import { loginAnswers, welcomePrefix } from '../harness/login.ts';
 import { ChatServer } from '../impl/chat/server.ts';
 import { WhohasError } from '../impl/errors.ts';
 import type { TransferEnd } from '../impl/peer/types.ts';
@@ -11,7 +13,6 @@ import type { Backend, WorldHost } from './backend.ts';
 import { createRealBackend } from './backend-real.ts';
 import { createSimBackend } from './backend-sim.ts';
 import type { LinkProfile, LinkSpec, Transport } from './format.ts';
-import { LineClient, loginAnswers } from './line-client.ts';
 import { OutboxMeter } from './outbox-meter.ts';
 import {
   type ClientRecord,
@@ -217,7 +218,7 @@ export class World {
   async connect(label: string, hostName = label, server = this.server): Promise<LineClient> {
     const host = this.host(hostName);
     const client = await this.until(
-      LineClient.connect(host.platform, server.host.address, server.port, label),
+      LineClient.connect(host.platform, server.port, server.host.address, label),
     );
     this.clients.push({ client, wellBehaved: false, retired: false });
     this.transcripts.push(client);
@@ -232,7 +233,7 @@ export class World {
   ): Promise<LineClient> {
     const client = await this.connect(name, options.host ?? name, options.server);
     for (const line of loginAnswers(name, room, options)) client.send(line);
-    await this.until(client.expect(`OK|Welcome to ${room}. You are all set`, `welcome to ${room}`));
+    await this.until(client.expect(welcomePrefix(room), `welcome to ${room}`));
     this.record(client).wellBehaved = true;
     return client;
   }
@@ -281,7 +282,7 @@ export class World {
   async dispose(): Promise<void> {
     const steps: Array<() => Promise<void> | void> = [...this.disposers.splice(0).reverse()];
     steps.push(() => {
-      for (const { client } of this.clients) if (!client.closed) client.destroy();
+      for (const { client } of this.clients) if (!client.isClosed) client.destroy();
     });
     for (const record of this.servers) {
       steps.push(async () => {

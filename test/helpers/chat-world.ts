@@ -4,11 +4,12 @@
  * whole body runs inside `sim.until`, so every await advances virtual time as far as needed.
  */
 import test, { type ExecutionContext } from 'ava';
+import { LineClient } from '../../harness/line-client.ts';
+import type { LoginOptions } from '../../harness/login.ts';
 import { ChatServer, type ChatServerOptions } from '../../impl/chat/index.ts';
 import { createNodePlatform } from '../../impl/platform/node.ts';
 import type { Platform } from '../../impl/platform/types.ts';
 import { Simulator } from '../../sim/index.ts';
-import { ChatTestClient, type LoginPlan } from './chat-client.ts';
 import { logReplay } from './replay.ts';
 
 export type ServerSettings = Omit<ChatServerOptions, 'platform'>;
@@ -20,9 +21,9 @@ export interface ChatWorld {
   /** The simulator, on 'sim'. */
   readonly sim: Simulator | undefined;
   /** A new client connected to the server (each on its own host on the simulator). */
-  connect(): Promise<ChatTestClient>;
+  connect(): Promise<LineClient>;
   /** connect() and a completed login. */
-  login(plan: LoginPlan): Promise<ChatTestClient>;
+  login(name: string, room: string, options?: LoginOptions): Promise<LineClient>;
   /** Lets `ms` pass on the server's clock (virtual time on the simulator). */
   sleep(ms: number): Promise<void>;
   teardown(): Promise<void>;
@@ -46,11 +47,11 @@ export async function simWorld(settings: ServerSettings = {}, seed = 1): Promise
     sim,
     connect: () => {
       const host = sim.addHost(`client${++clients}`);
-      return ChatTestClient.connect(host.platform, port, serverHost.address);
+      return LineClient.connect(host.platform, port, serverHost.address);
     },
-    login: async (plan) => {
+    login: async (name, room, options) => {
       const client = await world.connect();
-      await client.login(plan);
+      await client.login(name, room, options);
       return client;
     },
     sleep: (ms) => sleepOn(serverHost.platform, ms),
@@ -65,20 +66,20 @@ export async function nodeWorld(settings: ServerSettings = {}): Promise<ChatWorl
   const platform = createNodePlatform();
   const server = new ChatServer({ port: 0, ...settings, platform });
   const { port } = await server.listen();
-  const clients: ChatTestClient[] = [];
+  const clients: LineClient[] = [];
   const world: ChatWorld = {
     kind: 'node',
     server,
     port,
     sim: undefined,
     connect: async () => {
-      const client = await ChatTestClient.connect(platform, port);
+      const client = await LineClient.connect(platform, port);
       clients.push(client);
       return client;
     },
-    login: async (plan) => {
+    login: async (name, room, options) => {
       const client = await world.connect();
-      await client.login(plan);
+      await client.login(name, room, options);
       return client;
     },
     sleep: (ms) => sleepOn(platform, ms),
@@ -92,10 +93,10 @@ export async function nodeWorld(settings: ServerSettings = {}): Promise<ChatWorl
 
 /** eswar creates `chatroom`, eko joins (eswar's join notice consumed); bob is alone in private `other`. */
 export async function threeUsers(world: ChatWorld) {
-  const eswar = await world.login({ name: 'eswar', create: 'chatroom' });
-  const eko = await world.login({ name: 'eko', join: 'chatroom' });
+  const eswar = await world.login('eswar', 'chatroom', { create: true });
+  const eko = await world.login('eko', 'chatroom');
   await eswar.next();
-  const bob = await world.login({ name: 'bob', create: 'other', password: 'pw' });
+  const bob = await world.login('bob', 'other', { create: true, password: 'pw' });
   return { eswar, eko, bob };
 }
 

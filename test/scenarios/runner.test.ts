@@ -4,10 +4,10 @@
  * Serial: the runner listens for unhandled rejections process-wide during a run.
  */
 import test from 'ava';
+import type { LineClient } from '../../harness/line-client.ts';
 import { selectScenarios } from '../../scenarios/catalogue.ts';
 import type { Scenario } from '../../scenarios/format.ts';
 import { invariant } from '../../scenarios/invariants.ts';
-import type { LineClient } from '../../scenarios/line-client.ts';
 import { runSuite } from '../../scenarios/report.ts';
 import { exitCode, type Outcome, replayCommands, runScenario } from '../../scenarios/runner.ts';
 import { buildSwarm } from '../../scenarios/swarm.ts';

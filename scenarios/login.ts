@@ -8,12 +8,12 @@ import { chatRoom, expectDialog, noLineMatching } from './chat-helpers.ts';
 import { proves, refusalsIn } from './evidence.ts';
 import { family } from './format.ts';
 import { invariant } from './invariants.ts';
-import type { World } from './world.ts';
+import type { ScenarioWorld } from './world.ts';
 
 const LONGEST_NAME = '𝄞'.repeat(2) + 'n'.repeat(30);
 
 /** A connection that has seen the greeting. */
-async function greeted(world: World, label: string): Promise<LineClient> {
+async function greeted(world: ScenarioWorld, label: string): Promise<LineClient> {
   const client = await world.connect(label);
   await world.until(client.expect('OK|Welcome to whohas.'));
   return client;
@@ -21,7 +21,7 @@ async function greeted(world: World, label: string): Promise<LineClient> {
 
 /** A new connection `label` that sends `lines` (each a line, newline added) and gets `expected`. */
 async function dialog(
-  world: World,
+  world: ScenarioWorld,
   label: string,
   lines: string[],
   expected: string[],
@@ -49,7 +49,7 @@ function dialogScenario(spec: {
     tags: ['real'],
     link: 'lan' as const,
     evidence: proves(...refusalsIn(spec.dialogs.flatMap((d) => d.expected))),
-    async script(world: World) {
+    async script(world: ScenarioWorld) {
       if (spec.inRoom) await chatRoom(world);
       else await world.startServer();
       for (const { label, lines, expected, wellBehaved } of spec.dialogs) {

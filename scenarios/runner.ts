@@ -5,17 +5,13 @@
  * replays exactly with the printed command.
  */
 import { performance } from 'node:perf_hooks';
+import type { BackendKind } from '../harness/backend.ts';
 import { isWhohasError } from '../impl/errors.ts';
 import type { Counters } from './evidence.ts';
 import { type FaultMark, judgeEvidence, markFaultEnd, readEvidence } from './evidence.ts';
-import {
-  DEFAULT_FAULT_BUDGET_MS,
-  DEFAULT_HEALED_BUDGET_MS,
-  type Scenario,
-  type Transport,
-} from './format.ts';
+import { DEFAULT_FAULT_BUDGET_MS, DEFAULT_HEALED_BUDGET_MS, type Scenario } from './format.ts';
 import { checkInvariants, probeLiveness } from './invariants.ts';
-import { createWorld } from './world.ts';
+import { createScenarioWorld } from './world.ts';
 
 /** pass, or why not: the exit code of `whohas scenario` tells these apart. */
 export type Outcome = 'pass' | 'invariant' | 'no-recovery' | 'crash' | 'no-evidence';
@@ -42,7 +38,7 @@ export interface RunOptions {
 export interface RunResult {
   scenario: string;
   seed: number;
-  transport: Transport;
+  transport: BackendKind;
   /** false when run with the network's impairments switched off. */
   impairments: boolean;
   outcome: Outcome;
@@ -75,7 +71,7 @@ function describe(error: unknown): string {
 export async function runScenario(
   scenario: Scenario,
   seed: number,
-  transport: Transport = 'sim',
+  transport: BackendKind = 'sim',
   options: RunOptions = {},
 ): Promise<RunResult> {
   const wallStart = performance.now();
@@ -90,7 +86,7 @@ export async function runScenario(
   const healedMs = scenario.budget?.healedMs ?? DEFAULT_HEALED_BUDGET_MS;
   // Teardown (closing peers and servers) gets room beyond the two phases.
   const maxTimeMs = faultMs + healedMs + 60_000;
-  const world = await createWorld({
+  const world = await createScenarioWorld({
     seed,
     transport,
     link: scenario.link,

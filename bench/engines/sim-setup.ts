@@ -1,4 +1,4 @@
-/** The simulated network of a point, as both simulator engines build it. */
+/** The simulated network of a bare Go-Back-N point (sim-gbn.ts; sim-peer.ts uses the harness world). */
 import { type SimHost, Simulator } from '../../sim/index.ts';
 import { pointPaths } from '../sweep/paths.ts';
 import type { PointSpec } from '../sweep/spec.ts';

@@ -13,9 +13,8 @@ export function address(
   world: ChatWorld,
   name: string,
 ): { host: SimHost; connect(): Promise<LineClient> } {
-  const sim = world.sim!;
-  const host = sim.addHost(name);
-  const server = sim.host('server').address;
+  const host = world.world.simHost(name);
+  const server = world.world.host('server').address;
   return { host, connect: () => LineClient.connect(host.platform, world.port, server) };
 }
 

@@ -1,6 +1,6 @@
 /**
  * Platform fixtures: the same test body runs on the real Node platform and on the simulator.
- * A World holds two platforms that can reach each other, a scratch folder, and `settle`, which
+ * A PlatformPair holds two platforms that can reach each other, a scratch folder, and `settle`, which
  * drives whatever must run for a promise to settle (nothing on Node, the event loop on the sim).
  */
 import { mkdtemp, rm, symlink } from 'node:fs/promises';
@@ -11,7 +11,7 @@ import { createNodePlatform } from '../../impl/platform/node.ts';
 import type { Emitter, Listeners, Platform } from '../../impl/platform/types.ts';
 import { Simulator } from '../../sim/index.ts';
 
-export interface World {
+export interface PlatformPair {
   a: Platform;
   b: Platform;
   /** The address at which the other platform reaches `p`'s servers and sockets. */
@@ -27,7 +27,7 @@ export interface World {
 
 export interface PlatformFixture {
   name: 'node' | 'sim';
-  setup(): Promise<World>;
+  setup(): Promise<PlatformPair>;
 }
 
 export const nodeFixture: PlatformFixture = {
@@ -88,7 +88,7 @@ export function nextEvent<E extends Listeners, K extends keyof E & string>(
   });
 }
 
-export type ParityBody = (t: ExecutionContext, world: World) => Promise<void>;
+export type ParityBody = (t: ExecutionContext, world: PlatformPair) => Promise<void>;
 
 /**
  * Runs `body` in a fresh world of the fixture; on the simulator the whole body runs inside

@@ -9,7 +9,7 @@ import { selectScenarios } from '../../scenarios/catalogue.ts';
 import type { Scenario } from '../../scenarios/format.ts';
 import { invariant } from '../../scenarios/invariants.ts';
 import { runSuite } from '../../scenarios/report.ts';
-import { exitCode, type Outcome, replayCommands, runScenario } from '../../scenarios/runner.ts';
+import { exitCode, type RunOutcome, replayCommands, runScenario } from '../../scenarios/runner.ts';
 import { buildSwarm } from '../../scenarios/swarm.ts';
 import type { ScenarioWorld } from '../../scenarios/world.ts';
 
@@ -44,7 +44,7 @@ const outcomeOf = test.macro(
   async (
     t,
     script: (world: ScenarioWorld) => Promise<void>,
-    expected: Outcome,
+    expected: RunOutcome,
     extra: Partial<Scenario> = {},
   ) => {
     const result = await runScenario(scenario(script, extra), 7, 'sim');

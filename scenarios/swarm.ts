@@ -11,7 +11,7 @@
 import { join } from 'node:path';
 import type { WorldHost } from '../harness/backend.ts';
 import { isWhohasError, WhohasError } from '../impl/errors.ts';
-import { Peer, type PeerOptions } from '../impl/peer/peer.ts';
+import type { Peer, PeerOptions } from '../impl/peer/peer.ts';
 import type {
   DownloadOptions,
   DownloadResult,
@@ -76,15 +76,11 @@ export class Swarm {
       await world.seedFile(spec.name, join(folder, file), bytes);
     }
     world.watchDownloads(spec.name, folder);
-    const server = world.server;
-    const peer = new Peer({
+    const peer = world.createPeer(spec.name, {
       whohasWaitMs: 200,
       // On loopback the receiver's FIN linger (3 s) is real time spent at every teardown.
       ...(world.transport === 'real' ? { transfer: { lingerMs: 300 } } : {}),
       ...spec.options,
-      platform: host.platform,
-      name: spec.name,
-      server: { host: server.host.address, port: server.port },
       folder,
     });
     const handle: PeerHandle = {

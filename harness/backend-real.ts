@@ -2,8 +2,8 @@
  * Real loopback sockets: every host is its own node Platform on 127.0.0.1 with a private
  * scratch folder. Datagram impairments come from harness/impaired.ts, seeded per host, so
  * the same loss, duplication, reordering and corruption apply as on the simulator (timing
- * aside). Partitions, crashes and burst loss need the simulator; scenarios that use them are not
- * tagged `real`.
+ * aside). Partitions, held packets, crashes and burst loss need the simulator; scenarios that
+ * use them are not tagged `real`.
  */
 import { mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -98,6 +98,8 @@ export async function createRealBackend(
       impairHost(b, reverse);
     },
     partition: () => unsupported('a partition'),
+    hold: () => unsupported('holding packets'),
+    release: () => unsupported('holding packets'),
     symlink: (_host, target, path) => symlink(target, path),
     crash: () => unsupported('a host crash'),
     restart: () => unsupported('a host restart'),

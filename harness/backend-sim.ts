@@ -52,6 +52,8 @@ export function createSimBackend(
       sim.partition(simHost(a), simHost(b));
       partitioned.push([simHost(a), simHost(b)]);
     },
+    hold: (a, b) => sim.hold(simHost(a), simHost(b)),
+    release: (a, b) => sim.release(simHost(a), simHost(b)),
     async symlink(host, target, path) {
       simHost(host).files.symlink(target, path);
     },

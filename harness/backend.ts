@@ -33,6 +33,9 @@ export interface Backend {
   /** Impairs the datagram path a→b (and b→a with `reverse`). */
   impair(a: WorldHost, b: WorldHost, forward: LinkSpec, reverse: LinkSpec): void;
   partition(a: WorldHost, b: WorldHost): void;
+  /** Both directions between a and b keep every packet until `release`, then send them in order. */
+  hold(a: WorldHost, b: WorldHost): void;
+  release(a: WorldHost, b: WorldHost): void;
   /** Makes a symbolic link on the host's file store (fixtures only). */
   symlink(host: WorldHost, target: string, path: string): Promise<void>;
   crash(host: WorldHost): void;

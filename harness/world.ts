@@ -1,9 +1,9 @@
 /**
  * The one world builder: named hosts on a backend (the simulator, or real sockets on loopback),
  * chat servers, raw line clients and peers on them, `until` within a time budget, and the fault
- * verbs the backend offers (`crash`, `restart`, `partition`, `impair`, `heal`). Tests, the
- * scenario catalogue (scenarios/world.ts adds its records and invariants on top) and benchmarks
- * build on it; on the simulator everything derives from the seed.
+ * verbs the backend offers (`crash`, `restart`, `partition`, `hold`, `release`, `impair`,
+ * `heal`). Tests, the scenario catalogue (scenarios/world.ts adds its records and invariants on
+ * top) and benchmarks build on it; on the simulator everything derives from the seed.
  */
 import { ChatServer, type ChatServerOptions } from '../impl/chat/index.ts';
 import { WhohasError } from '../impl/errors.ts';
@@ -142,6 +142,15 @@ export class World {
 
   partition(a: string, b: string): void {
     this.backend.partition(this.host(a), this.host(b));
+  }
+
+  /** Packets between a and b wait (both ways) until `release`, then go on in order. */
+  hold(a: string, b: string): void {
+    this.backend.hold(this.host(a), this.host(b));
+  }
+
+  release(a: string, b: string): void {
+    this.backend.release(this.host(a), this.host(b));
   }
 
   /** Removes every impairment and partition (crashed hosts stay down). */

@@ -1,8 +1,8 @@
 import { once } from 'node:events';
 import test, { type ExecutionContext } from 'ava';
 import { isWhohasError, type WhohasError } from '../../impl/errors.ts';
+import { buildWorld, type PeerSpec, type PeerWorld } from '../helpers/peer-world.ts';
 import { patternBytes } from '../helpers/platforms.ts';
-import { buildWorld, type PeerSpec, type PeerWorld } from '../helpers/world.ts';
 
 const MB = 1024 * 1024;
 const SLOW = { delayMs: 2, bandwidthBps: 40e6 };

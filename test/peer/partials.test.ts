@@ -1,7 +1,7 @@
 import test from 'ava';
 import { Peer } from '../../impl/peer/index.ts';
+import { buildWorld, type PeerWorld } from '../helpers/peer-world.ts';
 import { patternBytes } from '../helpers/platforms.ts';
-import { buildWorld, type PeerWorld } from '../helpers/world.ts';
 
 const MB = 1024 * 1024;
 const SLOW = { delayMs: 2, bandwidthBps: 40e6 };

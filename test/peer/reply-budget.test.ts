@@ -2,8 +2,8 @@ import test from 'ava';
 import { isWhohasError } from '../../impl/errors.ts';
 import type { Peer } from '../../impl/peer/index.ts';
 import { ReplyBudget } from '../../impl/peer/reply-budget.ts';
+import { buildWorld, type PeerWorld } from '../helpers/peer-world.ts';
 import { patternBytes } from '../helpers/platforms.ts';
-import { buildWorld, type PeerWorld } from '../helpers/world.ts';
 
 const SLOW = { delayMs: 2, bandwidthBps: 40e6 };
 

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { isWhohasError } from '../../impl/errors.ts';
 import { Peer, type RoomPins } from '../../impl/peer/index.ts';
-import { buildWorld, type PeerWorld } from '../helpers/world.ts';
+import { buildWorld, type PeerWorld } from '../helpers/peer-world.ts';
 
 const GENUINE = 'the real quarterly report';
 const TROJAN = 'MZ... a trojan';

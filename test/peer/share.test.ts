@@ -1,7 +1,7 @@
 import test from 'ava';
 import { isWhohasError } from '../../impl/errors.ts';
 import type { Peer } from '../../impl/peer/index.ts';
-import { buildWorld, type PeerWorld } from '../helpers/world.ts';
+import { buildWorld, type PeerWorld } from '../helpers/peer-world.ts';
 
 /** The `#eswar|...` lines `peer` receives while `act` runs (and the whohas window after it). */
 async function linesFrom(world: PeerWorld, peer: Peer, from: string, act: () => Promise<unknown>) {

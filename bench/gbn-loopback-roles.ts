@@ -5,10 +5,11 @@
  *   (spawned) gbn-loopback-roles.ts receiver <dir> <settings-json>
  *   (spawned) gbn-loopback-roles.ts sender <file> <settings-json>
  */
+
+import { isMain, parentChannel, runRole } from '../harness/roles.ts';
 import { TransferReceiver } from '../impl/arq/driver-receiver.ts';
 import { TransferSender } from '../impl/arq/driver-sender.ts';
 import { createNodePlatform } from '../impl/platform/node.ts';
-import { isMain, parentChannel, runRole } from './baselines/process.ts';
 
 function peakRss(): number {
   return process.resourceUsage().maxRSS * 1024;

@@ -15,12 +15,12 @@ import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { isMain, spawnRole } from '../harness/roles.ts';
 import { TransferReceiver } from '../impl/arq/driver-receiver.ts';
 import { TransferSender } from '../impl/arq/driver-sender.ts';
 import type { TransferOptionsInput } from '../impl/arq/options.ts';
 import type { TransferStats } from '../impl/arq/stats.ts';
 import { Simulator } from '../sim/index.ts';
-import { isMain, spawnRole } from './baselines/process.ts';
 import { runUdpBlast } from './baselines/udp-blast.ts';
 import { runUdpWindow } from './baselines/udp-window.ts';
 

@@ -8,8 +8,8 @@
  * Ethernet MTU, as in the RFC's setup. "180 MB" is taken as 180 × 10^6 bytes.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
+import { isMain } from '../harness/roles.ts';
 import { HEADER_BYTES } from '../impl/arq/codec.ts';
-import { isMain } from './baselines/process.ts';
 import { machine, writeProvenance } from './provenance.ts';
 import { renderChart } from './sweep/chart.ts';
 import { type Row, toCsv } from './sweep/csv.ts';

@@ -8,11 +8,11 @@
  *   npx tsx bench/validate-sr.ts [packets]        (default 20 000 packets per run)
  */
 
+import { isMain } from '../harness/roles.ts';
 import { HEADER_BYTES } from '../impl/arq/codec.ts';
 import { SrReceiverCore } from '../impl/arq/sr-receiver.ts';
 import { SrSenderCore } from '../impl/arq/sr-sender.ts';
 import { UDP_OVERHEAD } from '../sim/packet.ts';
-import { isMain } from './baselines/process.ts';
 import { runCorePair, sha256 } from './core-link.ts';
 import { type PathModel, type SenderModel, srThroughput } from './model.ts';
 import { renderTable, type Table } from './table.ts';

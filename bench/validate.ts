@@ -15,9 +15,9 @@
  * here (with 5 MB it reached 2.4 % at 100 Mbit/s, 10 ms RTT).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
+import { isMain } from '../harness/roles.ts';
 import { HEADER_BYTES } from '../impl/arq/codec.ts';
 import { UDP_OVERHEAD } from '../sim/packet.ts';
-import { isMain } from './baselines/process.ts';
 import { type PathModel, refinedGbnThroughput, type SenderModel } from './model.ts';
 import { machine, writeProvenance } from './provenance.ts';
 import { type Row, toCsv } from './sweep/csv.ts';

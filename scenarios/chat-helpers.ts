@@ -2,10 +2,11 @@
  * Building blocks the chat families share: a room with two well-behaved users, and checks on
  * what a client did or did not receive.
  */
+
+import type { LineClient } from '../harness/line-client.ts';
 import type { ChatLimits } from '../impl/chat/limits.ts';
 import { invariant } from './invariants.ts';
-import type { LineClient } from './line-client.ts';
-import type { World } from './world.ts';
+import type { ScenarioWorld } from './world.ts';
 
 export interface ChatRoom {
   alice: LineClient;
@@ -14,7 +15,7 @@ export interface ChatRoom {
 
 /** A server and a public room `lobby` with alice (creator) and bob. */
 export async function chatRoom(
-  world: World,
+  world: ScenarioWorld,
   limits: Partial<ChatLimits> = {},
   room = 'lobby',
 ): Promise<ChatRoom> {
@@ -29,7 +30,11 @@ export async function chatRoom(
  * Sends `@me|<marker>` and waits for it to come back: every reply to lines sent before it has
  * then arrived, so `repliesBefore` shows exactly what those lines produced.
  */
-export async function sync(world: World, client: LineClient, marker: string): Promise<string[]> {
+export async function sync(
+  world: ScenarioWorld,
+  client: LineClient,
+  marker: string,
+): Promise<string[]> {
   const before = client.lines.length;
   client.send(`@me|${marker}`);
   await world.until(client.expect(`#me|${marker}`));
@@ -60,7 +65,7 @@ export function noLineMatching(
  * the replies: each must start with its expected prefix, and there must be no others.
  */
 export async function expectReplies(
-  world: World,
+  world: ScenarioWorld,
   client: LineClient,
   lines: Array<string | Uint8Array>,
   expected: string[],
@@ -80,7 +85,7 @@ export async function expectReplies(
  * next `expected.length` lines start with the expected prefixes, in order.
  */
 export async function expectDialog(
-  world: World,
+  world: ScenarioWorld,
   client: LineClient,
   lines: string[],
   expected: string[],

@@ -24,7 +24,7 @@
  */
 import type { WhohasError } from '../impl/errors.ts';
 import type { TransferEnd } from '../impl/peer/types.ts';
-import type { World } from './world.ts';
+import type { ScenarioWorld } from './world.ts';
 
 export type Counters = Readonly<Record<string, number>>;
 
@@ -132,7 +132,7 @@ export interface FaultMark {
 }
 
 /** Call when the fault phase ends, before healing. */
-export function markFaultEnd(world: World): FaultMark {
+export function markFaultEnd(world: ScenarioWorld): FaultMark {
   return {
     network: world.backend.counters(),
     serverStats: world.servers.map((record) => ({ ...record.server.stats })),
@@ -148,7 +148,7 @@ export function markFaultEnd(world: World): FaultMark {
  * under the fault, whenever they ended (an upload's end, with the sender's statistics, often
  * comes just after the download's). Without a mark (the run failed under the fault), all so far.
  */
-export function readEvidence(world: World, mark?: FaultMark): Counters {
+export function readEvidence(world: ScenarioWorld, mark?: FaultMark): Counters {
   const transfers = world.transfers.filter((t) => t.underFault).map((t) => t.end);
   if (mark === undefined) {
     return collectEvidence({

@@ -4,21 +4,16 @@
  * and the system must recover within a virtual-time budget. Invariants are checked by the
  * runner for every scenario, so a family module only says what is special about its faults.
  */
-import type { PathConfig, ProfileName } from '../sim/index.ts';
+import type { BackendKind, LinkProfile } from '../harness/backend.ts';
 import type { EvidenceSpec } from './evidence.ts';
-import type { World } from './world.ts';
-
-export type Transport = 'sim' | 'real';
-
-/** Per-direction impairments of a path: the simulator's own path configuration. */
-export type LinkSpec = ProfileName | PathConfig;
+import type { ScenarioWorld } from './world.ts';
 
 /**
- * The link profile between peers during the fault phase: a named simulator profile, one spec
- * for both directions, or one spec per direction (`forward` is requester→owner, i.e. the ACK
- * direction of a download; `reverse` is owner→requester, the data direction).
+ * The link profile between peers during the fault phase (harness/backend.ts): `forward` is
+ * requester→owner, i.e. the ACK direction of a download; `reverse` is owner→requester, the data
+ * direction.
  */
-export type LinkProfile = LinkSpec | { forward: LinkSpec; reverse: LinkSpec };
+export type { LinkProfile };
 
 export interface Scenario {
   /** `family/name`, e.g. `transfers/loss-30`. */
@@ -35,9 +30,9 @@ export interface Scenario {
   /** Virtual milliseconds for the fault phase and for recovery after healing. */
   readonly budget?: { faultMs?: number; healedMs?: number };
   /** Builds the world, applies the fault, acts, asserts what the user must see. */
-  script(world: World): Promise<void>;
+  script(world: ScenarioWorld): Promise<void>;
   /** Extra recovery checks after healing (the runner's generic liveness probe always runs). */
-  recover?(world: World): Promise<void>;
+  recover?(world: ScenarioWorld): Promise<void>;
 }
 
 export const DEFAULT_FAULT_BUDGET_MS = 120_000;
@@ -55,6 +50,6 @@ export function family(
   }));
 }
 
-export function runsOn(scenario: Scenario, transport: Transport): boolean {
+export function runsOn(scenario: Scenario, transport: BackendKind): boolean {
   return transport === 'sim' || scenario.tags.includes('real');
 }

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { WhohasError } from '../impl/errors.ts';
 import { sha256 } from './records.ts';
-import type { World } from './world.ts';
+import type { ScenarioWorld } from './world.ts';
 
 /** An `ERROR` line is `ERROR|<CODE>|<text>`, the code stable and the text non-empty. */
 const CLEAR_ERROR_LINE = /^ERROR\|[A-Z][A-Z0-9_]*\|[^|]*\S[^|]*$/;
@@ -21,12 +21,12 @@ export function invariant(condition: unknown, message: string): asserts conditio
  * After healing: every well-behaved client that is still expected to be there round-trips a
  * message, and a newcomer can log in to every server that is up.
  */
-export async function probeLiveness(world: World): Promise<void> {
+export async function probeLiveness(world: ScenarioWorld): Promise<void> {
   let n = 0;
   for (const record of world.clients) {
     if (!record.wellBehaved || record.retired) continue;
     const { client } = record;
-    invariant(!client.closed, `well-behaved client ${client.label} was disconnected`);
+    invariant(!client.isClosed, `well-behaved client ${client.label} was disconnected`);
     const text = `liveness ${++n}`;
     client.send(`@me|${text}`);
     await world.until(client.expect(`#me|${text}`));
@@ -35,7 +35,7 @@ export async function probeLiveness(world: World): Promise<void> {
   for (const check of world.liveness) await check();
 }
 
-export async function checkInvariants(world: World): Promise<void> {
+export async function checkInvariants(world: ScenarioWorld): Promise<void> {
   const problems: string[] = [];
   for (const transcript of world.transcripts) {
     for (const line of transcript.lines) {
@@ -83,7 +83,7 @@ export async function checkInvariants(world: World): Promise<void> {
 }
 
 /** Buffers past their bounds, on every server that ran. */
-export function bufferProblems(world: World): string[] {
+export function bufferProblems(world: ScenarioWorld): string[] {
   const problems: string[] = [];
   for (const { server, meter, host } of world.servers) {
     const { maxOutboxBytes, maxLineBytes, maxConnections } = server.limits;

@@ -3,24 +3,30 @@
  * user. Each gets its exact reply (or none), nobody else sees it, and the connection is kept
  * until the bad lines repeat.
  */
+
+import type { LineClient } from '../harness/line-client.ts';
 import { chatRoom, expectReplies, noLineMatching, receivedExactly, sync } from './chat-helpers.ts';
 import { proves, refusalsIn } from './evidence.ts';
 import { family } from './format.ts';
 import { invariant } from './invariants.ts';
-import type { LineClient } from './line-client.ts';
-import type { World } from './world.ts';
+import type { ScenarioWorld } from './world.ts';
 
 const MAX_LINE_BYTES = 4096;
 
 /** mallory in the lobby, there to be cut off (the liveness probe skips her). */
-async function doomedMallory(world: World): Promise<LineClient> {
+async function doomedMallory(world: ScenarioWorld): Promise<LineClient> {
   const mallory = await world.login('mallory', 'lobby');
   world.retire(mallory);
   return mallory;
 }
 
 /** mallory is told `code` and hung up on; `witness` hears that she left. */
-async function cutOff(world: World, mallory: LineClient, code: string, witness: LineClient) {
+async function cutOff(
+  world: ScenarioWorld,
+  mallory: LineClient,
+  code: string,
+  witness: LineClient,
+) {
   await world.expectError(mallory, code);
   await world.until(mallory.whenClosed());
   await world.until(witness.expect('INFO|LEFT|mallory|'));
@@ -34,7 +40,7 @@ function refused(name: string, description: string, sent: string[], expected: st
     tags: ['real'],
     link: 'lan' as const,
     evidence: proves(...refusalsIn(expected)),
-    async script(world: World) {
+    async script(world: ScenarioWorld) {
       const { alice, bob } = await chatRoom(world);
       await expectReplies(world, alice, sent, expected);
       noLineMatching(bob, /^#alice\|/, 'received a refused line');

@@ -2,17 +2,18 @@
  * Murphy's law for the login dialog: every refusal has its code, the step is repeated, five
  * refusals hang up, and nothing a failed login did stays behind (names and rooms free again).
  */
+
+import type { LineClient } from '../harness/line-client.ts';
 import { chatRoom, expectDialog, noLineMatching } from './chat-helpers.ts';
 import { proves, refusalsIn } from './evidence.ts';
 import { family } from './format.ts';
 import { invariant } from './invariants.ts';
-import type { LineClient } from './line-client.ts';
-import type { World } from './world.ts';
+import type { ScenarioWorld } from './world.ts';
 
 const LONGEST_NAME = '𝄞'.repeat(2) + 'n'.repeat(30);
 
 /** A connection that has seen the greeting. */
-async function greeted(world: World, label: string): Promise<LineClient> {
+async function greeted(world: ScenarioWorld, label: string): Promise<LineClient> {
   const client = await world.connect(label);
   await world.until(client.expect('OK|Welcome to whohas.'));
   return client;
@@ -20,7 +21,7 @@ async function greeted(world: World, label: string): Promise<LineClient> {
 
 /** A new connection `label` that sends `lines` (each a line, newline added) and gets `expected`. */
 async function dialog(
-  world: World,
+  world: ScenarioWorld,
   label: string,
   lines: string[],
   expected: string[],
@@ -48,7 +49,7 @@ function dialogScenario(spec: {
     tags: ['real'],
     link: 'lan' as const,
     evidence: proves(...refusalsIn(spec.dialogs.flatMap((d) => d.expected))),
-    async script(world: World) {
+    async script(world: ScenarioWorld) {
       if (spec.inRoom) await chatRoom(world);
       else await world.startServer();
       for (const { label, lines, expected, wellBehaved } of spec.dialogs) {

@@ -3,11 +3,12 @@
  * senders and prying into other rooms. The server refuses each clearly, cuts off the abuser
  * when it must, and keeps serving everyone else with bounded memory.
  */
+
+import type { LineClient } from '../harness/line-client.ts';
 import { chatRoom, expectReplies, noLineMatching, receivedExactly, sync } from './chat-helpers.ts';
 import { proves } from './evidence.ts';
 import { family } from './format.ts';
 import { invariant } from './invariants.ts';
-import type { LineClient } from './line-client.ts';
 
 export const malicious = family('malicious', [
   {

@@ -1,24 +1,11 @@
 /**
- * What a world records for the invariants: its servers, its line clients (and whether they must
+ * What a scenario world records for the invariants: its line clients (and whether they must
  * still be served), the files that existed before the fault, and the options it was built on.
  */
 import { createHash } from 'node:crypto';
+import type { BackendKind, LinkProfile, WorldHost } from '../harness/backend.ts';
+import type { LineClient } from '../harness/line-client.ts';
 import type { ChatLimits } from '../impl/chat/limits.ts';
-import type { ChatServer } from '../impl/chat/server.ts';
-import type { WorldHost } from './backend.ts';
-import type { LinkProfile, Transport } from './format.ts';
-import type { LineClient } from './line-client.ts';
-import type { OutboxMeter } from './outbox-meter.ts';
-
-export interface ServerRecord {
-  server: ChatServer;
-  host: WorldHost;
-  port: number;
-  /** The largest write buffer any of its connections reached. */
-  meter: OutboxMeter;
-  /** False once the scenario shut it down or crashed its host on purpose. */
-  up: boolean;
-}
 
 /** A chat server to start: its host (default `server`), port, port tries and limits. */
 export interface ServerOptions {
@@ -42,9 +29,9 @@ export interface FileRecord {
   sha256: string;
 }
 
-export interface WorldOptions {
+export interface ScenarioWorldOptions {
   seed: number;
-  transport: Transport;
+  transport: BackendKind;
   link: LinkProfile;
   unhandled: unknown[];
   /** Virtual-time budget of the whole run (fault and healed phases, and teardown). */

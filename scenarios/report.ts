@@ -2,7 +2,8 @@
  * Runs a selection over seeds and prints what the CLI shows: the seed first, one table row per
  * scenario as it finishes, then each failure with the command that replays it.
  */
-import type { Scenario, Transport } from './format.ts';
+import type { BackendKind } from '../harness/backend.ts';
+import type { Scenario } from './format.ts';
 import {
   exitCode,
   type RunOptions,
@@ -14,7 +15,7 @@ import {
 export interface SuiteOptions extends RunOptions {
   seed: number;
   seeds: number;
-  transport: Transport;
+  transport: BackendKind;
   print: (line: string) => void;
   /** After every run: runs done, runs in all, failed runs so far (for a progress line). */
   progress?: (done: number, total: number, failed: number) => void;

@@ -8,7 +8,7 @@
  * holding `&amp;` would read back as `&`; `safe` escapes every `&` first, which it then keeps.
  */
 import { create } from 'xmlbuilder2';
-import type { Transport } from './format.ts';
+import type { BackendKind } from '../harness/backend.ts';
 import { EXIT_CODES, type RunResult, replayCommands } from './runner.ts';
 
 export type ReporterName = 'table' | 'json' | 'junit';
@@ -17,7 +17,7 @@ export const REPORTERS: readonly ReporterName[] = ['table', 'json', 'junit'];
 export interface RunRecord {
   scenario: string;
   seed: number;
-  transport: Transport;
+  transport: BackendKind;
   impairments: boolean;
   outcome: RunResult['outcome'];
   exitCode: number;
@@ -34,7 +34,7 @@ export interface SuiteReport {
   /** The first seed: with `seeds`, names every run. */
   seed: number;
   seeds: number;
-  transport: Transport;
+  transport: BackendKind;
   exitCode: number;
   wallMs: number;
   runs: RunRecord[];

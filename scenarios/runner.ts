@@ -5,22 +5,18 @@
  * replays exactly with the printed command.
  */
 import { performance } from 'node:perf_hooks';
+import type { BackendKind } from '../harness/backend.ts';
 import { isWhohasError } from '../impl/errors.ts';
 import type { Counters } from './evidence.ts';
 import { type FaultMark, judgeEvidence, markFaultEnd, readEvidence } from './evidence.ts';
-import {
-  DEFAULT_FAULT_BUDGET_MS,
-  DEFAULT_HEALED_BUDGET_MS,
-  type Scenario,
-  type Transport,
-} from './format.ts';
+import { DEFAULT_FAULT_BUDGET_MS, DEFAULT_HEALED_BUDGET_MS, type Scenario } from './format.ts';
 import { checkInvariants, probeLiveness } from './invariants.ts';
-import { createWorld } from './world.ts';
+import { createScenarioWorld } from './world.ts';
 
 /** pass, or why not: the exit code of `whohas scenario` tells these apart. */
-export type Outcome = 'pass' | 'invariant' | 'no-recovery' | 'crash' | 'no-evidence';
+export type RunOutcome = 'pass' | 'invariant' | 'no-recovery' | 'crash' | 'no-evidence';
 
-export const EXIT_CODES: Record<Outcome, number> = {
+export const EXIT_CODES: Record<RunOutcome, number> = {
   pass: 0,
   invariant: 1,
   'no-recovery': 2,
@@ -32,7 +28,13 @@ export const EXIT_CODES: Record<Outcome, number> = {
  * Which failure wins when several happen: a crash over everything, then no recovery, a broken
  * invariant, and last a run that kept everything but proved nothing.
  */
-const SEVERITY: readonly Outcome[] = ['pass', 'no-evidence', 'invariant', 'no-recovery', 'crash'];
+const SEVERITY: readonly RunOutcome[] = [
+  'pass',
+  'no-evidence',
+  'invariant',
+  'no-recovery',
+  'crash',
+];
 
 export interface RunOptions {
   /** false: the network applies no impairment (premise checks: fault scenarios must fail). */
@@ -42,10 +44,10 @@ export interface RunOptions {
 export interface RunResult {
   scenario: string;
   seed: number;
-  transport: Transport;
+  transport: BackendKind;
   /** false when run with the network's impairments switched off. */
   impairments: boolean;
-  outcome: Outcome;
+  outcome: RunOutcome;
   phase: 'fault' | 'healed' | 'invariants' | 'evidence' | 'done';
   /** Counters read when the fault phase ended (or when the run failed inside it). */
   evidence: Counters;
@@ -57,7 +59,7 @@ export interface RunResult {
   error?: string;
 }
 
-export function classify(error: unknown, phase: RunResult['phase']): Outcome {
+export function classify(error: unknown, phase: RunResult['phase']): RunOutcome {
   if (isWhohasError(error, 'INVARIANT')) return 'invariant';
   if (isWhohasError(error, 'BUDGET_EXCEEDED') || isWhohasError(error, 'DEADLOCK')) {
     // A hang under the fault means the expected outcome (a reply, a clean abort) never came.
@@ -75,7 +77,7 @@ function describe(error: unknown): string {
 export async function runScenario(
   scenario: Scenario,
   seed: number,
-  transport: Transport = 'sim',
+  transport: BackendKind = 'sim',
   options: RunOptions = {},
 ): Promise<RunResult> {
   const wallStart = performance.now();
@@ -90,7 +92,7 @@ export async function runScenario(
   const healedMs = scenario.budget?.healedMs ?? DEFAULT_HEALED_BUDGET_MS;
   // Teardown (closing peers and servers) gets room beyond the two phases.
   const maxTimeMs = faultMs + healedMs + 60_000;
-  const world = await createWorld({
+  const world = await createScenarioWorld({
     seed,
     transport,
     link: scenario.link,
@@ -126,7 +128,7 @@ export async function runScenario(
   }
   process.off('unhandledRejection', onUnhandled);
   process.off('uncaughtException', onUnhandled);
-  let outcome: Outcome =
+  let outcome: RunOutcome =
     failure !== undefined ? classify(failure, phase) : verdict.ok ? 'pass' : 'no-evidence';
   if (unhandled.length > 0 && outcome !== 'crash') {
     // An exception nobody handled is a crash, whatever else went wrong after it.
@@ -162,7 +164,7 @@ export function replayCommands(
 
 /** The worst outcome (SEVERITY) decides the exit code. */
 export function exitCode(results: ReadonlyArray<Pick<RunResult, 'outcome'>>): number {
-  const worst = results.reduce<Outcome>(
+  const worst = results.reduce<RunOutcome>(
     (w, r) => (SEVERITY.indexOf(r.outcome) > SEVERITY.indexOf(w) ? r.outcome : w),
     'pass',
   );

@@ -8,10 +8,10 @@ import { proves } from './evidence.ts';
 import { family } from './format.ts';
 import { invariant } from './invariants.ts';
 import { buildSwarm, ownerAndRequester, startedDownload } from './swarm.ts';
-import type { World } from './world.ts';
+import type { ScenarioWorld } from './world.ts';
 
 /** A fresh server on the (restarted) server host, and two new peers moving a file through it. */
-async function newServerServes(world: World): Promise<void> {
+async function newServerServes(world: ScenarioWorld): Promise<void> {
   await world.startServer();
   await world.probe();
   const swarm = await buildSwarm(world, [

@@ -9,8 +9,9 @@
  * earlier one, the new peer as `forward` (its sends): add owners first, the requester last.
  */
 import { join } from 'node:path';
+import type { WorldHost } from '../harness/backend.ts';
 import { isWhohasError, WhohasError } from '../impl/errors.ts';
-import { Peer, type PeerOptions } from '../impl/peer/peer.ts';
+import type { Peer, PeerOptions } from '../impl/peer/peer.ts';
 import type {
   DownloadOptions,
   DownloadResult,
@@ -18,9 +19,8 @@ import type {
   TransferEnd,
   TransferInfo,
 } from '../impl/peer/types.ts';
-import type { WorldHost } from './backend.ts';
 import { invariant } from './invariants.ts';
-import type { World } from './world.ts';
+import type { ScenarioWorld } from './world.ts';
 
 export interface PeerSpec {
   name: string;
@@ -56,7 +56,7 @@ export class Swarm {
   readonly peers = new Map<string, PeerHandle>();
   private probes = 0;
 
-  constructor(readonly world: World) {
+  constructor(readonly world: ScenarioWorld) {
     world.liveness.push(() => this.probeTransfer());
   }
 
@@ -76,15 +76,11 @@ export class Swarm {
       await world.seedFile(spec.name, join(folder, file), bytes);
     }
     world.watchDownloads(spec.name, folder);
-    const server = world.server;
-    const peer = new Peer({
+    const peer = world.createPeer(spec.name, {
       whohasWaitMs: 200,
       // On loopback the receiver's FIN linger (3 s) is real time spent at every teardown.
       ...(world.transport === 'real' ? { transfer: { lingerMs: 300 } } : {}),
       ...spec.options,
-      platform: host.platform,
-      name: spec.name,
-      server: { host: server.host.address, port: server.port },
       folder,
     });
     const handle: PeerHandle = {
@@ -102,7 +98,7 @@ export class Swarm {
       world.peerErrors.push(error);
     });
     // Transfers that started under the fault are its evidence, however late they end.
-    const startedIn = new Map<string, World['phase']>();
+    const startedIn = new Map<string, ScenarioWorld['phase']>();
     const key = (info: TransferInfo) => `${info.direction}/${info.transferId}`;
     peer.on('transfer-start', (info) => startedIn.set(key(info), world.phase));
     peer.on('transfer-end', (end) => {
@@ -231,7 +227,7 @@ export function expectCode(error: unknown, codes: string[]): void {
 }
 
 /** A chat server and these peers (owners first, requester last) in one room. */
-export async function buildSwarm(world: World, specs: PeerSpec[]): Promise<Swarm> {
+export async function buildSwarm(world: ScenarioWorld, specs: PeerSpec[]): Promise<Swarm> {
   if (world.servers.length === 0) await world.startServer();
   const swarm = new Swarm(world);
   await swarm.addAll(specs);
@@ -253,7 +249,7 @@ export function nextTransferEnd(handle: PeerHandle): Promise<TransferEnd> {
  * them (peers to probe liveness with after a crash).
  */
 export function ownerAndRequester(
-  world: World,
+  world: ScenarioWorld,
   bytes: number,
   { ownerOptions, others = [] }: { ownerOptions?: PeerSpec['options']; others?: string[] } = {},
 ): Promise<Swarm> {
@@ -269,7 +265,7 @@ export function ownerAndRequester(
  * the download still running (wrapped, so that awaiting this does not await the download).
  */
 export async function startedDownload(
-  world: World,
+  world: ScenarioWorld,
   swarm: Swarm,
 ): Promise<{ download: Promise<Attempt> }> {
   const started = nextTransferStart(swarm.get('bob'));

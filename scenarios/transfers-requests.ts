@@ -4,24 +4,24 @@
  * windows. Every refusal reaches the requester with its code; nothing outside the folder leaks.
  */
 import { join } from 'node:path';
+import type { LineClient } from '../harness/line-client.ts';
 import { proves } from './evidence.ts';
 import { family } from './format.ts';
 import { invariant } from './invariants.ts';
-import type { LineClient } from './line-client.ts';
 import { sha256 } from './records.ts';
 import { buildSwarm, nextTransferStart, type Swarm } from './swarm.ts';
-import type { World } from './world.ts';
+import type { ScenarioWorld } from './world.ts';
 
 const PAYLOAD = 2048 - 16;
 
 /** A raw user in the swarm's room, to send getfile lines no Peer would send. */
-async function intruder(world: World): Promise<LineClient> {
+async function intruder(world: ScenarioWorld): Promise<LineClient> {
   return world.login('mallory', 'swarm');
 }
 
 /** Sends a raw getfile to `owner` and returns its reply (a refusal, hopefully). */
 async function rawGetfile(
-  world: World,
+  world: ScenarioWorld,
   client: LineClient,
   owner: string,
   fields: { file: string; id?: string; window?: string; packetSize?: string },
@@ -41,7 +41,7 @@ function expectRefusal(reply: string, codes: string[]): void {
   );
 }
 
-async function owners(world: World, files: Record<string, Uint8Array>): Promise<Swarm> {
+async function owners(world: ScenarioWorld, files: Record<string, Uint8Array>): Promise<Swarm> {
   return buildSwarm(world, [{ name: 'bob', files }, { name: 'alice' }]);
 }
 

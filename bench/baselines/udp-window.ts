@@ -11,7 +11,8 @@
  */
 import * as dgram from 'node:dgram';
 import { performance } from 'node:perf_hooks';
-import { baselineMain, parentChannel, withReceiverAndSender } from './process.ts';
+import { parentChannel } from '../../harness/roles.ts';
+import { baselineMain, withReceiverAndSender } from './process.ts';
 
 export interface UdpWindowOptions {
   window: number;

@@ -1,5 +1,5 @@
 /** Ending a child role process: ask, close its stdin (its read loop then ends), kill if it lingers. */
-import type { RoleProcess } from '../baselines/process.ts';
+import type { RoleProcess } from '../../harness/roles.ts';
 
 export async function stopRole(role: RoleProcess, graceMs: number): Promise<void> {
   role.send({ type: 'exit' });

@@ -1,15 +1,16 @@
 /**
- * A bare Go-Back-N pair on the simulator: TransferSender on one host, TransferReceiver on the other, the
- * point's path between them. No chat, no peers: the protocol alone, as the model describes it.
+ * A bare Go-Back-N pair on the simulator, two hosts of a harness world (harness/world.ts):
+ * TransferSender on one host, TransferReceiver on the other, the point's path between them. No
+ * chat, no peers: the protocol alone, as the model describes it.
  */
-
+import { createWorld } from '../../harness/world.ts';
 import { TransferReceiver, TransferSender } from '../../impl/arq/index.ts';
 import { isWhohasError } from '../../impl/errors.ts';
+import { pointPaths } from '../sweep/paths.ts';
 import type { PointSpec } from '../sweep/spec.ts';
 import { ContentCache } from './content.ts';
 import { transferOptions } from './options.ts';
 import { outcome } from './outcome.ts';
-import { pointSimulator } from './sim-setup.ts';
 import type { TransferEngine, TransferOutcome } from './types.ts';
 
 export class SimGbnEngine implements TransferEngine {
@@ -17,8 +18,12 @@ export class SimGbnEngine implements TransferEngine {
 
   async run(point: PointSpec): Promise<TransferOutcome> {
     const content = this.#content.get(point.fileBytes);
-    const { sim, hosts } = pointSimulator(point, ['sender', 'receiver'], 'sender', 'receiver');
-    const { sender: senderHost, receiver: receiverHost } = hosts;
+    const world = await createWorld({ backend: 'sim', seed: point.seed });
+    const sim = world.sim!;
+    const [senderHost, receiverHost] = ['sender', 'receiver'].map((n) => world.simHost(n));
+    // The point's path: data flows sender → receiver, ACKs back.
+    const paths = pointPaths(point);
+    sim.connect(senderHost, receiverHost, paths.data, paths.ack);
     senderHost.files.write('/share/file.bin', content.bytes);
     receiverHost.files.mkdir('/downloads');
     const options = transferOptions(point);

@@ -1,10 +1,11 @@
 /**
- * The real peer code on the simulator: a chat server and two Peers on three hosts; the owner
- * shares the file, the requester runs getFile over the point's path (the owner ↔ requester
- * link); chat traffic rides the default LAN to the server and never crosses that path.
+ * The real peer code on the simulator, in a harness world (harness/world.ts): a chat server and
+ * two Peers on three hosts; the owner shares the file, the requester runs getFile over the
+ * point's path (the owner ↔ requester link); chat traffic rides the default LAN to the server
+ * and never crosses that path.
  */
-import { ChatServer } from '../../impl/chat/index.ts';
-import { Peer } from '../../impl/peer/peer.ts';
+import { createWorld } from '../../harness/world.ts';
+import { pointPaths } from '../sweep/paths.ts';
 import type { PointSpec } from '../sweep/spec.ts';
 import { ContentCache } from './content.ts';
 import {
@@ -18,7 +19,6 @@ import {
   ROOM,
   senderCounters,
 } from './peer-run.ts';
-import { pointSimulator } from './sim-setup.ts';
 import type { TransferEngine, TransferOutcome } from './types.ts';
 
 export class SimPeerEngine implements TransferEngine {
@@ -26,28 +26,19 @@ export class SimPeerEngine implements TransferEngine {
 
   async run(point: PointSpec): Promise<TransferOutcome> {
     const content = this.#content.get(point.fileBytes);
-    const { sim, hosts } = pointSimulator(point, ['server', OWNER, REQUESTER], OWNER, REQUESTER);
-    const { server: serverHost, [OWNER]: ownerHost, [REQUESTER]: requesterHost } = hosts;
+    const world = await createWorld({ backend: 'sim', seed: point.seed });
+    const sim = world.sim!;
+    // Hosts in this order (addresses follow it); the point's path joins owner and requester.
+    const [, ownerHost, requesterHost] = ['server', OWNER, REQUESTER].map((n) => world.simHost(n));
+    const paths = pointPaths(point);
+    sim.connect(ownerHost, requesterHost, paths.data, paths.ack);
     ownerHost.files.write(`/share/${fileNameFor(point.fileBytes)}`, content.bytes);
     requesterHost.files.mkdir('/share');
     requesterHost.files.mkdir('/downloads');
     const transfer = peerTransferOptions(point);
-    const server = new ChatServer({
-      platform: serverHost.platform,
-      host: serverHost.address,
-      port: 50000,
-    });
-    const { port } = await sim.until(server.listen());
-    const peer = (host: typeof ownerHost, name: string) =>
-      new Peer({
-        platform: host.platform,
-        name,
-        server: { host: serverHost.address, port },
-        folder: '/share',
-        transfer,
-      });
-    const owner = peer(ownerHost, OWNER);
-    const requester = peer(requesterHost, REQUESTER);
+    await world.startServer({ port: 50000 });
+    const owner = world.createPeer(OWNER, { folder: '/share', transfer });
+    const requester = world.createPeer(REQUESTER, { folder: '/share', transfer });
     await sim.until(
       (async () => {
         await owner.connect();

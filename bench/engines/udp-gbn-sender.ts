@@ -3,11 +3,11 @@
  * TransferSender per request from the parent (bench/engines/udp-gbn.ts), over the real platform.
  */
 
+import { isMain, parentChannel, runRole } from '../../harness/roles.ts';
 import { type TransferOptionsInput, TransferSender } from '../../impl/arq/index.ts';
 import { isWhohasError } from '../../impl/errors.ts';
 import { createNodePlatform } from '../../impl/platform/node.ts';
 import type { Platform } from '../../impl/platform/types.ts';
-import { isMain, parentChannel, runRole } from '../baselines/process.ts';
 import { countersOf, type SenderCounters } from './outcome.ts';
 
 export interface SendRequest {

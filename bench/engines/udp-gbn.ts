@@ -4,10 +4,10 @@
  */
 import { randomInt } from 'node:crypto';
 import { rm } from 'node:fs/promises';
+import { type RoleProcess, spawnRole } from '../../harness/roles.ts';
 import { TransferReceiver } from '../../impl/arq/index.ts';
 import { isWhohasError } from '../../impl/errors.ts';
 import { createNodePlatform } from '../../impl/platform/node.ts';
-import { type RoleProcess, spawnRole } from '../baselines/process.ts';
 import type { PointSpec } from '../sweep/spec.ts';
 import { ContentCache } from './content.ts';
 import { transferOptions } from './options.ts';

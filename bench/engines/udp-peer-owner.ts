@@ -8,12 +8,12 @@
  *   { type: 'exit' }
  */
 
+import { isMain, parentChannel, runRole } from '../../harness/roles.ts';
 import type { TransferOptionsInput } from '../../impl/arq/index.ts';
 import { ChatServer } from '../../impl/chat/index.ts';
 import { Peer } from '../../impl/peer/peer.ts';
 import type { TransferEnd } from '../../impl/peer/types.ts';
 import { createNodePlatform } from '../../impl/platform/node.ts';
-import { isMain, parentChannel, runRole } from '../baselines/process.ts';
 import { OWNER, ROOM, senderCounters } from './peer-run.ts';
 
 type Request =

@@ -4,9 +4,9 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { type RoleProcess, spawnRole } from '../../harness/roles.ts';
 import { Peer } from '../../impl/peer/peer.ts';
 import { createNodePlatform } from '../../impl/platform/node.ts';
-import { type RoleProcess, spawnRole } from '../baselines/process.ts';
 import type { PointSpec } from '../sweep/spec.ts';
 import { ContentCache } from './content.ts';
 import type { SenderCounters } from './outcome.ts';

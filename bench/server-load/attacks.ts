@@ -13,6 +13,7 @@
  */
 import * as net from 'node:net';
 import { parseArgs } from 'node:util';
+import { loginAnswers } from '../../harness/login.ts';
 import { ChatServer } from '../../impl/chat/index.ts';
 import { createNodePlatform } from '../../impl/platform/node.ts';
 
@@ -55,9 +56,12 @@ const until = async (test: () => boolean, ms = 5_000) => {
   for (const start = Date.now(); !test() && Date.now() - start < ms; ) await sleep(5);
 };
 
+/** Lines as one write, each ended by a newline (the server takes pipelined answers in order). */
+const typed = (lines: string[]): string => lines.map((line) => `${line}\n`).join('');
+
 async function guess(port: number): Promise<void> {
   const owner = await connect(port, '127.0.0.1');
-  owner.socket.write('owner\ncreate\nvault\nyes\nzzzz\n');
+  owner.socket.write(typed(loginAnswers('owner', 'vault', { create: true, password: 'zzzz' })));
   await until(() => owner.lines.length >= 6);
   const counts = { WRONG_PASSWORD: 0, TOO_MANY_ATTEMPTS: 0 };
   const stopAt = Date.now() + seconds * 1000;
@@ -134,7 +138,7 @@ async function idle(port: number, server: ChatServer): Promise<void> {
   for (let i = 0; i < 1030; i++) {
     const c = await connect(port, `127.0.0.${10 + (i % 10)}`).catch(() => undefined);
     if (c === undefined) break;
-    c.socket.write(i === 0 ? `s${i}\ncreate\nden\nno\n` : `s${i}\njoin\nden\n`);
+    c.socket.write(typed(loginAnswers(`s${i}`, 'den', { create: i === 0 })));
     silent.push(c.socket);
     if (i === 0) await until(() => c.lines.length >= 6);
   }

@@ -4,6 +4,7 @@
  * newline bytes keeps the generator cheap, so the server is what gets measured.
  */
 import * as net from 'node:net';
+import { loginAnswers, welcomePrefix } from '../../harness/login.ts';
 
 const NEWLINE = 0x0a;
 
@@ -60,10 +61,8 @@ export class LoadClient {
 
   /** Sends the whole login dialog at once (the server processes pipelined answers in order). */
   login(room: string, create: boolean): Promise<void> {
-    this.#welcome = `OK|Welcome to ${room}. `;
-    this.socket.write(
-      create ? `${this.name}\ncreate\n${room}\nno\n` : `${this.name}\njoin\n${room}\n`,
-    );
+    this.#welcome = welcomePrefix(room);
+    this.socket.write(`${loginAnswers(this.name, room, { create }).join('\n')}\n`);
     return this.welcomed;
   }
 

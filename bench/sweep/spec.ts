@@ -6,7 +6,7 @@
 import type { Scheme } from '../../impl/arq/codec.ts';
 import { WhohasError } from '../../impl/errors.ts';
 
-export type Transport = 'sim' | 'udp';
+export type SweepTransport = 'sim' | 'udp';
 /** `peer`: server + two Peers, whohas + getFile. `gbn`: a bare TransferSender → TransferReceiver pair. */
 export type Engine = 'peer' | 'gbn';
 /** The sender's retransmission timeout: the Go-Back-N default (adaptive) or a fixed value. */
@@ -26,7 +26,7 @@ export interface TransferSettings {
 }
 
 export interface SweepSpec extends TransferSettings {
-  transport: Transport;
+  transport: SweepTransport;
   engine: Engine;
   profiles: string[];
   /** ARQ schemes, swept like the window. */
@@ -51,7 +51,7 @@ export interface SweepSpec extends TransferSettings {
 /** One run: everything needed to replay it, and nothing else. */
 export interface PointSpec extends TransferSettings {
   index: number;
-  transport: Transport;
+  transport: SweepTransport;
   engine: Engine;
   profile: string;
   arq: Scheme;

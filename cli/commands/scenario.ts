@@ -9,9 +9,10 @@
 import { randomInt } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { type Command, InvalidArgumentError } from 'commander';
+import type { BackendKind } from '../../harness/backend.ts';
 import { isWhohasError } from '../../impl/errors.ts';
 import { catalogue, selectScenarios } from '../../scenarios/catalogue.ts';
-import { runsOn, type Scenario, type Transport } from '../../scenarios/format.ts';
+import { runsOn, type Scenario } from '../../scenarios/format.ts';
 import { createProgress } from '../../scenarios/progress.ts';
 import { runSuite, seedList } from '../../scenarios/report.ts';
 import {
@@ -47,7 +48,7 @@ function oneOf<T extends string>(values: readonly T[]) {
 interface Options {
   seed?: number;
   seeds: number;
-  transport: Transport;
+  transport: BackendKind;
   reporter: ReporterName;
   out?: string;
   impairments: boolean;

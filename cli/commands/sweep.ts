@@ -14,8 +14,8 @@ import {
   parseShard,
   type RtoChoice,
   type SweepSpec,
+  type SweepTransport,
   seedsFrom,
-  type Transport,
 } from '../../bench/sweep/spec.ts';
 import { renderTable } from '../../bench/table.ts';
 import {
@@ -125,7 +125,7 @@ export function register(program: Command): void {
 }
 
 function specFrom(flags: SweepFlags, seed: number): SweepSpec {
-  const transport = oneOf<Transport>(flags.transport, ['sim', 'udp'], '--transport');
+  const transport = oneOf<SweepTransport>(flags.transport, ['sim', 'udp'], '--transport');
   const engine = oneOf<Engine>(flags.engine, ['peer', 'gbn'], '--engine');
   const sim = transport === 'sim';
   if (!sim) {

@@ -5,13 +5,13 @@
  * oldest dialog once it has had its shortened deadline.
  */
 import test from 'ava';
-import type { ChatTestClient } from '../helpers/chat-client.ts';
+import type { LineClient } from '../../harness/line-client.ts';
 import { onSim } from '../helpers/chat-world.ts';
 import { address, codeOf } from './attackers.ts';
 
 /** Opens `n` connections and returns each one's first line. */
-async function park(connect: () => Promise<ChatTestClient>, n: number) {
-  const clients: ChatTestClient[] = [];
+async function park(connect: () => Promise<LineClient>, n: number) {
+  const clients: LineClient[] = [];
   for (let i = 0; i < n; i++) clients.push(await connect());
   const first = await Promise.all(clients.map((client) => client.next()));
   return { clients, first };
@@ -26,7 +26,7 @@ test(
     t.is(first.filter((line) => line.startsWith('OK|Welcome to whohas')).length, 32);
     t.is(first.filter((line) => codeOf(line) === 'TOO_MANY_CONNECTIONS').length, 8);
     t.regex(first.at(-1)!, /^ERROR\|TOO_MANY_CONNECTIONS\|32 logins in progress from your address/);
-    await world.login({ name: 'newcomer', create: 'room' });
+    await world.login('newcomer', 'room', { create: true });
     t.is(world.server.stats.refusedAddress, 8);
   },
   { maxConnections: 40 },
@@ -38,13 +38,13 @@ test(
   async (t, world) => {
     const home = address(world, 'home');
     const first = await home.connect();
-    await first.login({ name: 'u0', create: 'room' });
-    for (let i = 1; i < 3; i++) await (await home.connect()).login({ name: `u${i}`, join: 'room' });
+    await first.login('u0', 'room', { create: true });
+    for (let i = 1; i < 3; i++) await (await home.connect()).login(`u${i}`, 'room');
     const fourth = await home.connect();
     t.deepEqual(await fourth.closed(), [
       'ERROR|TOO_MANY_CONNECTIONS|3 connections from your address; close one first',
     ]);
-    await world.login({ name: 'elsewhere', join: 'room' });
+    await world.login('elsewhere', 'room');
   },
   { maxConnectionsPerAddress: 3 },
 );
@@ -53,7 +53,7 @@ test(
   'parked dialogs from many addresses keep a newcomer out for at most pressureLoginTimeoutMs',
   onSim,
   async (t, world) => {
-    const parked: ChatTestClient[] = [];
+    const parked: LineClient[] = [];
     const bots = Array.from({ length: 20 }, (_, a) => address(world, `bot${a}`));
     for (const bot of bots) parked.push(...(await park(bot.connect, 1)).clients);
     const early = await world.connect();
@@ -79,7 +79,7 @@ test(
       t.regex((await parker.closed())[0], /^ERROR\|SERVER_FULL\|/);
     }
     t.is(world.server.stats.evicted, 1);
-    const second = await world.login({ name: 'second', create: 'room' });
+    const second = await world.login('second', 'room', { create: true });
     t.false(second.isClosed);
   },
   { maxConnections: 20 },

@@ -2,19 +2,20 @@
  * Hostile clients for the attack tests on the simulator: several connections from one address
  * (one simulated host), and the password-guessing dialog.
  */
+
+import { LineClient } from '../../harness/line-client.ts';
+import { loginSteps } from '../../harness/login.ts';
 import type { SimHost } from '../../sim/index.ts';
-import { ChatTestClient } from '../helpers/chat-client.ts';
 import type { ChatWorld } from '../helpers/chat-world.ts';
 
 /** A host of its own (one address) that opens as many connections to the server as asked. */
 export function address(
   world: ChatWorld,
   name: string,
-): { host: SimHost; connect(): Promise<ChatTestClient> } {
-  const sim = world.sim!;
-  const host = sim.addHost(name);
-  const server = sim.host('server').address;
-  return { host, connect: () => ChatTestClient.connect(host.platform, world.port, server) };
+): { host: SimHost; connect(): Promise<LineClient> } {
+  const host = world.world.simHost(name);
+  const server = world.world.host('server').address;
+  return { host, connect: () => LineClient.connect(host.platform, world.port, server) };
 }
 
 /**
@@ -22,16 +23,17 @@ export function address(
  * reply to each (stopping early if the server hangs up).
  */
 export async function guess(
-  client: ChatTestClient,
+  client: LineClient,
   user: string,
   room: string,
   guesses: readonly string[],
 ): Promise<string[]> {
   await client.next();
-  client.send(user);
-  await client.next();
-  client.send('join');
-  await client.take(2);
+  // The dialog up to the room's name: the user's name, then `join` and the list of rooms.
+  for (const step of loginSteps(user, room).slice(0, 2)) {
+    client.send(step.answer);
+    await client.take(step.replies.length);
+  }
   client.send(room);
   const prompt = await client.next();
   if (!prompt.includes('password protected')) throw new Error(`no password prompt: ${prompt}`);
@@ -51,12 +53,12 @@ export async function guess(
 export const codeOf = (line: string): string => line.split('|')[1] ?? line;
 
 /** A present user: answers every PING with PONG, as a person on netcat would. */
-export function answerPings(client: ChatTestClient): void {
+export function answerPings(client: LineClient): void {
   client.socket.on('data', (chunk) => {
     if (chunk.toString().includes('PING|')) client.send('PONG');
   });
 }
 
 /** The next line that is not a PING. */
-export const nextNotPing = (client: ChatTestClient): Promise<string> =>
+export const nextNotPing = (client: LineClient): Promise<string> =>
   client.until((line) => !line.startsWith('PING|'));

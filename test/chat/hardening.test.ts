@@ -3,8 +3,8 @@ import { type ChatWorld, onSim } from '../helpers/chat-world.ts';
 import { answerPings, nextNotPing } from './attackers.ts';
 
 async function pair(world: ChatWorld) {
-  const alice = await world.login({ name: 'alice', create: 'room' });
-  const bob = await world.login({ name: 'bob', join: 'room' });
+  const alice = await world.login('alice', 'room', { create: true });
+  const bob = await world.login('bob', 'room');
   await alice.next();
   return { alice, bob };
 }
@@ -58,7 +58,7 @@ test('an escape sequence is refused with BAD_ENCODING and not delivered', onSim,
 );
 
 test('a login that never finishes times out; a finished one does not', onSim, async (t, world) => {
-  const done = await world.login({ name: 'done', create: 'room' });
+  const done = await world.login('done', 'room', { create: true });
   answerPings(done); // present, though silent: the keepalive must not drop it
   const slow = await world.connect();
   await slow.next();
@@ -72,7 +72,7 @@ test('a login that never finishes times out; a finished one does not', onSim, as
   done.send('@me|alive');
   t.is(await nextNotPing(done), '#me|alive');
   // The timed-out username is free again.
-  await world.login({ name: 'slowpoke', join: 'room' });
+  await world.login('slowpoke', 'room');
 });
 
 test(
@@ -122,7 +122,7 @@ test(
   onSim,
   async (t, world) => {
     const { alice, bob } = await pair(world);
-    const carol = await world.login({ name: 'carol', join: 'room' });
+    const carol = await world.login('carol', 'room');
     await alice.next();
     await bob.next();
     await world.sleep(2_000); // the dialog's lines used tokens too: let the bucket fill
@@ -218,7 +218,7 @@ test(
     await bob.closed();
     await alice.next();
     await world.sleep(10); // until the server has seen the connection close
-    await world.login({ name: 'carol', join: 'room' });
+    await world.login('carol', 'room');
   },
   { maxConnections: 2 },
 );
@@ -231,6 +231,6 @@ test('a disconnect in the middle of the login leaves nothing behind', onSim, asy
   quitter.socket.destroy();
   await world.sleep(10);
   t.is(world.server.stats.connections, 0);
-  await world.login({ name: 'quitter', create: 'halfroom' });
+  await world.login('quitter', 'halfroom', { create: true });
   t.is(world.server.stats.rooms, 1);
 });

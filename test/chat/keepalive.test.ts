@@ -13,9 +13,9 @@ test(
   'a client that vanishes without FIN or RST is gone within 120 s: name freed, LEFT sent',
   onSim,
   async (t, world) => {
-    const alice = await world.login({ name: 'alice', create: 'room' });
+    const alice = await world.login('alice', 'room', { create: true });
     answerPings(alice);
-    await world.login({ name: 'bob', join: 'room' }); // on host client2
+    await world.login('bob', 'room'); // on host client2
     await alice.next();
     const sim = world.sim!;
     sim.partition('client2', 'server');
@@ -24,7 +24,7 @@ test(
     const gone = sim.now - start;
     // Before: bob still in PEERS, his name NAME_TAKEN, at 150 s and beyond.
     t.true(gone <= 120_000 && gone >= 60_000, `gone after ${gone} ms`);
-    await world.login({ name: 'bob', join: 'room' });
+    await world.login('bob', 'room');
     t.is(world.server.stats.pingTimeouts, 1);
   },
 );
@@ -35,15 +35,15 @@ test(
   async (t, world) => {
     const squat = address(world, 'squatter');
     const first = await squat.connect();
-    await first.login({ name: 's0', create: 'den' });
-    for (let i = 1; i < 5; i++) await (await squat.connect()).login({ name: `s${i}`, join: 'den' });
+    await first.login('s0', 'den', { create: true });
+    for (let i = 1; i < 5; i++) await (await squat.connect()).login(`s${i}`, 'den');
     const early = await world.connect();
     t.deepEqual(await early.closed(), ['ERROR|SERVER_FULL|The server is full (5 connections)']);
     await world.sleep(61_000);
     t.is(first.unread.at(-1), 'PING|1');
     await world.sleep(60_000);
     t.regex((await first.closed()).at(-1)!, /^ERROR\|PING_TIMEOUT\|/);
-    await world.login({ name: 'newcomer', create: 'room' });
+    await world.login('newcomer', 'room', { create: true });
   },
   { maxConnections: 5 },
 );
@@ -52,8 +52,8 @@ test(
   'a netcat user who types slowly is never pinged; one who answers PONG (or anything) stays',
   onSim,
   async (t, world) => {
-    const slow = await world.login({ name: 'slow', create: 'room' });
-    const away = await world.login({ name: 'away', join: 'room' });
+    const slow = await world.login('slow', 'room', { create: true });
+    const away = await world.login('away', 'room');
     await slow.next();
     // slow types a line every 45 s; away is pinged 60 s after its last line, and answers
     // 30 s later (a human at leisure): with PONG, which gets no reply, or with anything.
@@ -79,7 +79,7 @@ test(
   'the whohas peer connection answers PING by itself and is never dropped',
   onSim,
   async (t, world) => {
-    const alice = await world.login({ name: 'alice', create: 'room' });
+    const alice = await world.login('alice', 'room', { create: true });
     answerPings(alice);
     const { host } = address(world, 'peer');
     const socket = await host.platform.net.connect(world.port, world.sim!.host('server').address);

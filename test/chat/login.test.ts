@@ -1,9 +1,9 @@
 import test, { type ExecutionContext } from 'ava';
-import type { ChatTestClient } from '../helpers/chat-client.ts';
+import type { LineClient } from '../../harness/line-client.ts';
 import { type ChatWorld, onSim } from '../helpers/chat-world.ts';
 
 /** Sends each answer and reads one reply line per answer. */
-async function converse(client: ChatTestClient, answers: string[]): Promise<string[]> {
+async function converse(client: LineClient, answers: string[]): Promise<string[]> {
   const replies: string[] = [];
   for (const answer of answers) {
     client.send(answer);
@@ -12,7 +12,7 @@ async function converse(client: ChatTestClient, answers: string[]): Promise<stri
   return replies;
 }
 
-async function greeted(world: ChatWorld): Promise<ChatTestClient> {
+async function greeted(world: ChatWorld): Promise<LineClient> {
   const client = await world.connect();
   const greeting = await client.next();
   if (greeting !== 'OK|Welcome to whohas. Please enter your username') throw new Error(greeting);
@@ -131,7 +131,7 @@ test(
   'bad choices, bad room names, taken rooms and unknown rooms are refused',
   onSim,
   async (t, world) => {
-    await world.login({ name: 'first', create: 'lobby' });
+    await world.login('first', 'lobby', { create: true });
     const client = await greeted(world);
     t.deepEqual(await converse(client, ['c', 'maybe', 'create', 'LOBBY', 'has space']), [
       'OK|Username c accepted. Send create/join a chatroom',
@@ -258,7 +258,7 @@ test(
   'a private room that empties while its password is typed: NO_SUCH_ROOM, back to the choice',
   onSim,
   async (t, world) => {
-    const owner = await world.login({ name: 'owner', create: 'vault', password: 'pw' });
+    const owner = await world.login('owner', 'vault', { create: true, password: 'pw' });
     const guest = await greeted(world);
     await converse(guest, ['guest', 'join']);
     await guest.next();

@@ -52,7 +52,7 @@ test(
   'look-alike usernames are refused at login and never reach another user',
   onSim,
   async (t, world) => {
-    const victim = await world.login({ name: 'coe', create: 'room' });
+    const victim = await world.login('coe', 'room', { create: true });
     const mallory = await world.connect();
     await mallory.next();
     const replies = [];
@@ -71,8 +71,8 @@ test(
   'a line or paragraph separator in a message is refused with BAD_ENCODING and not delivered',
   onSim,
   async (t, world) => {
-    const alice = await world.login({ name: 'alice', create: 'room' });
-    const bob = await world.login({ name: 'bob', join: 'room' });
+    const alice = await world.login('alice', 'room', { create: true });
+    const bob = await world.login('bob', 'room');
     await alice.next();
     for (const separator of ['\u2028', '\u2029']) {
       t.is(

@@ -3,8 +3,8 @@ import test from 'ava';
 import { onNode } from '../helpers/chat-world.ts';
 
 test('login, unicast, broadcast and exit on the Node platform', onNode, async (t, world) => {
-  const eswar = await world.login({ name: 'eswar', create: 'chatroom' });
-  const eko = await world.login({ name: 'eko', join: 'chatroom' });
+  const eswar = await world.login('eswar', 'chatroom', { create: true });
+  const eko = await world.login('eko', 'chatroom');
   t.is(await eswar.next(), 'INFO|JOINED|eko|New user eko has joined');
   eko.send('@all|whohas|text');
   t.is(await eswar.next(), '#eko|whohas|text');

@@ -5,7 +5,7 @@
  * is bounded however many members stop reading, and readers get every line.
  */
 import test from 'ava';
-import type { ChatTestClient } from '../helpers/chat-client.ts';
+import type { LineClient } from '../../harness/line-client.ts';
 import { onSim } from '../helpers/chat-world.ts';
 
 const LINE = 'x'.repeat(1000);
@@ -14,10 +14,10 @@ test(
   'non-reading members cannot hold more than the global outbox budget; readers get every line',
   onSim,
   async (t, world) => {
-    const alice = await world.login({ name: 'alice', create: 'room' });
-    const carol = await world.login({ name: 'carol', join: 'room' });
-    const deaf: ChatTestClient[] = [];
-    for (let i = 0; i < 8; i++) deaf.push(await world.login({ name: `deaf${i}`, join: 'room' }));
+    const alice = await world.login('alice', 'room', { create: true });
+    const carol = await world.login('carol', 'room');
+    const deaf: LineClient[] = [];
+    for (let i = 0; i < 8; i++) deaf.push(await world.login(`deaf${i}`, 'room'));
     await world.sleep(100);
     for (const client of deaf) client.socket.pause();
     const streams = world.sim!.host('server').streams;

@@ -15,8 +15,8 @@ test(
   'one address guessing over many connections is blocked past 5 failures; others still join',
   onSim,
   async (t, world) => {
-    await world.login({ name: 'owner', create: 'vault', password: 'zzzz' });
-    await world.login({ name: 'carol', create: 'other', password: 'pw' });
+    await world.login('owner', 'vault', { create: true, password: 'zzzz' });
+    await world.login('carol', 'other', { create: true, password: 'pw' });
     const attacker = address(world, 'attacker');
     const replies: string[] = [];
     for (let c = 0; c < 10; c++) {
@@ -30,8 +30,8 @@ test(
     const [right] = await guess(await attacker.connect(), 'a99', 'vault', ['zzzz']);
     t.is(codeOf(right), 'TOO_MANY_ATTEMPTS');
     // Other addresses are unaffected, in this room and in others.
-    await world.login({ name: 'dave', join: 'vault', password: 'zzzz' });
-    await world.login({ name: 'erin', join: 'other', password: 'pw' });
+    await world.login('dave', 'vault', { password: 'zzzz' });
+    await world.login('erin', 'other', { password: 'pw' });
     t.true(world.server.stats.passwordsThrottled >= 35);
   },
 );
@@ -40,8 +40,8 @@ test(
   'many addresses guessing one room are slowed by the room limit; other rooms are unaffected',
   onSim,
   async (t, world) => {
-    await world.login({ name: 'owner', create: 'vault', password: 'zzzz' });
-    await world.login({ name: 'carol', create: 'other', password: 'pw' });
+    await world.login('owner', 'vault', { create: true, password: 'zzzz' });
+    await world.login('carol', 'other', { create: true, password: 'pw' });
     const replies: string[] = [];
     for (let a = 0; a < 30; a++) {
       const client = await address(world, `bot${a}`).connect();
@@ -50,7 +50,7 @@ test(
     // Before the limits: 90 checked. Now 20 free failures for the room, then backoff.
     t.true(count(replies, 'WRONG_PASSWORD') <= 22, `${count(replies, 'WRONG_PASSWORD')} checked`);
     t.true(count(replies, 'TOO_MANY_ATTEMPTS') >= 68);
-    await world.login({ name: 'erin', join: 'other', password: 'pw' });
+    await world.login('erin', 'other', { password: 'pw' });
   },
 );
 
@@ -58,7 +58,7 @@ test(
   'the backoff doubles with each failure and ends: then the right password works',
   onSim,
   async (t, world) => {
-    await world.login({ name: 'owner', create: 'vault', password: 'zzzz' });
+    await world.login('owner', 'vault', { create: true, password: 'zzzz' });
     const me = address(world, 'forgetful');
     const first = await guess(await me.connect(), 'u1', 'vault', wrong(4));
     const second = await guess(await me.connect(), 'u2', 'vault', wrong(3, 4));
@@ -80,7 +80,7 @@ test(
   'password checks are capped server-wide per second',
   onSim,
   async (t, world) => {
-    await world.login({ name: 'owner', create: 'vault', password: 'zzzz' });
+    await world.login('owner', 'vault', { create: true, password: 'zzzz' });
     const bots = await Promise.all(
       Array.from({ length: 15 }, (_, a) => address(world, `bot${a}`).connect()),
     );
@@ -90,7 +90,7 @@ test(
     t.is(count(replies, 'WRONG_PASSWORD'), 10);
     t.is(count(replies, 'TOO_MANY_ATTEMPTS'), 5);
     await world.sleep(1_000);
-    await world.login({ name: 'dave', join: 'vault', password: 'zzzz' });
+    await world.login('dave', 'vault', { password: 'zzzz' });
   },
   { passwordChecksPerSecond: 10 },
 );

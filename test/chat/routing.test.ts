@@ -12,7 +12,7 @@ test('@user|text is delivered as #sender|text, | in the text kept', onSim, async
 
 test('@all|text reaches everyone else in the room, and only that room', onSim, async (t, world) => {
   const { eswar, eko, bob } = await threeUsers(world);
-  const carol = await world.login({ name: 'carol', join: 'chatroom' });
+  const carol = await world.login('carol', 'chatroom');
   await eswar.next();
   await eko.next();
   eko.send('@all|whohas|text');
@@ -112,7 +112,7 @@ test('@server|exit: goodbye, the room hears it, the name is free', onSim, async 
   t.deepEqual(await eko.closed(), ['OK|Goodbye eko']);
   t.is(await eswar.next(), 'INFO|LEFT|eko|User eko has left');
   t.is(await eswar.ask('@server|get_peers'), 'PEERS|eswar');
-  const again = await world.login({ name: 'eko', join: 'chatroom' });
+  const again = await world.login('eko', 'chatroom');
   t.is(await again.ask('@server|get_peers'), 'PEERS|eswar|eko');
 });
 

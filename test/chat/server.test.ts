@@ -1,7 +1,7 @@
 import test from 'ava';
+import { LineClient } from '../../harness/line-client.ts';
 import { ChatServer } from '../../impl/chat/index.ts';
 import { Simulator } from '../../sim/index.ts';
-import { ChatTestClient } from '../helpers/chat-client.ts';
 
 function simServerHost(seed = 1) {
   const sim = new Simulator({ seed });
@@ -29,7 +29,7 @@ test('a taken port: the next one is tried, and the address used is returned', as
   t.is((await sim.until(server.listen())).port, 50003);
   t.true(logged.includes('port 50000 is in use'));
   const client = await sim.until(
-    ChatTestClient.connect(sim.addHost('c').platform, 50003, host.address),
+    LineClient.connect(sim.addHost('c').platform, 50003, host.address),
   );
   t.is(await sim.until(client.next()), 'OK|Welcome to whohas. Please enter your username');
   await sim.until(server.close());
@@ -51,14 +51,14 @@ test('close() tells connections mid-login too, refuses newcomers, then resolves'
   const server = new ChatServer({ platform: host.platform, host: '0.0.0.0' });
   await sim.until(server.listen());
   const client = await sim.until(
-    ChatTestClient.connect(sim.addHost('c').platform, 50000, host.address),
+    LineClient.connect(sim.addHost('c').platform, 50000, host.address),
   );
   await sim.until(client.next());
   client.send('half');
   await sim.until(client.next());
   await sim.until(server.close('maintenance'));
   t.deepEqual(await sim.until(client.closed()), ['ERROR|SERVER_SHUTDOWN|maintenance']);
-  const late = sim.until(ChatTestClient.connect(sim.addHost('late').platform, 50000, host.address));
+  const late = sim.until(LineClient.connect(sim.addHost('late').platform, 50000, host.address));
   t.is(((await t.throwsAsync(late)) as { code?: string }).code, 'ECONNREFUSED');
   t.is(server.stats.connections, 0);
 });
@@ -68,7 +68,7 @@ test('a client that ignores the end is reset after closeGraceMs', async (t) => {
   const server = new ChatServer({ platform: host.platform, host: '0.0.0.0', closeGraceMs: 500 });
   await sim.until(server.listen());
   const client = await sim.until(
-    ChatTestClient.connect(sim.addHost('c').platform, 50000, host.address),
+    LineClient.connect(sim.addHost('c').platform, 50000, host.address),
   );
   // Not reading means the FIN is never seen, so the client never closes its side.
   client.socket.pause();
@@ -105,11 +105,11 @@ test('the same seed gives the same run: lines and packet trace', async (t) => {
     const server = new ChatServer({ platform: host.platform, host: '0.0.0.0' });
     await sim.until(server.listen());
     const connect = (name: string) =>
-      sim.until(ChatTestClient.connect(sim.addHost(name).platform, 50000, host.address));
+      sim.until(LineClient.connect(sim.addHost(name).platform, 50000, host.address));
     const a = await connect('a');
     const b = await connect('b');
-    await sim.until(a.login({ name: 'a', create: 'r' }));
-    await sim.until(b.login({ name: 'b', join: 'r' }));
+    await sim.until(a.login('a', 'r', { create: true }));
+    await sim.until(b.login('b', 'r'));
     b.socket.write('@all|one\n@a|two\n@server|get_peers\n');
     await sim.until(b.next());
     await sim.until(a.take(3));

@@ -34,10 +34,10 @@ test(
     const sim = world.sim!;
     const sender = address(world, 'sender');
     const big = await sender.connect();
-    await big.login({ name: 'sender', create: 'big' });
-    for (let i = 0; i < 70; i++) await world.login({ name: `m${i}`, join: 'big' });
-    const p1 = await world.login({ name: 'p1', create: 'small' });
-    const p2 = await world.login({ name: 'p2', join: 'small' });
+    await big.login('sender', 'big', { create: true });
+    for (let i = 0; i < 70; i++) await world.login(`m${i}`, 'big');
+    const p1 = await world.login('p1', 'small', { create: true });
+    const p2 = await world.login('p2', 'small');
     // Both writes reach the server at the same instant, as one segment each.
     for (const host of [sender.host, sim.host(`client${71}`)]) {
       sim.connect(host, 'server', { delayMs: 1 });

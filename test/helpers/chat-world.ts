@@ -1,106 +1,91 @@
 /**
- * A chat server with clients around it, on the simulator (deterministic, virtual time) or on
- * real loopback sockets. `chatTest` runs a test body in a fresh world; on the simulator the
- * whole body runs inside `sim.until`, so every await advances virtual time as far as needed.
+ * A chat server with clients around it, built with the harness world (harness/world.ts) on the
+ * simulator (deterministic, virtual time) or on real loopback sockets. `chatTest` runs a test
+ * body in a fresh world; on the simulator the whole body runs inside `sim.until`, so every await
+ * advances virtual time as far as needed.
  */
 import test, { type ExecutionContext } from 'ava';
-import { ChatServer, type ChatServerOptions } from '../../impl/chat/index.ts';
-import { createNodePlatform } from '../../impl/platform/node.ts';
-import type { Platform } from '../../impl/platform/types.ts';
-import { Simulator } from '../../sim/index.ts';
-import { ChatTestClient, type LoginPlan } from './chat-client.ts';
+import type { BackendKind } from '../../harness/backend.ts';
+import { LineClient } from '../../harness/line-client.ts';
+import type { LoginOptions } from '../../harness/login.ts';
+import { createWorld, type World } from '../../harness/world.ts';
+import type { ChatServer, ChatServerOptions } from '../../impl/chat/index.ts';
+import type { Simulator } from '../../sim/index.ts';
 import { logReplay } from './replay.ts';
 
 export type ServerSettings = Omit<ChatServerOptions, 'platform'>;
 
 export interface ChatWorld {
-  readonly kind: 'node' | 'sim';
+  readonly kind: BackendKind;
+  /** The harness world underneath (hosts, faults). */
+  readonly world: World;
   readonly server: ChatServer;
   readonly port: number;
   /** The simulator, on 'sim'. */
   readonly sim: Simulator | undefined;
-  /** A new client connected to the server (each on its own host on the simulator). */
-  connect(): Promise<ChatTestClient>;
-  /** connect() and a completed login. */
-  login(plan: LoginPlan): Promise<ChatTestClient>;
+  /** A new client connected to the server (each on its own host). */
+  connect(): Promise<LineClient>;
+  /** connect() and a completed login, every reply checked. */
+  login(name: string, room: string, options?: LoginOptions): Promise<LineClient>;
   /** Lets `ms` pass on the server's clock (virtual time on the simulator). */
   sleep(ms: number): Promise<void>;
   teardown(): Promise<void>;
 }
 
-export async function simWorld(settings: ServerSettings = {}, seed = 1): Promise<ChatWorld> {
-  const sim = new Simulator({ seed });
-  const serverHost = sim.addHost('server');
-  const server = new ChatServer({
-    port: 50000,
-    host: '0.0.0.0',
-    ...settings,
-    platform: serverHost.platform,
+/**
+ * A chat server on host `server` (bound to every address on the simulator, loopback on real
+ * sockets) and nothing else yet.
+ */
+export async function chatWorld(
+  kind: BackendKind,
+  settings: ServerSettings = {},
+  seed = 1,
+): Promise<ChatWorld> {
+  const world = await createWorld({ backend: kind, seed });
+  const { port, portTries, ...rest } = settings;
+  const {
+    server,
+    host: serverHost,
+    port: listening,
+  } = await world.startServer({
+    port,
+    portTries,
+    settings: kind === 'sim' ? { host: '0.0.0.0', ...rest } : rest,
   });
-  const { port } = await sim.until(server.listen());
   let clients = 0;
-  const world: ChatWorld = {
-    kind: 'sim',
+  const chat: ChatWorld = {
+    kind,
+    world,
     server,
-    port,
-    sim,
-    connect: () => {
-      const host = sim.addHost(`client${++clients}`);
-      return ChatTestClient.connect(host.platform, port, serverHost.address);
-    },
-    login: async (plan) => {
-      const client = await world.connect();
-      await client.login(plan);
-      return client;
-    },
-    sleep: (ms) => sleepOn(serverHost.platform, ms),
-    teardown: async () => {
-      await sim.until(server.close('test over'));
-    },
-  };
-  return world;
-}
-
-export async function nodeWorld(settings: ServerSettings = {}): Promise<ChatWorld> {
-  const platform = createNodePlatform();
-  const server = new ChatServer({ port: 0, ...settings, platform });
-  const { port } = await server.listen();
-  const clients: ChatTestClient[] = [];
-  const world: ChatWorld = {
-    kind: 'node',
-    server,
-    port,
-    sim: undefined,
+    port: listening,
+    sim: world.sim,
+    // Not world.connect: on the simulator the test body already runs inside `sim.until`.
     connect: async () => {
-      const client = await ChatTestClient.connect(platform, port);
-      clients.push(client);
+      const name = `client${++clients}`;
+      const host = world.host(kind === 'sim' ? name : 'clients');
+      const client = await LineClient.connect(host.platform, listening, serverHost.address, name);
+      world.connections.push(client);
       return client;
     },
-    login: async (plan) => {
-      const client = await world.connect();
-      await client.login(plan);
+    login: async (name, room, options) => {
+      const client = await chat.connect();
+      await client.login(name, room, options);
       return client;
     },
-    sleep: (ms) => sleepOn(platform, ms),
-    teardown: async () => {
-      for (const client of clients) client.socket.destroy();
-      await server.close('test over');
-    },
+    sleep: (ms) =>
+      new Promise((resolve) => serverHost.platform.clock.setTimeout(() => resolve(), ms)),
+    teardown: () => world.dispose([], 'test over'),
   };
-  return world;
+  return chat;
 }
 
 /** eswar creates `chatroom`, eko joins (eswar's join notice consumed); bob is alone in private `other`. */
 export async function threeUsers(world: ChatWorld) {
-  const eswar = await world.login({ name: 'eswar', create: 'chatroom' });
-  const eko = await world.login({ name: 'eko', join: 'chatroom' });
+  const eswar = await world.login('eswar', 'chatroom', { create: true });
+  const eko = await world.login('eko', 'chatroom');
   await eswar.next();
-  const bob = await world.login({ name: 'bob', create: 'other', password: 'pw' });
+  const bob = await world.login('bob', 'other', { create: true, password: 'pw' });
   return { eswar, eko, bob };
-}
-
-function sleepOn(platform: Platform, ms: number): Promise<void> {
-  return new Promise((resolve) => platform.clock.setTimeout(resolve, ms));
 }
 
 export type ChatBody = (t: ExecutionContext, world: ChatWorld) => Promise<void>;
@@ -109,7 +94,7 @@ export type ChatBody = (t: ExecutionContext, world: ChatWorld) => Promise<void>;
 export const onSim = test.macro<[ChatBody, ServerSettings?, number?]>(
   async (t, body, settings = {}, seed = 1) => {
     logReplay(t, seed);
-    const world = await simWorld(settings, seed);
+    const world = await chatWorld('sim', settings, seed);
     try {
       await world.sim!.until(body(t, world));
     } finally {
@@ -120,7 +105,7 @@ export const onSim = test.macro<[ChatBody, ServerSettings?, number?]>(
 
 /** Runs a body on real loopback sockets. */
 export const onNode = test.macro<[ChatBody, ServerSettings?]>(async (t, body, settings = {}) => {
-  const world = await nodeWorld(settings);
+  const world = await chatWorld('real', settings);
   try {
     await body(t, world);
   } finally {

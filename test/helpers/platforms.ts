@@ -1,17 +1,16 @@
 /**
- * Platform fixtures: the same test body runs on the real Node platform and on the simulator.
- * A World holds two platforms that can reach each other, a scratch folder, and `settle`, which
- * drives whatever must run for a promise to settle (nothing on Node, the event loop on the sim).
+ * Platform fixtures: the same test body runs on the real Node platform and on the simulator,
+ * two hosts of a harness backend (harness/backend-*.ts). A PlatformPair holds two platforms that
+ * can reach each other, a scratch folder, and `settle`, which drives whatever must run for a
+ * promise to settle (nothing on Node, the event loop on the sim).
  */
-import { mkdtemp, rm, symlink } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
 import test, { type ExecutionContext } from 'ava';
-import { createNodePlatform } from '../../impl/platform/node.ts';
+import { createRealBackend } from '../../harness/backend-real.ts';
+import { createSimBackend } from '../../harness/backend-sim.ts';
 import type { Emitter, Listeners, Platform } from '../../impl/platform/types.ts';
-import { Simulator } from '../../sim/index.ts';
 
-export interface World {
+export interface PlatformPair {
   a: Platform;
   b: Platform;
   /** The address at which the other platform reaches `p`'s servers and sockets. */
@@ -27,22 +26,26 @@ export interface World {
 
 export interface PlatformFixture {
   name: 'node' | 'sim';
-  setup(): Promise<World>;
+  setup(): Promise<PlatformPair>;
 }
 
 export const nodeFixture: PlatformFixture = {
   name: 'node',
   async setup() {
-    const tmpDir = await mkdtemp(join(tmpdir(), 'whohas-test-'));
+    // The harness's real backend: a node Platform per host and a scratch folder removed after.
+    const backend = await createRealBackend('parity', false);
+    const [alice, bob] = [backend.addHost('alice'), backend.addHost('bob')];
+    const tmpDir = alice.dir('scratch');
+    await mkdir(tmpDir, { recursive: true });
     return {
-      a: createNodePlatform(),
-      b: createNodePlatform(),
+      a: alice.platform,
+      b: bob.platform,
       // Real sockets in tests live on loopback only.
-      addressOf: () => '127.0.0.1',
+      addressOf: () => alice.address,
       settle: (p) => p,
       tmpDir,
-      symlink: (target, linkPath) => symlink(target, linkPath),
-      teardown: () => rm(tmpDir, { recursive: true, force: true }),
+      symlink: (target, linkPath) => backend.symlink(alice, target, linkPath),
+      teardown: () => backend.dispose(),
     };
   },
 };
@@ -53,10 +56,10 @@ export const SIM_FIXTURE_SEED = 1;
 export const simFixture: PlatformFixture = {
   name: 'sim',
   async setup() {
-    const sim = new Simulator({ seed: SIM_FIXTURE_SEED });
-    const alice = sim.addHost('alice');
-    const bob = sim.addHost('bob');
-    alice.files.mkdir('/scratch');
+    const backend = createSimBackend(SIM_FIXTURE_SEED);
+    const { sim } = backend;
+    const [alice, bob] = [backend.addHost('alice'), backend.addHost('bob')];
+    sim.host('alice').files.mkdir('/scratch');
     return {
       a: alice.platform,
       b: bob.platform,
@@ -67,8 +70,8 @@ export const simFixture: PlatformFixture = {
       },
       settle: (p) => sim.until(p),
       tmpDir: '/scratch',
-      symlink: async (target, linkPath) => alice.files.symlink(target, linkPath),
-      teardown: async () => {},
+      symlink: (target, linkPath) => backend.symlink(alice, target, linkPath),
+      teardown: () => backend.dispose(),
     };
   },
 };
@@ -88,7 +91,7 @@ export function nextEvent<E extends Listeners, K extends keyof E & string>(
   });
 }
 
-export type ParityBody = (t: ExecutionContext, world: World) => Promise<void>;
+export type ParityBody = (t: ExecutionContext, world: PlatformPair) => Promise<void>;
 
 /**
  * Runs `body` in a fresh world of the fixture; on the simulator the whole body runs inside

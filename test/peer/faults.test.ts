@@ -1,8 +1,8 @@
 import { once } from 'node:events';
 import test, { type ExecutionContext } from 'ava';
 import { isWhohasError, type WhohasError } from '../../impl/errors.ts';
+import { buildWorld, type PeerSpec, type PeerWorld } from '../helpers/peer-world.ts';
 import { patternBytes } from '../helpers/platforms.ts';
-import { buildWorld, type PeerSpec, type World } from '../helpers/world.ts';
 
 const MB = 1024 * 1024;
 const SLOW = { delayMs: 2, bandwidthBps: 40e6 };
@@ -16,7 +16,7 @@ async function slowWorld(
   seed: number,
   owners: Record<string, PeerSpec['options']>,
   others: string[],
-): Promise<{ world: World; data: Buffer }> {
+): Promise<{ world: PeerWorld; data: Buffer }> {
   const data = patternBytes(4 * MB, seed);
   const sharing = Object.entries(owners).map(([name, options]) => ({
     name,
@@ -169,7 +169,7 @@ test('two users asking whohas at the full allowed rate do not shut an honest ask
 });
 
 /** The server stops reading `name`'s lines: its end of that connection is paused. */
-function serverStopsReading(world: World, name: string): { resume(): void } {
+function serverStopsReading(world: PeerWorld, name: string): { resume(): void } {
   const address = world.host(name).address;
   const end = [...world.serverHost.streams].find((stream) => stream.remoteAddress === address);
   if (!end) throw new Error(`no connection from ${name} on the server`);

@@ -1,8 +1,8 @@
 import test from 'ava';
 import { Peer } from '../../impl/peer/index.ts';
 import type { DatagramSocket, FileReader, Platform } from '../../impl/platform/types.ts';
+import { buildWorld } from '../helpers/peer-world.ts';
 import { patternBytes } from '../helpers/platforms.ts';
-import { buildWorld } from '../helpers/world.ts';
 
 const MB = 1024 * 1024;
 const SLOW = { delayMs: 2, bandwidthBps: 40e6 };

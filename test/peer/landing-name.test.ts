@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import test from 'ava';
-import { buildWorld } from '../helpers/world.ts';
+import { buildWorld } from '../helpers/peer-world.ts';
 
 // The attack of issue "Murphy's law, proven": a 255-byte name fetched twice was received in
 // full, verified, then discarded with ENAMETOOLONG when " (1)" made it 259 bytes.

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { Peer } from '../../impl/peer/index.ts';
+import { buildWorld, type PeerWorld } from '../helpers/peer-world.ts';
 import { patternBytes } from '../helpers/platforms.ts';
-import { buildWorld, type World } from '../helpers/world.ts';
 
 const MB = 1024 * 1024;
 const SLOW = { delayMs: 2, bandwidthBps: 40e6 };
@@ -20,7 +20,11 @@ async function downloadWorld(t: Parameters<typeof buildWorld>[0]['t'], seed: num
 }
 
 /** A second peer process on eko's host, on the same folder (after a crash: the restarted one). */
-async function anotherEko(world: World, name: string, options: { stalePartialMs?: number } = {}) {
+async function anotherEko(
+  world: PeerWorld,
+  name: string,
+  options: { stalePartialMs?: number } = {},
+) {
   const peer = new Peer({
     platform: world.host('eko').platform,
     name,
@@ -34,7 +38,7 @@ async function anotherEko(world: World, name: string, options: { stalePartialMs?
 }
 
 /** Runs until eko's download has written `bytes` into its temporary file. */
-async function untilPartHas(world: World, bytes: number): Promise<string> {
+async function untilPartHas(world: PeerWorld, bytes: number): Promise<string> {
   for (let step = 0; step < 10_000; step++) {
     const part = world.listFiles('eko').find(isPart);
     if (part && world.host('eko').files.read(`${world.folderOf('eko')}/${part}`).length >= bytes) {

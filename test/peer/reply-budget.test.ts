@@ -2,13 +2,13 @@ import test from 'ava';
 import { isWhohasError } from '../../impl/errors.ts';
 import type { Peer } from '../../impl/peer/index.ts';
 import { ReplyBudget } from '../../impl/peer/reply-budget.ts';
+import { buildWorld, type PeerWorld } from '../helpers/peer-world.ts';
 import { patternBytes } from '../helpers/platforms.ts';
-import { buildWorld, type World } from '../helpers/world.ts';
 
 const SLOW = { delayMs: 2, bandwidthBps: 40e6 };
 
 /** `peer` sends `line` at `perSecond` until virtual time `until`; returns the count sent. */
-function flood(world: World, peer: Peer, line: string, perSecond: number, until: number) {
+function flood(world: PeerWorld, peer: Peer, line: string, perSecond: number, until: number) {
   const sent = { lines: 0 };
   const tick = () => {
     if (world.sim.now >= until) return;

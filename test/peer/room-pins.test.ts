@@ -1,7 +1,7 @@
 import test from 'ava';
 import { isWhohasError } from '../../impl/errors.ts';
 import { Peer, type RoomPins } from '../../impl/peer/index.ts';
-import { buildWorld, type World } from '../helpers/world.ts';
+import { buildWorld, type PeerWorld } from '../helpers/peer-world.ts';
 
 const GENUINE = 'the real quarterly report';
 const TROJAN = 'MZ... a trojan';
@@ -19,7 +19,7 @@ function memoryPins(): RoomPins & { map: Map<string, string> } {
 }
 
 /** A peer on its own host, logged in as `name` (mallory's host may log in as `alice`). */
-function peerOn(world: World, host: string, name: string, pins?: RoomPins, accept = false) {
+function peerOn(world: PeerWorld, host: string, name: string, pins?: RoomPins, accept = false) {
   const simHost = world.hosts.get(host) ?? world.sim.addHost(host);
   world.hosts.set(host, simHost);
   const folder = `/home/${host}/${name}`;

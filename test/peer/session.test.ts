@@ -3,7 +3,7 @@ import { ChatServer } from '../../impl/chat/index.ts';
 import { isWhohasError } from '../../impl/errors.ts';
 import { Peer } from '../../impl/peer/index.ts';
 import { Simulator } from '../../sim/index.ts';
-import { buildWorld } from '../helpers/world.ts';
+import { buildWorld } from '../helpers/peer-world.ts';
 
 test('without --server the peer tries 127.0.0.1 ports 50000 to 50009 as in 2016', async (t) => {
   const sim = new Simulator({ seed: 41 });

@@ -1,10 +1,10 @@
 import test from 'ava';
 import { isWhohasError } from '../../impl/errors.ts';
 import type { Peer } from '../../impl/peer/index.ts';
-import { buildWorld, type World } from '../helpers/world.ts';
+import { buildWorld, type PeerWorld } from '../helpers/peer-world.ts';
 
 /** The `#eswar|...` lines `peer` receives while `act` runs (and the whohas window after it). */
-async function linesFrom(world: World, peer: Peer, from: string, act: () => Promise<unknown>) {
+async function linesFrom(world: PeerWorld, peer: Peer, from: string, act: () => Promise<unknown>) {
   const lines: string[] = [];
   const listener = (line: string) => {
     if (line.startsWith(`#${from}|`)) lines.push(line);
@@ -19,7 +19,7 @@ async function linesFrom(world: World, peer: Peer, from: string, act: () => Prom
   return lines;
 }
 
-async function sharers(world: World, file: string): Promise<string[]> {
+async function sharers(world: PeerWorld, file: string): Promise<string[]> {
   const responders = await world.run(world.peer('eko').whohas(file));
   return responders.map((r) => r.user);
 }

@@ -2,8 +2,8 @@ import { once } from 'node:events';
 import test from 'ava';
 import { isWhohasError, type WhohasError } from '../../impl/errors.ts';
 import type { TransferInfo } from '../../impl/peer/index.ts';
+import { buildWorld } from '../helpers/peer-world.ts';
 import { patternBytes } from '../helpers/platforms.ts';
-import { buildWorld } from '../helpers/world.ts';
 
 const MB = 1024 * 1024;
 

@@ -8,10 +8,10 @@ import { decodePacket, encodeAck, type Scheme } from '../../impl/arq/codec.ts';
 import type { TransferEnd } from '../../impl/peer/index.ts';
 import { VALIDATION_MS } from '../../impl/peer/uploads.ts';
 import type { DatagramSocket } from '../../impl/platform/types.ts';
+import { buildWorld, type PeerWorld } from '../helpers/peer-world.ts';
 import { patternBytes } from '../helpers/platforms.ts';
-import { buildWorld, type World } from '../helpers/world.ts';
 
-const sleep = (world: World, ms: number) =>
+const sleep = (world: PeerWorld, ms: number) =>
   world.run(new Promise<void>((resolve) => world.sim.after(ms, resolve)));
 
 /** Counts what arrives on a socket, by packet kind. */

@@ -4,17 +4,17 @@
  * Serial: the runner listens for unhandled rejections process-wide during a run.
  */
 import test from 'ava';
+import type { LineClient } from '../../harness/line-client.ts';
 import { selectScenarios } from '../../scenarios/catalogue.ts';
 import type { Scenario } from '../../scenarios/format.ts';
 import { invariant } from '../../scenarios/invariants.ts';
-import type { LineClient } from '../../scenarios/line-client.ts';
 import { runSuite } from '../../scenarios/report.ts';
-import { exitCode, type Outcome, replayCommands, runScenario } from '../../scenarios/runner.ts';
+import { exitCode, type RunOutcome, replayCommands, runScenario } from '../../scenarios/runner.ts';
 import { buildSwarm } from '../../scenarios/swarm.ts';
-import type { World } from '../../scenarios/world.ts';
+import type { ScenarioWorld } from '../../scenarios/world.ts';
 
 function scenario(
-  script: (world: World) => Promise<void>,
+  script: (world: ScenarioWorld) => Promise<void>,
   extra: Partial<Scenario> = {},
 ): Scenario {
   return {
@@ -28,13 +28,13 @@ function scenario(
   };
 }
 
-async function room(world: World) {
+async function room(world: ScenarioWorld) {
   await world.startServer();
   return world.login('alice', 'lobby', { create: true });
 }
 
 /** A file `name` that no download made, in bob's watched download folder. */
-async function strayFileInDownloads(world: World, name: string): Promise<void> {
+async function strayFileInDownloads(world: ScenarioWorld, name: string): Promise<void> {
   world.watchDownloads('bob', '/folder');
   await world.until(world.host('bob').platform.fs.mkdir('/folder'));
   await world.until(world.host('bob').platform.fs.writeFile(`/folder/${name}`, Buffer.alloc(3)));
@@ -43,8 +43,8 @@ async function strayFileInDownloads(world: World, name: string): Promise<void> {
 const outcomeOf = test.macro(
   async (
     t,
-    script: (world: World) => Promise<void>,
-    expected: Outcome,
+    script: (world: ScenarioWorld) => Promise<void>,
+    expected: RunOutcome,
     extra: Partial<Scenario> = {},
   ) => {
     const result = await runScenario(scenario(script, extra), 7, 'sim');
@@ -54,8 +54,8 @@ const outcomeOf = test.macro(
 
 /** `spoil` runs under the fault after alice has joined a room: the run must break an invariant. */
 const breaksInvariant = test.macro(
-  async (t, spoil: (world: World, alice: LineClient) => Promise<unknown> | undefined) => {
-    const script = async (world: World) => void (await spoil(world, await room(world)));
+  async (t, spoil: (world: ScenarioWorld, alice: LineClient) => Promise<unknown> | undefined) => {
+    const script = async (world: ScenarioWorld) => void (await spoil(world, await room(world)));
     const result = await runScenario(scenario(script), 7, 'sim');
     t.is(result.outcome, 'invariant', result.error);
   },

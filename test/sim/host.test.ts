@@ -1,7 +1,7 @@
 import test from 'ava';
 import type { SystemError } from '../../impl/platform/types.ts';
 import { Simulator } from '../../sim/index.ts';
-import { BLAST_PORT, blast, datagramPair } from './world.ts';
+import { BLAST_PORT, blast, datagramPair } from './datagram-pair.ts';
 
 test('timers fire at their virtual deadlines; fractional delays are kept exactly', async (t) => {
   const sim = new Simulator({ seed: 2 });

@@ -1,7 +1,7 @@
 import test from 'ava';
 import type { SystemError } from '../../impl/platform/types.ts';
 import type { PathConfig } from '../../sim/index.ts';
-import { BLAST_PORT, blast, datagramPair, numbered, withinSigmas } from './world.ts';
+import { BLAST_PORT, blast, datagramPair, numbered, withinSigmas } from './datagram-pair.ts';
 
 const SEED = 11;
 

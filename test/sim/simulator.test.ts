@@ -1,7 +1,7 @@
 import test from 'ava';
 import { isWhohasError } from '../../impl/errors.ts';
 import { Simulator } from '../../sim/index.ts';
-import { BLAST_PORT, blast, datagramPair, numbered } from './world.ts';
+import { BLAST_PORT, blast, datagramPair, numbered } from './datagram-pair.ts';
 
 /**
  * A busy little world: datagrams both ways over 'lossy' plus a stream transfer over 'wan'.

@@ -1,11 +1,13 @@
 /**
- * A raw line client, like netcat: no project code between the scenario and the server's bytes.
- * It records every line the server sends, and lets a scenario wait for the next line matching a
- * pattern. Waiting never drives the network itself: the world's `until` does, so the same client
- * works on the simulator and on real sockets.
+ * A raw line client, like netcat: no project code between the test or scenario and the server's
+ * bytes. It records every line the server sends; a reader either takes lines in order (`next`,
+ * `take`, `ask`) or waits for the next line matching a pattern (`expect`). Waiting never drives
+ * the network itself: the world's `until` (or `sim.until`) does, so the same client works on the
+ * simulator and on real sockets.
  */
 import { WhohasError } from '../impl/errors.ts';
 import type { Platform, StreamSocket } from '../impl/platform/types.ts';
+import { GREETING, type LoginOptions, loginSteps } from './login.ts';
 
 export type LinePattern = string | RegExp | ((line: string) => boolean);
 
@@ -27,7 +29,7 @@ export class LineClient {
   readonly lines: string[] = [];
   /** Bytes received after the last `\n` when the connection closed. */
   partial = Buffer.alloc(0);
-  closed = false;
+  #closed = false;
   /** Set when the scenario means to stop reading (a client that never reads). */
   reading = true;
   private cursor = 0;
@@ -45,11 +47,15 @@ export class LineClient {
 
   static async connect(
     platform: Platform,
-    host: string,
     port: number,
-    label: string,
+    host = '127.0.0.1',
+    label = 'client',
   ): Promise<LineClient> {
     return new LineClient(label, await platform.net.connect(port, host));
+  }
+
+  get isClosed(): boolean {
+    return this.#closed;
   }
 
   send(line: string): void {
@@ -87,10 +93,33 @@ export class LineClient {
       }
     }
     this.cursor = this.lines.length;
-    if (this.closed) return Promise.reject(this.closedError(describe));
+    if (this.#closed) return Promise.reject(this.closedError(describe));
     return new Promise((resolve, reject) => {
       this.waiters.push({ matches, describe, resolve, reject });
     });
+  }
+
+  /** The next line after the cursor, whatever it is; rejects if the connection closes first. */
+  next(): Promise<string> {
+    return this.expect(() => true, 'the next line');
+  }
+
+  /** Sends a line and returns the reply (the next line). */
+  ask(line: string): Promise<string> {
+    this.send(line);
+    return this.next();
+  }
+
+  /** Reads `count` lines in order. */
+  async take(count: number): Promise<string[]> {
+    const taken: string[] = [];
+    for (let i = 0; i < count; i++) taken.push(await this.next());
+    return taken;
+  }
+
+  /** Reads lines until one matches; returns it (the lines skipped stay in `lines`). */
+  until(match: (line: string) => boolean): Promise<string> {
+    return this.expect(match);
   }
 
   /** Lines received since the cursor, without moving it. */
@@ -98,10 +127,44 @@ export class LineClient {
     return this.lines.slice(this.cursor);
   }
 
+  /** Lines received but not yet read (the same as `pending()`). */
+  get unread(): string[] {
+    return this.pending();
+  }
+
   /** Resolves once the connection is closed (by either side). */
   whenClosed(): Promise<void> {
-    if (this.closed) return Promise.resolve();
+    if (this.#closed) return Promise.resolve();
     return new Promise((resolve) => this.closeListeners.push(resolve));
+  }
+
+  /** Resolves once the connection is closed; returns the lines never read (and reads them). */
+  async closed(): Promise<string[]> {
+    await this.whenClosed();
+    const rest = this.pending();
+    this.cursor = this.lines.length;
+    return rest;
+  }
+
+  /**
+   * Runs the whole login dialog one answer at a time and checks every reply (harness/login.ts);
+   * returns the dialog's lines. Throws with the lines seen if a reply is not the expected one.
+   */
+  async login(name: string, room: string, options: LoginOptions = {}): Promise<string[]> {
+    const seen: string[] = [];
+    const expectReply = async (prefix: string) => {
+      const line = await this.next();
+      seen.push(line);
+      if (!line.startsWith(prefix)) {
+        throw new Error(`login of ${name}: expected ${prefix}... got ${JSON.stringify(seen)}`);
+      }
+    };
+    await expectReply(GREETING);
+    for (const step of loginSteps(name, room, options)) {
+      this.send(step.answer);
+      for (const reply of step.replies) await expectReply(reply);
+    }
+    return seen;
   }
 
   private onData(chunk: Buffer): void {
@@ -123,7 +186,7 @@ export class LineClient {
   }
 
   private onClose(): void {
-    this.closed = true;
+    this.#closed = true;
     for (const waiter of this.waiters) waiter.reject(this.closedError(waiter.describe));
     this.waiters = [];
     for (const listener of this.closeListeners.splice(0)) listener();
@@ -136,14 +199,4 @@ export class LineClient {
       `${this.label}: connection closed while waiting for ${describe} (last lines: ${last || 'none'})`,
     );
   }
-}
-
-/** The lines a user types through the login dialog, as the server asks for them. */
-export function loginAnswers(
-  name: string,
-  room: string,
-  options: { create?: boolean; password?: string },
-): string[] {
-  if (!options.create) return [name, 'join', room, ...(options.password ? [options.password] : [])];
-  return [name, 'create', room, ...(options.password ? ['yes', options.password] : ['no'])];
 }

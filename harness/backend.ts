@@ -1,10 +1,22 @@
 /**
  * What a world needs from the network underneath it: hosts with a Platform each, impaired
  * paths between them, and a way to wait for a promise within a time budget. The simulator and
- * real loopback sockets both provide it (backend-sim.ts, backend-real.ts).
+ * real loopback sockets both provide it (backend-sim.ts, backend-real.ts); world.ts builds on it.
  */
 import type { Platform } from '../impl/platform/types.ts';
-import type { LinkSpec, Transport } from './format.ts';
+import type { PathConfig, ProfileName } from '../sim/index.ts';
+
+/** Which network a world runs on: the simulator, or real sockets on loopback. */
+export type BackendKind = 'sim' | 'real';
+
+/** Per-direction impairments of a path: the simulator's own path configuration. */
+export type LinkSpec = ProfileName | PathConfig;
+
+/**
+ * The link between two hosts: a named simulator profile, one spec for both directions, or one
+ * spec per direction (`forward` is a→b, `reverse` is b→a).
+ */
+export type LinkProfile = LinkSpec | { forward: LinkSpec; reverse: LinkSpec };
 
 export interface WorldHost {
   readonly name: string;
@@ -16,11 +28,14 @@ export interface WorldHost {
 }
 
 export interface Backend {
-  readonly kind: Transport;
+  readonly kind: BackendKind;
   addHost(name: string): WorldHost;
   /** Impairs the datagram path a→b (and b→a with `reverse`). */
   impair(a: WorldHost, b: WorldHost, forward: LinkSpec, reverse: LinkSpec): void;
   partition(a: WorldHost, b: WorldHost): void;
+  /** Both directions between a and b keep every packet until `release`, then send them in order. */
+  hold(a: WorldHost, b: WorldHost): void;
+  release(a: WorldHost, b: WorldHost): void;
   /** Makes a symbolic link on the host's file store (fixtures only). */
   symlink(host: WorldHost, target: string, path: string): Promise<void>;
   crash(host: WorldHost): void;

@@ -1,6 +1,7 @@
 /**
- * Small worlds for the simulator tests: two hosts with datagram sockets, and a blast of numbered
- * datagrams whose arrivals are recorded (sequence number, virtual time, payload intact or not).
+ * The simulator tests' fixture (not a harness world: these tests check the simulator itself):
+ * two hosts with datagram sockets, and a blast of numbered datagrams whose arrivals are recorded
+ * (sequence number, virtual time, payload intact or not).
  */
 import type { DatagramSocket } from '../../impl/platform/types.ts';
 import {

@@ -4,11 +4,9 @@
  * profile unless a spec names another.
  */
 import { WhohasError } from '../impl/errors.ts';
-import type { PathConfig, ProfileName, SimHost } from '../sim/index.ts';
-
+import type { PathConfig, ProfileName, SimHost, SimulatorOptions } from '../sim/index.ts';
 import { Simulator } from '../sim/index.ts';
-import type { Backend, WorldHost } from './backend.ts';
-import type { LinkSpec } from './format.ts';
+import type { Backend, LinkSpec, WorldHost } from './backend.ts';
 
 function onLan(spec: LinkSpec): ProfileName | PathConfig {
   return typeof spec === 'string' || spec.profile !== undefined
@@ -17,15 +15,16 @@ function onLan(spec: LinkSpec): ProfileName | PathConfig {
 }
 
 /**
- * `maxTimeMs`: the whole run's virtual-time budget (a hang stops there). `impairments: false`
- * builds the simulator with impairments switched off (the premise check of evidence.ts).
+ * `options.maxTimeMs`: the whole run's virtual-time budget (a hang stops there).
+ * `impairments: false` builds the simulator with impairments switched off (the premise check of
+ * scenarios/evidence.ts).
  */
 export function createSimBackend(
-  seed: number,
-  maxTimeMs: number,
+  seed: number | string,
+  options: Omit<SimulatorOptions, 'seed' | 'impairments'> = {},
   impairments = true,
 ): Backend & { readonly sim: Simulator } {
-  const sim = new Simulator({ seed, maxTimeMs, impairments });
+  const sim = new Simulator({ ...options, seed, impairments });
   const hosts = new Map<WorldHost, SimHost>();
   const impaired: Array<[SimHost, SimHost]> = [];
   const partitioned: Array<[SimHost, SimHost]> = [];
@@ -53,6 +52,8 @@ export function createSimBackend(
       sim.partition(simHost(a), simHost(b));
       partitioned.push([simHost(a), simHost(b)]);
     },
+    hold: (a, b) => sim.hold(simHost(a), simHost(b)),
+    release: (a, b) => sim.release(simHost(a), simHost(b)),
     async symlink(host, target, path) {
       simHost(host).files.symlink(target, path);
     },

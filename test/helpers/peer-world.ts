@@ -1,13 +1,19 @@
 /**
- * A simulated whohas world: one Simulator, a ChatServer on its own host, and peers on other hosts,
- * each with a share folder holding its files, logged into one room. Peer tests and the scenario
- * catalogue build on it; everything derives from the seed, which `replay` names.
+ * A simulated whohas world for peer tests, built with the harness world (harness/world.ts): a
+ * ChatServer on its own host, and peers on other hosts, each with a share folder holding its
+ * files, logged into one room. Everything derives from the seed, which `replay` names.
  */
 import type { ExecutionContext } from 'ava';
-import { ChatServer, type ChatServerOptions } from '../../impl/chat/index.ts';
-import { Peer, type PeerOptions } from '../../impl/peer/peer.ts';
-import type { PathConfig, ProfileName, SimHost } from '../../sim/index.ts';
-import { Simulator, type SimulatorOptions } from '../../sim/index.ts';
+import { createWorld, type World } from '../../harness/world.ts';
+import type { ChatServer, ChatServerOptions } from '../../impl/chat/index.ts';
+import type { Peer, PeerOptions } from '../../impl/peer/peer.ts';
+import type {
+  PathConfig,
+  ProfileName,
+  SimHost,
+  Simulator,
+  SimulatorOptions,
+} from '../../sim/index.ts';
 import { logReplay } from './replay.ts';
 
 export const SERVER_PORT = 50000;
@@ -22,7 +28,7 @@ export interface PeerSpec {
   enter?: boolean;
 }
 
-export interface WorldOptions {
+export interface PeerWorldOptions {
   /** The test: it logs the seed and the command that replays the test (shown on failure). */
   t?: ExecutionContext;
   seed?: number | string;
@@ -34,12 +40,14 @@ export interface WorldOptions {
   profile?: ProfileName | PathConfig;
   /** Extra ChatServer options (limits, log). */
   server?: Partial<Omit<ChatServerOptions, 'platform'>>;
-  simulator?: Omit<SimulatorOptions, 'seed'>;
+  simulator?: Omit<SimulatorOptions, 'seed' | 'maxTimeMs' | 'impairments'>;
   /** Options every peer gets unless its spec says otherwise. */
   peerDefaults?: PeerSpec['options'];
 }
 
-export interface World {
+export interface PeerWorld {
+  /** The harness world underneath. */
+  readonly world: World;
   readonly sim: Simulator;
   readonly seed: number | string;
   readonly server: ChatServer;
@@ -65,28 +73,25 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function buildWorld(options: WorldOptions): Promise<World> {
+export async function buildWorld(options: PeerWorldOptions): Promise<PeerWorld> {
   const seed = options.seed ?? 1;
   if (options.t) logReplay(options.t, seed);
-  const sim = new Simulator({ ...options.simulator, seed });
+  const world = await createWorld({ backend: 'sim', seed, simulator: options.simulator });
+  const sim = world.sim!;
   const room = options.room ?? 'chatroom';
-  const serverHost = sim.addHost('server');
-  const server = new ChatServer({
-    ...options.server,
-    platform: serverHost.platform,
-    host: serverHost.address,
+  const { server, port } = await world.startServer({
     port: SERVER_PORT,
+    settings: options.server,
   });
-  const listening = await sim.until(server.listen());
-  const serverAddress = { host: serverHost.address, port: listening.port };
-  const peers = new Map<string, Peer>();
+  const serverHost = world.simHost('server');
+  const serverAddress = { host: serverHost.address, port };
   const hosts = new Map<string, SimHost>();
   let roomMade = false;
 
   const folderOf = (name: string) => `/home/${name}/folder`;
 
   const enter = async (name: string) => {
-    const peer = world.peer(name);
+    const peer = peerWorld.peer(name);
     await sim.until(peer.connect());
     if (roomMade) {
       await sim.until(peer.join(room, { password: options.password }));
@@ -99,41 +104,39 @@ export async function buildWorld(options: WorldOptions): Promise<World> {
   const addPeer = async (given: string | PeerSpec) => {
     const spec = typeof given === 'string' ? { name: given } : given;
     if (hosts.has(spec.name)) throw new Error(`peer ${spec.name} exists already`);
-    const host = sim.addHost(spec.name);
+    const host = world.simHost(spec.name);
     if (options.profile) {
       for (const other of [serverHost, ...hosts.values()])
         sim.connect(host, other, options.profile);
     }
     hosts.set(spec.name, host);
     const folder = folderOf(spec.name);
+    // The simulator's files directly: no I/O events, so building adds nothing to the trace.
     host.files.mkdir(folder);
     for (const [file, data] of Object.entries(spec.files ?? {})) {
       host.files.write(`${folder}/${file}`, data);
     }
-    const peer = new Peer({
+    const peer = world.createPeer(spec.name, {
       folder,
       ...options.peerDefaults,
       ...spec.options,
-      platform: host.platform,
-      name: spec.name,
-      server: serverAddress,
     });
-    peers.set(spec.name, peer);
     if (spec.enter !== false) await enter(spec.name);
     return peer;
   };
 
-  const world: World = {
+  const peerWorld: PeerWorld = {
+    world,
     sim,
     seed,
     server,
     serverHost,
     serverAddress,
     room,
-    peers,
+    peers: world.peers,
     hosts,
     peer(name) {
-      const peer = peers.get(name);
+      const peer = world.peers.get(name);
       if (!peer) throw new Error(`no peer named ${name}`);
       return peer;
     },
@@ -147,14 +150,14 @@ export async function buildWorld(options: WorldOptions): Promise<World> {
     addPeer,
     enter,
     listFiles(name, dir = folderOf(name)) {
-      return world
+      return peerWorld
         .host(name)
         .files.list(dir)
         .map((entry) => entry.name);
     },
     async close() {
-      for (const [name, peer] of peers) {
-        if (!world.host(name).crashed) await sim.until(peer.close());
+      for (const [name, peer] of world.peers) {
+        if (!peerWorld.host(name).crashed) await sim.until(peer.close());
       }
       if (!serverHost.crashed) await sim.until(server.close());
       await sim.run();
@@ -162,5 +165,5 @@ export async function buildWorld(options: WorldOptions): Promise<World> {
   };
 
   for (const spec of options.peers) await addPeer(spec);
-  return world;
+  return peerWorld;
 }

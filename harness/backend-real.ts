@@ -2,24 +2,19 @@
  * Real loopback sockets: every host is its own node Platform on 127.0.0.1 with a private
  * scratch folder. Datagram impairments come from harness/impaired.ts, seeded per host, so
  * the same loss, duplication, reordering and corruption apply as on the simulator (timing
- * aside). Partitions, crashes and burst loss need the simulator; scenarios that use them are not
- * tagged `real`.
+ * aside). Partitions, held packets, crashes and burst loss need the simulator; scenarios that
+ * use them are not tagged `real`.
  */
 import { mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import {
-  type ImpairedPlatform,
-  type ImpairmentOptions,
-  impairDatagrams,
-} from '../harness/impaired.ts';
 import { WhohasError } from '../impl/errors.ts';
 import { createNodePlatform } from '../impl/platform/node.ts';
 import type { Platform } from '../impl/platform/types.ts';
 import { resolvePathConfig } from '../sim/index.ts';
-import type { Backend, WorldHost } from './backend.ts';
-import type { LinkSpec } from './format.ts';
+import type { Backend, LinkSpec, WorldHost } from './backend.ts';
+import { type ImpairedPlatform, type ImpairmentOptions, impairDatagrams } from './impaired.ts';
 
 /**
  * A host whose datagram sockets come from whichever impairment is current when they are made
@@ -64,7 +59,10 @@ function impairmentOf(link: LinkSpec, seed: string): ImpairmentOptions | undefin
 }
 
 /** `impairments: false` leaves every datagram alone (the premise check of evidence.ts). */
-export async function createRealBackend(seed: number, impairments = true): Promise<Backend> {
+export async function createRealBackend(
+  seed: number | string,
+  impairments = true,
+): Promise<Backend> {
   const root = await mkdtemp(join(tmpdir(), `whohas-scenario-${seed}-`));
   const timers = new Set<NodeJS.Timeout>();
   /** Every impairment layer made, healed or not: their counters are the network's evidence. */
@@ -100,6 +98,8 @@ export async function createRealBackend(seed: number, impairments = true): Promi
       impairHost(b, reverse);
     },
     partition: () => unsupported('a partition'),
+    hold: () => unsupported('holding packets'),
+    release: () => unsupported('holding packets'),
     symlink: (_host, target, path) => symlink(target, path),
     crash: () => unsupported('a host crash'),
     restart: () => unsupported('a host restart'),

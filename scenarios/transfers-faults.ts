@@ -28,14 +28,23 @@ function completesUnder(spec: {
   evidence: EvidenceSpec;
   tags?: string[];
   realBytes?: number;
+  /** Also the owner's side: its upload must end without an error once the download completed. */
+  uploadSucceeds?: boolean;
 }): Omit<Scenario, 'tags'> & { tags: string[] } {
-  const { bytes, realBytes = REAL_BYTES, tags = [], ...rest } = spec;
+  const { bytes, realBytes = REAL_BYTES, tags = [], uploadSucceeds = false, ...rest } = spec;
   return {
     ...rest,
     tags,
     async script(world) {
       const swarm = await ownerAndRequester(world, world.transport === 'sim' ? bytes : realBytes);
+      const upload = nextTransferEnd(swarm.get('bob'));
       await swarm.expectDownload('alice', 'bob', 'data.bin');
+      if (!uploadSucceeds) return;
+      const end = await world.until(upload);
+      invariant(
+        end.error === undefined,
+        `bob's upload ended with ${end.error?.code} after alice's download completed`,
+      );
     },
   };
 }
@@ -60,9 +69,14 @@ export const transferFaults = family('transfers', [
   },
   completesUnder({
     name: 'loss-30',
-    description: '30 % i.i.d. loss both ways: completes intact',
+    description:
+      "30 % i.i.d. loss both ways: completes intact, and the owner's upload ends in success",
     link: { loss: 0.3 },
     bytes: 120_000,
+    // The download completing is not enough: the owner hears of it only through the FIN's ACK,
+    // which 30 % loss can swallow, and an upload ending in TRANSFER_TIMEOUT after a delivered
+    // file holds its slot for the sender's whole give-up horizon and reports a failure.
+    uploadSucceeds: true,
     // Loopback moves 64 KiB, not 1 MiB: today's sender keeps its backed-off RTO (2 s) until a
     // never-retransmitted packet is acknowledged, so each loss costs ~2 s of real time. Over
     // 300 seeds (simulated, which loopback matches here): 1 MiB took 186-280 s (5 seeds),

@@ -151,6 +151,8 @@ export class TransferReceiver extends DriverEndpoint<ArqReceiverCore> {
       }
       return;
     }
+    // A repeated FIN: the sender has not heard the final ACK yet; stay while it keeps asking.
+    if (isFin(msg) && this.#state === 'lingering') this.#lingerUntil = this.#lingerFrom();
     const hadStart = core.announcement !== null;
     core.handleDatagram(msg, this.clock.now());
     if (!hadStart && core.announcement !== null) this.#isn = startSequence(msg);
@@ -172,13 +174,17 @@ export class TransferReceiver extends DriverEndpoint<ArqReceiverCore> {
     const core = this.core!;
     if (core.status === 'done' && this.#state === 'committed') {
       this.#state = 'lingering';
-      this.#lingerUntil = this.clock.now() + this.#options.lingerMs;
+      this.#lingerUntil = this.#lingerFrom();
       this.#outcome.resolve({ path: this.#path!, stats: this.stats });
     } else if (core.status === 'failed' && this.#state !== 'failed') {
       void this.#fail(failureError(core.failure));
     }
     // A failed core repeats its ABORT (or answers one) until it has nothing left to do.
     if (this.#state === 'failed' && core.pollTimeout() === null) this.close();
+  }
+
+  #lingerFrom(): number {
+    return this.clock.now() + this.#options.lingerMs;
   }
 
   protected override driverDeadline(): number | null {

@@ -14,6 +14,7 @@ import {
   seqDiff,
 } from './codec.ts';
 import type { ArqReceiverCore, CoreFailure, CoreStatus, TransferAnnouncement } from './core.ts';
+import { FinalAckRepeats } from './final-ack.ts';
 import { checkTransferId, classify, schemeMisuse } from './inbound.ts';
 import {
   payloadBytes,
@@ -46,6 +47,7 @@ export class GbnReceiverCore implements ArqReceiverCore {
   readonly #acks: AckSchedule;
   readonly #abort: AbortExchange;
   readonly #ready = new ReadyQueue();
+  readonly #finalAcks = new FinalAckRepeats();
   readonly #stats = new StatsRecorder();
   #state: State = 'waiting';
   #failure: CoreFailure | null = null;
@@ -60,8 +62,7 @@ export class GbnReceiverCore implements ArqReceiverCore {
   #lastAdvertised = -1;
   #lastHeard: number;
   #heardAny = false;
-  /** Version 1 ABORTs owed to an old sender. */
-  #oldAnswers = 0;
+  #oldAnswers = 0; // version 1 ABORTs owed to an old sender
 
   constructor(init: ReceiverInit) {
     checkTransferId(init.transferId);
@@ -103,13 +104,14 @@ export class GbnReceiverCore implements ArqReceiverCore {
 
   pollTimeout(): number | null {
     if (this.#state === 'failed') return this.#abort.deadline;
-    if (this.#state === 'done') return null;
+    if (this.#state === 'done') return this.#finalAcks.deadline;
     const idleAt = this.#lastHeard + this.#options.idleTimeoutMs;
     const ackAt = this.#acks.deadline;
     return ackAt === null ? idleAt : Math.min(ackAt, idleAt);
   }
 
   handleTimeout(now: number): void {
+    if (this.#state === 'done' && this.#finalAcks.due(now)) this.#acks.now();
     if (this.status !== 'active') return;
     if (now >= this.#lastHeard + this.#options.idleTimeoutMs) {
       const message = `nothing from the sender for ${this.#options.idleTimeoutMs} ms`;
@@ -260,6 +262,7 @@ export class GbnReceiverCore implements ArqReceiverCore {
     if (index !== this.#expected || this.#state === 'done') {
       if (index > this.#expected) stats.outOfOrder++;
       else stats.duplicates++;
+      if (this.#state === 'done') this.#finalAcks.begin(now); // our final ACK was lost
       this.#acks.stray(now);
       return;
     }
@@ -277,6 +280,7 @@ export class GbnReceiverCore implements ArqReceiverCore {
     this.#expected++;
     stats.endedAt = now;
     this.#acks.now();
+    this.#finalAcks.begin(now);
   }
 
   /** Packets past the cumulative point we can take: min(N, room / payload), room less what waits. */

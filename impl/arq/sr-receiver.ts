@@ -6,12 +6,12 @@
  * It hashes what it delivers and acknowledges FIN only once size and SHA-256 match.
  *
  * ACK timing: at once for START, FIN, a duplicate, an out-of-order packet and a packet that fills
- * a hole (RFC 5681 §4.2); otherwise after `ack.packets` in-order packets or `ack.delayMs`. The ACK
- * is built when the driver polls, so a burst of datagrams costs one ACK carrying the latest state.
- */
+ * a hole (RFC 5681 §4.2); otherwise after `ack.packets` in-order packets or `ack.delayMs`; built
+ * when the driver polls (a burst costs one ACK). The final ACK is repeated (final-ack.ts). */
 import type { ErrorCode } from '../errors.ts';
 import { type Packet, schemeOfCode, seqAdd, seqDiff } from './codec.ts';
 import type { ArqReceiverCore, CoreStatus, TransferAnnouncement } from './core.ts';
+import { FinalAckRepeats } from './final-ack.ts';
 import {
   payloadBytes,
   resolveTransferOptions,
@@ -33,7 +33,6 @@ export interface SrReceiverInit {
 }
 
 type Phase = 'waiting' | 'receiving' | 'done' | 'failed';
-
 /** FIN held in the reorder buffer: a packet with no bytes. */
 const FIN_MARK = Buffer.alloc(0);
 
@@ -41,6 +40,7 @@ export class SrReceiverCore extends SrEndpoint implements ArqReceiverCore {
   readonly #options: TransferOptions;
   readonly #payloadBytes: number;
   readonly #acks: AckSchedule;
+  readonly #finalAcks = new FinalAckRepeats();
   #phase: Phase = 'waiting';
   #announcement: TransferAnnouncement | null = null;
   #isn = 0;
@@ -125,6 +125,7 @@ export class SrReceiverCore extends SrEndpoint implements ArqReceiverCore {
     }
     if (this.#phase === 'done') {
       this.#repeat();
+      this.#finalAcks.begin(now); // our final ACK was lost
       return;
     }
     this.#onPacket(seqDiff(packet.seq, seqAdd(this.#isn, this.#cum)), packet, now);
@@ -226,6 +227,7 @@ export class SrReceiverCore extends SrEndpoint implements ArqReceiverCore {
     this.#phase = 'done';
     this.counters.endedAt = now;
     this.#acks.urgent();
+    this.#finalAcks.begin(now);
   }
 
   /** Something it already had: the ACK that answered it was probably lost. */
@@ -235,6 +237,7 @@ export class SrReceiverCore extends SrEndpoint implements ArqReceiverCore {
   }
 
   handleTimeout(now: number): void {
+    if (this.#phase === 'done' && this.#finalAcks.due(now)) this.#acks.urgent();
     this.#acks.handleTimeout(now);
     const idle = this.#idleDeadline();
     if (idle !== null && now >= idle) {
@@ -246,7 +249,7 @@ export class SrReceiverCore extends SrEndpoint implements ArqReceiverCore {
   pollTimeout(): number | null {
     if (this.#phase === 'failed') return this.abortDeadline();
     const idle = this.#idleDeadline();
-    const ack = this.#acks.deadline();
+    const ack = this.#acks.deadline() ?? this.#finalAcks.deadline;
     return ack === null || idle === null ? (ack ?? idle) : Math.min(idle, ack);
   }
 

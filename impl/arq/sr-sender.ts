@@ -178,6 +178,7 @@ export class SrSenderCore extends SrEndpoint implements ArqSenderCore {
     const acked = flight.acknowledge(this.#base, cum, ack.sack, this.#next);
     const { newly, newest, top } = acked;
     this.#probe.datagram = acked.passed ?? this.#probe.datagram;
+    if (cum > this.#base) this.#rto.resetBackoff(); // progress ends the backoff (rto.ts)
     this.#base = cum;
     // Karn: a round trip only from a packet sent once; the newest one this ACK covers.
     if (newest >= 0 && newest < this.#finAt && flight.sends(newest) === 1) {

@@ -26,15 +26,22 @@ test('in-order delivery: an ACK per 2 packets or after 5 ms, FIN acknowledged on
       { at: 10, in: a, out: [], next: 15, delivered: 'a×52' },
       { at: 11, in: b, out: ['ACK +3 w4'], next: 1_011, delivered: 'b×52' },
       { at: 12, in: c, out: [], next: 17, delivered: 'c×10' },
-      { at: 13, in: fin(w, 4), out: ['ACK +5 w4'], next: null },
-      // Lingering: the sender did not hear our ACK of FIN and sends FIN again.
-      { at: 500, in: fin(w, 4), out: ['ACK +5 w4'], next: null },
+      // The final ACK goes out again twice, 200 ms apart: the sender learns of success only
+      // from it, and a lost one would keep it retrying FIN past our linger.
+      { at: 13, in: fin(w, 4), out: ['ACK +5 w4'], next: 213 },
+      { at: 213, timeout: true, out: ['ACK +5 w4'], next: 413 },
+      { at: 413, timeout: true, out: ['ACK +5 w4'], next: null },
+      // Lingering: the sender did not hear our ACKs of FIN and sends FIN again: answered, and
+      // repeated again.
+      { at: 500, in: fin(w, 4), out: ['ACK +5 w4'], next: 700 },
+      { at: 520, in: fin(w, 4), out: ['ACK +5 w4'], next: 700 },
+      { at: 700, timeout: true, out: ['ACK +5 w4'], next: 900 },
     ],
     isn,
   );
   t.is(core.status, 'done');
   t.like(core.announcement, { fileSize: 114, window: 4, scheme: 'gbn' });
-  t.like(core.stats(500), { bytes: 114, packetsReceived: 6, packetsSent: 4, duplicates: 1 });
+  t.like(core.stats(500), { bytes: 114, packetsReceived: 7, packetsSent: 8, duplicates: 2 });
 });
 
 test('the delayed ACK goes out when its 5 ms are up', (t) => {
@@ -164,7 +171,7 @@ test('sequence numbers wrap at 2^32: ISN 0xffffffff puts DATA +1 at 0 and the FI
         out: ['ACK +3 w4'],
         next: 1_001,
       },
-      { at: 2, in: fin(wrap, 3), out: ['ACK +4 w4'], next: null },
+      { at: 2, in: fin(wrap, 3), out: ['ACK +4 w4'], next: 202 },
     ],
     wrap.isn,
   );

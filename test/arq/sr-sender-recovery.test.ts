@@ -1,0 +1,41 @@
+import test from 'ava';
+import { letters } from './packets.ts';
+import { expectSrSteps, sack, senderAt } from './sr-packets.ts';
+
+// Packet-exact vectors for how the Selective Repeat sender recovers from heavy loss: the RTO
+// backoff ends with the first ACK that moves the cumulative point (packets sent again give no
+// sample under Karn's rule, so nothing else would bring a backed-off RTO down).
+const isn = 1_000;
+const w = { isn };
+const adaptive = {
+  arq: 'sr',
+  packetSize: 68,
+  window: 4,
+  congestion: 'none',
+  fastRetransmit: false,
+  ack: { packets: 1, delayMs: 1 },
+  rto: { mode: 'adaptive', initialMs: 100, minMs: 10, maxMs: 1_000 },
+} as const;
+const threePackets = letters(52, 3, 10);
+
+test('an ACK that moves the cumulative point ends the backoff: the RTO comes back from SRTT', (t) => {
+  const core = senderAt(threePackets, adaptive, isn);
+  const window = ['DATA +1 a×52', 'DATA +2 b×52', 'DATA +3 c×10', 'FIN +4'];
+  expectSrSteps(
+    t,
+    core,
+    [
+      { at: 0, out: ['START +0 n4'], next: 100 },
+      { at: 10, in: sack(w, 1), out: window, next: 110 },
+      // DATA +1 took 10 ms: SRTT 10, RTTVAR 5, RTO 30; the rest expire at 10 + 30.
+      { at: 20, in: sack(w, 2), out: [], next: 40 },
+      { at: 40, timeout: true, out: window.slice(1), next: 100 },
+      { at: 100, timeout: true, out: window.slice(1), next: 220 },
+      // DATA +2 arrives, sent three times (no sample): the RTO is 30 ms again, not 120.
+      { at: 110, in: sack(w, 3), out: [], next: 130 },
+    ],
+    isn,
+    threePackets,
+  );
+  t.like(core.stats(110), { timeouts: 2, rtoMs: 30 });
+});

@@ -151,8 +151,8 @@ export class TransferReceiver extends DriverEndpoint<ArqReceiverCore> {
       }
       return;
     }
-    // A repeated FIN: the sender has not heard the final ACK yet; stay while it keeps asking.
-    if (isFin(msg) && this.#state === 'lingering') this.#lingerUntil = this.#lingerFrom();
+    // The sender sends again (FIN, or DATA after going back): it has not heard the final ACK.
+    if (this.#state === 'lingering') this.#lingerUntil = this.#lingerFrom(); // stay while it asks
     const hadStart = core.announcement !== null;
     core.handleDatagram(msg, this.clock.now());
     if (!hadStart && core.announcement !== null) this.#isn = startSequence(msg);

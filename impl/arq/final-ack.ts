@@ -36,3 +36,8 @@ export class FinalAckRepeats {
     return true;
   }
 }
+
+/** The earlier of two optional deadlines. */
+export function earliest(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.min(a, b);
+}

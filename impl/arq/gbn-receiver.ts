@@ -14,7 +14,7 @@ import {
   seqDiff,
 } from './codec.ts';
 import type { ArqReceiverCore, CoreFailure, CoreStatus, TransferAnnouncement } from './core.ts';
-import { FinalAckRepeats } from './final-ack.ts';
+import { earliest, FinalAckRepeats } from './final-ack.ts';
 import { checkTransferId, classify, schemeMisuse } from './inbound.ts';
 import {
   payloadBytes,
@@ -30,16 +30,13 @@ export interface ReceiverInit {
   options?: TransferOptionsInput;
   now: number;
 }
-
 type State = 'waiting' | 'receiving' | 'done' | 'failed';
-
 /**
  * Go-Back-N receiver core: takes the first START of its transfer (refusing another scheme with
  * UNSUPPORTED_ARQ), then only the next expected packet; acknowledges cumulatively with the token
  * echoed and the window it can take (from `setRoom`); checks size and SHA-256 at FIN before
- * acknowledging it, and re-acknowledges a repeated FIN once done. Gives up (ABORT) after
- * `idleTimeoutMs` without a datagram of its transfer.
- */
+ * acknowledging it (the final ACK repeated, final-ack.ts), re-acknowledges what comes again once
+ * done. Gives up (ABORT) after `idleTimeoutMs` without a datagram of its transfer. */
 export class GbnReceiverCore implements ArqReceiverCore {
   readonly scheme = 'gbn' as const;
   readonly #options: TransferOptions;
@@ -104,7 +101,7 @@ export class GbnReceiverCore implements ArqReceiverCore {
 
   pollTimeout(): number | null {
     if (this.#state === 'failed') return this.#abort.deadline;
-    if (this.#state === 'done') return this.#finalAcks.deadline;
+    if (this.#state === 'done') return earliest(this.#acks.deadline, this.#finalAcks.deadline);
     const idleAt = this.#lastHeard + this.#options.idleTimeoutMs;
     const ackAt = this.#acks.deadline;
     return ackAt === null ? idleAt : Math.min(ackAt, idleAt);
@@ -112,6 +109,7 @@ export class GbnReceiverCore implements ArqReceiverCore {
 
   handleTimeout(now: number): void {
     if (this.#state === 'done' && this.#finalAcks.due(now)) this.#acks.now();
+    if (this.#state === 'done') this.#acks.onTimeout(now); // a straggler's delayed ACK
     if (this.status !== 'active') return;
     if (now >= this.#lastHeard + this.#options.idleTimeoutMs) {
       const message = `nothing from the sender for ${this.#options.idleTimeoutMs} ms`;
@@ -232,6 +230,7 @@ export class GbnReceiverCore implements ArqReceiverCore {
     if (this.#state === 'done' || index < this.#expected) {
       stats.duplicates++;
       this.#acks.stray(now);
+      if (this.#state === 'done') this.#finalAcks.begin(now); // our final ACK was lost
       return;
     }
     if (index > this.#expected) {

@@ -104,6 +104,28 @@ test('a burst taken in before one drain costs one ACK reflecting the latest stat
   );
 });
 
+// RFC 5681: a duplicate ACK per out-of-order segment. Packets behind a hole often arrive as one
+// burst (one drain); one ACK for all of them would leave the sender short of its 3 duplicates, and
+// the loss to its timeout (the old engine sent them one by one: 1-4 more timeouts per 21 MB).
+test('a burst behind a hole draws a duplicate ACK per packet (4 at most), in one drain', (t) => {
+  const many = letters(52, 8);
+  const p = (i: number) => data(w, i, String.fromCharCode(96 + i).repeat(52));
+  const dup = 'ACK +1 w4';
+  expectSteps(
+    t,
+    receiver(),
+    [
+      { at: 0, in: start(w, many), out: ['ACK +1 w4'], next: 1_000 },
+      { at: 10, in: [p(2), p(3), p(4)], out: [dup, dup, dup], next: 1_010 },
+      // The 4th stray draws one more; the 5th waits for the delayed ACK, which this one is.
+      { at: 11, in: [p(5), p(6)], out: [dup], next: 1_011 },
+      // The hole filled in the same drain as a stray: one ACK of the new point, no duplicates.
+      { at: 12, in: [p(1), p(3)], out: ['ACK +2 w4'], next: 1_012 },
+    ],
+    isn,
+  );
+});
+
 test('reordering beyond the window: 4 immediate duplicate ACKs, then stragglers wait the delay', (t) => {
   const many = letters(52, 8);
   const p = (i: number) => data(w, i, String.fromCharCode(96 + i).repeat(52));

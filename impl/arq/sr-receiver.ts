@@ -12,12 +12,8 @@ import type { ErrorCode } from '../errors.ts';
 import { type Packet, schemeOfCode, seqAdd, seqDiff } from './codec.ts';
 import type { ArqReceiverCore, CoreStatus, TransferAnnouncement } from './core.ts';
 import { FinalAckRepeats } from './final-ack.ts';
-import {
-  payloadBytes,
-  resolveTransferOptions,
-  type TransferOptions,
-  type TransferOptionsInput,
-} from './options.ts';
+import type { ReceiverInit } from './gbn-receiver.ts';
+import { payloadBytes, resolveTransferOptions, type TransferOptions } from './options.ts';
 import { RECEIVER_ABORT_INTERVAL_MS, remoteFailure } from './sr-abort.ts';
 import { AckSchedule } from './sr-ack-schedule.ts';
 import { SrEndpoint } from './sr-endpoint.ts';
@@ -26,11 +22,8 @@ import { InOrderOutput } from './sr-output.ts';
 import { ReorderBuffer } from './sr-reorder.ts';
 import type { TransferStats } from './stats.ts';
 
-export interface SrReceiverInit {
-  transferId: number;
-  options?: TransferOptionsInput;
-  now: number;
-}
+/** The same init object as Go-Back-N's receiver. */
+export type SrReceiverInit = ReceiverInit;
 
 type Phase = 'waiting' | 'receiving' | 'done' | 'failed';
 /** FIN held in the reorder buffer: a packet with no bytes. */

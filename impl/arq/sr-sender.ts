@@ -2,44 +2,33 @@
  * Selective Repeat sender core (no I/O). START alone until the receiver echoes the token (address
  * validation), then DATA ISN+1.. and FIN, at most min(N, cwnd, advertised) packets past the
  * cumulative point; per-packet state (sr-flight.ts), so only what is missing is sent again:
- *  - on timeout, per packet: a packet's deadline is its last send plus the current RTO, one timer
- *    serving all (the send log's oldest live entry). Not TCP's single timer restarted by every
- *    ACK: Selective Repeat recovers the holes of a window independently, and a restarted timer
- *    would delay a later hole by every ACK the others draw (the model's "a loss costs R" would no
- *    longer hold). Packets expiring together are one timeout (one back-off);
+ *  - on timeout, per packet (sr-expiry.ts: its last send plus the RTO, or the latest cumulative
+ *    progress plus the RTO while nothing sent after it was acknowledged), one timer serving all
+ *    (the send log's oldest live entry); packets expiring together are one timeout (one back-off);
  *  - on SACK (RFC 6675's DupThresh): a hole with 3 SACKed packets above it, once per packet.
- * RTT samples from data packets sent once (Karn), one per ACK (the newest it covers). AIMD halves
- * at most once per window of data, +1 per clean round trip. `maxRetries` timeouts in a row
- * without progress: ABORT. A zero window with nothing outstanding arms the persist probe (below).
+ * RTT samples from data packets sent once (Karn), one per ACK (the newest it covers); progress
+ * ends the RTO backoff. AIMD halves at most once per window of data, +1 per clean round trip.
+ * `maxRetries` timeouts in a row without progress: ABORT. A zero window with nothing outstanding
+ * arms the persist probe (below).
  */
 import type { ErrorCode } from '../errors.ts';
 import { encodeData, encodeFin, encodeStart, type Packet, seqAdd, seqDiff } from './codec.ts';
 import { EffectiveWindow } from './congestion.ts';
 import type { ArqSenderCore, CoreFailure, CoreStatus } from './core.ts';
-import {
-  payloadBytes,
-  resolveTransferOptions,
-  type TransferOptions,
-  type TransferOptionsInput,
-} from './options.ts';
+import type { SenderInit } from './gbn-sender.ts';
+import { payloadBytes, resolveTransferOptions, type TransferOptions } from './options.ts';
 import { RtoEstimator } from './rto.ts';
 import { remoteFailure } from './sr-abort.ts';
 import { SrEndpoint } from './sr-endpoint.ts';
+import { Expiry, type SendMark } from './sr-expiry.ts';
 import { Flight } from './sr-flight.ts';
 import { readIncoming } from './sr-inbox.ts';
 import { Probe } from './sr-probe.ts';
 import { ReadAhead } from './sr-read-ahead.ts';
 import type { TransferStats } from './stats.ts';
 
-export interface SrSenderInit {
-  transferId: number;
-  isn: number;
-  token: bigint;
-  fileSize: number;
-  sha256: Uint8Array;
-  options?: TransferOptionsInput;
-  now: number;
-}
+/** The same init object as Go-Back-N's sender. */
+export type SrSenderInit = SenderInit;
 
 /** SACKed packets above a hole that make it lost (RFC 6675). */
 export const DUP_THRESH = 3;
@@ -64,10 +53,7 @@ export class SrSenderCore extends SrEndpoint implements ArqSenderCore {
   /** No new window halving until the cumulative point passes this offset. */
   #recover = 0;
   #timeoutsInARow = 0;
-  /** When the cumulative point last moved (per-packet deadlines count from here at the latest). */
-  #progressAt = 0;
-  /** The last sent of the packets acknowledged (cumulatively or by SACK): send time, offset. */
-  #delivered = { at: Number.NEGATIVE_INFINITY, offset: -1 };
+  readonly #expiry = new Expiry();
   readonly #probe: Probe;
 
   constructor(init: SrSenderInit) {
@@ -182,26 +168,18 @@ export class SrSenderCore extends SrEndpoint implements ArqSenderCore {
     const acked = flight.acknowledge(this.#base, cum, ack.sack, this.#next);
     const { newly, newest, top } = acked;
     this.#probe.datagram = acked.passed ?? this.#probe.datagram;
-    if (cum > this.#base) {
-      this.#rto.resetBackoff(); // progress ends the backoff (rto.ts)
-      this.#progressAt = now;
-    }
+    if (cum > this.#base) this.#expiry.progressed(now, this.#rto); // ends the RTO backoff too
     this.#base = cum;
-    const last = this.#delivered;
-    if (
-      acked.latestSend > last.at ||
-      (acked.latestSend === last.at && acked.latestOffset > last.offset)
-    )
-      this.#delivered = { at: acked.latestSend, offset: acked.latestOffset };
+    this.#expiry.delivered({ offset: acked.latestOffset, at: acked.latestSend });
     // Karn: a round trip only from a packet sent once; the newest one this ACK covers.
     if (newest >= 0 && newest < this.#finAt && flight.sends(newest) === 1) {
       this.#rto.sample(now - flight.sentAt(newest));
     }
     const previous = this.#advertised;
-    if (previous === 0 && ack.window > 0) this.#timeoutsInARow = 0; // persist over
+    // Progress, or the end of a persist: the count of timeouts without progress starts again.
+    if (newly > 0 || (previous === 0 && ack.window > 0)) this.#timeoutsInARow = 0;
     this.#advertised = ack.window;
     this.#probe.heard(now, ack.window);
-    if (newly > 0) this.#timeoutsInARow = 0;
     if (newly > 0) this.#cwnd.onAcked(newly);
     else if (ack.window === previous) stats.duplicates++; // else a window update
     stats.bytes = Math.min(this.#queue.fileSize, (this.#base - 1) * this.#queue.payloadBytes);
@@ -230,13 +208,11 @@ export class SrSenderCore extends SrEndpoint implements ArqSenderCore {
       if (now >= this.#probe.deadline(this.#rto.rtoMs) && this.#timedOut(now)) this.#probe.arm();
       return;
     }
-    const flight = this.#flight;
     let expired = false;
-    for (let live = flight.oldestLive(this.#base); live !== null && this.#expiry(live) <= now; ) {
-      flight.resend(live.offset);
-      flight.dropOldest();
+    for (let live = this.#expired(now); live !== null; live = this.#expired(now)) {
+      this.#flight.resend(live.offset);
+      this.#flight.dropOldest();
       expired = true;
-      live = flight.oldestLive(this.#base);
     }
     const persist = this.#persistAt();
     if (expired && this.#timedOut(now)) this.#lossDetected();
@@ -257,18 +233,10 @@ export class SrSenderCore extends SrEndpoint implements ArqSenderCore {
     return true;
   }
 
-  /**
-   * When a packet last sent at `sentAt` times out. Once a packet sent after it was acknowledged
-   * (the path delivered what followed it): one RTO after its send, so the holes of a window are
-   * recovered concurrently (the model's "a loss costs R"). Otherwise it may only be late, queued
-   * behind a burst or in the tail of the jitter: one RTO after its send or after the latest
-   * cumulative progress, whichever is later (RFC 6298 5.3's restart on new data acknowledged).
-   * From the send alone, wan lost 9 windows to spurious timeouts in 3 MB without any loss.
-   */
-  #expiry(live: { offset: number; at: number }): number {
-    const { at, offset } = this.#delivered;
-    const lost = at > live.at || (at === live.at && offset > live.offset);
-    return (lost ? live.at : Math.max(live.at, this.#progressAt)) + this.#rto.rtoMs;
+  /** The oldest packet still out, if its deadline has passed. */
+  #expired(now: number): SendMark | null {
+    const live = this.#flight.oldestLive(this.#base);
+    return live !== null && this.#expiry.of(live, this.#rto.rtoMs) <= now ? live : null;
   }
 
   /** With a zero window and nothing outstanding: when to probe. */
@@ -282,7 +250,7 @@ export class SrSenderCore extends SrEndpoint implements ArqSenderCore {
     if (this.#status === 'done') return null;
     if (!this.#validated) return this.#probe.deadline(this.#rto.rtoMs);
     const live = this.#flight.oldestLive(this.#base);
-    return live !== null ? this.#expiry(live) : this.#persistAt();
+    return live !== null ? this.#expiry.of(live, this.#rto.rtoMs) : this.#persistAt();
   }
 
   pollTransmit(now: number): Buffer | null {

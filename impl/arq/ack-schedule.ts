@@ -56,6 +56,12 @@ export class AckSchedule {
       return;
     }
     this.#strayAcks++;
+    // In-order packets not yet acknowledged: their ACK moves the sender's base, so it is no
+    // duplicate; the stray still owes one (else a hole right after them draws one fewer).
+    if (this.#unacked > 0) {
+      this.#unacked = 0;
+      this.#straysOwed++;
+    }
     this.#straysOwed++;
     this.#due = true;
   }

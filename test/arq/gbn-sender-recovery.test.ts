@@ -53,3 +53,24 @@ test('an ACK that moves the window ends the backoff: the RTO comes back from SRT
   );
   t.like(core.stats(120), { timeouts: 2, rtoMs: 30 });
 });
+
+// RFC 5827's early retransmit: with fewer than 3 packets behind the oldest and no more allowed
+// out, a duplicate ACK from each of them is all the evidence there will be. Waiting for a third
+// left every loss at N = 2 to the timeout (lan, 1 % loss: 103 timeouts per 21.76 MB, 3 now).
+test('early retransmit: at N = 2 one duplicate ACK is enough (nothing more may be sent)', (t) => {
+  const fast = { ...adaptive, window: 2, fastRetransmit: true, rto: { mode: 'fixed', ms: 100 } };
+  const core = sender(threePackets, fast as TransferOptionsInput);
+  expectSteps(
+    t,
+    core,
+    [
+      { at: 0, out: ['START +0 n2'], next: 100 },
+      { at: 10, in: ack(w, 1), out: ['DATA +1 a×52', 'DATA +2 b×52'], next: 110 },
+      // DATA +1 lost; DATA +2 draws a duplicate: go back now, not at 110.
+      { at: 20, in: ack(w, 1), out: ['DATA +1 a×52', 'DATA +2 b×52'], next: 120 },
+    ],
+    isn,
+    threePackets,
+  );
+  t.like(core.stats(20), { fastRetransmits: 1, timeouts: 0 });
+});

@@ -77,13 +77,10 @@ export const transferFaults = family('transfers', [
     // which 30 % loss can swallow, and an upload ending in TRANSFER_TIMEOUT after a delivered
     // file holds its slot for the sender's whole give-up horizon and reports a failure.
     uploadSucceeds: true,
-    // Loopback moves 64 KiB, not 1 MiB: today's sender keeps its backed-off RTO (2 s) until a
-    // never-retransmitted packet is acknowledged, so each loss costs ~2 s of real time. Over
-    // 300 seeds (simulated, which loopback matches here): 1 MiB took 186-280 s (5 seeds),
-    // 128 KiB a median 33 s but up to 141 s (past the 120 s budget), 64 KiB a median 18 s, p99
-    // 61 s, max 74 s. With the backoff reset on progress (scenarios/README.md, "loss-30"),
-    // 1 MiB took 16-31 s: raise this to REAL_BYTES once impl/arq has it.
-    realBytes: 64 * 1024,
+    // Loopback moves 1 MiB like the rest since the RTO backoff ends on progress (impl/arq/rto.ts):
+    // before, each loss cost ~2 s of real time and 1 MiB took 186-280 s, so this moved 64 KiB. Now
+    // 6 loopback seeds took 10-29 s; simulated on the loopback profile, 300 seeds: median 19 s,
+    // p99 50 s, max 54 s (120 s budget).
     // Receiver-side evidence: the sender's statistics arrive with its end, which can come after
     // the run (its FIN handshake under 30 % loss outlasts the recovery phase).
     evidence: proves('net.lost', 'transfer.outOfOrder'),

@@ -28,14 +28,23 @@ function completesUnder(spec: {
   evidence: EvidenceSpec;
   tags?: string[];
   realBytes?: number;
+  /** Also the owner's side: its upload must end without an error once the download completed. */
+  uploadSucceeds?: boolean;
 }): Omit<Scenario, 'tags'> & { tags: string[] } {
-  const { bytes, realBytes = REAL_BYTES, tags = [], ...rest } = spec;
+  const { bytes, realBytes = REAL_BYTES, tags = [], uploadSucceeds = false, ...rest } = spec;
   return {
     ...rest,
     tags,
     async script(world) {
       const swarm = await ownerAndRequester(world, world.transport === 'sim' ? bytes : realBytes);
+      const upload = nextTransferEnd(swarm.get('bob'));
       await swarm.expectDownload('alice', 'bob', 'data.bin');
+      if (!uploadSucceeds) return;
+      const end = await world.until(upload);
+      invariant(
+        end.error === undefined,
+        `bob's upload ended with ${end.error?.code} after alice's download completed`,
+      );
     },
   };
 }
@@ -60,16 +69,18 @@ export const transferFaults = family('transfers', [
   },
   completesUnder({
     name: 'loss-30',
-    description: '30 % i.i.d. loss both ways: completes intact',
+    description:
+      "30 % i.i.d. loss both ways: completes intact, and the owner's upload ends in success",
     link: { loss: 0.3 },
     bytes: 120_000,
-    // Loopback moves 64 KiB, not 1 MiB: today's sender keeps its backed-off RTO (2 s) until a
-    // never-retransmitted packet is acknowledged, so each loss costs ~2 s of real time. Over
-    // 300 seeds (simulated, which loopback matches here): 1 MiB took 186-280 s (5 seeds),
-    // 128 KiB a median 33 s but up to 141 s (past the 120 s budget), 64 KiB a median 18 s, p99
-    // 61 s, max 74 s. With the backoff reset on progress (scenarios/README.md, "loss-30"),
-    // 1 MiB took 16-31 s: raise this to REAL_BYTES once impl/arq has it.
-    realBytes: 64 * 1024,
+    // The download completing is not enough: the owner hears of it only through the FIN's ACK,
+    // which 30 % loss can swallow, and an upload ending in TRANSFER_TIMEOUT after a delivered
+    // file holds its slot for the sender's whole give-up horizon and reports a failure.
+    uploadSucceeds: true,
+    // Loopback moves 1 MiB like the rest since the RTO backoff ends on progress (impl/arq/rto.ts):
+    // before, each loss cost ~2 s of real time and 1 MiB took 186-280 s, so this moved 64 KiB. Now
+    // 6 loopback seeds took 10-29 s; simulated on the loopback profile, 300 seeds: median 19 s,
+    // p99 50 s, max 54 s (120 s budget).
     // Receiver-side evidence: the sender's statistics arrive with its end, which can come after
     // the run (its FIN handshake under 30 % loss outlasts the recovery phase).
     evidence: proves('net.lost', 'transfer.outOfOrder'),

@@ -5,10 +5,12 @@ export const DUP_ACK_THRESHOLD = 3;
 
 /**
  * When the receiver acknowledges. It never sends an ACK by itself: it says whether one is due,
- * and the core emits at most one per drain of its output, reflecting its latest state, so a burst
- * of datagrams taken in before the drain costs one ACK. Due at once after `every` in-order
- * packets, for START, FIN and window updates, and for data out of order or already received (so
- * the sender sees duplicate ACKs); otherwise `delayMs` after the first packet not acknowledged.
+ * and the core emits one per drain of its output, reflecting its latest state, so a burst of
+ * in-order datagrams taken in before the drain costs one ACK. Due at once after `every` in-order
+ * packets, for START, FIN and window updates, and for data out of order or already received:
+ * those owe a duplicate ACK each (RFC 5681 §4.2), so packets behind a hole that arrive in one
+ * burst still give the sender its 3 duplicates; otherwise `delayMs` after the first packet not
+ * acknowledged.
  */
 export class AckSchedule {
   readonly #options: AckOptions;
@@ -18,6 +20,8 @@ export class AckSchedule {
   /** Immediate ACKs for stray data since the next expected packet last arrived. */
   #strayAcks = 0;
   #due = false;
+  /** Stray packets owed an immediate ACK at the next drain: each its own (a duplicate). */
+  #straysOwed = 0;
   #dueAt: number | null = null;
 
   constructor(options: AckOptions, window: number) {
@@ -36,6 +40,7 @@ export class AckSchedule {
   /** The next expected packet arrived. */
   inOrder(now: number): void {
     this.#strayAcks = 0;
+    this.#straysOwed = 0; // the point moved: one ACK says it, repeats would look like losses
     if (++this.#unacked >= this.#every) this.#due = true;
     else this.#dueAt ??= now + this.#options.delayMs;
   }
@@ -51,6 +56,13 @@ export class AckSchedule {
       return;
     }
     this.#strayAcks++;
+    // In-order packets not yet acknowledged: their ACK moves the sender's base, so it is no
+    // duplicate; the stray still owes one (else a hole right after them draws one fewer).
+    if (this.#unacked > 0) {
+      this.#unacked = 0;
+      this.#straysOwed++;
+    }
+    this.#straysOwed++;
     this.#due = true;
   }
 
@@ -68,9 +80,14 @@ export class AckSchedule {
     if (this.#dueAt !== null && now >= this.#dueAt) this.#due = true;
   }
 
-  /** True once per due ACK: the caller sends it now, and nothing stays pending. */
+  /** True once per due ACK: the caller sends it now (and asks again: duplicates may be owed). */
   take(): boolean {
     if (!this.#due) return false;
+    if (this.#straysOwed > 1) {
+      this.#straysOwed--;
+      return true;
+    }
+    this.#straysOwed = 0;
     this.#due = false;
     this.#dueAt = null;
     this.#unacked = 0;

@@ -8,10 +8,11 @@
  */
 import { type ErrorCode, WhohasError } from '../errors.ts';
 import type { DatagramSocket, FileSystem, Platform, RemoteInfo } from '../platform/types.ts';
-import { decodePacket, HEADER_BYTES, PacketType, seqDiff, WIRE_VERSION } from './codec.ts';
+import { decodePacket, HEADER_BYTES, seqDiff } from './codec.ts';
 import type { ArqReceiverCore } from './core.ts';
 import { DriverEndpoint } from './driver-endpoint.ts';
 import { IncomingFile } from './driver-incoming.ts';
+import { isFin, startSequence } from './driver-peek.ts';
 import {
   checkTransferId,
   failureError,
@@ -54,15 +55,6 @@ export interface ReceivedFile {
 
 /** receiving → verifying (FIN held, data flushed, core checks, commit) → committed → lingering. */
 type State = 'receiving' | 'verifying' | 'committed' | 'lingering' | 'failed';
-
-function startSequence(msg: Buffer): number | undefined {
-  const start = decodePacket(msg);
-  return start.kind === 'start' ? start.seq : undefined;
-}
-
-function isFin(msg: Buffer): boolean {
-  return msg.length > 1 && msg[0] === WIRE_VERSION && msg[1] === PacketType.FIN;
-}
 
 export class TransferReceiver extends DriverEndpoint<ArqReceiverCore> {
   readonly done: Promise<ReceivedFile>;
@@ -152,6 +144,8 @@ export class TransferReceiver extends DriverEndpoint<ArqReceiverCore> {
       }
       return;
     }
+    // The sender sends again (FIN, or DATA after going back): it has not heard the final ACK.
+    if (this.#state === 'lingering') this.#lingerUntil = this.#lingerFrom(); // stay while it asks
     const hadStart = core.announcement !== null;
     core.handleDatagram(msg, this.clock.now());
     if (!hadStart && core.announcement !== null) this.#isn = startSequence(msg);
@@ -173,7 +167,7 @@ export class TransferReceiver extends DriverEndpoint<ArqReceiverCore> {
     const core = this.core!;
     if (core.status === 'done' && this.#state === 'committed') {
       this.#state = 'lingering';
-      this.#lingerUntil = this.clock.now() + this.#options.lingerMs;
+      this.#lingerUntil = this.#lingerFrom();
       this.#outcome.resolve({ path: this.#path!, stats: this.stats });
     } else if (core.status === 'failed' && this.#state !== 'failed') {
       void this.#fail(failureError(core.failure));
@@ -185,6 +179,10 @@ export class TransferReceiver extends DriverEndpoint<ArqReceiverCore> {
   /** The core took the FIN (digest checked) and owes its ACK: not before the file is committed. */
   protected override holdOutput(): boolean {
     return this.#state === 'verifying' && this.core?.status === 'done';
+  }
+
+  #lingerFrom(): number {
+    return this.clock.now() + this.#options.lingerMs;
   }
 
   protected override driverDeadline(): number | null {

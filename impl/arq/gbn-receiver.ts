@@ -18,20 +18,19 @@ import type {
   ReceiverInit,
   TransferAnnouncement,
 } from './core.ts';
+import { earliest, FinalAckRepeats } from './final-ack.ts';
 import { checkTransferId, classify, schemeMisuse } from './inbound.ts';
 import { payloadBytes, resolveTransferOptions, type TransferOptions } from './options.ts';
 import { ReadyQueue } from './ready-queue.ts';
 import { StatsRecorder, type TransferStats } from './stats.ts';
 
 type State = 'waiting' | 'receiving' | 'done' | 'failed';
-
 /**
  * Go-Back-N receiver core: takes the first START of its transfer (refusing another scheme with
  * UNSUPPORTED_ARQ), then only the next expected packet; acknowledges cumulatively with the token
  * echoed and the window it can take (from `setRoom`); checks size and SHA-256 at FIN before
- * acknowledging it, and re-acknowledges a repeated FIN once done. Gives up (ABORT) after
- * `idleTimeoutMs` without a datagram of its transfer.
- */
+ * acknowledging it (the final ACK repeated, final-ack.ts), re-acknowledges what comes again once
+ * done. Gives up (ABORT) after `idleTimeoutMs` without a datagram of its transfer. */
 export class GbnReceiverCore implements ArqReceiverCore {
   readonly scheme = 'gbn' as const;
   readonly #options: TransferOptions;
@@ -39,6 +38,7 @@ export class GbnReceiverCore implements ArqReceiverCore {
   readonly #acks: AckSchedule;
   readonly #abort: AbortExchange;
   readonly #ready = new ReadyQueue();
+  readonly #finalAcks = new FinalAckRepeats();
   readonly #stats = new StatsRecorder();
   #state: State = 'waiting';
   #failure: CoreFailure | null = null;
@@ -93,13 +93,15 @@ export class GbnReceiverCore implements ArqReceiverCore {
 
   pollTimeout(): number | null {
     if (this.#state === 'failed') return this.#abort.deadline;
-    if (this.#state === 'done') return null;
+    if (this.#state === 'done') return earliest(this.#acks.deadline, this.#finalAcks.deadline);
     const idleAt = this.#lastHeard + this.#options.idleTimeoutMs;
     const ackAt = this.#acks.deadline;
     return ackAt === null ? idleAt : Math.min(ackAt, idleAt);
   }
 
   handleTimeout(now: number): void {
+    if (this.#state === 'done' && this.#finalAcks.due(now)) this.#acks.now();
+    if (this.#state === 'done') this.#acks.onTimeout(now); // a straggler's delayed ACK
     if (this.status !== 'active') return;
     if (now >= this.#lastHeard + this.#options.idleTimeoutMs) {
       const message = `nothing from the sender for ${this.#options.idleTimeoutMs} ms`;
@@ -216,6 +218,7 @@ export class GbnReceiverCore implements ArqReceiverCore {
     if (this.#state === 'done' || index < this.#expected) {
       stats.duplicates++;
       this.#acks.stray(now);
+      if (this.#state === 'done') this.#finalAcks.begin(now); // our final ACK was lost
       return;
     }
     if (index > this.#expected) {
@@ -245,6 +248,7 @@ export class GbnReceiverCore implements ArqReceiverCore {
     if (index !== this.#expected || this.#state === 'done') {
       if (index > this.#expected) stats.outOfOrder++;
       else stats.duplicates++;
+      if (this.#state === 'done') this.#finalAcks.begin(now); // our final ACK was lost
       this.#acks.stray(now);
       return;
     }
@@ -262,6 +266,7 @@ export class GbnReceiverCore implements ArqReceiverCore {
     this.#expected++;
     stats.endedAt = now;
     this.#acks.now();
+    this.#finalAcks.begin(now);
   }
 
   /** Packets past the cumulative point we can take: min(N, room / payload), room less what waits. */

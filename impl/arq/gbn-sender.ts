@@ -223,9 +223,20 @@ export class GbnSenderCore implements ArqSenderCore {
   /** Three duplicate ACKs: the packet at the base is lost; go back now, once per window. */
   #onDuplicateAck(now: number): void {
     if (!this.#options.fastRetransmit || this.#base <= this.#recover) return;
-    if (++this.#dupAcks < DUP_ACK_THRESHOLD) return;
+    if (++this.#dupAcks < this.#dupThreshold()) return;
     this.#stats.fastRetransmits++;
     this.#goBack(now);
+  }
+
+  /**
+   * 3, or fewer when fewer packets follow the oldest and no more may be sent (RFC 5827's early
+   * retransmit): a duplicate ACK from each of them is all the evidence there will be, and waiting
+   * for a third would leave every loss near the end of a small window to the timeout.
+   */
+  #dupThreshold(): number {
+    const behind = this.#highest - this.#base - 1;
+    const full = this.#next >= this.#total || this.#next - this.#base >= this.#limit();
+    return full ? Math.max(1, Math.min(DUP_ACK_THRESHOLD, behind)) : DUP_ACK_THRESHOLD;
   }
 
   /**

@@ -46,9 +46,13 @@ export class RetransmitState {
     return this.#deadline !== null && now >= this.#deadline;
   }
 
-  /** The cumulative point moved: the count of timeouts without progress starts again. */
+  /**
+   * The cumulative point moved: the count of timeouts without progress starts again, and so does
+   * the RTO (no backoff: see `RtoEstimator.resetBackoff`).
+   */
   progressed(): void {
     this.#timeoutsInARow = 0;
+    this.rto.resetBackoff();
   }
 
   /**

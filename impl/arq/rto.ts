@@ -41,6 +41,19 @@ export class RtoEstimator {
     }
   }
 
+  /**
+   * New cumulative progress: the RTO comes back from SRTT and RTTVAR without the backoff (Linux
+   * does the same). After going back every packet in flight is a retransmission, so Karn's rule
+   * gives no sample that could bring a backed-off RTO down: without this, one bad stretch would
+   * keep the RTO at its ceiling for the rest of the transfer. Before any sample: the initial RTO.
+   */
+  resetBackoff(): void {
+    if (this.#options.mode !== 'adaptive') return;
+    this.#rto = Number.isNaN(this.#srtt)
+      ? this.#options.initialMs
+      : this.#clamp(this.#srtt + Math.max(CLOCK_GRANULARITY_MS, 4 * this.#rttvar));
+  }
+
   /** After a timeout: double (adaptive only), up to maxMs. */
   backOff(): void {
     if (this.#options.mode === 'adaptive') this.#rto = this.#clamp(this.#rto * 2);

@@ -12,6 +12,9 @@
 export interface AckEffect {
   newly: number;
   newest: number;
+  /** The last sent of the packets newly acknowledged: its send time (-Infinity: none), offset. */
+  latestSend: number;
+  latestOffset: number;
   passed: Buffer | undefined;
   top: number;
 }
@@ -116,11 +119,19 @@ export class Flight {
    * cumulative point passed (the persist probe), and where the SACK information ends.
    */
   acknowledge(base: number, cum: number, sack: Buffer, next: number): AckEffect {
-    const effect: AckEffect = { newly: 0, newest: -1, passed: undefined, top: cum + 1 };
+    const effect: AckEffect = {
+      newly: 0,
+      newest: -1,
+      latestSend: Number.NEGATIVE_INFINITY,
+      latestOffset: -1,
+      passed: undefined,
+      top: cum + 1,
+    };
     for (let offset = base; offset < cum; offset++) {
       if (!this.sacked(offset)) {
         effect.newly++;
         effect.newest = offset;
+        this.#later(effect, offset);
       }
       effect.passed = this.datagram(offset) ?? effect.passed;
       this.release(offset);
@@ -132,8 +143,18 @@ export class Flight {
       this.markSacked(offset);
       effect.newly++;
       if (offset > effect.newest) effect.newest = offset;
+      this.#later(effect, offset);
     }
     return effect;
+  }
+
+  /** Keeps in `effect` whichever of its latest and `offset` was sent last (send time, then offset). */
+  #later(effect: AckEffect, offset: number): void {
+    const at = this.sentAt(offset);
+    if (at > effect.latestSend || (at === effect.latestSend && offset > effect.latestOffset)) {
+      effect.latestSend = at;
+      effect.latestOffset = offset;
+    }
   }
 
   /**

@@ -4,15 +4,14 @@
  * order (hashing it), acknowledges with the cumulative point, its advertised window and a SACK
  * bitmap of what it holds, and acknowledges FIN only once size and SHA-256 match.
  *
- * ACK timing: at once for START, FIN, a duplicate, an out-of-order packet and a packet that fills
- * a hole (RFC 5681 §4.2); otherwise after `ack.packets` in-order packets or `ack.delayMs`. The ACK
- * is built when the driver polls, so a burst of datagrams costs one ACK carrying the latest state.
- */
+ * ACKs: at once for START, FIN, duplicates, strays and hole fills (RFC 5681 §4.2), else after
+ * `ack.packets` or `ack.delayMs`, built when polled; the final one repeated (final-ack.ts). */
 import type { ErrorCode } from '../errors.ts';
 import { RECEIVER_ABORT_SPACING_MS, remoteFailure } from './abort.ts';
 import { AckSchedule } from './ack-schedule.ts';
 import { encodeAck, type Packet, schemeOfCode, seqAdd, seqDiff } from './codec.ts';
 import type { ArqReceiverCore, CoreStatus, ReceiverInit, TransferAnnouncement } from './core.ts';
+import { earliest, FinalAckRepeats } from './final-ack.ts';
 import { checkTransferId, classify } from './inbound.ts';
 import { payloadBytes, resolveTransferOptions, type TransferOptions } from './options.ts';
 import { ReadyQueue } from './ready-queue.ts';
@@ -21,7 +20,6 @@ import { ReorderBuffer } from './sr-reorder.ts';
 import type { TransferStats } from './stats.ts';
 
 type Phase = 'waiting' | 'receiving' | 'done' | 'failed';
-
 /** FIN held in the reorder buffer: a packet with no bytes. */
 const FIN_MARK = Buffer.alloc(0);
 
@@ -29,6 +27,7 @@ export class SrReceiverCore extends SrEndpoint implements ArqReceiverCore {
   readonly #options: TransferOptions;
   readonly #payloadBytes: number;
   readonly #acks: AckSchedule;
+  readonly #finalAcks = new FinalAckRepeats();
   #phase: Phase = 'waiting';
   #announcement: TransferAnnouncement | null = null;
   #isn = 0;
@@ -118,6 +117,7 @@ export class SrReceiverCore extends SrEndpoint implements ArqReceiverCore {
     }
     if (this.#phase === 'done') {
       this.#repeat();
+      this.#finalAcks.begin(now); // our final ACK was lost
       return;
     }
     this.#onPacket(seqDiff(packet.seq, seqAdd(this.#isn, this.#cum)), packet, now);
@@ -226,6 +226,7 @@ export class SrReceiverCore extends SrEndpoint implements ArqReceiverCore {
     this.#phase = 'done';
     this.counters.endedAt = now;
     this.#acks.now();
+    this.#finalAcks.begin(now);
   }
 
   /** Something it already had: the ACK that answered it was probably lost. */
@@ -235,6 +236,7 @@ export class SrReceiverCore extends SrEndpoint implements ArqReceiverCore {
   }
 
   handleTimeout(now: number): void {
+    if (this.#phase === 'done' && this.#finalAcks.due(now)) this.#acks.now();
     this.#acks.onTimeout(now);
     const idle = this.#idleDeadline();
     if (idle !== null && now >= idle) {
@@ -245,9 +247,7 @@ export class SrReceiverCore extends SrEndpoint implements ArqReceiverCore {
 
   pollTimeout(): number | null {
     if (this.#phase === 'failed') return this.abortDeadline();
-    const idle = this.#idleDeadline();
-    const ack = this.#acks.deadline;
-    return ack === null || idle === null ? (ack ?? idle) : Math.min(idle, ack);
+    return earliest(this.#idleDeadline(), this.#acks.deadline, this.#finalAcks.deadline);
   }
 
   #idleDeadline(): number | null {

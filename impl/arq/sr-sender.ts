@@ -2,15 +2,14 @@
  * Selective Repeat sender core (no I/O). START alone until the receiver echoes the token (address
  * validation), then DATA ISN+1.. and FIN, at most min(N, cwnd, advertised) packets past the
  * cumulative point; per-packet state (sr-flight.ts), so only what is missing is sent again:
- *  - on timeout, per packet: a packet's deadline is its last send plus the current RTO, one timer
- *    serving all (the send log's oldest live entry). Not TCP's single timer restarted by every
- *    ACK: Selective Repeat recovers the holes of a window independently, and a restarted timer
- *    would delay a later hole by every ACK the others draw (the model's "a loss costs R" would no
- *    longer hold). Packets expiring together are one timeout (one back-off);
+ *  - on timeout, per packet (sr-expiry.ts: its last send plus the RTO, or the latest cumulative
+ *    progress plus the RTO while nothing sent after it was acknowledged), one timer serving all
+ *    (the send log's oldest live entry); packets expiring together are one timeout (one back-off);
  *  - on SACK (RFC 6675's DupThresh): a hole with 3 SACKed packets above it, once per packet.
- * RTT samples from data packets sent once (Karn), one per ACK (the newest it covers). AIMD halves
- * at most once per window of data, +1 per clean round trip. `maxRetries` timeouts in a row
- * without progress: ABORT. A zero window with nothing outstanding arms the persist probe (below).
+ * RTT samples from data packets sent once (Karn), one per ACK (the newest it covers); progress
+ * ends the RTO backoff. AIMD halves at most once per window of data, +1 per clean round trip.
+ * `maxRetries` timeouts in a row without progress: ABORT. A zero window with nothing outstanding
+ * arms the persist probe (below).
  */
 import type { ErrorCode } from '../errors.ts';
 import { remoteFailure } from './abort.ts';
@@ -23,6 +22,7 @@ import { classify } from './inbound.ts';
 import { payloadBytes, resolveTransferOptions, type TransferOptions } from './options.ts';
 import { RtoEstimator } from './rto.ts';
 import { SrEndpoint } from './sr-endpoint.ts';
+import { Expiry, type SendMark } from './sr-expiry.ts';
 import { Flight } from './sr-flight.ts';
 import { Probe } from './sr-probe.ts';
 import { ReadAhead } from './sr-read-ahead.ts';
@@ -48,6 +48,7 @@ export class SrSenderCore extends SrEndpoint implements ArqSenderCore {
   /** No new window halving until the cumulative point passes this offset. */
   #recover = 0;
   #timeoutsInARow = 0;
+  readonly #expiry = new Expiry();
   readonly #probe: Probe;
 
   constructor(init: SenderInit) {
@@ -163,16 +164,18 @@ export class SrSenderCore extends SrEndpoint implements ArqSenderCore {
     const acked = flight.acknowledge(this.#base, cum, ack.sack, this.#next);
     const { newly, newest, top } = acked;
     this.#probe.datagram = acked.passed ?? this.#probe.datagram;
+    if (cum > this.#base) this.#expiry.progressed(now, this.#rto); // ends the RTO backoff too
     this.#base = cum;
+    this.#expiry.delivered({ offset: acked.latestOffset, at: acked.latestSend });
     // Karn: a round trip only from a packet sent once; the newest one this ACK covers.
     if (newest >= 0 && newest < this.#finAt && flight.sends(newest) === 1) {
       this.#rto.sample(now - flight.sentAt(newest));
     }
     const previous = this.#advertised;
-    if (previous === 0 && ack.window > 0) this.#timeoutsInARow = 0; // persist over
+    // Progress, or the end of a persist: the count of timeouts without progress starts again.
+    if (newly > 0 || (previous === 0 && ack.window > 0)) this.#timeoutsInARow = 0;
     this.#advertised = ack.window;
     this.#probe.heard(now, ack.window);
-    if (newly > 0) this.#timeoutsInARow = 0;
     if (newly > 0) this.#cwnd.onAcked(newly);
     else if (ack.window === previous) stats.duplicates++; // else a window update
     stats.bytes = Math.min(this.#queue.fileSize, (this.#base - 1) * this.#queue.payloadBytes);
@@ -201,14 +204,11 @@ export class SrSenderCore extends SrEndpoint implements ArqSenderCore {
       if (now >= this.#probe.deadline(this.#rto.rtoMs) && this.#timedOut(now)) this.#probe.arm();
       return;
     }
-    const flight = this.#flight;
-    const rto = this.#rto.rtoMs;
     let expired = false;
-    for (let live = flight.oldestLive(this.#base); live !== null && live.at + rto <= now; ) {
-      flight.resend(live.offset);
-      flight.dropOldest();
+    for (let live = this.#expired(now); live !== null; live = this.#expired(now)) {
+      this.#flight.resend(live.offset);
+      this.#flight.dropOldest();
       expired = true;
-      live = flight.oldestLive(this.#base);
     }
     const persist = this.#persistAt();
     if (expired && this.#timedOut(now)) this.#lossDetected();
@@ -229,6 +229,12 @@ export class SrSenderCore extends SrEndpoint implements ArqSenderCore {
     return true;
   }
 
+  /** The oldest packet still out, if its deadline has passed. */
+  #expired(now: number): SendMark | null {
+    const live = this.#flight.oldestLive(this.#base);
+    return live !== null && this.#expiry.of(live, this.#rto.rtoMs) <= now ? live : null;
+  }
+
   /** With a zero window and nothing outstanding: when to probe. */
   #persistAt(): number | null {
     const idle = this.#advertised === 0 && this.#base === this.#next && this.#base <= this.#finAt;
@@ -240,7 +246,7 @@ export class SrSenderCore extends SrEndpoint implements ArqSenderCore {
     if (this.#status === 'done') return null;
     if (!this.#validated) return this.#probe.deadline(this.#rto.rtoMs);
     const live = this.#flight.oldestLive(this.#base);
-    return live !== null ? live.at + this.#rto.rtoMs : this.#persistAt();
+    return live !== null ? this.#expiry.of(live, this.#rto.rtoMs) : this.#persistAt();
   }
 
   pollTransmit(now: number): Buffer | null {

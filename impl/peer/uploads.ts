@@ -15,12 +15,13 @@ import type { ShareFolder } from './share-folder.ts';
 import type { PeerLink, TransferEnd, TransferInfo } from './types.ts';
 
 /**
- * How long an upload may wait for the requester to echo START's token: 8 STARTs with the default
- * backoff. 3 s (4 or 5 STARTs) cut short about 7 % of handshakes under 30 % loss both ways (the
- * transfers/loss-30 scenario); pending uploads hold no slot, so the wait costs real requesters
- * nothing.
+ * How long an upload may wait for the requester to echo START's token: 18 STARTs with the default
+ * backoff. Under 30 % loss both ways (transfers/loss-30) a START round trip survives with
+ * probability 0.49: 3 s (4 or 5 STARTs) cut short about 7 % of handshakes, 10 s (8 STARTs) 0.4 %
+ * (0.51^8), 30 s about 5e-6. Pending uploads hold no slot, so the wait costs real requesters
+ * nothing; a forged getfile draws at most those 18 small STARTs, never data.
  */
-export const VALIDATION_MS = 10_000;
+export const VALIDATION_MS = 30_000;
 /** Unproven uploads allowed per slot: each holds a socket and an open file for VALIDATION_MS. */
 const PENDING_PER_SLOT = 4;
 

@@ -26,15 +26,22 @@ test('in-order delivery: an ACK per 2 packets or after 5 ms, FIN acknowledged on
       { at: 10, in: a, out: [], next: 15, delivered: 'a×52' },
       { at: 11, in: b, out: ['ACK +3 w4'], next: 1_011, delivered: 'b×52' },
       { at: 12, in: c, out: [], next: 17, delivered: 'c×10' },
-      { at: 13, in: fin(w, 4), out: ['ACK +5 w4'], next: null },
-      // Lingering: the sender did not hear our ACK of FIN and sends FIN again.
-      { at: 500, in: fin(w, 4), out: ['ACK +5 w4'], next: null },
+      // The final ACK goes out again twice, 200 ms apart: the sender learns of success only
+      // from it, and a lost one would keep it retrying FIN past our linger.
+      { at: 13, in: fin(w, 4), out: ['ACK +5 w4'], next: 213 },
+      { at: 213, timeout: true, out: ['ACK +5 w4'], next: 413 },
+      { at: 413, timeout: true, out: ['ACK +5 w4'], next: null },
+      // Lingering: the sender did not hear our ACKs of FIN and sends FIN again: answered, and
+      // repeated again.
+      { at: 500, in: fin(w, 4), out: ['ACK +5 w4'], next: 700 },
+      { at: 520, in: fin(w, 4), out: ['ACK +5 w4'], next: 700 },
+      { at: 700, timeout: true, out: ['ACK +5 w4'], next: 900 },
     ],
     isn,
   );
   t.is(core.status, 'done');
   t.like(core.announcement, { fileSize: 114, window: 4, scheme: 'gbn' });
-  t.like(core.stats(500), { bytes: 114, packetsReceived: 6, packetsSent: 4, duplicates: 1 });
+  t.like(core.stats(500), { bytes: 114, packetsReceived: 7, packetsSent: 8, duplicates: 2 });
 });
 
 test('the delayed ACK goes out when its 5 ms are up', (t) => {
@@ -91,7 +98,33 @@ test('a burst taken in before one drain costs one ACK reflecting the latest stat
     receiver(),
     [
       { at: 0, in: start(w, many), out: ['ACK +1 w4'], next: 1_000 },
-      { at: 10, in: [p(1), p(2), p(3), p(4), p(6)], out: ['ACK +5 w4'], next: 1_010 },
+      { at: 10, in: [p(1), p(2), p(3), p(4)], out: ['ACK +5 w4'], next: 1_010 },
+      // A stray after in-order packets: their ACK moves the sender's base (no duplicate), so the
+      // stray draws one more; without it a hole right after a burst drew one duplicate too few
+      // (Go-Back-N at N = 4, lan, 1 % loss: 55 timeouts per 21.76 MB instead of 7).
+      { at: 11, in: [p(5), p(7)], out: ['ACK +6 w4', 'ACK +6 w4'], next: 1_011 },
+    ],
+    isn,
+  );
+});
+
+// RFC 5681: a duplicate ACK per out-of-order segment. Packets behind a hole often arrive as one
+// burst (one drain); one ACK for all of them would leave the sender short of its 3 duplicates, and
+// the loss to its timeout (the old engine sent them one by one: 1-4 more timeouts per 21 MB).
+test('a burst behind a hole draws a duplicate ACK per packet (4 at most), in one drain', (t) => {
+  const many = letters(52, 8);
+  const p = (i: number) => data(w, i, String.fromCharCode(96 + i).repeat(52));
+  const dup = 'ACK +1 w4';
+  expectSteps(
+    t,
+    receiver(),
+    [
+      { at: 0, in: start(w, many), out: ['ACK +1 w4'], next: 1_000 },
+      { at: 10, in: [p(2), p(3), p(4)], out: [dup, dup, dup], next: 1_010 },
+      // The 4th stray draws one more; the 5th waits for the delayed ACK, which this one is.
+      { at: 11, in: [p(5), p(6)], out: [dup], next: 1_011 },
+      // The hole filled, then a stray in the same drain: the new point, and its duplicate.
+      { at: 12, in: [p(1), p(3)], out: ['ACK +2 w4', 'ACK +2 w4'], next: 1_012 },
     ],
     isn,
   );
@@ -114,7 +147,7 @@ test('reordering beyond the window: 4 immediate duplicate ACKs, then stragglers 
       { at: 15, in: p(7), out: [], next: 19 },
       { at: 19, timeout: true, out: ['ACK +1 w4'], next: 1_015 },
       // The expected packet resets the count: gaps after it are reported at once again.
-      { at: 20, in: [p(1), p(3)], out: ['ACK +2 w4'], next: 1_020 },
+      { at: 20, in: [p(1), p(3)], out: ['ACK +2 w4', 'ACK +2 w4'], next: 1_020 },
     ],
     isn,
   );
@@ -164,7 +197,7 @@ test('sequence numbers wrap at 2^32: ISN 0xffffffff puts DATA +1 at 0 and the FI
         out: ['ACK +3 w4'],
         next: 1_001,
       },
-      { at: 2, in: fin(wrap, 3), out: ['ACK +4 w4'], next: null },
+      { at: 2, in: fin(wrap, 3), out: ['ACK +4 w4'], next: 202 },
     ],
     wrap.isn,
   );

@@ -75,3 +75,20 @@ test('the probe compares sequence numbers modulo 2^32 across the wrap', (t) => {
   probe.acked(0, 20); // 0 comes right after 0xffffffff
   t.is(rto.srttMs, 20);
 });
+
+// Progress ends the backoff (Linux clears icsk_backoff on new data acknowledged): after going
+// back, every packet in flight is a retransmission and Karn's rule gives no sample to undo it.
+const resets = test.macro(
+  (t, options: ConstructorParameters<typeof RtoEstimator>[0], samples: number[], want: number) => {
+    const rto = new RtoEstimator(options);
+    for (const sample of samples) rto.sample(sample);
+    const before = rto.rtoMs;
+    for (let i = 0; i < 4; i++) rto.backOff();
+    rto.resetBackoff();
+    t.is(rto.rtoMs, want, `from ${before} backed off four times`);
+  },
+);
+test('resetBackoff: SRTT + 4 RTTVAR again', resets, adaptive, [100], 300);
+test('resetBackoff before any sample: the initial RTO', resets, adaptive, [], 1_000);
+test('resetBackoff keeps the floor', resets, adaptive, [10], 200);
+test('resetBackoff leaves a fixed RTO alone', resets, { mode: 'fixed', ms: 70 }, [10], 70);

@@ -31,8 +31,11 @@ test('in-order delivery: an ACK per packet, FIN acknowledged once the hash match
       { at: 10, in: data(w, 1, a), out: ['ACK +2 w4'], next: 5_010, delivered: 'a×52' },
       { at: 11, in: data(w, 2, b), out: ['ACK +3 w4'], next: 5_011, delivered: 'b×52' },
       { at: 12, in: data(w, 3, 'c'.repeat(10)), out: ['ACK +4 w4'], next: 5_012 },
-      { at: 13, in: fin(w, 4), out: ['ACK +5 w4'], next: null },
-      { at: 20, in: fin(w, 4), out: ['ACK +5 w4'], next: null },
+      // The final ACK is repeated twice, 200 ms apart (a lost one would keep the sender trying).
+      { at: 13, in: fin(w, 4), out: ['ACK +5 w4'], next: 213 },
+      { at: 20, in: fin(w, 4), out: ['ACK +5 w4'], next: 213 },
+      { at: 213, timeout: true, out: ['ACK +5 w4'], next: 413 },
+      { at: 413, timeout: true, out: ['ACK +5 w4'], next: null },
     ],
     isn,
   );
@@ -59,7 +62,7 @@ test('a lost DATA: later packets are held and SACKed, the retransmission deliver
         delivered: 'a×52 b×52',
       },
       { at: 13, in: data(w, 3, c), out: ['ACK +5 w4'], next: 5_013, delivered: 'c×52 d×52' },
-      { at: 14, in: fin(w, 5), out: ['ACK +6 w4'], next: null },
+      { at: 14, in: fin(w, 5), out: ['ACK +6 w4'], next: 214 },
     ],
     isn,
   );
@@ -120,7 +123,7 @@ test('sequence numbers wrap at 2^32: a packet at sequence 0 held ahead of 2^32 �
       { at: 0, in: start(ww, file, { scheme: 'sr' }), out: ['ACK +1 w4'], next: 5_000 },
       { at: 10, in: data(ww, 2, b), out: ['ACK +1 w4 sack +2'], next: 5_010 },
       { at: 11, in: data(ww, 1, a), out: ['ACK +3 w4'], next: 5_011, delivered: 'a×52 b×52' },
-      { at: 12, in: fin(ww, 3), out: ['ACK +4 w4'], next: null },
+      { at: 12, in: fin(ww, 3), out: ['ACK +4 w4'], next: 212 },
     ],
     wrapIsn,
   );

@@ -200,7 +200,8 @@ test("RTT samples only from packets sent once (Karn's rule)", (t) => {
       { at: 0, out: ['START +0 n1'], next: 100 },
       { at: 10, in: ack(w, 1, 1), out: ['DATA +1 a×52'], next: 110 },
       { at: 110, timeout: true, out: ['DATA +1 a×52'], next: 310 },
-      { at: 115, in: sack(w, 2, [], 1), out: ['DATA +2 b×52'], next: 315 },
+      // DATA +1 acknowledged (sent twice: no sample): the backoff ends, the RTO is 100 again.
+      { at: 115, in: sack(w, 2, [], 1), out: ['DATA +2 b×52'], next: 215 },
     ],
     isn,
     twoPackets,

@@ -36,7 +36,8 @@ test('in-order delivery: START alone until acknowledged, then the window, done a
         out: ['DATA +1 a×52', 'DATA +2 b×52', 'DATA +3 c×10', 'FIN +4'],
         next: 110,
       },
-      { at: 20, in: sack(w, 2), out: [], next: 110 },
+      // Progress at 20: what is still out (nothing after it acknowledged) counts from there.
+      { at: 20, in: sack(w, 2), out: [], next: 120 },
       { at: 21, in: sack(w, 5), out: [], next: null },
     ],
     isn,
@@ -115,8 +116,8 @@ test('a lost ACK costs nothing: the next one covers it; a repeated ACK is a dupl
         next: 110,
       },
       // ACK +2 was lost; ACK +3 covers DATA +1 and +2 at once.
-      { at: 21, in: sack(w, 3), out: [], next: 110 },
-      { at: 22, in: sack(w, 3), out: [], next: 110 },
+      { at: 21, in: sack(w, 3), out: [], next: 121 },
+      { at: 22, in: sack(w, 3), out: [], next: 121 },
       { at: 23, in: sack(w, 5), out: [], next: null },
     ],
     isn,

@@ -1,22 +1,22 @@
 /**
  * A two-host simulated world running one Go-Back-N transfer: `owner` sends /share/<name> to
- * `requester`, which commits it into /downloads. Outcomes are captured as they settle, so a test
- * can run the simulator to quiescence and then look at both sides, the files and the stats.
+ * `requester`, which commits it into /downloads. The hosts come from the harness world on the
+ * simulator backend; their path is set with the simulator's own `connect` (not `world.impair`,
+ * which layers a spec over the lan profile: the seeds and figures here are pinned to the bare
+ * profiles). Outcomes are captured as they settle, so a test can run the simulator to quiescence
+ * and then look at both sides, the files and the stats.
  */
 import { createHash } from 'node:crypto';
 import type { ExecutionContext } from 'ava';
+import { failingCommit, slowDisk } from '../../harness/disk-faults.ts';
+import { createWorld, type World } from '../../harness/world.ts';
 import { decodePacket, encodeStart, SHA256_BYTES, seqAdd } from '../../impl/arq/codec.ts';
 import { type ReceivedFile, TransferReceiver } from '../../impl/arq/driver-receiver.ts';
 import { TransferSender } from '../../impl/arq/driver-sender.ts';
 import type { TransferOptionsInput } from '../../impl/arq/options.ts';
 import type { TransferStats } from '../../impl/arq/stats.ts';
-import type {
-  DatagramSocket,
-  FileSystem,
-  FileWriter,
-  Platform,
-} from '../../impl/platform/types.ts';
-import { type PathConfig, type ProfileName, type SimHost, Simulator } from '../../sim/index.ts';
+import type { DatagramSocket } from '../../impl/platform/types.ts';
+import type { PathConfig, ProfileName, SimHost, Simulator } from '../../sim/index.ts';
 
 export const TRANSFER_ID = 0x5eed_0001;
 export const DOWNLOADS = '/downloads';
@@ -52,11 +52,14 @@ export interface TransferCase {
   }) => Promise<void>;
 }
 
-export type Outcome<T> =
+/** How one side's promise settled. */
+export type Settled<T> =
   | { ok: true; value: T }
   | { ok: false; error: { code?: string; message: string } };
 
 export interface TransferWorld {
+  /** The harness world the two hosts live in (simulator backend). */
+  world: World;
   sim: Simulator;
   owner: SimHost;
   requester: SimHost;
@@ -67,7 +70,7 @@ export interface TransferWorld {
   receiverSocket: DatagramSocket;
   ports: { sender: number; receiver: number };
   /** Filled in when each side settles. */
-  outcomes: { sender?: Outcome<TransferStats>; receiver?: Outcome<ReceivedFile> };
+  outcomes: { sender?: Settled<TransferStats>; receiver?: Settled<ReceivedFile> };
   /** Virtual time each side's promise settled at. */
   settledAt: { sender?: number; receiver?: number };
   /** The sender's random initial sequence number, once its START went out. */
@@ -100,46 +103,19 @@ export function content(size: number, seed: number): Buffer {
   return data;
 }
 
-function capture<T>(promise: Promise<T>, set: (outcome: Outcome<T>) => void): void {
+function capture<T>(promise: Promise<T>, set: (outcome: Settled<T>) => void): void {
   promise.then(
     (value) => set({ ok: true, value }),
     (error) => set({ ok: false, error }),
   );
 }
 
-/** The platform with every temp-file write taking `ms` of its clock. */
-function slowDisk(platform: Platform, ms: number): Platform {
-  const fs: FileSystem = Object.create(platform.fs);
-  fs.createTemp = async (dir, hint) => {
-    const writer = await platform.fs.createTemp(dir, hint);
-    const slow: FileWriter = Object.create(writer);
-    slow.write = (data) =>
-      new Promise<void>((resolve, reject) =>
-        platform.clock.setTimeout(() => writer.write(data).then(resolve, reject), ms),
-      );
-    return slow;
-  };
-  return { ...platform, fs };
-}
-
-/** A disk whose temp files write but never commit (EIO at the rename). */
-function failingCommit(platform: Platform): Platform {
-  const fs: FileSystem = Object.create(platform.fs);
-  fs.createTemp = async (dir, hint) => {
-    const writer: FileWriter = Object.create(await platform.fs.createTemp(dir, hint));
-    writer.commit = async () => {
-      throw Object.assign(new Error('EIO: i/o error, rename'), { code: 'EIO' });
-    };
-    return writer;
-  };
-  return { ...platform, fs };
-}
-
 /** Builds the world and starts both sides; the simulator has not run yet. */
 export async function startTransfer(c: TransferCase): Promise<TransferWorld> {
-  const sim = new Simulator({ seed: c.seed ?? 1 });
-  const owner = sim.addHost('owner');
-  const requester = sim.addHost('requester');
+  const harness = await createWorld({ backend: 'sim', seed: c.seed ?? 1 });
+  const sim = harness.sim as Simulator;
+  const owner = harness.simHost('owner');
+  const requester = harness.simHost('requester');
   if (c.forward !== undefined) sim.connect(owner, requester, c.forward, c.backward ?? c.forward);
   const name = c.name ?? 'file.bin';
   const data = content(c.size, c.seed ?? 1);
@@ -183,6 +159,7 @@ export async function startTransfer(c: TransferCase): Promise<TransferWorld> {
     options: { ...c.options, ...c.senderOptions },
   });
   const world: TransferWorld = {
+    world: harness,
     sim,
     owner,
     requester,
@@ -257,6 +234,6 @@ export function assertDownloads(t: ExecutionContext, world: TransferWorld, names
   );
 }
 
-export function failureCode(outcome: Outcome<unknown> | undefined): string | undefined {
+export function failureCode(outcome: Settled<unknown> | undefined): string | undefined {
   return outcome !== undefined && !outcome.ok ? outcome.error.code : undefined;
 }

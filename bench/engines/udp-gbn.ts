@@ -10,12 +10,12 @@ import { isWhohasError } from '../../impl/errors.ts';
 import { createNodePlatform } from '../../impl/platform/node.ts';
 import type { PointSpec } from '../sweep/spec.ts';
 import { ContentCache } from './content.ts';
+import { GBN_ROLES, type SendOrder, type TransferReport } from './gbn-roles.ts';
 import { transferOptions } from './options.ts';
 import { outcome } from './outcome.ts';
 import { stopRole, wallTimeLimit } from './roles.ts';
 import { ScratchFolder } from './scratch.ts';
 import type { TransferEngine, TransferOutcome } from './types.ts';
-import type { SendReply, SendRequest } from './udp-gbn-sender.ts';
 
 export class UdpGbnEngine implements TransferEngine {
   readonly #content = new ContentCache();
@@ -41,7 +41,7 @@ export class UdpGbnEngine implements TransferEngine {
       name: `received-${transferId}.bin`,
       options,
     });
-    const request: SendRequest = {
+    const order: SendOrder = {
       type: 'send',
       path,
       sha256: content.sha256.toString('hex'),
@@ -49,7 +49,7 @@ export class UdpGbnEngine implements TransferEngine {
       transferId,
       options,
     };
-    child.send(request);
+    child.send(order);
     let status = 'ok';
     const limit = wallTimeLimit(point.timeLimitS, () => {
       receiver.abort(`benchmark time limit of ${point.timeLimitS} s`);
@@ -64,13 +64,13 @@ export class UdpGbnEngine implements TransferEngine {
     } finally {
       limit.clear();
     }
-    const sent = await child.next<SendReply>();
-    return outcome(status === 'ok' ? sent.status : status, receiver.stats, sent);
+    const sent = await child.next<TransferReport>();
+    return outcome(status === 'ok' ? sent.status : status, receiver.stats, sent.stats);
   }
 
   async #sender(): Promise<RoleProcess> {
     if (this.#child === undefined) {
-      this.#child = spawnRole(new URL('./udp-gbn-sender.ts', import.meta.url).href, ['sender']);
+      this.#child = spawnRole(GBN_ROLES, ['sender']);
       await this.#child.next();
     }
     return this.#child;

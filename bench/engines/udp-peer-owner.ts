@@ -1,7 +1,7 @@
 /**
- * The owner's process of a loopback peer point: a chat server and the owner Peer, on the real
- * platform. It stays up for a whole sweep; the parent (bench/engines/udp-peer.ts) is the
- * requester. Requests on stdin, answers on stdout (JSON lines):
+ * The owner's process of a loopback peer point: a chat server and the owner Peer, two hosts of
+ * a harness world on the real backend (no impairment). It stays up for a whole sweep; the
+ * parent (bench/engines/udp-peer.ts) is the requester. Requests on stdin, answers on stdout (JSON lines):
  *   { type: 'start', folder, transfer } → { port }    server up, owner in the room
  *   { type: 'stats' }                   → SenderCounters | { none: true }   the last upload
  *   { type: 'reset', transfer }         → { ok: true }   a fresh owner (after a time limit)
@@ -9,11 +9,10 @@
  */
 
 import { isMain, parentChannel, runRole } from '../../harness/roles.ts';
+import { createWorld, type ServerHandle } from '../../harness/world.ts';
 import type { TransferOptionsInput } from '../../impl/arq/index.ts';
-import { ChatServer } from '../../impl/chat/index.ts';
-import { Peer } from '../../impl/peer/peer.ts';
+import type { Peer } from '../../impl/peer/peer.ts';
 import type { TransferEnd } from '../../impl/peer/types.ts';
-import { createNodePlatform } from '../../impl/platform/node.ts';
 import { OWNER, ROOM, senderCounters } from './peer-run.ts';
 
 type Request =
@@ -27,9 +26,8 @@ const UPLOAD_END_WAIT_MS = 5_000;
 
 async function ownerRole(): Promise<void> {
   const parent = parentChannel();
-  const platform = createNodePlatform();
-  const server = new ChatServer({ platform, host: '127.0.0.1', port: 0, portTries: 1 });
-  let port = 0;
+  const world = await createWorld({ backend: 'real', seed: 'udp-peer-owner' });
+  let server: ServerHandle | undefined;
   let folder = '';
   let owner: Peer | undefined;
   let running = 0;
@@ -37,13 +35,7 @@ async function ownerRole(): Promise<void> {
   let ended: (() => void) | undefined;
 
   const startOwner = async (transfer: TransferOptionsInput) => {
-    const peer = new Peer({
-      platform,
-      name: OWNER,
-      server: { host: '127.0.0.1', port },
-      folder,
-      transfer,
-    });
+    const peer = world.createPeer(OWNER, { server, folder, transfer });
     peer.on('transfer-start', (info) => {
       if (info.direction === 'upload') running++;
     });
@@ -62,10 +54,10 @@ async function ownerRole(): Promise<void> {
     const request = await parent.next<Request>();
     if (request.type === 'exit') break;
     if (request.type === 'start') {
-      port = (await server.listen()).port;
+      server = await world.startServer({ portTries: 1 });
       folder = request.folder;
       owner = await startOwner(request.transfer);
-      parent.send({ port });
+      parent.send({ port: server.port });
     } else if (request.type === 'reset') {
       await owner?.close();
       running = 0;
@@ -86,8 +78,7 @@ async function ownerRole(): Promise<void> {
       last = undefined;
     }
   }
-  await owner?.close();
-  await server.close('benchmark over');
+  await world.dispose([() => owner?.close()], 'benchmark over');
 }
 
 if (isMain(import.meta.url)) await runRole(ownerRole);

@@ -12,7 +12,6 @@ import {
   FILE_BYTES,
   failureLine,
   REPORT_2016,
-  REPRODUCE_CSV,
   reproduceChart,
   reproduceTable,
 } from '../bench/reproduce.ts';
@@ -42,7 +41,7 @@ const code = (text: string) => ['```text', text, '```'];
 
 const SECTIONS: Section[] = [
   {
-    csv: REPRODUCE_CSV,
+    csv: `${RESULTS}/reproduce-2016.csv`,
     title: 'The 2016 report, reproduced',
     intro:
       `The report moved a ${FILE_BYTES / 1e6} MB file at ${REPORT_2016.map((entry) => `${(entry.bytesPerSecond / 1e6).toFixed(2)} MB/s (N = ${entry.window})`).join(' and ')}. ` +

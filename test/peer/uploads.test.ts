@@ -75,7 +75,13 @@ test(silentPortsHoldNoSlot, 'sr');
  * `sniffed`: the forger read START (impossible off-path) and echoes its token: the control
  * showing that the ACK path would otherwise open the flood.
  */
-async function reflect(t: ExecutionContext, arq: Scheme, sniffed: boolean) {
+/**
+ * What the forger of the victim's ACKs knows: everything START said (the control), the ISN but
+ * not the token (the token alone must stop it), or nothing (blind).
+ */
+type Forger = 'sniffed' | 'isn-only' | 'blind';
+
+async function reflect(t: ExecutionContext, arq: Scheme, forger: Forger) {
   const data = patternBytes(300_000, 4);
   const world = await buildWorld({
     t,
@@ -91,10 +97,13 @@ async function reflect(t: ExecutionContext, arq: Scheme, sniffed: boolean) {
   victim.on('message', (msg: Buffer, rinfo: { port: number; address: string }) => {
     const packet = decodePacket(msg);
     if (packet.kind !== 'start') return;
-    // Blind: every small sequence number, a token of its own; sniffed: the right ones.
-    const acks = sniffed
-      ? [encodeAck(transferId, (packet.seq + 1) >>> 0, packet.token, 16)]
-      : Array.from({ length: 64 }, (_, seq) => encodeAck(transferId, seq, 0x5eedn, 16));
+    const next = (packet.seq + 1) >>> 0;
+    const acks =
+      forger === 'sniffed'
+        ? [encodeAck(transferId, next, packet.token, 16)]
+        : forger === 'isn-only'
+          ? [encodeAck(transferId, next, packet.token ^ 0x5eedn, 16)]
+          : Array.from({ length: 64 }, (_, seq) => encodeAck(transferId, seq, 0x5eedn, 16));
     for (const ack of acks) victim.send(ack, rinfo.port, rinfo.address);
   });
   const ended = new Promise<TransferEnd>((resolve) =>
@@ -110,14 +119,16 @@ async function reflect(t: ExecutionContext, arq: Scheme, sniffed: boolean) {
   return { kinds, end };
 }
 
-test('reflection: blind ACKs forged from the victim draw no DATA; with the sniffed token they would', async (t) => {
+test('reflection: ACKs forged from the victim without the token draw no DATA, even knowing the ISN; with the sniffed token they would', async (t) => {
   for (const arq of ['gbn', 'sr'] as const) {
-    const control = await reflect(t, arq, true);
+    const control = await reflect(t, arq, 'sniffed');
     t.true((control.kinds.get('data') ?? 0) >= 16, `${arq}: an echoed token opens the flow`);
-    const blind = await reflect(t, arq, false);
-    t.is(blind.kinds.get('data') ?? 0, 0, `${arq}: the victim received no DATA`);
-    // One START per backed-off timeout (200 ms doubling to 2 s) until the validation deadline.
-    t.true((blind.kinds.get('start') ?? 0) <= 18, `${arq}: only a few STARTs`);
-    t.is(blind.end.error?.code, 'TRANSFER_TIMEOUT');
+    for (const forger of ['isn-only', 'blind'] as const) {
+      const forged = await reflect(t, arq, forger);
+      t.is(forged.kinds.get('data') ?? 0, 0, `${arq}, ${forger}: the victim received no DATA`);
+      // One START per backed-off timeout (200 ms doubling to 2 s) until the validation deadline.
+      t.true((forged.kinds.get('start') ?? 0) <= 18, `${arq}, ${forger}: only a few STARTs`);
+      t.is(forged.end.error?.code, 'TRANSFER_TIMEOUT');
+    }
   }
 });

@@ -119,11 +119,13 @@ function parseItem(item: string, parse: Parse): number[] {
   if (dots < 0) return [parse(item)];
   const start = parse(item.slice(0, dots));
   const rest = item.slice(dots + 2);
-  const step = /^(.*?)(?:([x*+])([0-9]*\.?[0-9]+))?$/.exec(rest);
+  // A factor is a bare number (x4); an additive step has the endpoints' unit (+2%, +10ms), so
+  // it goes through the same parser and a step in the wrong unit is refused, not misread.
+  const step = /^(.*?)(?:([x*])([0-9]*\.?[0-9]+)|\+(.+))?$/.exec(rest);
   if (!step) bad('range', item, '1..256, 1..256x4, 0..100+25');
   const end = parse(step[1]);
-  const op = step[2] ?? 'x';
-  const by = Number(step[3] ?? 2);
+  const op = step[4] !== undefined ? '+' : (step[2] ?? 'x');
+  const by = step[4] !== undefined ? parse(step[4]) : Number(step[3] ?? 2);
   if (end < start) bad('range', item, 'start ≤ end');
   const values: number[] = [];
   if (op === '+') {

@@ -101,6 +101,10 @@ const listCases: Array<[string, Parse, number[]]> = [
   ['1k..4k', parseSize, [1000, 2000, 4000]],
   ['1ms..4ms', parseDuration, [1, 2, 4]],
   ['16', parseCount, [16]],
+  // Additive steps carry the endpoints' unit (the README's own example).
+  ['0..10%+2%', parseProbability, [0, 0.02, 0.04, 0.06, 0.08, 0.1]],
+  ['10ms..50ms+10ms', parseDuration, [10, 20, 30, 40, 50]],
+  ['1MB..3MB+1MB', parseSize, [1e6, 2e6, 3e6]],
 ];
 for (const [text, parse, expected] of listCases) test(lists, text, parse, expected);
 
@@ -116,3 +120,14 @@ const badLists = test.macro({
   title: (_title, text: string) => `list '${text}' is rejected`,
 });
 for (const text of ['1,,2', '8..1', '0..8', '1..8x1', '0..8+0', '1..1e9+1']) test(badLists, text);
+
+// A step in the wrong unit is refused, not read as something else: '+2' is a loss of 200 %, and
+// before steps took units this silently ran the one point 0.
+test('a loss range with a bare step is refused', (t) => {
+  t.true(
+    isWhohasError(
+      t.throws(() => parseList('0..10%+2', parseProbability)),
+      'BAD_ARGUMENT',
+    ),
+  );
+});

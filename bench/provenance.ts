@@ -20,6 +20,10 @@ export interface Provenance {
   wallSeconds: number;
   machine: Machine;
   seed?: number;
+  /** A sweep's spec (bench/sweep/spec.ts): `whohas merge` joins only shards of one spec and seed. */
+  spec?: unknown;
+  /** `i/n` when the CSV is one shard of a sweep. */
+  shard?: string;
   notes?: string[];
 }
 

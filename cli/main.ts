@@ -2,15 +2,32 @@
  * The `whohas` command. Each subcommand lives in its own module under cli/commands/ and
  * exports `register(program)`; this file only assembles them.
  */
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { commandModules } from './commands/index.ts';
 
+const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
 const program = new Command('whohas')
+  .version(manifest.version, '-V, --version', 'print the version (from package.json)')
   .description('Chat-room based peer-to-peer file transfer, its network simulator and benchmarks')
   .showHelpAfterError()
   .enablePositionalOptions();
 
 for (const module of commandModules) module.register(program);
+markRequired(program);
+
+/** `--help` says which options a command cannot run without (commander does not mark them). */
+function markRequired(command: Command): void {
+  for (const option of command.options) {
+    if (option.mandatory && !option.description.endsWith('(required)')) {
+      option.description = `${option.description} (required)`;
+    }
+  }
+  for (const sub of command.commands) markRequired(sub);
+}
 
 try {
   await program.parseAsync(process.argv);

@@ -58,6 +58,8 @@ export type PeerErrorCode =
   | 'SERVER_GONE'
   | 'PEER_GONE'
   | 'CONNECT_FAILED'
+  // The server answered, but not in the whohas protocol (a 2016 server, a web server...).
+  | 'NOT_A_WHOHAS_SERVER'
   // Peer security (docs/PROTOCOL.md, "Room identity", "Stale partial files", "Reply budget").
   | 'ROOM_NOT_PRIVATE'
   | 'ROOM_CHANGED'

@@ -1,10 +1,13 @@
 /**
  * `whohas merge a.csv b.csv ... --out all.csv`: joins the shards of one sweep (`--shard i/n`)
- * into the CSV the whole sweep would have written, rows in matrix order.
+ * into the CSV the whole sweep would have written, rows in matrix order. Shards of different
+ * specs or seeds are refused (each CSV's .json sidecar records both).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { readProvenance, writeProvenance } from '../../bench/provenance.ts';
 import { mergeCsv } from '../../bench/sweep/csv.ts';
+import { checkSameSweep } from '../../bench/sweep/same-sweep.ts';
 
 export function register(program: Command): void {
   program
@@ -14,11 +17,28 @@ export function register(program: Command): void {
     .option('--out <file.csv>', 'write the merged CSV there (default: stdout)')
     .action(async (files: string[], flags: { out?: string }) => {
       const inputs = await Promise.all(
-        files.map(async (name) => ({ name, text: await readFile(name, 'utf8') })),
+        files.map(async (name) => ({
+          name,
+          text: await readFile(name, 'utf8'),
+          provenance: await readProvenance(name),
+        })),
       );
+      checkSameSweep(inputs);
       const merged = mergeCsv(inputs);
-      if (flags.out) await writeFile(flags.out, merged.csv);
-      else process.stdout.write(merged.csv);
+      if (flags.out) {
+        await writeFile(flags.out, merged.csv);
+        const { command, finished, machine, seed, spec } = inputs[0].provenance!;
+        const wallSeconds = inputs.reduce((sum, input) => sum + input.provenance!.wallSeconds, 0);
+        await writeProvenance(flags.out, {
+          command: command.replace(/ --shard \S+/, '').replace(/--out \S+/, `--out ${flags.out}`),
+          finished,
+          wallSeconds,
+          machine,
+          seed,
+          spec,
+          notes: [`merged from ${files.join(', ')}`],
+        });
+      } else process.stdout.write(merged.csv);
       const report = flags.out ? console.log : console.error;
       report(
         `merged ${merged.rows} rows from ${files.length} files${flags.out ? ` into ${flags.out}` : ''}`,

@@ -37,6 +37,11 @@ const LIMIT_FLAGS: [string, keyof ChatLimits, string][] = [
   ['--max-outbox-bytes <N>', 'maxOutboxBytes', 'bytes queued to a client before it is cut off'],
   ['--stall-timeout <MS>', 'stallTimeoutMs', 'time a full client buffer may take to drain'],
   ['--close-grace <MS>', 'closeGraceMs', 'time a client gets to close after the server ends it'],
+  [
+    '--unterminated-quiet <MS>',
+    'unterminatedQuietMs',
+    'silence that ends an unterminated message (2016 clients)',
+  ],
 ];
 
 interface ServerFlags extends Partial<ChatLimits> {

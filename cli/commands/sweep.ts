@@ -7,6 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { machine, sidecarPath, writeProvenance } from '../../bench/provenance.ts';
 import { toCsv } from '../../bench/sweep/csv.ts';
+import { IDEAL_PROFILE } from '../../bench/sweep/paths.ts';
 import { summaryTable, sweepChart } from '../../bench/sweep/report.ts';
 import { runSweep } from '../../bench/sweep/run.ts';
 import {
@@ -30,17 +31,19 @@ import {
 } from '../../bench/units.ts';
 import { SCHEMES, type Scheme } from '../../impl/arq/codec.ts';
 import { WhohasError } from '../../impl/errors.ts';
+import { profiles } from '../../sim/profiles.ts';
+import { givenOptions, named, refuseInapplicable, refuseUnseededShard } from '../sweep-flags.ts';
 
 interface SweepFlags {
   transport: string;
   engine: string;
-  profile: string;
+  profile?: string;
   arq: string;
   window: string;
   packetSize: string;
   size: string;
   loss?: string;
-  burst: string;
+  burst?: string;
   delay?: string;
   jitter?: string;
   bandwidth?: string;
@@ -52,7 +55,7 @@ interface SweepFlags {
   seeds?: string;
   repeat: string;
   workers?: string;
-  timeLimit: string;
+  timeLimit?: string;
   out?: string;
   chart?: boolean;
   shard?: string;
@@ -77,15 +80,14 @@ export function register(program: Command): void {
     )
     .option(
       '--profile <names>',
-      'simulated link profiles: loopback, lan, wifi, wan, lossy, ideal (no impairment)',
-      'lan',
+      'simulated link profiles: loopback, lan, wifi, wan, lossy, ideal (no impairment); default lan',
     )
     .option('--arq <list>', 'ARQ schemes, swept like the window: gbn, sr or gbn,sr', 'gbn')
     .option('--window <list>', 'ARQ window N', '1..256')
     .option('--packet-size <list>', 'datagram size in bytes, header included', '2048')
     .option('--size <list>', 'file size', '21.76MB')
     .option('--loss <list>', 'data-direction loss (mean loss with --burst); default 0,1%,5% (sim)')
-    .option('--burst <list>', 'mean loss burst in packets, Gilbert-Elliott (1: i.i.d.)', '1')
+    .option('--burst <list>', 'mean loss burst in packets, Gilbert-Elliott (1: i.i.d.); default 1')
     .option(
       '--delay <list>',
       "one-way delay per direction, as netem counts it (default: the profile's)",
@@ -110,68 +112,58 @@ export function register(program: Command): void {
     .option('--seeds <k>', 'K consecutive seeds from the base (default 3 sim, 1 udp)')
     .option('--repeat <r>', 'runs of each point', '1')
     .option('--workers <n>', 'worker threads for simulated points (default: one per core)')
-    .option('--time-limit <duration>', 'udp: abort a transfer still running after this', '60s')
+    .option(
+      '--time-limit <duration>',
+      'udp: abort a transfer still running after this; default 60s',
+    )
     .option('--out <file.csv>', 'write the CSV there (default: CSV on stdout, the rest on stderr)')
     .option('--chart', 'draw a chart of mean throughput')
-    .option('--shard <i/n>', 'run only slice i of n of the matrix (join with whohas merge)')
+    .option(
+      '--shard <i/n>',
+      'run only slice i of n of the matrix (needs --seed and --out; join with whohas merge)',
+    )
     .option('--no-progress', 'no progress bar')
     .addHelpText(
       'after',
       `\n${RANGES}\n\nExamples:\n  whohas sweep --chart --out results/sweep.csv\n  whohas sweep --window 8..64 --loss 0..0.1+0.02 --profile wan --seeds 5 --chart\n  whohas sweep --transport udp --window 1..128 --size 21.76MB --out loopback.csv`,
     )
-    .action(async (flags: SweepFlags) => {
-      await sweep(flags);
+    .action(async (flags: SweepFlags, command: Command) => {
+      await sweep(flags, givenOptions(command));
     });
 }
 
-function specFrom(flags: SweepFlags, seed: number): SweepSpec {
+function specFrom(flags: SweepFlags, seed: number, given: Set<string>): SweepSpec {
   const transport = oneOf<SweepTransport>(flags.transport, ['sim', 'udp'], '--transport');
   const engine = oneOf<Engine>(flags.engine, ['peer', 'gbn'], '--engine');
   const sim = transport === 'sim';
-  if (!sim) {
-    for (const [flag, value] of [
-      ['--loss', flags.loss],
-      ['--delay', flags.delay],
-      ['--jitter', flags.jitter],
-      ['--bandwidth', flags.bandwidth],
-    ] as const) {
-      if (value !== undefined) {
-        throw new WhohasError(
-          'BAD_ARGUMENT',
-          `${flag} needs --transport sim (udp runs on bare loopback)`,
-        );
-      }
-    }
-  }
-  const list = (flag: string, text: string, parse: (t: string) => number) => {
-    try {
-      return parseList(text, parse);
-    } catch (error) {
-      if (error instanceof WhohasError)
-        throw new WhohasError(error.code, `${flag}: ${error.message}`);
-      throw error;
-    }
-  };
+  refuseInapplicable(transport, given);
+  const list = (flag: string, text: string, parse: (t: string) => number) =>
+    named(flag, text, (t) => parseList(t, parse));
   const orNull = (flag: string, text: string | undefined, parse: (t: string) => number) =>
     text === undefined ? [null] : list(flag, text, parse);
   return {
     transport,
     engine,
-    profiles: sim ? flags.profile.split(',').map((name) => name.trim()) : ['loopback'],
+    profiles: sim
+      ? (flags.profile ?? 'lan')
+          .split(',')
+          .map((name) => oneOf(name.trim(), [...Object.keys(profiles), IDEAL_PROFILE], '--profile'))
+      : ['loopback'],
     schemes: flags.arq.split(',').map((name) => oneOf<Scheme>(name.trim(), [...SCHEMES], '--arq')),
     windows: list('--window', flags.window, parseCount),
     packetSizes: list('--packet-size', flags.packetSize, parseSize),
     sizes: list('--size', flags.size, parseSize),
     losses: sim ? list('--loss', flags.loss ?? '0,1%,5%', parseProbability) : [null],
-    bursts: list('--burst', flags.burst, parseNumber),
+    bursts: list('--burst', flags.burst ?? '1', parseNumber),
     delaysMs: orNull('--delay', flags.delay, parseDuration),
     jittersMs: orNull('--jitter', flags.jitter, parseDuration),
     bandwidthsBps: orNull('--bandwidth', flags.bandwidth, parseRate),
-    seeds: seedsFrom(seed, parseCount(flags.seeds ?? (sim ? '3' : '1'))),
-    repeat: parseCount(flags.repeat),
-    rto: parseRto(flags.rto),
-    ackEvery: flags.ackEvery === undefined ? null : parseCount(flags.ackEvery),
-    timeLimitS: parseDuration(flags.timeLimit) / 1e3,
+    seeds: seedsFrom(seed, named('--seeds', flags.seeds ?? (sim ? '3' : '1'), parseCount)),
+    repeat: named('--repeat', flags.repeat, parseCount),
+    rto: named('--rto', flags.rto, parseRto),
+    ackEvery:
+      flags.ackEvery === undefined ? null : named('--ack-every', flags.ackEvery, parseCount),
+    timeLimitS: named('--time-limit', flags.timeLimit ?? '60s', parseDuration) / 1e3,
     congestion:
       flags.congestion === undefined
         ? null
@@ -212,17 +204,21 @@ function quote(arg: string): string {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
 }
 
-async function sweep(flags: SweepFlags): Promise<void> {
-  const seed = flags.seed === undefined ? randomInt(0, 2 ** 31) : parseSeed(flags.seed);
-  const spec = specFrom(flags, seed);
-  const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
+async function sweep(flags: SweepFlags, given: Set<string>): Promise<void> {
+  refuseUnseededShard(given);
+  const seed =
+    flags.seed === undefined ? randomInt(0, 2 ** 31) : named('--seed', flags.seed, parseSeed);
+  const spec = specFrom(flags, seed, given);
+  const shard = flags.shard === undefined ? undefined : named('--shard', flags.shard, parseShard);
+  const workers =
+    flags.workers === undefined ? undefined : named('--workers', flags.workers, parseSeed);
   // CSV on stdout keeps stdout pure; then everything for people goes to stderr.
   const say = flags.out
     ? (line: string) => console.log(line)
     : (line: string) => console.error(line);
   say(`seed ${seed}  (replay: ${replayCommand(seed)})`);
   const result = await runSweep(spec, {
-    workers: flags.workers === undefined ? undefined : parseSeed(flags.workers),
+    workers,
     shard,
     progress: flags.progress,
     onNote: say,
@@ -236,6 +232,8 @@ async function sweep(flags: SweepFlags): Promise<void> {
       wallSeconds: result.wallSeconds,
       machine: machine(),
       seed,
+      spec,
+      ...(shard ? { shard: `${shard.index}/${shard.count}` } : {}),
     });
     say(
       `wrote ${result.rows.length} rows to ${flags.out} (and how they were made to ${sidecarPath(flags.out)})`,

@@ -56,6 +56,8 @@ export class Inbox {
   #next = 0;
   #waitingTurn = false;
   #resumeTimer: TimerHandle | undefined;
+  /** Armed while an unterminated read waits for its quiet time (the 2016 client). */
+  #quietTimer: TimerHandle | undefined;
 
   constructor(socket: StreamSocket, host: InboxHost, owner: InboxOwner) {
     this.#socket = socket;
@@ -77,6 +79,8 @@ export class Inbox {
   close(): void {
     this.#host.clock.clearTimeout(this.#resumeTimer);
     this.#resumeTimer = undefined;
+    this.#host.clock.clearTimeout(this.#quietTimer);
+    this.#quietTimer = undefined;
     this.#input = [];
     this.#next = 0;
   }
@@ -84,7 +88,23 @@ export class Inbox {
   #onData(chunk: Buffer): void {
     if (this.#owner.closing) return;
     this.#host.stats.bytesIn += chunk.length;
-    const frames = this.#framer.push(chunk);
+    this.#deliver(this.#framer.push(chunk));
+    this.#armQuietTime();
+  }
+
+  // A connection that never sent '\n' (the 2016 client) gets its unterminated read taken as a
+  // line after a quiet time; each new read restarts it. Once a '\n' was seen, never again.
+  #armQuietTime(): void {
+    this.#host.clock.clearTimeout(this.#quietTimer);
+    this.#quietTimer = undefined;
+    if (this.#framer.framedByNewlines || this.#owner.closing) return;
+    this.#quietTimer = this.#host.clock.setTimeout(() => {
+      this.#quietTimer = undefined;
+      if (!this.#owner.closing) this.#deliver(this.#framer.flush());
+    }, this.#host.limits.unterminatedQuietMs);
+  }
+
+  #deliver(frames: RawFrame[]): void {
     if (frames.length === 0) return;
     this.#owner.heard(this.#host.clock.now());
     if (this.#next < this.#input.length) this.#input.push(...frames);

@@ -51,6 +51,11 @@ export interface ChatLimits {
    * of more than 63 members before the rest of those wait for a later turn.
    */
   turnBudget: number;
+  /**
+   * Silence after a read that ended without '\n', on a connection that never sent one, after
+   * which the bytes held are taken as one line (the 2016 client writes each message unterminated).
+   */
+  unterminatedQuietMs: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<ChatLimits> = Object.freeze({
@@ -79,6 +84,7 @@ export const DEFAULT_LIMITS: Readonly<ChatLimits> = Object.freeze({
   passwordChecksPerSecond: 100,
   maxTotalOutboxBytes: 64 * 1024 * 1024,
   turnBudget: 20_000,
+  unterminatedQuietMs: 200,
 });
 
 /** Defaults overridden by `overrides`; each value checked (a bad one is a programming error). */

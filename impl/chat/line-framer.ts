@@ -28,6 +28,7 @@ export class LineFramer {
   #parts: Buffer[] = [];
   #partBytes = 0;
   #discarding = false;
+  #sawNewline = false;
 
   constructor(maxLineBytes: number) {
     if (!Number.isInteger(maxLineBytes) || maxLineBytes < 1) {
@@ -41,6 +42,29 @@ export class LineFramer {
     return this.#partBytes;
   }
 
+  /**
+   * True once the stream carried a '\n': from then on only newlines end lines, and flush() is a
+   * no-op (netcat users and whohas peers are never framed by silence).
+   */
+  get framedByNewlines(): boolean {
+    return this.#sawNewline;
+  }
+
+  /**
+   * The 2016 client's framing: it sends each message as one write without a newline. The caller
+   * calls this after a quiet time with bytes pending; on a stream that never carried a '\n', the
+   * bytes held are taken as one line. Returns nothing once the stream has carried a '\n'.
+   */
+  flush(): RawFrame[] {
+    if (this.#sawNewline) return [];
+    // The silence also ends an oversize unterminated message: what follows is a new one.
+    this.#discarding = false;
+    if (this.#partBytes === 0) return [];
+    const frames: RawFrame[] = [];
+    this.#complete(Buffer.alloc(0), frames);
+    return frames;
+  }
+
   /** Feeds a chunk; returns the frames it completes, in stream order. */
   push(chunk: Uint8Array): RawFrame[] {
     const bytes = Buffer.isBuffer(chunk)
@@ -51,6 +75,7 @@ export class LineFramer {
     while (start < bytes.length) {
       const newline = bytes.indexOf(LF, start);
       const end = newline === -1 ? bytes.length : newline;
+      if (newline !== -1) this.#sawNewline = true;
       if (this.#discarding) {
         if (newline !== -1) this.#discarding = false;
       } else if (newline === -1) {

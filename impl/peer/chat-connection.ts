@@ -18,8 +18,17 @@ export const MAX_OUTBOX_BYTES = 64 * 1024;
  */
 export const AUTOMATIC_OUTBOX_BYTES = MAX_OUTBOX_BYTES / 2;
 
+/** What a whohas server's first line starts with. */
+const SERVER_TAGS = ['OK|', 'ERROR|', 'INFO|'];
+const HEAD_BYTES = Math.max(...SERVER_TAGS.map((tag) => tag.length));
+
 export interface ChatConnectionEvents {
   line: [line: string];
+  /**
+   * The stream's first bytes cannot begin a whohas server line (`OK|`, `ERROR|`, `INFO|`): the
+   * far end speaks something else. Emitted once, before any line; `start` is what it sent.
+   */
+  foreign: [start: string];
   /** The stream closed, for whatever reason; always the last event. */
   close: [reason: string];
 }
@@ -40,11 +49,15 @@ export class ChatConnection extends EventEmitter<ChatConnectionEvents> {
   #droppedLines = 0;
   #closed = false;
   #closeReason = 'connection closed';
+  /** The first bytes from the server, until they show it speaks whohas (then undefined). */
+  #head: Buffer | undefined = Buffer.alloc(0);
+  #foreign: string | undefined;
 
   constructor(socket: StreamSocket) {
     super();
     this.#socket = socket;
     socket.on('data', (chunk) => {
+      if (this.#head !== undefined && !this.#checkHead(chunk)) return;
       // Oversize or badly encoded lines from the server are dropped: nothing could act on them.
       for (const frame of this.#framer.push(chunk)) {
         if (this.#closed) return;
@@ -66,6 +79,32 @@ export class ChatConnection extends EventEmitter<ChatConnectionEvents> {
       socket.end();
     });
     socket.on('close', () => this.#finish());
+  }
+
+  /**
+   * Every whohas server starts its stream with a tagged line (docs/PROTOCOL.md, "Lines"): the
+   * greeting `OK|...`, or `ERROR|...` when it refuses us. A 2016 server sends an untagged prompt
+   * without a newline, so waiting for a line would only end at the login timeout: the first bytes
+   * tell at once. False (and 'foreign' emitted) when they cannot begin a whohas line.
+   */
+  #checkHead(chunk: Buffer): boolean {
+    const start = Buffer.concat([this.#head ?? Buffer.alloc(0), chunk]);
+    const head = start.subarray(0, HEAD_BYTES);
+    const text = head.toString('latin1');
+    const fits = SERVER_TAGS.some((tag) => tag.startsWith(text) || text.startsWith(tag));
+    if (!fits) {
+      this.#head = undefined;
+      this.#foreign = start.subarray(0, 80).toString('utf8');
+      this.emit('foreign', this.#foreign);
+      return false;
+    }
+    this.#head = SERVER_TAGS.some((tag) => text.startsWith(tag)) ? undefined : head;
+    return true;
+  }
+
+  /** What the server sent first, if it was not whohas (see 'foreign'). */
+  get foreign(): string | undefined {
+    return this.#foreign;
   }
 
   get closed(): boolean {

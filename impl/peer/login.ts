@@ -21,6 +21,7 @@ export class Dialog {
   readonly #queue: string[] = [];
   #waiter: { resolve: (line: string) => void; reject: (error: Error) => void } | undefined;
   #closedReason: string | undefined;
+  #foreign: WhohasError | undefined;
   readonly #onLine = (line: string) => {
     if (this.#waiter) {
       const waiter = this.#waiter;
@@ -35,17 +36,30 @@ export class Dialog {
     waiter?.reject(this.#goneError());
   };
 
+  readonly #onForeign = (start: string) => {
+    this.#foreign = new WhohasError(
+      'NOT_A_WHOHAS_SERVER',
+      `not a whohas server: it sent ${JSON.stringify(start)}, not an OK|/ERROR|/INFO| line`,
+    );
+    const waiter = this.#waiter;
+    this.#waiter = undefined;
+    waiter?.reject(this.#foreign);
+  };
+
   constructor(connection: ChatConnection, clock: Clock, timeoutMs: number) {
     this.#connection = connection;
     this.#clock = clock;
     this.#timeoutMs = timeoutMs;
     connection.on('line', this.#onLine);
     connection.on('close', this.#onClose);
+    connection.on('foreign', this.#onForeign);
+    if (connection.foreign !== undefined) this.#onForeign(connection.foreign);
   }
 
   detach(): void {
     this.#connection.off('line', this.#onLine);
     this.#connection.off('close', this.#onClose);
+    this.#connection.off('foreign', this.#onForeign);
   }
 
   send(line: string): void {
@@ -55,6 +69,7 @@ export class Dialog {
   next(): Promise<string> {
     const queued = this.#queue.shift();
     if (queued !== undefined) return Promise.resolve(queued);
+    if (this.#foreign) return Promise.reject(this.#foreign);
     if (this.#closedReason !== undefined) return Promise.reject(this.#goneError());
     return new Promise((resolve, reject) => {
       let timer: TimerHandle | undefined;
@@ -120,7 +135,10 @@ export function errorFromLine(line: string): WhohasError {
 export async function greetAndLogin(dialog: Dialog, name: string): Promise<void> {
   const greeting = await dialog.status();
   if (!greeting.startsWith('OK|Welcome to whohas')) {
-    throw new WhohasError('BAD_FORMAT', `not a whohas server: it greeted with "${greeting}"`);
+    throw new WhohasError(
+      'NOT_A_WHOHAS_SERVER',
+      `not a whohas server: it greeted with "${greeting}"`,
+    );
   }
   dialog.send(name);
   await dialog.status();

@@ -114,3 +114,37 @@ test('the limit must be a positive integer', (t) => {
   t.throws(() => new LineFramer(0), { instanceOf: RangeError });
   t.throws(() => new LineFramer(1.5), { instanceOf: RangeError });
 });
+
+/** Pushes `writes` in order, calling flush() after each (the quiet time passed after every write). */
+const flushedAfterEach = test.macro({
+  exec(t, writes: string[], expected: Frame[]) {
+    const framer = new LineFramer(LIMIT);
+    const frames = writes.flatMap((write) => [
+      ...framer.push(Buffer.from(write)).map(decoded),
+      ...framer.flush().map(decoded),
+    ]);
+    t.deepEqual(frames, expected);
+  },
+  title: (name = '') => `flush() (the 2016 client's quiet time): ${name}`,
+});
+
+test(
+  'each unterminated write is one line',
+  flushedAfterEach,
+  ['eswar', 'create'],
+  [line('eswar'), line('create')],
+);
+test('nothing held, nothing taken', flushedAfterEach, [''], []);
+test(
+  'an unterminated oversize write is refused once; the next one is a line',
+  flushedAfterEach,
+  ['0123456789', 'room'],
+  [tooLong, line('room')],
+);
+test(
+  'after a newline, silence never ends a line',
+  flushedAfterEach,
+  ['a\n', 'cre', 'ate\n'],
+  [line('a'), line('create')],
+);
+test('a trailing \\r is dropped as from \\r\\n', flushedAfterEach, ['no\r'], [line('no')]);

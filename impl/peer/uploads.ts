@@ -154,6 +154,9 @@ export class Uploads {
       let end: TransferEnd;
       try {
         end = { ...upload.info, stats: await upload.sender.done };
+        // The final ACK arrived: the requester may stop lingering for a repeated FIN.
+        const { file, transferId } = request;
+        this.#link.reply(requester, encodeFileMessage({ kind: 'delivered', file, transferId }));
       } catch (error) {
         const failure = upload.cancelled ?? asPeerError(error);
         end = { ...upload.info, error: failure };

@@ -85,6 +85,11 @@ export class TransferSender extends DriverEndpoint<ArqSenderCore> {
     void this.#begin();
   }
 
+  /** The file's SHA-256: given, or once the pre-pass computed it; undefined before. */
+  get sha256(): Uint8Array | undefined {
+    return this.#sha256;
+  }
+
   /** Live statistics (a frozen snapshot). */
   get stats(): TransferStats {
     return this.statsOf(this.core, new StatsRecorder().snapshot(this.clock.now()));

@@ -1,10 +1,13 @@
 /**
- * The owner's hash cache: a file sent once is not read again to hash it before the next send
- * (the first-time SHA-256 pre-pass costs ~0.9 s per GB before the first packet), and a file that
- * changed is hashed again, so the receiver's verification still holds.
+ * The owner's hash cache: a file sent once goes out next time with its SHA-256 in START (a first
+ * send hashes while sending and puts it in FIN: no pre-pass of ~0.9 s per GB before the first
+ * packet), and a file that changed is hashed again, so the receiver's verification still holds.
  */
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import test from 'ava';
+import { decodePacket, type StartPacket } from '../../impl/arq/codec.ts';
+import { START_FLAGS } from '../../impl/arq/file-digest.ts';
 import { HashCache } from '../../impl/peer/hash-cache.ts';
 import type { FileReader } from '../../impl/platform/types.ts';
 import { buildWorld } from '../helpers/peer-world.ts';
@@ -17,6 +20,7 @@ const reader = (identity: string | undefined): FileReader => ({
   close: async () => undefined,
 });
 const HASH_A = new Uint8Array(32).fill(1);
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest();
 
 test('a stored hash is found only for the same path and the same identity', (t) => {
   const cache = new HashCache();
@@ -46,7 +50,7 @@ test('beyond its limit the cache drops the least recently used file', (t) => {
   t.is(cache.get('/a', reader('a')), HASH_A);
 });
 
-test('the second upload of a file reads it once; a changed file is hashed again', async (t) => {
+test('every upload reads the file once; the second send of a file announces its hash in START', async (t) => {
   const size = 200_000;
   const first = patternBytes(size, 3);
   const world = await buildWorld({
@@ -54,16 +58,14 @@ test('the second upload of a file reads it once; a changed file is hashed again'
     seed: 29,
     peers: [{ name: 'eswar', files: { a: first } }, 'eko'],
   });
+  const owner = world.host('eswar').platform;
   // Every byte the owner reads, through its file system.
-  const fs = world.host('eswar').platform.fs;
-  const openRead = fs.openRead;
+  const openRead = owner.fs.openRead;
   let bytesRead = 0;
-  fs.openRead = async (path) => {
+  owner.fs.openRead = async (path) => {
     const opened = await openRead(path);
     return {
       ...opened,
-      size: opened.size,
-      identity: opened.identity,
       read: async (position, length) => {
         const chunk = await opened.read(position, length);
         bytesRead += chunk.length;
@@ -71,27 +73,46 @@ test('the second upload of a file reads it once; a changed file is hashed again'
       },
     };
   };
+  // Every START the owner sends.
+  const starts: StartPacket[] = [];
+  const createSocket = owner.dgram.createSocket;
+  owner.dgram.createSocket = () => {
+    const socket = createSocket();
+    const send = socket.send.bind(socket);
+    socket.send = (msg, port, address, callback) => {
+      const packet = decodePacket(Buffer.from(msg));
+      if (packet.kind === 'start') starts.push(packet);
+      send(msg, port, address, callback);
+    };
+    return socket;
+  };
   const eswar = world.peer('eswar');
   const eko = world.peer('eko');
   const download = async () => {
     bytesRead = 0;
+    starts.length = 0;
     const ended = once(eswar, 'transfer-end');
     const result = await world.run(eko.getFile('eswar', 'a'));
     await world.run(ended);
-    return { data: world.host('eko').files.read(result.path), read: bytesRead };
+    const start = starts[0]!;
+    const hashInStart = (start.flags & START_FLAGS.HASH_IN_FIN) === 0;
+    return { data: world.host('eko').files.read(result.path), read: bytesRead, start, hashInStart };
   };
 
-  const once1 = await download();
-  t.true(once1.data.equals(first));
-  t.is(once1.read, 2 * size, 'first send: the hash pre-pass, then the data');
+  const firstSend = await download();
+  t.true(firstSend.data.equals(first));
+  t.is(firstSend.read, size, 'no hash pre-pass: hashed while sending, FIN carries it');
+  t.false(firstSend.hashInStart);
   const again = await download();
   t.true(again.data.equals(first));
-  t.is(again.read, size, 'second send: the data only');
+  t.is(again.read, size);
+  t.true(again.hashInStart, 'the cached hash goes in START');
+  t.true(again.start.sha256.equals(sha256(first)));
 
   const changed = patternBytes(size, 4);
   world.host('eswar').files.write(`${world.folderOf('eswar')}/a`, changed);
   const third = await download();
   t.true(third.data.equals(changed), 'the new contents, verified against their own hash');
-  t.is(third.read, 2 * size, 'a changed file is hashed again');
+  t.false(third.hashInStart, 'a changed file is not taken from the cache');
   await world.close();
 });

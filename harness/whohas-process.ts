@@ -6,7 +6,15 @@
 import { fileURLToPath } from 'node:url';
 import { type ChildExit, ChildLines } from './child-process.ts';
 
-const BIN = fileURLToPath(new URL('../bin/whohas.js', import.meta.url));
+/**
+ * How tests run the CLI: its TypeScript sources through tsx, never bin/whohas.js, which prefers
+ * the dist/ bundle (built at `npm ci`, so possibly older than the sources under test).
+ */
+export const SOURCE_CLI: readonly string[] = [
+  '--import',
+  import.meta.resolve('tsx'),
+  fileURLToPath(new URL('../cli/main.ts', import.meta.url)),
+];
 
 /** Far beyond any healthy step, even on a loaded machine: only a broken build gets here. */
 const STUCK_MS = 60_000;
@@ -20,7 +28,10 @@ export class WhohasProcess {
 
   constructor(args: string[], cwd: string) {
     this.args = args;
-    this.#process = new ChildLines(process.execPath, [BIN, ...args], { cwd, stderr: 'pipe' });
+    this.#process = new ChildLines(process.execPath, [...SOURCE_CLI, ...args], {
+      cwd,
+      stderr: 'pipe',
+    });
     this.exited = this.#process.exited;
     this.#process.onLine((line) => this.#onLine(line));
   }

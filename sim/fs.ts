@@ -57,14 +57,27 @@ export function createSimFileSystem(
 
 /** Virtual time of the last write to a temporary file (memfs nodes carry no times). */
 const modifiedAt = new WeakMap<FileNode, number>();
+/**
+ * A number per file node, for FileReader.identity: memfs never rewrites a shared file's node in
+ * place (writeFile makes a new node; a temp file gets its name only once written), so the node
+ * and its size name the contents. Numbered in order of first opening: deterministic.
+ */
+const nodeNumbers = new WeakMap<FileNode, number>();
+let nextNodeNumber = 0;
 
 function openReader(core: SimCore, tree: MemoryTree, path: string): FileReader {
   const file = tree.regularFile(path, 'open');
   // An open file keeps its contents even if the name is replaced or removed later.
   const data = contents(file);
   let open = true;
+  let number = nodeNumbers.get(file);
+  if (number === undefined) {
+    number = ++nextNodeNumber;
+    nodeNumbers.set(file, number);
+  }
   return {
     size: data.length,
+    identity: `node${number}:${data.length}`,
     read: (position, length) =>
       core.settle(() => {
         if (!open) throw systemError('EBADF', 'read', `EBADF: read '${path}' after close`);

@@ -129,7 +129,7 @@ async function run(selector: string, options: Options): Promise<void> {
     options.reporter === 'json'
       ? toJson(report)
       : options.reporter === 'junit'
-        ? toJunit(report)
+        ? await toJunit(report)
         : `${table.join('\n')}\n`;
   if (options.out !== undefined) writeFileSync(options.out, text);
   else if (reportOnStdout) process.stdout.write(text);

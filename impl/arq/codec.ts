@@ -11,7 +11,9 @@
  *  12  u32  CRC-32 of the whole datagram with this field set to zero
  *  16  payload:
  *        START  u64 file size, 32-byte SHA-256, u16 window N, u8 scheme (1 gbn, 2 sr), u8 flags
- *               (0), u64 token (random, chosen by the sender)
+ *               (bit 0: the SHA-256 is zero and FIN carries it; file-digest.ts), u64 token
+ *               (random, chosen by the sender)
+ *        FIN    empty, or (START's flag bit 0) the 32-byte SHA-256 of the file
  *        ACK    u64 token (the START's, echoed: proof the receiver saw START), u16 advertised
  *               window (packets past the cumulative point the receiver can take now), then an
  *               optional selective-ACK bitmap: bit i (most significant bit of byte 0 first) set
@@ -100,6 +102,8 @@ export interface StartFields {
   window: number;
   scheme: Scheme | number;
   token: bigint;
+  /** START_FLAGS (file-digest.ts); 0 when absent. */
+  flags?: number;
 }
 
 export function encodeStart(fields: StartFields): Buffer {
@@ -115,7 +119,7 @@ export function encodeStart(fields: StartFields): Buffer {
   let at = 8 + SHA256_BYTES;
   at = payload.writeUInt16BE(window, at);
   at = payload.writeUInt8(scheme, at);
-  at = payload.writeUInt8(0, at);
+  at = payload.writeUInt8(fields.flags ?? 0, at);
   payload.writeBigUInt64BE(BigInt.asUintN(64, token), at);
   return packet(PacketType.START, fields.transferId, fields.isn, payload);
 }
@@ -124,8 +128,11 @@ export function encodeData(transferId: number, seq: number, payload: Uint8Array)
   return packet(PacketType.DATA, transferId, seq, payload);
 }
 
-export function encodeFin(transferId: number, seq: number): Buffer {
-  return packet(PacketType.FIN, transferId, seq);
+/** A FIN; `sha256` (32 bytes) when START deferred the file's hash to it. */
+export function encodeFin(transferId: number, seq: number, sha256?: Uint8Array): Buffer {
+  if (sha256 !== undefined && sha256.length !== SHA256_BYTES)
+    throw new RangeError('SHA-256 must be 32 bytes');
+  return packet(PacketType.FIN, transferId, seq, sha256);
 }
 
 /** An ACK (built in place, one allocation); `sack` (SR): what arrived past `nextExpected`. */
@@ -206,7 +213,15 @@ export function decodePacket(datagram: Buffer): Packet | DecodeFailure {
       return { kind: 'ack', transferId, seq, token, window, sack };
     }
     case PacketType.FIN:
-      return length === 0 ? { kind: 'fin', transferId, seq } : failures.BAD_LENGTH;
+      if (length === 0) return { kind: 'fin', transferId, seq };
+      return length === SHA256_BYTES
+        ? {
+            kind: 'fin',
+            transferId,
+            seq,
+            sha256: Buffer.from(datagram.subarray(HEADER_BYTES, end)),
+          }
+        : failures.BAD_LENGTH;
     case PacketType.ABORT_ACK:
       return length === 0 ? { kind: 'abort-ack', transferId, seq } : failures.BAD_LENGTH;
     case PacketType.START:

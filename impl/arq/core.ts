@@ -14,8 +14,9 @@
  * A core ends in 'done' or 'failed'; a receiver that is 'done' still answers a retransmitted FIN
  * (pollTransmit) until the driver stops calling it after its linger time.
  *
- * The file's SHA-256 is computed once, by the receiver core: it hashes every byte as it delivers
- * it in order (ready-queue.ts) and checks size and digest when FIN arrives, before acknowledging
+ * The file's SHA-256 is checked by the receiver core: it hashes every byte as it delivers it in
+ * order (ready-queue.ts) and checks size and digest (START's, or FIN's when the sender was given
+ * none and hashed what it sent: file-digest.ts) when FIN arrives, before acknowledging
  * it; a mismatch fails the core with HASH_MISMATCH (and ABORT). The core is pure, so its vectors
  * prove that path. The driver does not hash again: it hands the core the FIN only once every byte
  * is on file, then holds the core's output (the FIN ACK) until the file is committed under its
@@ -35,7 +36,8 @@ export interface SenderInit {
   /** Random 64-bit value the receiver must echo: proof it saw START. */
   token: bigint;
   fileSize: number;
-  sha256: Uint8Array;
+  /** The file's SHA-256 for START, or null: the core hashes what is offered and FIN carries it. */
+  sha256: Uint8Array | null;
   options?: TransferOptionsInput;
   now: number;
 }
@@ -89,11 +91,15 @@ export interface ArqSenderCore extends ArqCore {
   dataWanted(): number;
   /** The next file bytes in order (at most `dataWanted()`); the core keeps a reference. */
   offerData(chunk: Buffer): void;
+  /** The file's SHA-256: given, or (hash deferred to FIN) once FIN was built. */
+  readonly sha256: Uint8Array | undefined;
 }
 
 export interface TransferAnnouncement {
   readonly fileSize: number;
+  /** Zero when `hashInFin`: then FIN carries the file's SHA-256. */
   readonly sha256: Buffer;
+  readonly hashInFin: boolean;
   readonly window: number;
   readonly scheme: Scheme;
 }

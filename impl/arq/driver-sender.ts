@@ -22,7 +22,6 @@ import {
   settlement,
   sizeSocketBuffer,
 } from './driver-shared.ts';
-import { sha256OfFile } from './files.ts';
 import {
   resolveTransferOptions,
   type TransferOptions,
@@ -39,7 +38,10 @@ export interface TransferSenderInit {
   transferId: number;
   /** The file to send; the sender closes it when done. */
   file: FileReader;
-  /** SHA-256 of the file if known; otherwise computed in a streaming pre-pass. */
+  /**
+   * SHA-256 of the file if known (START carries it); otherwise the core hashes the bytes as they
+   * are sent and FIN carries it (file-digest.ts): no pre-pass before the first packet.
+   */
   sha256?: Uint8Array;
   options?: TransferOptionsInput;
   /** The core to run; by default the one this build registers for `options.arq`. */
@@ -82,7 +84,13 @@ export class TransferSender extends DriverEndpoint<ArqSenderCore> {
       options.window,
       options.packetSize,
     );
-    void this.#begin();
+    // START goes out once the constructor has returned (the caller may announce the port first).
+    void Promise.resolve().then(() => this.#begin());
+  }
+
+  /** The file's SHA-256: given, or once every byte was sent (FIN carries it); undefined before. */
+  get sha256(): Uint8Array | undefined {
+    return this.#sha256 ?? this.core?.sha256;
   }
 
   /** Live statistics (a frozen snapshot). */
@@ -110,13 +118,7 @@ export class TransferSender extends DriverEndpoint<ArqSenderCore> {
     this.flush();
   }
 
-  async #begin(): Promise<void> {
-    try {
-      this.#sha256 ??= await sha256OfFile(this.#file);
-    } catch (error) {
-      this.#end(ioError('cannot hash the file', error));
-      return;
-    }
+  #begin(): void {
     if (this.closed) return;
     const random = this.#platform.random;
     this.core = this.#makeCore({
@@ -124,7 +126,7 @@ export class TransferSender extends DriverEndpoint<ArqSenderCore> {
       isn: random.int(0, 0xffff_ffff),
       token: random.bytes(8).readBigUInt64BE(0),
       fileSize: this.#file.size,
-      sha256: this.#sha256,
+      sha256: this.#sha256 ?? null,
       options: this.#options,
       now: this.clock.now(),
     });
@@ -133,7 +135,7 @@ export class TransferSender extends DriverEndpoint<ArqSenderCore> {
 
   protected deliver(msg: Buffer, _rinfo: RemoteInfo): void {
     if (this.core === undefined)
-      this.ignored++; // still hashing: nothing was sent yet
+      this.ignored++; // closed before the core existed: nothing was sent
     else this.core.handleDatagram(msg, this.clock.now());
   }
 

@@ -18,6 +18,7 @@ import type {
   ReceiverInit,
   TransferAnnouncement,
 } from './core.ts';
+import { announce, hashProblem } from './file-digest.ts';
 import { earliest, FinalAckRepeats } from './final-ack.ts';
 import { checkTransferId, classify, schemeMisuse } from './inbound.ts';
 import { payloadBytes, resolveTransferOptions, type TransferOptions } from './options.ts';
@@ -199,11 +200,10 @@ export class GbnReceiverCore implements ArqReceiverCore {
       this.#fail(localFailure('UNSUPPORTED_ARQ', message), now, true);
       return;
     }
-    const { fileSize, sha256, window } = start;
-    this.#announcement = Object.freeze({ fileSize, sha256, window, scheme });
+    this.#announcement = announce(start, scheme);
     this.#state = 'receiving';
     this.#expected = 1;
-    this.#acks.useSenderWindow(window);
+    this.#acks.useSenderWindow(start.window);
     this.#acks.now();
   }
 
@@ -258,8 +258,9 @@ export class GbnReceiverCore implements ArqReceiverCore {
       this.#fail(localFailure('SIZE_MISMATCH', message), now, true);
       return;
     }
-    if (!this.#ready.matches(this.#announcement!.sha256)) {
-      this.#fail(localFailure('HASH_MISMATCH', 'the file does not match its SHA-256'), now, true);
+    const problem = hashProblem(this.#ready, this.#announcement!, fin.sha256);
+    if (problem !== undefined) {
+      this.#fail(localFailure('HASH_MISMATCH', problem), now, true);
       return;
     }
     this.#state = 'done';

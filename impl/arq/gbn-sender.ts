@@ -4,6 +4,7 @@ import { DUP_ACK_THRESHOLD } from './ack-schedule.ts';
 import { type AckPacket, seqAdd, seqDiff } from './codec.ts';
 import { EffectiveWindow } from './congestion.ts';
 import type { ArqSenderCore, CoreFailure, CoreStatus, SenderInit } from './core.ts';
+import { SenderDigest } from './file-digest.ts';
 import { checkSenderInit, classify, schemeMisuse } from './inbound.ts';
 import { payloadBytes, resolveTransferOptions, type TransferOptions } from './options.ts';
 import { RetransmitState } from './retransmit.ts';
@@ -24,6 +25,7 @@ export class GbnSenderCore implements ArqSenderCore {
   readonly #isn: number;
   readonly #token: bigint;
   readonly #buffer: SendBuffer;
+  readonly #digest: SenderDigest;
   readonly #total: number;
   readonly #timer: RetransmitState;
   readonly #window: EffectiveWindow;
@@ -54,8 +56,10 @@ export class GbnSenderCore implements ArqSenderCore {
     this.#isn = init.isn;
     this.#token = init.token;
     const window = this.#options.window;
+    this.#digest = new SenderDigest(init.sha256);
     this.#buffer = new SendBuffer({
       ...init,
+      digest: this.#digest,
       window,
       scheme: this.scheme,
       payload: payloadBytes(this.#options),
@@ -78,6 +82,10 @@ export class GbnSenderCore implements ArqSenderCore {
 
   get validated(): boolean {
     return this.#validated;
+  }
+
+  get sha256(): Uint8Array | undefined {
+    return this.#digest.sha256;
   }
 
   stats(now: number): TransferStats {

@@ -37,7 +37,7 @@ export function checkSenderInit(init: {
   isn: number;
   token: bigint;
   fileSize: number;
-  sha256: Uint8Array;
+  sha256: Uint8Array | null;
   now: number;
 }): void {
   checkTransferId(init.transferId);
@@ -46,7 +46,9 @@ export function checkSenderInit(init: {
     bad('token must be a 64-bit unsigned bigint');
   }
   if (!Number.isSafeInteger(init.fileSize) || init.fileSize < 0) bad('bad file size');
-  if (init.sha256?.length !== SHA256_BYTES) bad('sha256 must be 32 bytes');
+  if (init.sha256 !== null && init.sha256?.length !== SHA256_BYTES) {
+    bad('sha256 must be 32 bytes (or null: FIN carries it)');
+  }
   if (!Number.isFinite(init.now)) bad('now must be a finite number of milliseconds');
 }
 

@@ -27,6 +27,8 @@ export interface FinPacket {
   kind: 'fin';
   transferId: number;
   seq: number;
+  /** The file's SHA-256 when START deferred it (START_FLAGS.HASH_IN_FIN), a copy. */
+  sha256?: Buffer;
 }
 export interface AckPacket {
   kind: 'ack';

@@ -18,7 +18,8 @@ export interface SenderCoreInit {
   /** The 64-bit token START carries and every ACK must echo, random. */
   token: bigint;
   fileSize: number;
-  sha256: Uint8Array;
+  /** Null: hash deferred to FIN (file-digest.ts). */
+  sha256: Uint8Array | null;
   options: TransferOptions;
   now: number;
 }

@@ -8,6 +8,7 @@ import {
   sealPacket,
   seqAdd,
 } from './codec.ts';
+import type { SenderDigest } from './file-digest.ts';
 
 /** What the sender announces; the fixed parts of every packet it builds. */
 export interface OutgoingFile {
@@ -15,7 +16,8 @@ export interface OutgoingFile {
   isn: number;
   token: bigint;
   fileSize: number;
-  sha256: Uint8Array;
+  /** START's SHA-256 and flags, the hash of what is offered, FIN's payload. */
+  digest: SenderDigest;
   window: number;
   scheme: Scheme;
   /** File bytes per DATA packet. */
@@ -84,6 +86,7 @@ export class SendBuffer {
       throw new WhohasError('BAD_ARGUMENT', 'more file bytes offered than the announced size');
     }
     if (chunk.length === 0) return;
+    this.#file.digest.update(chunk);
     this.#chunks.push(chunk);
     this.#staged += chunk.length;
     this.#offered += chunk.length;
@@ -98,9 +101,10 @@ export class SendBuffer {
     const file = this.#file;
     let packet: Buffer;
     if (index === 0) {
-      packet = encodeStart(file);
+      packet = encodeStart({ ...file, ...file.digest.start });
     } else if (index === this.total - 1) {
-      packet = encodeFin(file.transferId, seqAdd(file.isn, index));
+      // Built only once every DATA was: every byte was offered, so a deferred hash is complete.
+      packet = encodeFin(file.transferId, seqAdd(file.isn, index), file.digest.finPayload());
     } else {
       const length = Math.min(file.payload, file.fileSize - (index - 1) * file.payload);
       if (this.#staged < length) return null;

@@ -1,12 +1,16 @@
 /**
  * The sender's file intake: the driver offers file bytes in order (any chunking), they are cut
  * into packet payloads and handed to `load` with their offset (1 for the first data packet).
- * A short tail waits for the next chunk, except the file's last packet.
+ * A short tail waits for the next chunk, except the file's last packet. Every byte offered goes
+ * through `digest` once, in order (file-digest.ts: the hash FIN carries when START deferred it).
  */
+import type { SenderDigest } from './file-digest.ts';
+
 export class ReadAhead {
   readonly fileSize: number;
   readonly payloadBytes: number;
   readonly #load: (offset: number, payload: Buffer) => void;
+  readonly #digest: SenderDigest | undefined;
   readonly #lastData: number;
   /** The next offset to build. */
   #filled = 1;
@@ -18,10 +22,12 @@ export class ReadAhead {
     fileSize: number,
     payloadBytes: number,
     load: (offset: number, payload: Buffer) => void,
+    digest?: SenderDigest,
   ) {
     this.fileSize = fileSize;
     this.payloadBytes = payloadBytes;
     this.#load = load;
+    this.#digest = digest;
     this.#lastData = Math.ceil(fileSize / payloadBytes);
   }
 
@@ -43,6 +49,7 @@ export class ReadAhead {
     if (this.#built + pending + chunk.length > this.fileSize) {
       throw new RangeError('offered more bytes than the file holds');
     }
+    this.#digest?.update(chunk);
     let data = chunk;
     if (this.#pending !== null) {
       // Complete the pending tail with just the bytes it lacks (not a copy of the whole chunk).

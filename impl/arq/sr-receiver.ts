@@ -11,6 +11,7 @@ import { RECEIVER_ABORT_SPACING_MS, remoteFailure } from './abort.ts';
 import { AckSchedule } from './ack-schedule.ts';
 import { encodeAck, type Packet, schemeOfCode, seqAdd, seqDiff } from './codec.ts';
 import type { ArqReceiverCore, CoreStatus, ReceiverInit, TransferAnnouncement } from './core.ts';
+import { announce, hashProblem } from './file-digest.ts';
 import { earliest, FinalAckRepeats } from './final-ack.ts';
 import { checkTransferId, classify } from './inbound.ts';
 import { payloadBytes, resolveTransferOptions, type TransferOptions } from './options.ts';
@@ -36,8 +37,9 @@ export class SrReceiverCore extends SrEndpoint implements ArqReceiverCore {
   #span = 1;
   /** Offset from the ISN of the next packet expected (START is 0). */
   #cum = 0;
-  /** Offset of FIN once it arrived ahead of data, else -1. */
+  /** Offset of FIN once it arrived ahead of data, else -1; its SHA-256 if it carries one. */
   #finAt = -1;
+  #finHash: Buffer | undefined;
   #reorder = new ReorderBuffer(1);
   readonly #output = new ReadyQueue();
   /** What the driver last said it can buffer (setRoom); Infinity until it says. */
@@ -142,12 +144,7 @@ export class SrReceiverCore extends SrEndpoint implements ArqReceiverCore {
     this.#span = start.window > 0 ? Math.min(window, start.window) : window;
     this.#acks.useSenderWindow(this.#span);
     this.#reorder = new ReorderBuffer(this.#span);
-    this.#announcement = {
-      fileSize: start.fileSize,
-      sha256: start.sha256,
-      window: start.window,
-      scheme,
-    };
+    this.#announcement = announce(start, scheme);
     this.#phase = 'receiving';
     this.counters.startedAt = now;
     this.#acks.now();
@@ -173,21 +170,21 @@ export class SrReceiverCore extends SrEndpoint implements ArqReceiverCore {
       // Every packet out of order is acknowledged at once (Go-Back-N answers the first few
       // only): each one changes the SACK bitmap the sender recovers from.
       this.counters.outOfOrder++;
-      if (packet.kind === 'fin') this.#finAt = offset;
+      if (packet.kind === 'fin') [this.#finAt, this.#finHash] = [offset, packet.sha256];
       // A copy: the datagram's buffer is the driver's, and this one may wait a while.
       this.#reorder.put(offset, packet.kind === 'fin' ? FIN_MARK : Buffer.from(packet.payload));
       this.#acks.now();
       return;
     }
     if (packet.kind === 'fin') {
-      this.#finish(now);
+      this.#finish(now, packet.sha256);
       return;
     }
     const filledHole = this.#reorder.count > 0;
     if (!this.#deliver(packet.payload, now)) return;
     for (let next = this.#reorder.take(this.#cum); next !== undefined; ) {
       if (next === FIN_MARK) {
-        this.#finish(now);
+        this.#finish(now, this.#finHash);
         return;
       }
       if (!this.#deliver(next, now)) return;
@@ -210,7 +207,7 @@ export class SrReceiverCore extends SrEndpoint implements ArqReceiverCore {
     return true;
   }
 
-  #finish(now: number): void {
+  #finish(now: number, finHash: Buffer | undefined): void {
     const announcement = this.#announcement!;
     const bytes = this.counters.bytes;
     if (bytes !== announcement.fileSize) {
@@ -218,8 +215,9 @@ export class SrReceiverCore extends SrEndpoint implements ArqReceiverCore {
       this.#fail('SIZE_MISMATCH', message, now, true);
       return;
     }
-    if (!this.#output.matches(announcement.sha256)) {
-      this.#fail('HASH_MISMATCH', 'the file does not match its SHA-256', now, true);
+    const problem = hashProblem(this.#output, announcement, finHash);
+    if (problem !== undefined) {
+      this.#fail('HASH_MISMATCH', problem, now, true);
       return;
     }
     this.#cum++;

@@ -15,9 +15,10 @@ import type { ErrorCode } from '../errors.ts';
 import { remoteFailure } from './abort.ts';
 // RFC 6675's DupThresh (SACKed packets above a hole that make it lost) is RFC 5681's 3.
 import { DUP_ACK_THRESHOLD as DUP_THRESH } from './ack-schedule.ts';
-import { encodeData, encodeFin, encodeStart, type Packet, seqAdd, seqDiff } from './codec.ts';
+import { encodeData, encodeStart, type Packet, seqAdd, seqDiff } from './codec.ts';
 import { EffectiveWindow } from './congestion.ts';
 import type { ArqSenderCore, CoreFailure, CoreStatus, SenderInit } from './core.ts';
+import { SenderDigest } from './file-digest.ts';
 import { classify } from './inbound.ts';
 import { payloadBytes, resolveTransferOptions, type TransferOptions } from './options.ts';
 import { RtoEstimator } from './rto.ts';
@@ -36,6 +37,7 @@ export class SrSenderCore extends SrEndpoint implements ArqSenderCore {
   readonly #cwnd: EffectiveWindow;
   readonly #flight: Flight;
   readonly #queue: ReadAhead;
+  readonly #digest: SenderDigest;
   /** Offset of FIN (data packets are 1..finAt-1). */
   readonly #finAt: number;
   #status: CoreStatus = 'active';
@@ -57,11 +59,12 @@ export class SrSenderCore extends SrEndpoint implements ArqSenderCore {
     this.#isn = init.isn >>> 0;
     this.#token = init.token;
     const window = this.#options.window;
+    this.#digest = new SenderDigest(init.sha256);
     const start = encodeStart({
       transferId: this.id,
       isn: this.#isn,
       fileSize: init.fileSize,
-      sha256: init.sha256,
+      ...this.#digest.start,
       window,
       scheme: 'sr',
       token: init.token,
@@ -71,9 +74,9 @@ export class SrSenderCore extends SrEndpoint implements ArqSenderCore {
     this.#rto = new RtoEstimator(this.#options.rto);
     this.#cwnd = new EffectiveWindow(window, this.#options.congestion);
     this.#flight = new Flight(window + 1);
-    this.#queue = new ReadAhead(init.fileSize, payloadBytes(this.#options), (offset, payload) =>
-      this.#flight.load(offset, encodeData(this.id, seqAdd(this.#isn, offset), payload)),
-    );
+    const load = (offset: number, payload: Buffer) =>
+      this.#flight.load(offset, encodeData(this.id, seqAdd(this.#isn, offset), payload));
+    this.#queue = new ReadAhead(init.fileSize, payloadBytes(this.#options), load, this.#digest);
     this.#advertised = window;
   }
 
@@ -82,6 +85,9 @@ export class SrSenderCore extends SrEndpoint implements ArqSenderCore {
   }
   get validated(): boolean {
     return this.#validated;
+  }
+  get sha256(): Uint8Array | undefined {
+    return this.#digest.sha256;
   }
 
   stats(now: number): TransferStats {
@@ -269,7 +275,8 @@ export class SrSenderCore extends SrEndpoint implements ArqSenderCore {
   #sendNew(now: number, pastWindow: boolean): Buffer | null {
     const next = this.#next;
     if (next > this.#finAt || (!pastWindow && next >= this.#base + this.#limit())) return null;
-    if (next === this.#finAt) this.#flight.load(next, encodeFin(this.id, seqAdd(this.#isn, next)));
+    // FIN follows every DATA: every byte was offered (and hashed, if START deferred the hash).
+    if (next === this.#finAt) this.#flight.load(next, this.#digest.fin(this.id, this.#isn, next));
     else if (next >= this.#queue.filled) return null;
     this.#next++;
     return this.#flight.send(next, now);

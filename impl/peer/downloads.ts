@@ -11,7 +11,9 @@ import { nameKey } from '../chat/wire.ts';
 import { type ErrorCode, isWhohasError, WhohasError } from '../errors.ts';
 import type { TimerHandle } from '../platform/types.ts';
 import { landingName } from './landing-name.ts';
+import { Lingering } from './lingering.ts';
 import {
+  type DeliveredMessage,
   encodeFileMessage,
   MAX_TRANSFER_ID,
   type RefusedMessage,
@@ -48,8 +50,7 @@ export interface DownloadSettings {
 export class Downloads {
   readonly #link: PeerLink;
   readonly #attempts = new Map<number, Attempt>();
-  /** Sockets of finished downloads whose receiver still re-acknowledges a repeated FIN. */
-  readonly #lingering = new Set<Promise<void>>();
+  readonly #lingering = new Lingering();
   #stopAll: WhohasError | undefined;
 
   constructor(link: PeerLink) {
@@ -96,16 +97,17 @@ export class Downloads {
     );
   }
 
-  /**
-   * Resolves once every finished download has stopped lingering. Leaving the room before that
-   * could make an owner still waiting for our last ACK see us go and count its upload failed.
-   */
-  async lingerDone(): Promise<void> {
-    await Promise.allSettled([...this.#lingering]);
+  /** Every finished download stopped lingering: leaving before could fail an owner's upload. */
+  lingerDone(): Promise<void> {
+    return this.#lingering.done();
   }
 
-  /** `sending` or `refused` from an owner, matched to our attempt by transfer id. */
-  handleReply(owner: string, reply: SendingMessage | RefusedMessage): void {
+  /** `sending`, `refused` or `delivered` (heard our final ACK: stop lingering) from an owner. */
+  handleReply(owner: string, reply: SendingMessage | RefusedMessage | DeliveredMessage): void {
+    if (reply.kind === 'delivered') {
+      this.#lingering.delivered(owner, reply.transferId);
+      return;
+    }
     const attempt = this.#match(owner, reply);
     if (!attempt) return;
     if (reply.kind === 'sending') {
@@ -208,8 +210,7 @@ export class Downloads {
         : undefined;
       try {
         const result = await receiver.done;
-        this.#lingering.add(socketClosed);
-        void socketClosed.then(() => this.#lingering.delete(socketClosed));
+        this.#lingering.add(responder.user, transferId, receiver, socketClosed);
         this.#finish(attempt, { ...attempt.info, stats: result.stats, path: result.path });
         return result;
       } finally {

@@ -11,6 +11,7 @@ import type { FileReader } from '../platform/types.ts';
 export function guardedReader(reader: FileReader, file: string): FileReader {
   return {
     size: reader.size,
+    identity: reader.identity,
     async read(position, length) {
       const chunk = await reader.read(position, length);
       const expected = Math.max(0, Math.min(length, reader.size - position));

@@ -54,12 +54,20 @@ export interface RefusedMessage {
   reason: string;
 }
 
+/** The owner heard the requester's final ACK: the requester need not linger for a lost one. */
+export interface DeliveredMessage {
+  kind: 'delivered';
+  file: string;
+  transferId: number;
+}
+
 export type FileMessage =
   | WhohasMessage
   | HaveMessage
   | GetfileMessage
   | SendingMessage
-  | RefusedMessage;
+  | RefusedMessage
+  | DeliveredMessage;
 
 /** A getfile the owner must refuse, with everything the refusal line needs. */
 export interface BadRequest {
@@ -93,6 +101,8 @@ export function encodeFileMessage(message: FileMessage): string {
       ].join('|');
     case 'sending':
       return `sending|${message.file}|${message.transferId}|${message.size}|${message.port}`;
+    case 'delivered':
+      return `delivered|${message.file}|${message.transferId}`;
     case 'refused':
       return [
         'refused',
@@ -135,6 +145,12 @@ export function parseFileMessage(text: string): FileMessage | BadRequest | undef
       return parseSending(fields);
     case 'refused':
       return parseRefused(fields);
+    case 'delivered': {
+      const transferId = parseTransferId(fields[2]);
+      return fields.length === 3 && transferId !== undefined
+        ? { kind: 'delivered', file: fields[1], transferId }
+        : undefined;
+    }
     default:
       return undefined;
   }

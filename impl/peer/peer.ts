@@ -272,6 +272,7 @@ export class Peer extends EventEmitter<PeerEvents> {
         break;
       case 'sending':
       case 'refused':
+      case 'delivered':
         this.#downloads.handleReply(from, message);
         break;
     }

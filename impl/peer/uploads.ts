@@ -10,6 +10,7 @@ import { nameKey } from '../chat/wire.ts';
 import { type ErrorCode, isWhohasError, WhohasError } from '../errors.ts';
 import type { DatagramSocket, FileReader } from '../platform/types.ts';
 import { guardedReader, isOwnerSideFailure } from './guarded-reader.ts';
+import { HashCache } from './hash-cache.ts';
 import { type BadRequest, encodeFileMessage, type GetfileMessage, refusalFor } from './messages.ts';
 import type { ShareFolder } from './share-folder.ts';
 import type { PeerLink, TransferEnd, TransferInfo } from './types.ts';
@@ -41,6 +42,8 @@ export class Uploads {
   #parallel: number;
   /** Keyed by requester and transfer id; insertion order is arrival order. */
   readonly #active = new Map<string, Upload>();
+  /** Hashes of files sent before: a second send of the same file starts without a pre-pass. */
+  readonly #hashes = new HashCache();
 
   constructor(link: PeerLink, share: ShareFolder, parallel: number) {
     this.#link = link;
@@ -110,10 +113,12 @@ export class Uploads {
     this.#active.set(key, upload);
     let reader: FileReader | undefined;
     let socket: DatagramSocket | undefined;
+    let path = '';
     try {
       try {
         const opened = await this.#share.openShared(request.file);
         reader = guardedReader(opened.reader, request.file);
+        path = opened.file.path;
         upload.info = { ...upload.info, size: opened.file.size };
         socket = this.#link.platform.dgram.createSocket();
         const bound = await socket.bind(0, this.#link.localAddress());
@@ -124,6 +129,7 @@ export class Uploads {
           peer: { address: request.address, port: request.port },
           transferId: request.transferId,
           file: reader,
+          sha256: this.#hashes.get(path, reader),
           options: {
             ...this.#link.transferOptions,
             window: request.window,
@@ -154,6 +160,12 @@ export class Uploads {
       let end: TransferEnd;
       try {
         end = { ...upload.info, stats: await upload.sender.done };
+        // The receiver verified this hash against the bytes read: safe to reuse for this file.
+        const { sha256 } = upload.sender;
+        if (sha256 !== undefined) this.#hashes.set(path, reader, sha256);
+        // The final ACK arrived: the requester may stop lingering for a repeated FIN.
+        const { file, transferId } = request;
+        this.#link.reply(requester, encodeFileMessage({ kind: 'delivered', file, transferId }));
       } catch (error) {
         const failure = upload.cancelled ?? asPeerError(error);
         end = { ...upload.info, error: failure };

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Dirent, Stats } from 'node:fs';
+import type { BigIntStats, Dirent, Stats } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import { hostname } from 'node:os';
 import * as path from 'node:path';
@@ -54,9 +54,24 @@ function statOf(stats: Stats) {
   return { kind: kindOf(stats), size: stats.size };
 }
 
+/** A file changed this recently has no identity yet (see identityOf). */
+export const RACY_MS = 2_000;
+
+/**
+ * Device, inode, size, and nanosecond mtime and ctime: a rewrite in place keeps the inode but
+ * moves both times (ctime cannot be set back by a user, so `touch -d` fakes nothing). The kernel
+ * stamps times from a coarse clock (a few ms), so two rewrites of the same size within one tick
+ * could look alike: like git's "racy" entries, a file changed in the last RACY_MS gets none.
+ */
+function identityOf(stats: BigIntStats): string | undefined {
+  const { dev, ino, size, mtimeNs, ctimeNs } = stats;
+  if (Date.now() - Number(ctimeNs / 1_000_000n) < RACY_MS) return undefined;
+  return `${dev}:${ino}:${size}:${mtimeNs}:${ctimeNs}`;
+}
+
 async function openRead(file: string): Promise<FileReader> {
   const handle = await fs.open(file, 'r');
-  const stats = await handle.stat().catch(async (error) => {
+  const stats = await handle.stat({ bigint: true }).catch(async (error) => {
     await handle.close();
     throw error;
   });
@@ -66,7 +81,8 @@ async function openRead(file: string): Promise<FileReader> {
     throw systemError('EISDIR', 'open', `EISDIR: not a regular file, open '${file}'`);
   }
   return {
-    size: stats.size,
+    size: Number(stats.size),
+    identity: identityOf(stats),
     async read(position, length) {
       // Unzeroed: only the bytes read are handed out (a short read returns a shorter view).
       const buffer = Buffer.allocUnsafe(length);

@@ -165,6 +165,13 @@ export interface DirEntry {
 
 export interface FileReader {
   readonly size: number;
+  /**
+   * What makes this open file the same as an earlier one (device, inode, size, change times on
+   * Node; the node and its size on the simulator): equal identities mean equal contents, so an
+   * owner may reuse a hash it computed before. Undefined when the platform cannot tell (on Node,
+   * also for a file changed in the last 2 s: its times may not yet tell two rewrites apart).
+   */
+  readonly identity?: string;
   /** Reads up to `length` bytes at `position`; a shorter result only at end of file. */
   read(position: number, length: number): Promise<Buffer>;
   close(): Promise<void>;

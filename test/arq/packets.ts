@@ -17,6 +17,7 @@ import {
   seqDiff,
 } from '../../impl/arq/codec.ts';
 import type { ArqCore, ArqReceiverCore, ArqSenderCore } from '../../impl/arq/core.ts';
+import { START_FLAGS } from '../../impl/arq/file-digest.ts';
 import type { TransferOptionsInput } from '../../impl/arq/options.ts';
 import { SrReceiverCore } from '../../impl/arq/sr-receiver.ts';
 import { SrSenderCore } from '../../impl/arq/sr-sender.ts';
@@ -46,21 +47,23 @@ export interface Wire {
 export const start = (
   w: Wire,
   file: Buffer,
-  fields: { window?: number; scheme?: Scheme | number; sha256?: Buffer } = {},
+  fields: { window?: number; scheme?: Scheme | number; sha256?: Buffer; hashInFin?: true } = {},
 ): Buffer =>
   encodeStart({
     transferId: w.transferId ?? ID,
     isn: w.isn,
     fileSize: file.length,
-    sha256: fields.sha256 ?? sha(file),
+    sha256: fields.hashInFin ? Buffer.alloc(32) : (fields.sha256 ?? sha(file)),
+    flags: fields.hashInFin ? START_FLAGS.HASH_IN_FIN : 0,
     window: fields.window ?? 4,
     scheme: fields.scheme ?? 'gbn',
     token: w.token ?? TOKEN,
   });
 export const data = (w: Wire, rel: number, payload: string | Buffer): Buffer =>
   encodeData(w.transferId ?? ID, seqAdd(w.isn, rel), Buffer.from(payload));
-export const fin = (w: Wire, rel: number): Buffer =>
-  encodeFin(w.transferId ?? ID, seqAdd(w.isn, rel));
+/** A FIN; with `sha256`, the file's hash it carries when START deferred it. */
+export const fin = (w: Wire, rel: number, sha256?: Buffer): Buffer =>
+  encodeFin(w.transferId ?? ID, seqAdd(w.isn, rel), sha256);
 export const ack = (w: Wire, rel: number, window = 4, token = w.token ?? TOKEN): Buffer =>
   encodeAck(w.transferId ?? ID, seqAdd(w.isn, rel), token, window);
 /** Bitmap bit i set for each `held` offset (relative to the ISN) at `next + 1 + i`. */
@@ -101,13 +104,15 @@ export function describe(datagram: Buffer, isn: number): string {
     case 'invalid':
       return p.reason === 'OLD_VERSION' ? `V1 ${datagram.toString('latin1', 16)}` : p.reason;
     case 'start':
-      return `START ${rel(p.seq)} n${p.window}${token(p.token)}`;
+      return `START ${rel(p.seq)} n${p.window}${token(p.token)}${p.flags & START_FLAGS.HASH_IN_FIN ? ' hash-in-FIN' : ''}`;
     case 'data':
       return p.payload.length === 0
         ? `DATA ${rel(p.seq)} empty`
         : `DATA ${rel(p.seq)} ${String.fromCharCode(p.payload[0]!)}×${p.payload.length}`;
     case 'fin':
-      return `FIN ${rel(p.seq)}`;
+      return p.sha256 === undefined
+        ? `FIN ${rel(p.seq)}`
+        : `FIN ${rel(p.seq)} sha256 ${p.sha256.toString('hex', 0, 4)}…`;
     case 'ack':
       return `ACK ${rel(p.seq)} w${p.window}${token(p.token)}${sacked(p.sack, seqDiff(p.seq, isn))}`;
     case 'abort':
@@ -195,13 +200,18 @@ export function expectSteps(
 }
 
 /** A Selective Repeat sender of `file` with transfer id ID, token TOKEN, ISN `isn`. */
-export function senderAt(file: Buffer, options: TransferOptionsInput, isn: number): SrSenderCore {
+export function senderAt(
+  file: Buffer,
+  options: TransferOptionsInput,
+  isn: number,
+  deferHash = false,
+): SrSenderCore {
   return new SrSenderCore({
     transferId: ID,
     isn,
     token: TOKEN,
     fileSize: file.length,
-    sha256: sha(file),
+    sha256: deferHash ? null : sha(file),
     options,
     now: 0,
   });

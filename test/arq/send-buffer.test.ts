@@ -1,5 +1,6 @@
 import test from 'ava';
 import { type DataPacket, decodePacket } from '../../impl/arq/codec.ts';
+import { SenderDigest } from '../../impl/arq/file-digest.ts';
 import { SendBuffer } from '../../impl/arq/send-buffer.ts';
 
 const outgoing = (fileSize: number, window = 4) =>
@@ -8,7 +9,7 @@ const outgoing = (fileSize: number, window = 4) =>
     isn: 0xffff_fffe,
     token: 5n,
     fileSize,
-    sha256: Buffer.alloc(32),
+    digest: new SenderDigest(Buffer.alloc(32)),
     window,
     scheme: 'gbn',
     payload: 10,

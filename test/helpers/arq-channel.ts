@@ -205,18 +205,22 @@ export function outcomeProblem(
 
 export const CHANNEL_TOKEN = 0x1234_5678_9abc_def0n;
 
-/** A sender and receiver of the scheme `options.arq` names (Go-Back-N by default), transfer id 9. */
+/**
+ * A sender and receiver of the scheme `options.arq` names (Go-Back-N by default), transfer id 9;
+ * with `deferHash` START carries no SHA-256 and FIN does (impl/arq/file-digest.ts).
+ */
 export function corePair(
   file: Buffer,
   options: TransferOptionsInput,
   isn: number,
+  deferHash = false,
 ): { sender: ArqSenderCore; receiver: ArqReceiverCore; file: Buffer } {
   const init = {
     transferId: 9,
     isn,
     token: CHANNEL_TOKEN,
     fileSize: file.length,
-    sha256: createHash('sha256').update(file).digest(),
+    sha256: deferHash ? null : createHash('sha256').update(file).digest(),
     options,
     now: 0,
   };

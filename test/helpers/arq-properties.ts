@@ -90,9 +90,12 @@ export const optionsArb = (arq: Scheme, maxWindow: number): fc.Arbitrary<Transfe
  * What every pair of cores keeps: any schedule of loss, duplication, corruption and reordering
  * delivers exactly the file or ends in a coded failure on both sides.
  */
-export const deliversOrFailsWithACode = (options: fc.Arbitrary<TransferOptionsInput>) =>
+export const deliversOrFailsWithACode = (
+  options: fc.Arbitrary<TransferOptionsInput>,
+  deferHash = false,
+) =>
   fc.property(fileArb, options, isnArb, scheduleArb, (file, o, isn, fates) => {
-    const run = { ...corePair(file, o, isn), schedule: cycle(fates) };
+    const run = { ...corePair(file, o, isn, deferHash), schedule: cycle(fates) };
     const problem = outcomeProblem(run, runChannel(run));
     if (problem !== null) throw new Error(problem);
   });

@@ -56,6 +56,11 @@ test(
 );
 test(
   roundTrip,
+  { kind: 'delivered', file: 'text', transferId: 4_294_967_295 },
+  'delivered|text|4294967295',
+);
+test(
+  roundTrip,
   {
     kind: 'refused',
     file: 'text',
@@ -106,6 +111,10 @@ for (const text of [
   'refused|text|1|lowercase|why',
   'refused|text|1|CODE',
   'refused|text|99999999999|CODE|why',
+  'delivered|text',
+  'delivered|text|x',
+  'delivered|text|1|2',
+  'delivered|text|99999999999',
 ]) {
   test(ordinary, text);
 }

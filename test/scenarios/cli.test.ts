@@ -9,10 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { SOURCE_CLI } from '../../harness/whohas-process.ts';
 import type { SuiteReport } from '../../scenarios/reporters.ts';
 
 function whohas(...args: string[]) {
-  return spawnSync(process.execPath, ['bin/whohas.js', 'scenario', ...args], { encoding: 'utf8' });
+  return spawnSync(process.execPath, [...SOURCE_CLI, 'scenario', ...args], { encoding: 'utf8' });
 }
 
 test('a named scenario prints its seed first, then a passing row, and exits 0', (t) => {

@@ -68,8 +68,8 @@ test('JSON parses back to one record per run, with evidence and replay', (t) => 
   t.is(parsed.exitCode, 3);
 });
 
-test('JUnit XML is well-formed even with hostile text in errors', (t) => {
-  const xml = toJunit(report);
+test('JUnit XML is well-formed even with hostile text in errors', async (t) => {
+  const xml = await toJunit(report);
   t.is(XMLValidator.validate(xml), true);
   t.true(xml.includes('got &quot;&lt;ERROR|X|&amp;amp;&gt;&quot; ]]&gt;'), 'escaped in attributes');
   t.true(xml.includes('got "&lt;ERROR|X|&amp;amp;&gt;" ]]&gt;'), 'escaped in text');
@@ -77,13 +77,13 @@ test('JUnit XML is well-formed even with hostile text in errors', (t) => {
   t.false(xml.includes('\u0007'));
 });
 
-test('JUnit XML carries a suite per family, a case per run, failures and errors by class', (t) => {
+test('JUnit XML carries a suite per family, a case per run, failures and errors by class', async (t) => {
   const parser = new XMLParser({
     ignoreAttributes: false,
     attributeNamePrefix: '',
     isArray: (name) => ['testsuite', 'testcase', 'property'].includes(name),
   });
-  const doc = parser.parse(toJunit(report));
+  const doc = parser.parse(await toJunit(report));
   const root = doc.testsuites;
   t.like(root, { tests: '4', failures: '2', errors: '1' });
   const suites = Object.fromEntries(root.testsuite.map((s: { name: string }) => [s.name, s]));

@@ -1,0 +1,47 @@
+// `npm run build` (and `prepare`, so `npm ci` runs it): bundles the CLI into dist/whohas.mjs,
+// which bin/whohas.js runs instead of loading every TypeScript module through tsx (~0.3 s saved
+// per command). Packages are bundled too (one file to compile instead of hundreds to resolve),
+// except tsx (the bench's workers register it at run time) and xmlbuilder2 (loaded only for a
+// JUnit report). CommonJS packages get a `require` for the Node built-ins they use.
+//
+// Modules that spawn TypeScript workers next to themselves (bench/sweep/pool.ts, the baselines,
+// the bench roles) build the worker's address from `import.meta.url`; in a bundle that would be
+// dist/whohas.mjs. So each bundled module's `import.meta.url` is rewritten to its own source
+// file's address, relative to the bundle (the workers still run from source, through tsx).
+import { readFile } from 'node:fs/promises';
+import { dirname, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/** `node scripts/build.mjs [outfile]`: dist/whohas.mjs unless told (the bundle test builds aside). */
+const outfile = resolve(process.argv[2] ?? resolve(root, 'dist/whohas.mjs'));
+
+/** Replaces `import.meta.url` in each source module by that module's own URL. */
+const sourceUrls = {
+  name: 'source-import-meta-url',
+  setup(builder) {
+    builder.onLoad({ filter: /\.ts$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8');
+      const fromBundle = relative(dirname(outfile), args.path).split('\\').join('/');
+      const own = `new URL(${JSON.stringify(fromBundle)}, import.meta.url).href`;
+      return { contents: text.replaceAll('import.meta.url', own), loader: 'ts' };
+    });
+  },
+};
+
+await build({
+  entryPoints: [resolve(root, 'cli/main.ts')],
+  outfile,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  external: ['tsx', 'tsx/*', 'xmlbuilder2'],
+  banner: {
+    js: "import { createRequire as whohasRequire } from 'node:module'; const require = whohasRequire(import.meta.url);",
+  },
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  plugins: [sourceUrls],
+});

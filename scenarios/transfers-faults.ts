@@ -91,9 +91,11 @@ export const transferFaults = family('transfers', [
     description:
       'Gilbert-Elliott burst loss (bursts of 4 packets on average, 70 % lost): completes intact',
     link: { burstLoss: { pGoodToBad: 0.02, pBadToGood: 0.25, lossGood: 0, lossBad: 0.7 } },
-    // 200 kB (~125 datagrams) never entered a burst on some seeds (0.98^125 = 8 %) and passed
-    // without its fault; 1 MB (~640 datagrams) leaves that to chance once in 400,000.
-    bytes: 1_000_000,
+    // The data path must enter a burst for the fault to happen: with 2,032 payload bytes a
+    // datagram, 200 kB (~100 datagrams) missed on 0.98^100 = 13 % of seeds and 1 MB (~490) on
+    // 0.98^490 = 1 in 20,000 (found by a 100,000-run search: seed 781881145 lost 3 ACKs, no data).
+    // 3 MB (~1,480 datagrams) leaves it to chance with 0.98^1480 ≈ 1e-13.
+    bytes: 3_000_000,
     evidence: proves('net.lost', 'transfer.outOfOrder'),
   }),
   completesUnder({

@@ -1,23 +1,6 @@
-import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { WhohasError } from '../errors.ts';
-import type { FileReader, FileWriter } from '../platform/types.ts';
-
-const HASH_CHUNK_BYTES = 1024 * 1024;
-
-/** SHA-256 of a whole file, read in chunks: memory stays at one chunk whatever the size. */
-export async function sha256OfFile(reader: FileReader): Promise<Buffer> {
-  const hash = createHash('sha256');
-  for (let position = 0; position < reader.size; ) {
-    const chunk = await reader.read(position, Math.min(HASH_CHUNK_BYTES, reader.size - position));
-    if (chunk.length === 0) {
-      throw new WhohasError('IO_ERROR', `file shrank while hashing (at byte ${position})`);
-    }
-    hash.update(chunk);
-    position += chunk.length;
-  }
-  return hash.digest();
-}
+import type { FileWriter } from '../platform/types.ts';
 
 /** A bare file name: no folder part, not `.` or `..`, no NUL. */
 export function checkFileName(name: string): void {

@@ -6,7 +6,6 @@ export {
   type TransferReceiverInit,
 } from './driver-receiver.ts';
 export { TransferSender, type TransferSenderInit } from './driver-sender.ts';
-export { sha256OfFile } from './files.ts';
 export {
   type AckOptions,
   type CongestionMode,

@@ -4,7 +4,8 @@
  * stdin closes). SIGINT / SIGTERM shut it down cleanly, telling every client.
  */
 import { createInterface } from 'node:readline';
-import { type Command, InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { DIALOGS, type DialogName } from '../../impl/chat/dialog-2016.ts';
 import {
   ChatServer,
   DEFAULT_HOST,
@@ -49,6 +50,7 @@ interface ServerFlags extends Partial<ChatLimits> {
   port: number;
   portTries: number;
   quiet?: boolean;
+  dialog: DialogName;
 }
 
 export function register(program: Command): void {
@@ -63,7 +65,12 @@ export function register(program: Command): void {
       count('port-tries', 1),
       DEFAULT_PORT_TRIES,
     )
-    .option('--quiet', 'do not log connections and logins to stderr');
+    .option('--quiet', 'do not log connections and logins to stderr')
+    .addOption(
+      new Option('--dialog <D>', "the dialog texts: whohas, or 2016 (the 2016 report's)")
+        .choices(DIALOGS)
+        .default('whohas'),
+    );
   for (const [flag, , description] of LIMIT_FLAGS) {
     command.option(flag, description, count(flag.split(' ')[0].slice(2), 1));
   }
@@ -85,6 +92,7 @@ async function runServer(flags: ServerFlags, limits: Partial<ChatLimits>): Promi
     host: flags.host,
     port: flags.port,
     portTries: flags.portTries,
+    dialog: flags.dialog,
     log: flags.quiet ? undefined : (line) => console.error(`[server] ${line}`),
   });
   const address = await server.listen();

@@ -44,6 +44,8 @@ export class Session implements Member {
   readonly openedAt: number;
   username: string | undefined;
   room: Room | undefined;
+  /** Messages to this user alone arrive as `DIRECT|<sender>|<text>` (`@server|direct_tag`). */
+  directTag = false;
   readonly #socket: StreamSocket;
   readonly #host: SessionHost;
   #closing = false;

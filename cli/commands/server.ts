@@ -3,7 +3,7 @@
  * sockets, with the admin console on stdin (a terminal or a pipe; the server keeps running when
  * stdin closes). SIGINT / SIGTERM shut it down cleanly, telling every client.
  */
-import { createInterface } from 'node:readline';
+import { createInterface, type Interface } from 'node:readline';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { DIALOGS, type DialogName } from '../../impl/chat/dialog-2016.ts';
 import {
@@ -14,6 +14,7 @@ import {
 } from '../../impl/chat/index.ts';
 import type { ChatLimits } from '../../impl/chat/limits.ts';
 import { createNodePlatform } from '../../impl/platform/node.ts';
+import { printAbove } from '../console/terminal.ts';
 
 function count(name: string, min: number) {
   return (text: string): number => {
@@ -86,6 +87,13 @@ export function register(program: Command): void {
 }
 
 async function runServer(flags: ServerFlags, limits: Partial<ChatLimits>): Promise<void> {
+  // On a terminal a log line goes above the admin prompt, the half-typed command redrawn after it.
+  let console_: Interface | undefined;
+  const log = (text: string) => {
+    if (console_ && process.stdin.isTTY && process.stderr.isTTY) {
+      printAbove(console_, process.stderr, text);
+    } else console.error(text);
+  };
   const server = new ChatServer({
     ...limits,
     platform: createNodePlatform(),
@@ -93,12 +101,12 @@ async function runServer(flags: ServerFlags, limits: Partial<ChatLimits>): Promi
     port: flags.port,
     portTries: flags.portTries,
     dialog: flags.dialog,
-    log: flags.quiet ? undefined : (line) => console.error(`[server] ${line}`),
+    log: flags.quiet ? undefined : (line) => log(`[server] ${line}`),
   });
   const address = await server.listen();
   console.log(`whohas server listening on ${address.address}:${address.port}`);
 
-  const console_ = createInterface({
+  console_ = createInterface({
     input: process.stdin,
     output: process.stdout,
     terminal: process.stdin.isTTY === true,

@@ -167,3 +167,28 @@ if (unavailable) {
       }
     }));
 }
+
+// On a pipe (a script, a transcript) the same console asks its questions as lines and prints
+// no colour codes, even where CI is set (picocolors alone would colour then).
+test('on a pipe: questions as lines, answers read from the pipe, no colour codes', (t) =>
+  withProcesses(async (start) => {
+    const { server, address } = await startServer(start);
+    const carl = start(['peer', '--server', address, '--folder', 'c']);
+    await carl.line(/^your name: $/);
+    carl.write('carl');
+    await carl.line(/^room: $/);
+    carl.write('chatroom');
+    await carl.line(/^there is no room named chatroom; create it\? \(y\/n\) \[y\] $/);
+    carl.write('y');
+    await carl.line(/^created chatroom \(public\) as carl, nobody else here yet/);
+    carl.write('/whohas nosuch');
+    await carl.line(/^nobody shares nosuch \(waited 2 s\)$/);
+    carl.write('/setwindw 3');
+    await carl.line(/^unknown command \/setwindw; did you mean \/setwindow\?/);
+    t.deepEqual(await carl.finish(), { code: 0, signal: null });
+    t.false(
+      carl.stdout.some((line) => line.includes('\u001b[')),
+      carl.output(),
+    );
+    await server.stop('SIGTERM');
+  }));

@@ -124,8 +124,12 @@ export function baselineLine(rows: Row[]): string {
   );
   if (!row) return '';
   const atftp = rows
-    .filter((candidate) => candidate.transport === 'udp' && candidate.atftp_Bps !== '')
-    .map((candidate) => `${fixed(MB(Number(candidate.atftp_Bps)), 0)} at N=${candidate.window}`);
+    .filter((candidate) => candidate.transport === 'udp')
+    .map((candidate) =>
+      candidate.atftp_Bps === ''
+        ? `stalled at N=${candidate.window}`
+        : `${fixed(MB(Number(candidate.atftp_Bps)), 0)} at N=${candidate.window}`,
+    );
   return (
     `Ceilings measured in the same run on loopback: raw UDP blast of ${PACKET_SIZE}-byte datagrams ${fixed(MB(Number(row.udp_blast_Bps)), 1)} MB/s ` +
     `(${fixed(MB(Number(row.udp_blast_callbacks_Bps)), 1)} MB/s with a callback per send), TCP stream ${fixed(MB(Number(row.tcp_Bps)), 1)} MB/s. ` +

@@ -37,20 +37,27 @@ export function atftpSkipReason(): string | undefined {
   return ensureAtftp();
 }
 
+/** atftp normally moves a sweep's file in well under a second; 5 s means it has stalled. */
+const ATFTP_LIMIT_S = 5;
+
 /**
  * atftp moving `fileBytes` at `window` with the payload of a `packetSize`-byte whohas datagram
- * (blksize = packetSize - 16): the median of `rounds` downloads, in bytes per second.
+ * (blksize = packetSize - 16), once, in bytes per second; NaN (and `stalled`) when it did not
+ * finish within 5 s (atftp 0.8 stalls at windowsize 64 and more on loopback).
  */
 export async function measureAtftp(
   fileBytes: number,
   window: number,
   packetSize: number,
-  rounds = 3,
-): Promise<number> {
-  const runs = await runAtftp({ fileBytes, window, blockBytes: packetSize - HEADER_BYTES }, rounds);
-  const rates = runs.filter((run) => run.identical).map((run) => run.bytesPerSecond);
-  rates.sort((a, b) => a - b);
-  return rates.length === 0 ? Number.NaN : rates[rates.length >> 1];
+): Promise<{ bytesPerSecond: number; stalled: boolean }> {
+  const [run] = await runAtftp(
+    { fileBytes, window, blockBytes: packetSize - HEADER_BYTES },
+    1,
+    ATFTP_LIMIT_S,
+  );
+  if (run.status !== 'ok') return { bytesPerSecond: Number.NaN, stalled: true };
+  if (!run.identical) throw new Error('atftp delivered a different file');
+  return { bytesPerSecond: run.bytesPerSecond, stalled: false };
 }
 
 export type { SameRunBaselines };

@@ -95,14 +95,15 @@ async function addBaselines(rows: Row[], onNote?: (line: string) => void): Promi
   for (const row of skip ? [] : rows) {
     const key = atftpKey(row);
     if (atftp.has(key)) continue;
-    const rate = await measureAtftp(
+    const { bytesPerSecond, stalled } = await measureAtftp(
       Number(row.file_bytes),
       Number(row.window),
       Number(row.packet_size),
     );
-    atftp.set(key, rate);
+    atftp.set(key, bytesPerSecond);
     onNote?.(
-      `atftp at windowsize ${row.window}, blksize ${Number(row.packet_size) - 16}: ${(rate / 1e6).toFixed(1)} MB/s`,
+      `atftp at windowsize ${row.window}, blksize ${Number(row.packet_size) - 16}: ` +
+        (stalled ? 'stalled, no figure' : `${(bytesPerSecond / 1e6).toFixed(1)} MB/s`),
     );
   }
   return rows.map((row) => {

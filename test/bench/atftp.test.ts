@@ -19,6 +19,13 @@ if (unavailable) {
     t.true(run.bytesPerSecond > 0);
     t.is(run.window, 16);
   });
+
+  test('an atftp run past its time limit is killed and reported as a timeout, not waited out', async (t) => {
+    // 20 MB cannot cross in 20 ms (that would be 1 GB/s through a C TFTP on this machine).
+    const [run] = await runAtftp({ fileBytes: 20_000_000, window: 4, blockBytes: 512 }, 1, 0.02);
+    t.is(run.status, 'timeout');
+    t.true(run.seconds < 5);
+  });
 }
 
 test('a UDP row carries the same-run peer and ceilings, and its ratios to them', (t) => {

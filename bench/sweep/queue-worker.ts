@@ -39,6 +39,33 @@ export interface QueueWorker {
 /** How many times a job may lose its worker before BullMQ fails it (a point that kills workers). */
 const MAX_STALLS = 2;
 
+/**
+ * One datagram over an ideal link: each thread runs it before the worker takes jobs, so "ready"
+ * means the thread has loaded the point runner (seconds of compiling on a busy machine) and runs.
+ */
+const WARM_UP: PointSpec = {
+  index: 0,
+  transport: 'sim',
+  engine: 'gbn',
+  profile: 'ideal',
+  arq: 'gbn',
+  window: 1,
+  packetSize: 1024,
+  fileBytes: 1000,
+  loss: 0,
+  burst: 1,
+  delayMs: null,
+  jitterMs: null,
+  bandwidthBps: null,
+  seed: 1,
+  repeat: 1,
+  rto: { mode: 'adaptive' },
+  ackEvery: null,
+  timeLimitS: 60,
+  congestion: null,
+  fastRetransmit: null,
+};
+
 /** One worker thread running one point at a time; a thread that died is replaced on next use. */
 class PointThread {
   #thread: Thread = startWorker();
@@ -104,6 +131,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   const log = options.onLog ?? (() => {});
   const idle: PointThread[] = Array.from({ length: concurrency }, () => new PointThread());
   const threads = [...idle];
+  await Promise.all(threads.map((thread) => thread.run(WARM_UP)));
   const worker = new Worker<PointJob, Row>(
     QUEUE_NAME,
     async (job) => {

@@ -24,7 +24,7 @@ export interface QueueWorkerOptions {
   concurrency?: number;
   /**
    * How long a job's lock lasts without renewal: a dead worker's job goes back to the queue
-   * between this and 1.5 times this after its death. Default 30 s.
+   * within 1.5 times this of its death (the lock runs out, then a stalled check). Default 30 s.
    */
   lockDurationMs?: number;
   /** Told each job's start, end or failure. */

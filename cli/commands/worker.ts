@@ -24,7 +24,7 @@ export function register(program: Command): void {
     .option('--concurrency <n>', 'points at once, one worker thread each', '1')
     .option(
       '--lock-duration <duration>',
-      "a job's lock: a dead worker's point goes to another after 1 to 1.5 times this",
+      "a job's lock: a dead worker's point goes to another within 1.5 times this",
       '30s',
     )
     .option('--quiet', 'do not print each point as it starts and finishes')

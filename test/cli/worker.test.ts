@@ -76,6 +76,11 @@ if (unavailable) {
           survivors.some((worker) => worker.stdout.some((line) => rerun.test(line))),
           survivors.map((worker) => worker.output()).join('\n'),
         );
+        // The seed is printed first, with the command that replays the sweep.
+        t.regex(
+          queued.stdout[0],
+          /^seed 5 {2}\(replay: whohas sweep .* --queue redis:\/\/127\.0\.0\.1:\d+ .*--seed 5\)$/,
+        );
         t.regex(queued.stdout.join('\n'), /60 of 60 points/);
 
         const local = await readFile(join(dir, 'local.csv'), 'utf8');

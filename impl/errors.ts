@@ -79,7 +79,7 @@ export type TransferErrorCode =
 export type HarnessErrorCode = 'BUDGET_EXCEEDED' | 'DEADLOCK' | 'INVARIANT';
 
 /** Sweeps on a job queue (bench/sweep/queue*.ts). */
-export type QueueErrorCode = 'QUEUE_UNAVAILABLE' | 'POINT_FAILED';
+export type QueueErrorCode = 'QUEUE_UNAVAILABLE' | 'POINT_FAILED' | 'SWEEP_INTERRUPTED';
 
 export type ErrorCode =
   | LoginErrorCode

@@ -30,6 +30,8 @@ export interface QueueRunOptions {
   onRow?: (row: Row, done: number, total: number) => void;
   /** Told of enqueueing, retried jobs and failures, once each. */
   onNote?: (line: string) => void;
+  /** Aborting (Ctrl-C) withdraws the sweep's waiting points and rejects with SWEEP_INTERRUPTED. */
+  signal?: AbortSignal;
 }
 
 export interface QueueRunResult {
@@ -109,6 +111,14 @@ export async function runPointsOnQueue(
       ),
     );
   });
+  const interrupt = () =>
+    settle.reject(
+      new WhohasError(
+        'SWEEP_INTERRUPTED',
+        `interrupted with ${rows.size} of ${points.length} points done; the waiting ones were withdrawn`,
+      ),
+    );
+  options.signal?.addEventListener('abort', interrupt, { once: true });
   try {
     await events.waitUntilReady();
     for (let from = 0; from < points.length; from += BATCH) {
@@ -135,6 +145,7 @@ export async function runPointsOnQueue(
     await withdraw(queue, run, points, (index) => rows.has(index) || failed.has(index));
     throw error;
   } finally {
+    options.signal?.removeEventListener('abort', interrupt);
     await events.close();
     await queue.close();
   }
@@ -162,6 +173,7 @@ export interface QueueSweepOptions {
   shard?: Shard;
   progress?: boolean;
   onNote?: (line: string) => void;
+  signal?: AbortSignal;
 }
 
 /** runSweep's counterpart on the queue: the same points, checked here, run by the workers. */
@@ -181,6 +193,7 @@ export async function runQueueSweep(
     const { rows, stalled } = await runPointsOnQueue(points, {
       url: options.url,
       onNote: options.onNote,
+      signal: options.signal,
       onRow: (row) =>
         progress.tick(
           `N=${row.window} ${row.packet_size} B loss ${row.loss} → ${formatRate(Number(row.throughput_Bps) * 8)}`,
@@ -194,5 +207,17 @@ export async function runQueueSweep(
     };
   } finally {
     progress.stop();
+  }
+}
+
+/** Runs `run` with a signal that SIGINT (Ctrl-C) aborts, so a queue sweep can withdraw its jobs. */
+export async function untilInterrupted<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const interrupt = new AbortController();
+  const abort = () => interrupt.abort();
+  process.once('SIGINT', abort);
+  try {
+    return await run(interrupt.signal);
+  } finally {
+    process.off('SIGINT', abort);
   }
 }

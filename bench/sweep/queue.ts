@@ -68,12 +68,16 @@ export async function probeQueue(url: string): Promise<void> {
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
   });
-  redis.on('error', () => {});
+  // The socket's own error (ECONNREFUSED...) says more than ioredis' "Connection is closed".
+  let cause: Error | undefined;
+  redis.on('error', (error: Error) => {
+    cause ??= error;
+  });
   try {
     await redis.connect();
     await redis.ping();
   } catch (error) {
-    const why = error instanceof Error ? error.message : String(error);
+    const why = (cause ?? (error instanceof Error ? error : new Error(String(error)))).message;
     throw new WhohasError('QUEUE_UNAVAILABLE', `no Redis answered at ${url}: ${why}`);
   } finally {
     redis.disconnect();

@@ -9,7 +9,7 @@ import { machine, sidecarPath, writeProvenance } from '../../bench/provenance.ts
 import { toCsv } from '../../bench/sweep/csv.ts';
 import { IDEAL_PROFILE } from '../../bench/sweep/paths.ts';
 import { parseQueueUrl } from '../../bench/sweep/queue.ts';
-import { runQueueSweep } from '../../bench/sweep/queue-sweep.ts';
+import { runQueueSweep, untilInterrupted } from '../../bench/sweep/queue-sweep.ts';
 import { summaryTable, sweepChart } from '../../bench/sweep/report.ts';
 import { runSweep } from '../../bench/sweep/run.ts';
 import {
@@ -233,7 +233,9 @@ async function sweep(flags: SweepFlags, given: Set<string>): Promise<void> {
   say(`seed ${seed}  (replay: ${replayCommand(seed)})`);
   const queue = flags.queue === undefined ? undefined : parseQueueUrl(flags.queue);
   const result = queue
-    ? await runQueueSweep(spec, { url: queue, shard, progress: flags.progress, onNote: say })
+    ? await untilInterrupted((signal) =>
+        runQueueSweep(spec, { url: queue, shard, progress: flags.progress, onNote: say, signal }),
+      )
     : await runSweep(spec, { workers, shard, progress: flags.progress, onNote: say });
   const csv = toCsv(result.rows);
   if (flags.out) {

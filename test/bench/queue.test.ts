@@ -1,7 +1,8 @@
 /**
  * The job queue's contract, in-process: a Redis URL is checked and an unreachable Redis is named
  * at once; a point's replay command replays exactly that point; and, on a real Redis, a point
- * that fails deterministically is reported once with its replay command and never run again.
+ * that fails deterministically is reported once with its replay command and never run again, and
+ * an interrupted sweep takes its waiting points off the queue.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -52,7 +53,7 @@ test(
   badUrl,
   async () => `redis://127.0.0.1:${await freeLoopbackPort()}`,
   'QUEUE_UNAVAILABLE',
-  /no Redis answered at redis:\/\/127\.0\.0\.1:\d+/,
+  /no Redis answered at redis:\/\/127\.0\.0\.1:\d+: connect ECONNREFUSED/,
 );
 
 const replays = test.macro({
@@ -152,6 +153,31 @@ if (unavailable) {
       await events.close();
       await queue.close();
       await worker.close();
+      await redis.stop();
+    }
+  });
+
+  test('an interrupted sweep withdraws its waiting points, so no worker runs them for nothing', async (t) => {
+    const redis = await startRedis();
+    const queue = new Queue(QUEUE_NAME, { connection: { url: redis.url } });
+    try {
+      // No worker: every point waits until the interruption.
+      const interrupt = new AbortController();
+      const points = expandMatrix(spec({ seeds: [1, 2, 3, 4, 5] }));
+      const error = await t.throwsAsync(
+        runPointsOnQueue(points, {
+          url: redis.url,
+          signal: interrupt.signal,
+          onNote: (line) => {
+            if (line.startsWith('enqueued 5 points')) interrupt.abort();
+          },
+        }),
+      );
+      t.true(isWhohasError(error, 'SWEEP_INTERRUPTED'), String(error));
+      t.regex(error?.message ?? '', /interrupted with 0 of 5 points done/);
+      t.is(await queue.getWaitingCount(), 0);
+    } finally {
+      await queue.close();
       await redis.stop();
     }
   });

@@ -80,9 +80,18 @@ export async function runPointsOnQueue(
   events.on('error', () => {});
   queue.on('error', () => {});
   let settle!: { resolve: () => void; reject: (error: Error) => void };
+  let stopped = false;
   const finished = new Promise<void>((resolve, reject) => {
-    settle = { resolve, reject };
+    settle = {
+      resolve,
+      reject: (error) => {
+        stopped = true;
+        reject(error);
+      },
+    };
   });
+  // A failure or Ctrl-C may come while the jobs are still being added: awaited below, not lost.
+  finished.catch(() => {});
   events.on('completed', ({ jobId: id, returnvalue }) => {
     const index = indexOfJob(run, id);
     if (index === undefined || !byIndex.has(index) || rows.has(index)) return;
@@ -121,7 +130,7 @@ export async function runPointsOnQueue(
   options.signal?.addEventListener('abort', interrupt, { once: true });
   try {
     await events.waitUntilReady();
-    for (let from = 0; from < points.length; from += BATCH) {
+    for (let from = 0; from < points.length && !stopped; from += BATCH) {
       await queue.addBulk(
         points.slice(from, from + BATCH).map((point) => ({
           name: 'point',

@@ -131,7 +131,13 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   const log = options.onLog ?? (() => {});
   const idle: PointThread[] = Array.from({ length: concurrency }, () => new PointThread());
   const threads = [...idle];
-  await Promise.all(threads.map((thread) => thread.run(WARM_UP)));
+  try {
+    await Promise.all(threads.map((thread) => thread.run(WARM_UP)));
+  } catch (error) {
+    // Live threads would keep the process up after the error is reported.
+    await Promise.all(threads.map((thread) => thread.close()));
+    throw error;
+  }
   const worker = new Worker<PointJob, Row>(
     QUEUE_NAME,
     async (job) => {

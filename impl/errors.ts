@@ -78,12 +78,16 @@ export type TransferErrorCode =
 /** Simulator and scenario harness. */
 export type HarnessErrorCode = 'BUDGET_EXCEEDED' | 'DEADLOCK' | 'INVARIANT';
 
+/** Sweeps on a job queue (bench/sweep/queue*.ts). */
+export type QueueErrorCode = 'QUEUE_UNAVAILABLE' | 'POINT_FAILED' | 'SWEEP_INTERRUPTED';
+
 export type ErrorCode =
   | LoginErrorCode
   | ChatErrorCode
   | PeerErrorCode
   | TransferErrorCode
-  | HarnessErrorCode;
+  | HarnessErrorCode
+  | QueueErrorCode;
 
 export class WhohasError extends Error {
   readonly code: ErrorCode;

@@ -67,7 +67,7 @@ export async function runSweep(
 }
 
 /** Bad settings fail here, at once and with a clear message, not inside a worker thread. */
-function checkPoint(point: PointSpec): void {
+export function checkPoint(point: PointSpec): void {
   resolveTransferOptions(transferOptions(point));
   if (point.transport === 'sim') pointPaths(point);
 }

@@ -6,6 +6,7 @@ import * as reproduce from './reproduce.ts';
 import * as scenario from './scenario.ts';
 import * as server from './server.ts';
 import * as sweep from './sweep.ts';
+import * as worker from './worker.ts';
 
 export interface CommandModule {
   register(program: Command): void;
@@ -20,4 +21,5 @@ export const commandModules: CommandModule[] = [
   scenario,
   server,
   sweep,
+  worker,
 ];

@@ -8,6 +8,8 @@ import type { Command } from 'commander';
 import { machine, sidecarPath, writeProvenance } from '../../bench/provenance.ts';
 import { toCsv } from '../../bench/sweep/csv.ts';
 import { IDEAL_PROFILE } from '../../bench/sweep/paths.ts';
+import { parseQueueUrl } from '../../bench/sweep/queue.ts';
+import { runQueueSweep, untilInterrupted } from '../../bench/sweep/queue-sweep.ts';
 import { summaryTable, sweepChart } from '../../bench/sweep/report.ts';
 import { runSweep } from '../../bench/sweep/run.ts';
 import {
@@ -32,7 +34,13 @@ import {
 import { SCHEMES, type Scheme } from '../../impl/arq/codec.ts';
 import { WhohasError } from '../../impl/errors.ts';
 import { profiles } from '../../sim/profiles.ts';
-import { givenOptions, named, refuseInapplicable, refuseUnseededShard } from '../sweep-flags.ts';
+import {
+  givenOptions,
+  named,
+  refuseInapplicable,
+  refuseQueueWithWorkers,
+  refuseUnseededShard,
+} from '../sweep-flags.ts';
 
 interface SweepFlags {
   transport: string;
@@ -59,6 +67,7 @@ interface SweepFlags {
   out?: string;
   chart?: boolean;
   shard?: string;
+  queue?: string;
   progress: boolean;
 }
 
@@ -121,6 +130,10 @@ export function register(program: Command): void {
     .option(
       '--shard <i/n>',
       'run only slice i of n of the matrix (needs --seed and --out; join with whohas merge)',
+    )
+    .option(
+      '--queue <redis://HOST:PORT>',
+      'run the points on whohas worker processes anywhere, through a BullMQ queue in this Redis',
     )
     .option('--no-progress', 'no progress bar')
     .addHelpText(
@@ -206,6 +219,7 @@ function quote(arg: string): string {
 
 async function sweep(flags: SweepFlags, given: Set<string>): Promise<void> {
   refuseUnseededShard(given);
+  refuseQueueWithWorkers(given);
   const seed =
     flags.seed === undefined ? randomInt(0, 2 ** 31) : named('--seed', flags.seed, parseSeed);
   const spec = specFrom(flags, seed, given);
@@ -217,12 +231,12 @@ async function sweep(flags: SweepFlags, given: Set<string>): Promise<void> {
     ? (line: string) => console.log(line)
     : (line: string) => console.error(line);
   say(`seed ${seed}  (replay: ${replayCommand(seed)})`);
-  const result = await runSweep(spec, {
-    workers,
-    shard,
-    progress: flags.progress,
-    onNote: say,
-  });
+  const queue = flags.queue === undefined ? undefined : parseQueueUrl(flags.queue);
+  const result = queue
+    ? await untilInterrupted((signal) =>
+        runQueueSweep(spec, { url: queue, shard, progress: flags.progress, onNote: say, signal }),
+      )
+    : await runSweep(spec, { workers, shard, progress: flags.progress, onNote: say });
   const csv = toCsv(result.rows);
   if (flags.out) {
     await writeFile(flags.out, csv);

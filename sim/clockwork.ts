@@ -38,7 +38,9 @@ const countReaction = () => {
 };
 
 function hookOn(): void {
-  if (hookUsers++ === 0) stopHook = promiseHooks.onBefore(countReaction);
+  if (hookUsers++ !== 0) return;
+  const stop = promiseHooks.onBefore(countReaction);
+  stopHook = () => stop();
 }
 
 function hookOff(): void {

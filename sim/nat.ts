@@ -144,7 +144,7 @@ export class SimNat extends SimHost {
     }));
   }
 
-  /** A reboot: every mapping is lost. */
+  /** A reboot (also after crash(), which drops everything until then): every mapping is lost. */
   override restart(): void {
     super.restart();
     this.byKey.clear();
@@ -153,6 +153,10 @@ export class SimNat extends SimHost {
   }
 
   override receive(packet: Packet): void {
+    if (this.crashed) {
+      this.core.trace.record(this.core.now, 'dropped', packet, 'host-down');
+      return;
+    }
     if (this.inside.has(packet.from as SimHost)) this.outbound(packet);
     else this.inbound(packet);
   }

@@ -79,13 +79,13 @@ export class Route implements Carrier {
 
 /** From inside a NAT: the inside path to the NAT, which translates and sends on. */
 export class ViaNat implements Carrier {
-  readonly config: { readonly mtu: number };
-
   constructor(
     private readonly inside: Path,
     readonly to: PacketSink,
-  ) {
-    this.config = inside.config;
+  ) {}
+
+  get config(): { readonly mtu: number } {
+    return this.inside.config;
   }
 
   send(packet: Packet): void {

@@ -238,3 +238,18 @@ test('bad NAT options are refused with clear messages', (t) => {
   });
   t.throws(() => sim.addNat('n3', { mappingTimeoutMs: 0 }), { message: /mappingTimeoutMs/ });
 });
+
+test('a crashed NAT drops everything until restart(), which comes back with no mappings', async (t) => {
+  const { sim, nat, inbox, socket, open } = await box({ type: 'full-cone' });
+  const bob = sim.addHost('bob');
+  const reply = await open(bob, 6000);
+  reply.on('message', (message, from) => reply.send(message, from.port, from.address));
+  nat.crash();
+  socket.send(Buffer.from('while-down'), 6000, bob.address);
+  await sim.run();
+  t.is(sim.trace.counters.drops['host-down'], 1);
+  nat.restart();
+  socket.send(Buffer.from('after'), 6000, bob.address);
+  await sim.run();
+  t.deepEqual(inbox, [`${bob.address}:6000 after`]);
+});

@@ -131,7 +131,6 @@ export class Path {
 
   private transmit(packet: Packet, alreadyQueued: boolean): void {
     const core = this.core;
-    const cfg = this.cfg;
     const now = core.now;
     const isDatagram = packet.proto === UDP;
     const size = packet.wireSize + this.extraFraming;

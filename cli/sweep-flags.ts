@@ -18,6 +18,7 @@ const ONLY_FOR: Record<'sim' | 'udp', [flag: string, key: string][]> = {
     ['--jitter', 'jitter'],
     ['--bandwidth', 'bandwidth'],
     ['--workers', 'workers'],
+    ['--pcap', 'pcap'],
   ],
   udp: [['--time-limit', 'timeLimit']],
 };

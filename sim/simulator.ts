@@ -3,7 +3,7 @@ import { Clockwork } from './clockwork.ts';
 import type { SimCore } from './core.ts';
 import { type HostOptions, SimHost } from './host.ts';
 import { Path } from './path.ts';
-import { writePcap } from './pcap.ts';
+import { writePcapng } from './pcap.ts';
 import {
   type PathConfig,
   type ProfileName,
@@ -168,13 +168,15 @@ export class Simulator extends Clockwork implements SimCore {
     );
   }
 
-  /** The captured packets as a pcap file (needs `capture: true`). */
-  pcap(): Buffer {
+  /** The captured packets as a pcapng file, drops and damage as comments (needs `capture: true`). */
+  pcap(comment?: string): Buffer {
     const captures = this.trace.captures;
     if (captures === null) {
       throw new WhohasError('BAD_ARGUMENT', 'pcap() needs new Simulator({ capture: true })');
     }
-    return writePcap(captures);
+    return writePcapng(captures, {
+      comment: `whohas simulator, seed ${this.seed}${comment ? `: ${comment}` : ''}`,
+    });
   }
 
   /** Every path made so far (each direction its own), for counters. */

@@ -121,6 +121,7 @@ export function register(program: Command): void {
     )
     .option('--out <file.csv>', 'write the CSV there (default: CSV on stdout, the rest on stderr)')
     .option('--chart', 'draw a chart of mean throughput')
+    .option('--pcap <dir>', 'sim: one pcapng per run in dir, drops and damage as packet comments')
     .option(
       '--report [file.html]',
       'write the HTML report (charts with error bars, summary); default: beside --out, else runs/',
@@ -229,6 +230,7 @@ async function sweep(flags: SweepFlags, given: Set<string>): Promise<void> {
     shard,
     progress: flags.progress,
     onNote: say,
+    pcapDir: flags.pcap,
   });
   const csv = toCsv(result.rows);
   if (flags.out) {

@@ -57,9 +57,7 @@ export function writePcapng(captures: readonly Capture[], options: PcapngOptions
       options.comment === undefined ? [] : [options.comment],
     ),
     block(IDB, idbBody()),
-    ...sent.map(({ time, packet, notes }, id) =>
-      block(EPB, epbBody(time, packet, id), notes),
-    ),
+    ...sent.map(({ time, packet, notes }, id) => block(EPB, epbBody(time, packet, id), notes)),
   ];
   return Buffer.concat(blocks);
 }

@@ -22,7 +22,7 @@ export interface PageInput extends PlotOptions {
   notes?: string[];
 }
 
-const escape = (text: string) =>
+const escapeHtml = (text: string) =>
   text.replace(
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
@@ -30,7 +30,7 @@ const escape = (text: string) =>
 
 function htmlTable(table: Table): string {
   const cell = (tag: string, text: string | number, i: number) =>
-    `<${tag}${table.align?.[i] === 'r' ? ' class="r"' : ''}>${escape(String(text))}</${tag}>`;
+    `<${tag}${table.align?.[i] === 'r' ? ' class="r"' : ''}>${escapeHtml(String(text))}</${tag}>`;
   const head = table.head.map((h, i) => cell('th', h, i)).join('');
   const body = table.rows.map((row) => `<tr>${row.map((c, i) => cell('td', c, i)).join('')}</tr>`);
   return `<table><thead><tr>${head}</tr></thead><tbody>${body.join('\n')}</tbody></table>`;
@@ -40,10 +40,10 @@ export async function renderPage(input: PageInput, rendered?: RenderedFigure[]):
   const charts = rendered ?? (await renderFigures(input));
   const title = input.title ?? 'whohas sweep report';
   const provenance = input.provenance
-    ? `<p class="meta">command: <code>${escape(input.provenance.command)}</code> · finished ${escape(input.provenance.finished)} · ${escape(`${input.provenance.machine.cpu}, ${input.provenance.machine.cores} cores, Node ${input.provenance.machine.node}`)}</p>`
+    ? `<p class="meta">command: <code>${escapeHtml(input.provenance.command)}</code> · finished ${escapeHtml(input.provenance.finished)} · ${escapeHtml(`${input.provenance.machine.cpu}, ${input.provenance.machine.cores} cores, Node ${input.provenance.machine.node}`)}</p>`
     : '';
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escape(title)}</title>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
 <style>
 body{font-family:system-ui,sans-serif;margin:2em;color:#222}
 table{border-collapse:collapse;font-size:13px;margin:1em 0}
@@ -53,11 +53,11 @@ th{background:#f3f3f3}.r{text-align:right}
 figure{margin:1.5em 0}
 </style></head>
 <body>
-<h1>${escape(title)}</h1>
-<p class="meta">${escape(`${input.rows.length} runs from ${input.source}`)}</p>
+<h1>${escapeHtml(title)}</h1>
+<p class="meta">${escapeHtml(`${input.rows.length} runs from ${input.source}`)}</p>
 ${provenance}
-${charts.map((c) => `<figure id="${c.figure.name}">${c.svg}<figcaption>${escape(c.figure.title)}</figcaption></figure>`).join('\n')}
-${(input.notes ?? []).map((line) => `<p class="meta">${escape(line)}</p>`).join('\n')}
+${charts.map((c) => `<figure id="${c.figure.name}">${c.svg}<figcaption>${escapeHtml(c.figure.title)}</figcaption></figure>`).join('\n')}
+${(input.notes ?? []).map((line) => `<p class="meta">${escapeHtml(line)}</p>`).join('\n')}
 <h2>Summary per point</h2>
 ${htmlTable(summaryTable(input.rows))}
 </body></html>

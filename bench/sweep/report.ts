@@ -50,7 +50,20 @@ export function layoutFor(rows: Row[]): Layout {
     distinct(rows, 'window').length > 1 || distinct(rows, 'packet_size').length < 2
       ? 'window'
       : 'packet_size';
-  const series = SERIES_KEYS.filter((key) => key !== x && distinct(rows, key).length > 1);
+  // A key joins the series only if it splits rows the keys before it leave together: a loopback
+  // run's profile, delay and bandwidth follow from its transport and would only lengthen labels.
+  const series: Key[] = [];
+  for (const key of SERIES_KEYS) {
+    if (key === x) continue;
+    const seen = new Map<string, string | number>();
+    const splits = rows.some((row) => {
+      const group = [x, ...series].map((k) => row[k]).join('\u0000');
+      const value = seen.get(group);
+      seen.set(group, value ?? row[key]);
+      return value !== undefined && value !== row[key];
+    });
+    if (splits) series.push(key);
+  }
   return { x, series };
 }
 

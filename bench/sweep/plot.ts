@@ -5,8 +5,7 @@
  * black diamonds labelled in place and measured ceilings as grey rules. Vega-Lite specs, rendered to SVG in Node by
  * Vega (no browser); a log axis where the values span powers of two or more than a decade.
  */
-import { parse, View } from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 import type { Row } from './csv.ts';
 import { groupRows, layoutFor } from './report.ts';
 
@@ -245,6 +244,8 @@ export function figures(rows: Row[], options: PlotOptions = {}): Figure[] {
 
 /** SVG text of a Vega-Lite spec, rendered by Vega in Node (text measured by estimate). */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  // Loaded when a chart is drawn: other commands do not pay for Vega's start-up.
+  const [{ parse, View }, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const view = new View(parse(compile(spec).spec), { renderer: 'none' });
   try {
     return await view.toSVG();

@@ -133,3 +133,8 @@ if (!hasTshark && !inCi) console.warn('SKIPPED pcapng test in tshark: tshark is 
 test('pcap() without capture enabled is a clear error', (t) => {
   t.throws(() => new Simulator().pcap(), { message: /capture: true/ });
 });
+
+test('the same seed writes the same capture, byte for byte', async (t) => {
+  const [first, second] = [await capturedWorld(true), await capturedWorld(true)];
+  t.true(first.pcap.equals(second.pcap));
+});

@@ -19,6 +19,7 @@ const ONLY_FOR: Record<'sim' | 'udp', [flag: string, key: string][]> = {
     ['--bandwidth', 'bandwidth'],
     ['--workers', 'workers'],
     ['--queue', 'queue'],
+    ['--pcap', 'pcap'],
   ],
   udp: [['--time-limit', 'timeLimit']],
 };

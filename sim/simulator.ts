@@ -3,7 +3,7 @@ import type { HostOptions, SimHost } from './host.ts';
 import { type NatOptions, SimNat } from './nat.ts';
 import { type HostRef, Network } from './network.ts';
 import type { Path } from './path.ts';
-import { writePcap } from './pcap.ts';
+import { writePcapng } from './pcap.ts';
 import { type PathConfig, type ProfileName, resolvePathConfig } from './profiles.ts';
 import {
   type Carrier,
@@ -134,13 +134,15 @@ export class Simulator extends Network {
     );
   }
 
-  /** The captured packets as a pcap file (needs `capture: true`). */
-  pcap(): Buffer {
+  /** The captured packets as a pcapng file, drops and damage as comments (needs `capture: true`). */
+  pcap(comment?: string): Buffer {
     const captures = this.trace.captures;
     if (captures === null) {
       throw new WhohasError('BAD_ARGUMENT', 'pcap() needs new Simulator({ capture: true })');
     }
-    return writePcap(captures);
+    return writePcapng(captures, {
+      comment: `whohas simulator, seed ${this.seed}${comment ? `: ${comment}` : ''}`,
+    });
   }
 
   private node(ref: NodeRef): TopologyNode {

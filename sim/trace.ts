@@ -66,9 +66,12 @@ export interface TraceRecord {
   size: number;
 }
 
+/** A packet kept for pcapng: sent, or what the network did to it (sim/pcap.ts). */
 export interface Capture {
   time: number;
   packet: Packet;
+  event?: TraceEvent;
+  reason?: DropReason;
 }
 
 export class TraceCounters {
@@ -129,7 +132,9 @@ export class Trace {
         size: packet.wireSize,
       });
     }
-    if (this.captures !== null && event === 'sent') this.captures.push({ time, packet });
+    if (this.captures !== null && event !== 'queued' && event !== 'delivered') {
+      this.captures.push({ time, packet, event, reason });
+    }
   }
 
   /** 16 hex digits; equal for equal runs. */

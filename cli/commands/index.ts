@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import * as get from './get.ts';
 import * as merge from './merge.ts';
 import * as peer from './peer.ts';
+import * as report from './report.ts';
 import * as reproduce from './reproduce.ts';
 import * as scenario from './scenario.ts';
 import * as server from './server.ts';
@@ -17,6 +18,7 @@ export const commandModules: CommandModule[] = [
   get,
   merge,
   peer,
+  report,
   reproduce,
   scenario,
   server,

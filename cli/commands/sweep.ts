@@ -34,6 +34,7 @@ import {
 import { SCHEMES, type Scheme } from '../../impl/arq/codec.ts';
 import { WhohasError } from '../../impl/errors.ts';
 import { profiles } from '../../sim/profiles.ts';
+import { writeSweepReport } from '../report-file.ts';
 import {
   givenOptions,
   named,
@@ -66,6 +67,8 @@ interface SweepFlags {
   timeLimit?: string;
   out?: string;
   chart?: boolean;
+  report?: string | true;
+  pcap?: string;
   shard?: string;
   queue?: string;
   progress: boolean;
@@ -127,6 +130,11 @@ export function register(program: Command): void {
     )
     .option('--out <file.csv>', 'write the CSV there (default: CSV on stdout, the rest on stderr)')
     .option('--chart', 'draw a chart of mean throughput')
+    .option('--pcap <dir>', 'sim: one pcapng per run in dir, drops and damage as packet comments')
+    .option(
+      '--report [file.html]',
+      'write the HTML report (charts with error bars, summary); default: beside --out, else runs/',
+    )
     .option(
       '--shard <i/n>',
       'run only slice i of n of the matrix (needs --seed and --out; join with whohas merge)',
@@ -236,7 +244,13 @@ async function sweep(flags: SweepFlags, given: Set<string>): Promise<void> {
     ? await untilInterrupted((signal) =>
         runQueueSweep(spec, { url: queue, shard, progress: flags.progress, onNote: say, signal }),
       )
-    : await runSweep(spec, { workers, shard, progress: flags.progress, onNote: say });
+    : await runSweep(spec, {
+        workers,
+        shard,
+        progress: flags.progress,
+        onNote: say,
+        pcapDir: flags.pcap,
+      });
   const csv = toCsv(result.rows);
   if (flags.out) {
     await writeFile(flags.out, csv);
@@ -262,6 +276,10 @@ async function sweep(flags: SweepFlags, given: Set<string>): Promise<void> {
   );
   if (result.rows.length === 0) return;
   say(renderTable(summaryTable(result.rows)));
+  if (flags.report !== undefined) {
+    const html = await writeSweepReport(result.rows, flags.report, flags.out, seed);
+    say(`wrote the report to ${html}`);
+  }
   if (flags.chart) {
     const stream = flags.out ? process.stdout : process.stderr;
     say(

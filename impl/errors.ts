@@ -75,6 +75,9 @@ export type TransferErrorCode =
   | 'UNSUPPORTED_ARQ'
   | 'UNSUPPORTED_VERSION';
 
+/** NAT traversal: reflexive addresses (STUN), hole punching, relay (docs/PROTOCOL.md, "NAT"). */
+export type NatErrorCode = 'STUN_TIMEOUT';
+
 /** Simulator and scenario harness. */
 export type HarnessErrorCode = 'BUDGET_EXCEEDED' | 'DEADLOCK' | 'INVARIANT';
 
@@ -83,6 +86,7 @@ export type ErrorCode =
   | ChatErrorCode
   | PeerErrorCode
   | TransferErrorCode
+  | NatErrorCode
   | HarnessErrorCode;
 
 export class WhohasError extends Error {

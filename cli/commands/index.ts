@@ -5,6 +5,7 @@ import * as peer from './peer.ts';
 import * as reproduce from './reproduce.ts';
 import * as scenario from './scenario.ts';
 import * as server from './server.ts';
+import * as stun from './stun.ts';
 import * as sweep from './sweep.ts';
 
 export interface CommandModule {
@@ -19,5 +20,6 @@ export const commandModules: CommandModule[] = [
   reproduce,
   scenario,
   server,
+  stun,
   sweep,
 ];

@@ -12,7 +12,9 @@ import {
   DEFAULT_PORT_TRIES,
 } from '../../impl/chat/index.ts';
 import type { ChatLimits } from '../../impl/chat/limits.ts';
+import { BindingResponder } from '../../impl/nat/binding.ts';
 import { createNodePlatform } from '../../impl/platform/node.ts';
+import type { AddressInfo, DatagramSocket, Platform } from '../../impl/platform/types.ts';
 
 function count(name: string, min: number) {
   return (text: string): number => {
@@ -49,6 +51,7 @@ interface ServerFlags extends Partial<ChatLimits> {
   port: number;
   portTries: number;
   quiet?: boolean;
+  stun?: boolean;
 }
 
 export function register(program: Command): void {
@@ -63,6 +66,7 @@ export function register(program: Command): void {
       count('port-tries', 1),
       DEFAULT_PORT_TRIES,
     )
+    .option('--no-stun', 'do not answer STUN Binding requests on UDP (the TCP port number)')
     .option('--quiet', 'do not log connections and logins to stderr');
   for (const [flag, , description] of LIMIT_FLAGS) {
     command.option(flag, description, count(flag.split(' ')[0].slice(2), 1));
@@ -79,9 +83,10 @@ export function register(program: Command): void {
 }
 
 async function runServer(flags: ServerFlags, limits: Partial<ChatLimits>): Promise<void> {
+  const platform = createNodePlatform();
   const server = new ChatServer({
     ...limits,
-    platform: createNodePlatform(),
+    platform,
     host: flags.host,
     port: flags.port,
     portTries: flags.portTries,
@@ -89,6 +94,7 @@ async function runServer(flags: ServerFlags, limits: Partial<ChatLimits>): Promi
   });
   const address = await server.listen();
   console.log(`whohas server listening on ${address.address}:${address.port}`);
+  const stun = flags.stun === false ? undefined : await startStun(platform, address, flags.quiet);
 
   const console_ = createInterface({
     input: process.stdin,
@@ -120,12 +126,40 @@ async function runServer(flags: ServerFlags, limits: Partial<ChatLimits>): Promi
   console_.on('SIGINT', () => onSignal('SIGINT'));
 
   await server.closed;
+  await stun?.close();
   closing = true;
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   console_.close();
   process.stdin.destroy();
   console.log('whohas server closed');
+}
+
+/**
+ * STUN Binding on the UDP port of the TCP port's number (docs/PROTOCOL.md, "NAT"): peers learn
+ * their reflexive address here. A taken UDP port costs only this service, never the chat.
+ */
+async function startStun(
+  platform: Platform,
+  address: AddressInfo,
+  quiet: boolean | undefined,
+): Promise<DatagramSocket | undefined> {
+  // '::' serves both families on Linux (a dual-stack socket), as the TCP listener does.
+  const socket = platform.dgram.createSocket(address.address.includes(':') ? 'udp6' : 'udp4');
+  try {
+    await socket.bind(address.port, address.address);
+  } catch (error) {
+    console.error(
+      `[server] no STUN on udp ${address.address}:${address.port}: ${(error as Error).message}`,
+    );
+    return undefined;
+  }
+  socket.on('error', (error) => {
+    if (!quiet) console.error(`[server] STUN socket: ${error.code}`);
+  });
+  new BindingResponder(socket);
+  console.log(`STUN on udp ${address.address}:${address.port}`);
+  return socket;
 }
 
 function camel(flag: string): string {

@@ -150,7 +150,9 @@ function ipv6Bytes(address: string): Buffer {
     ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right]
     : left;
   const bytes = Buffer.alloc(16);
-  all.forEach((group, index) => bytes.writeUInt16BE(Number.parseInt(group, 16), index * 2));
+  for (const [index, group] of all.entries()) {
+    bytes.writeUInt16BE(Number.parseInt(group, 16), index * 2);
+  }
   return bytes;
 }
 

@@ -1,8 +1,10 @@
 /**
- * `whohas stun HOST[:PORT]`: asks a STUN server (a whohas server answers on its own port, UDP)
- * how it sees this machine: the reflexive address and port, the one a NAT maps us to. Prints
- * `reflexive ADDRESS:PORT (local ..., N ms)`, or with --json one object. Exit 0, or 1 with
- * STUN_TIMEOUT when nobody answers (about 3.75 s).
+ * `whohas stun HOST[:PORT] [HOST[:PORT]...]`: asks STUN servers (a whohas server answers on its
+ * own port, UDP) how they see this machine: the reflexive address and port, the one a NAT maps
+ * us to. All from one socket, so two servers also tell the NAT's mapping behaviour (RFC 4787):
+ * the same reflexive port for both is endpoint-independent (a cone NAT: hole punching works),
+ * different ports are endpoint-dependent (a symmetric NAT: a relay is needed). Prints a line per
+ * server, or with --json one object. Exit 0, or 1 with STUN_TIMEOUT when one does not answer.
  */
 import { type Command, InvalidArgumentError } from 'commander';
 import { DEFAULT_PORT } from '../../impl/chat/index.ts';
@@ -42,26 +44,52 @@ export function register(program: Command): void {
     .description(
       'ask a STUN server (any whohas server) how it sees this machine: the reflexive address',
     )
-    .argument('<server>', `HOST[:PORT] (default port ${DEFAULT_PORT})`, parseServer)
+    .argument(
+      '<servers...>',
+      `HOST[:PORT] (default port ${DEFAULT_PORT}); two tell the NAT's mapping`,
+    )
     .option('--local-port <P>', 'the local UDP port to ask from', (text) => portOf(text), 0)
     .option('--json', 'print exactly one JSON object on stdout')
-    .action(async (server: { address: string; port: number }, flags: StunFlags) => {
-      process.exitCode = await stun(server, flags);
+    .action(async (servers: string[], flags: StunFlags) => {
+      process.exitCode = await stun(servers.map(parseServer), flags);
     });
 }
 
-async function stun(server: { address: string; port: number }, flags: StunFlags): Promise<number> {
+export type Mapping = 'endpoint-independent' | 'endpoint-dependent';
+
+/** What two or more reflexive ports for one socket say of the NAT's mapping. */
+export function mappingOf(
+  reflexive: Array<{ address: string; port: number }>,
+): Mapping | undefined {
+  if (reflexive.length < 2) return undefined;
+  const first = reflexive[0];
+  return reflexive.every((r) => r.address === first.address && r.port === first.port)
+    ? 'endpoint-independent'
+    : 'endpoint-dependent';
+}
+
+async function stun(
+  servers: Array<{ address: string; port: number }>,
+  flags: StunFlags,
+): Promise<number> {
   const platform = createNodePlatform();
-  const socket = platform.dgram.createSocket(server.address.includes(':') ? 'udp6' : 'udp4');
+  const socket = platform.dgram.createSocket(servers[0].address.includes(':') ? 'udp6' : 'udp4');
   try {
     const local = await socket.bind(flags.localPort);
-    const reflexive = await discoverReflexive(socket, server, platform);
+    const reflexive = [];
+    for (const server of servers) {
+      reflexive.push({ server, ...(await discoverReflexive(socket, server, platform)) });
+    }
+    const mapping = mappingOf(reflexive);
     if (flags.json) {
-      process.stdout.write(`${JSON.stringify({ ok: true, local, reflexive, server })}\n`);
+      process.stdout.write(`${JSON.stringify({ ok: true, local, reflexive, mapping })}\n`);
     } else {
-      console.log(
-        `reflexive ${reflexive.address}:${reflexive.port} (local port ${local.port}, ${reflexive.rttMs.toFixed(1)} ms)`,
-      );
+      for (const r of reflexive) {
+        console.log(
+          `reflexive ${r.address}:${r.port} seen by ${r.server.address}:${r.server.port} (local port ${local.port}, ${r.rttMs.toFixed(1)} ms)`,
+        );
+      }
+      if (mapping) console.log(`mapping: ${mapping}`);
     }
     return 0;
   } catch (error) {

@@ -1,8 +1,12 @@
 import type { SimCore } from './core.ts';
-import { cloneWithPayload, type Packet, type PacketSink, UDP } from './packet.ts';
+import { LossModel } from './loss.ts';
+import { cloneWithPayload, type Packet, type PacketSink, UDP, UDP_OVERHEAD } from './packet.ts';
 import type { ResolvedPathConfig } from './profiles.ts';
-import type { SeededRandom } from './random.ts';
+import { LinkQueue, resolveQueue } from './queue.ts';
+import { forkRandom, type SeededRandom } from './random.ts';
 import type { DropReason } from './trace.ts';
+
+const LOST: ReadonlySet<DropReason> = new Set(['loss', 'burst-loss', 'bit-error', 'drop-list']);
 
 /** Per-direction packet counts: plain read-only numbers. */
 export class PathStats {
@@ -10,18 +14,32 @@ export class PathStats {
   /** Arrived at the far host (which may still drop it: no socket, host down). */
   delivered = 0;
   dropped = 0;
-  /** Of `dropped`: datagrams lost to i.i.d. or burst loss. */
+  /** Of `dropped`: datagrams lost to a loss model (i.i.d., burst, bit errors, drop list). */
   lost = 0;
   /** Of `dropped`: datagrams dropped by a partition. */
   partitionDropped = 0;
-  /** Of `dropped`: datagrams refused by a full drop-tail queue. */
+  /** Of `dropped`: datagrams refused by the queue (full, or RED's early drop). */
   queueDropped = 0;
+  /** Drops by reason (the trace's reasons). */
+  readonly drops: Partial<Record<DropReason, number>> = {};
+  /** Packets the queue accepted (sent at once or after waiting). */
+  enqueued = 0;
+  /** Largest occupancy seen: waiting bytes, and waiting packets. */
+  peakQueueBytes = 0;
+  peakQueuePackets = 0;
+  /** Total time accepted packets waited before their transmission started. */
+  sojournTotalMs = 0;
   /** Stream segments a partition held back until heal. */
   stalled = 0;
   duplicated = 0;
   corrupted = 0;
   reordered = 0;
   bytesSent = 0;
+
+  /** Mean wait in the queue of the packets it accepted, ms. */
+  get meanSojournMs(): number {
+    return this.enqueued === 0 ? 0 : this.sojournTotalMs / this.enqueued;
+  }
 }
 
 /**
@@ -42,10 +60,12 @@ export class Path {
   private bytesPerMs = 0;
   private busyUntil = 0;
   private lastArrival = 0;
-  private burstBad = false;
   private partitioned = false;
   private held = false;
   private waiting: Packet[] = [];
+  private extraFraming = 0;
+  private readonly queue: LinkQueue;
+  private readonly losses: LossModel;
   private readonly deliver: (packet: Packet) => void;
 
   constructor(
@@ -54,8 +74,15 @@ export class Path {
     readonly to: PacketSink,
     config: ResolvedPathConfig,
     private readonly random: SeededRandom,
+    /** Names the queue's own random stream (RED). */
+    label = `${from.index}->${to.index}`,
   ) {
     this.cfg = config;
+    this.losses = new LossModel(config, random);
+    this.queue = new LinkQueue(
+      resolveQueue(config.queue ?? { kind: 'droptail' }, config.queueBytes),
+      forkRandom(core.seed, `queue/${label}`),
+    );
     this.configure(config);
     this.deliver = (packet) => {
       this.stats.delivered++;
@@ -80,6 +107,9 @@ export class Path {
     const finite = Number.isFinite(config.bandwidthBps);
     this.msPerByte = finite ? 8000 / config.bandwidthBps : 0;
     this.bytesPerMs = finite ? config.bandwidthBps / 8000 : 0;
+    this.extraFraming = config.framingBytes - UDP_OVERHEAD;
+    this.losses.configure(config);
+    this.queue.configure(resolveQueue(config.queue ?? { kind: 'droptail' }, config.queueBytes));
   }
 
   send(packet: Packet): void {
@@ -127,35 +157,35 @@ export class Path {
     const cfg = this.cfg;
     const now = core.now;
     const isDatagram = packet.proto === UDP;
+    const size = packet.wireSize + this.extraFraming;
     const start = Math.max(this.busyUntil, now);
-    if (start > now) {
-      const backlog = (start - now) * this.bytesPerMs;
-      // The backlog is derived from times: allow for rounding in the last bits.
-      if (isDatagram && !alreadyQueued && backlog + packet.wireSize > cfg.queueBytes + 1e-6) {
-        this.drop(packet, 'queue');
-        return;
-      }
-      core.trace.record(now, 'queued', packet);
-    }
-    const departure = start + packet.wireSize * this.msPerByte;
-    this.busyUntil = departure;
-    const random = this.random;
-    if (isDatagram) {
-      const burst = cfg.burstLoss;
-      if (burst !== null) {
-        if (this.burstBad) {
-          if (random.next() < burst.pBadToGood) this.burstBad = false;
-        } else if (random.next() < burst.pGoodToBad) {
-          this.burstBad = true;
-        }
-        const p = this.burstBad ? (burst.lossBad ?? 1) : (burst.lossGood ?? 0);
-        if (p > 0 && random.next() < p) {
-          this.drop(packet, 'burst-loss');
+    const queue = this.queue;
+    const stats = this.stats;
+    if (start > now || queue.early) {
+      queue.advance(now);
+      if (isDatagram && !alreadyQueued) {
+        const refused = queue.admit(size, now, this.busyUntil, this.bytesPerMs);
+        if (refused !== null) {
+          this.drop(packet, refused);
           return;
         }
       }
-      if (cfg.loss > 0 && random.next() < cfg.loss) {
-        this.drop(packet, 'loss');
+      if (start > now) {
+        queue.push(start, size);
+        if (queue.bytes > stats.peakQueueBytes) stats.peakQueueBytes = queue.bytes;
+        if (queue.packets > stats.peakQueuePackets) stats.peakQueuePackets = queue.packets;
+        stats.sojournTotalMs += start - now;
+        core.trace.record(now, 'queued', packet);
+      }
+    }
+    stats.enqueued++;
+    const departure = start + size * this.msPerByte;
+    this.busyUntil = departure;
+    const random = this.random;
+    if (isDatagram) {
+      const lost = this.losses.lose(size);
+      if (lost !== null) {
+        this.drop(packet, lost);
         return;
       }
     }
@@ -205,9 +235,10 @@ export class Path {
   private drop(packet: Packet, reason: DropReason): void {
     const stats = this.stats;
     stats.dropped++;
-    if (reason === 'loss' || reason === 'burst-loss') stats.lost++;
+    stats.drops[reason] = (stats.drops[reason] ?? 0) + 1;
+    if (LOST.has(reason)) stats.lost++;
     else if (reason === 'partition') stats.partitionDropped++;
-    else if (reason === 'queue') stats.queueDropped++;
+    else if (reason === 'queue' || reason === 'red-early') stats.queueDropped++;
     this.core.trace.record(this.core.now, 'dropped', packet, reason);
   }
 

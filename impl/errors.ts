@@ -76,7 +76,7 @@ export type TransferErrorCode =
   | 'UNSUPPORTED_VERSION';
 
 /** NAT traversal: reflexive addresses (STUN), hole punching, relay (docs/PROTOCOL.md, "NAT"). */
-export type NatErrorCode = 'STUN_TIMEOUT';
+export type NatErrorCode = 'STUN_TIMEOUT' | 'NAT_TRAVERSAL_FAILED' | 'RELAY_REFUSED';
 
 /** Simulator and scenario harness. */
 export type HarnessErrorCode = 'BUDGET_EXCEEDED' | 'DEADLOCK' | 'INVARIANT';

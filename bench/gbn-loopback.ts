@@ -45,6 +45,8 @@ export interface LoopbackRun {
   /** CPU time of each process during the transfer (the sender's includes its SHA-256 pass). */
   receiverCpuSeconds: number;
   senderCpuSeconds: number;
+  receiverContextSwitches: number;
+  senderContextSwitches: number;
   identical: boolean;
 }
 
@@ -116,6 +118,8 @@ export async function runLoopbackTransfers(
         senderPeakRss: sent.peakRss,
         receiverCpuSeconds: received.cpuSeconds,
         senderCpuSeconds: sent.cpuSeconds,
+        receiverContextSwitches: received.contextSwitches,
+        senderContextSwitches: sent.contextSwitches,
         identical,
       });
     }
@@ -186,7 +190,7 @@ function childNodeArgs(): string[] {
 }
 
 /** Writes `bytes` random bytes in 1 MB pieces (never the whole file in memory). */
-async function makeFile(path: string, bytes: number): Promise<Buffer> {
+export async function makeFile(path: string, bytes: number): Promise<Buffer> {
   const handle = await open(path, 'wx');
   const hash = createHash('sha256');
   try {
@@ -203,8 +207,9 @@ async function makeFile(path: string, bytes: number): Promise<Buffer> {
 }
 
 const mb = (bytesPerSecond: number) => bytesPerSecond / 1e6;
+const perMb = (count: number, bytes: number) => (count / (bytes / 1e6)).toFixed(0);
 
-function medianOf(values: number[]): number {
+export function medianOf(values: number[]): number {
   const sorted = [...values].sort((x, y) => x - y);
   const middle = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
@@ -268,6 +273,8 @@ async function main(): Promise<void> {
             `retransmits ${run.sender.retransmits}, timeouts ${run.sender.timeouts}, srtt ${run.sender.srttMs.toFixed(2)} ms, ` +
             `ACKs ${run.receiver.packetsSent}, receiver duplicates ${run.receiver.duplicates} / out of order ${run.receiver.outOfOrder}, ` +
             `CPU s: receiver ${run.receiverCpuSeconds.toFixed(2)}, sender ${run.senderCpuSeconds.toFixed(2)}; ` +
+            `per MB: context switches receiver ${perMb(run.receiverContextSwitches, bytes)}, sender ${perMb(run.senderContextSwitches, bytes)}, ` +
+            `sendmsg receiver ${perMb(run.receiver.packetsSent, bytes)}, sender ${perMb(run.sender.packetsSent, bytes)}; ` +
             `identical=${run.identical}, receiver peak RSS ${(run.receiverPeakRss / 1e6).toFixed(0)} MB`,
         );
       }

@@ -93,6 +93,7 @@ export function reproduceTable(rows: Row[]): Table {
       `÷ 2016 code on this machine (≈${MB(CODE_2016_HERE.typical)} MB/s)`,
       '÷ raw UDP',
       '÷ TCP',
+      '÷ atftp (same N)',
       'simulated lan',
       'model',
     ],
@@ -108,11 +109,12 @@ export function reproduceTable(rows: Row[]): Table {
         status ? '' : `× ${fixed(bps / CODE_2016_HERE.typical, 1)}`,
         status ? '' : fixed(Number(real?.over_udp_blast), 2),
         status ? '' : fixed(Number(real?.over_tcp), 3),
+        status ? '' : fixed(Number(real?.over_atftp), 2),
         `${fixed(MB(throughput(simulated.get(window))), 1)} MB/s`,
         `${fixed(MB(Number(simulated.get(window)?.model_Bps)), 1)} MB/s`,
       ];
     }),
-    align: ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+    align: ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
   };
 }
 
@@ -121,7 +123,20 @@ export function baselineLine(rows: Row[]): string {
     (candidate) => candidate.transport === 'udp' && candidate.udp_blast_Bps !== '',
   );
   if (!row) return '';
-  return `Ceilings measured in the same run on loopback: raw UDP blast of ${PACKET_SIZE}-byte datagrams ${fixed(MB(Number(row.udp_blast_Bps)), 1)} MB/s, TCP stream ${fixed(MB(Number(row.tcp_Bps)), 1)} MB/s.`;
+  const atftp = rows
+    .filter((candidate) => candidate.transport === 'udp')
+    .map((candidate) =>
+      candidate.atftp_Bps === ''
+        ? `stalled at N=${candidate.window}`
+        : `${fixed(MB(Number(candidate.atftp_Bps)), 0)} at N=${candidate.window}`,
+    );
+  return (
+    `Ceilings measured in the same run on loopback: raw UDP blast of ${PACKET_SIZE}-byte datagrams ${fixed(MB(Number(row.udp_blast_Bps)), 1)} MB/s ` +
+    `(${fixed(MB(Number(row.udp_blast_callbacks_Bps)), 1)} MB/s with a callback per send), TCP stream ${fixed(MB(Number(row.tcp_Bps)), 1)} MB/s. ` +
+    (atftp.length > 0
+      ? `A real peer in the same run, atftp 0.8 (C, RFC 7440) at blksize ${PACKET_SIZE - 16} and the same window: ${atftp.join(', ')} MB/s.`
+      : 'atftp was not available in this run, so there is no ÷ atftp column figure.')
+  );
 }
 
 /** Why loopback points failed, if any did. */

@@ -2,7 +2,9 @@
 // Runs the bundled CLI (dist/whohas.mjs, built by `npm run build`, which `npm ci` runs as
 // `prepare`) when it is at least as new as every source file it was built from; otherwise (no
 // build, or sources edited since) the TypeScript sources through tsx, slower to start but never
-// stale. The check stats a few hundred files: a few milliseconds.
+// stale. The check stats a few hundred files: a few milliseconds. An installed copy (under
+// node_modules/, from `npm install -g` or npx) runs its bundle as shipped: npm writes the files
+// in tarball order, so their times say nothing about which was built from which.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 
 const root = new URL('../', import.meta.url);
@@ -22,8 +24,9 @@ function newestSourceMs() {
   return newest;
 }
 
+const installed = root.pathname.split('/').includes('node_modules');
 const built = existsSync(bundle) ? statSync(bundle).mtimeMs : -1;
-if (built >= 0 && built >= newestSourceMs()) {
+if (built >= 0 && (installed || built >= newestSourceMs())) {
   await import(bundle.href);
 } else {
   const why = built < 0 ? 'no dist/ build' : 'dist/ is older than the sources';

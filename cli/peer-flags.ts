@@ -59,10 +59,19 @@ export function parseShareFlag(text: string): boolean {
   throw new InvalidArgumentError('must be 1 (share) or 0 (share nothing)');
 }
 
-/** The flags both commands take: who we are, where the server is, the room, the transfer shape. */
-export function addSessionFlags(command: Command): Command {
-  return command
-    .requiredOption('--name <NAME>', 'your username in the chat', parseNameFlag)
+/**
+ * The flags both commands take: who we are, where the server is, the room, the transfer shape.
+ * `nameAsked`: the command asks a person for the name when --name is missing (the peer console).
+ */
+export function addSessionFlags(command: Command, nameAsked = false): Command {
+  const name = nameAsked
+    ? command.option(
+        '--name <NAME>',
+        'your username in the chat (required with --serve or --raw; asked for otherwise)',
+        parseNameFlag,
+      )
+    : command.requiredOption('--name <NAME>', 'your username in the chat', parseNameFlag);
+  return name
     .option('--password <P>', 'the room password (private rooms)')
     .option(
       '--server <HOST:PORT>',
@@ -85,6 +94,7 @@ export function addSessionFlags(command: Command): Command {
 }
 
 export interface SessionFlags {
+  /** Always there for `get`; for `peer`, asked for at the console when missing. */
   name: string;
   password?: string;
   server?: ServerAddress;

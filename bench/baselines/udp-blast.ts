@@ -14,6 +14,11 @@ export interface UdpBlastOptions {
   datagramBytes: number;
   /** How long the sender blasts. */
   durationMs?: number;
+  /**
+   * Pass a completion callback to every `send` (as code that must know when a buffer is free
+   * does): libuv then reports each datagram back to JavaScript, which costs a third or more.
+   */
+  callbacks?: boolean;
 }
 
 export interface UdpBlastResult {
@@ -32,11 +37,11 @@ const SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
 const BATCH = 32;
 
 export async function runUdpBlast(options: UdpBlastOptions): Promise<UdpBlastResult> {
-  const { datagramBytes, durationMs = 2_000 } = options;
+  const { datagramBytes, durationMs = 2_000, callbacks = false } = options;
   return withReceiverAndSender(
     import.meta.url,
     [],
-    [datagramBytes, durationMs],
+    [datagramBytes, durationMs, callbacks ? 1 : 0],
     async (receiver, sender) => {
       const { sent } = await sender.next<{ sent: number }>();
       await sender.exited;
@@ -78,22 +83,35 @@ async function receiverRole(): Promise<void> {
   socket.close();
 }
 
-async function senderRole(port: number, datagramBytes: number, durationMs: number): Promise<void> {
+async function senderRole(
+  port: number,
+  datagramBytes: number,
+  durationMs: number,
+  callbacks: number,
+): Promise<void> {
   const socket = dgram.createSocket('udp4');
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
   socket.setSendBufferSize(SOCKET_BUFFER_BYTES);
   socket.on('error', () => {}); // ENOBUFS under overload: that datagram is lost, as it should be
   const payload = Buffer.alloc(datagramBytes, 0x5a);
   let sent = 0;
+  let completed = 0;
+  const onSent = () => {
+    completed++;
+  };
   const end = performance.now() + durationMs;
   while (performance.now() < end) {
-    for (let i = 0; i < BATCH; i++) socket.send(payload, port, '127.0.0.1');
+    if (callbacks) {
+      for (let i = 0; i < BATCH; i++) socket.send(payload, port, '127.0.0.1', onSent);
+    } else {
+      for (let i = 0; i < BATCH; i++) socket.send(payload, port, '127.0.0.1');
+    }
     sent += BATCH;
     // Let libuv flush the batch before queueing more.
     await new Promise((resolve) => setImmediate(resolve));
   }
   await new Promise((resolve) => setTimeout(resolve, 50));
-  process.stdout.write(`${JSON.stringify({ sent })}\n`);
+  process.stdout.write(`${JSON.stringify({ sent, completed })}\n`);
   socket.close();
 }
 
@@ -104,9 +122,10 @@ await baselineMain(
     const result = await runUdpBlast({
       datagramBytes: Number(datagramBytes ?? 2048),
       durationMs: Number(durationMs ?? 2000),
+      callbacks: process.argv.includes('--callbacks'),
     });
     console.log(
-      `UDP blast, ${result.datagramBytes}-byte datagrams: ${(result.bytesPerSecond / 1e6).toFixed(1)} MB/s, ` +
+      `UDP blast${process.argv.includes('--callbacks') ? ' with a callback per send' : ''}, ${result.datagramBytes}-byte datagrams: ${(result.bytesPerSecond / 1e6).toFixed(1)} MB/s, ` +
         `${Math.round(result.datagramsPerSecond)} datagrams/s received, loss ${(result.lossRate * 100).toFixed(1)} %`,
     );
   },

@@ -69,6 +69,11 @@ export interface TransferReport {
   peakRss: number;
   /** CPU seconds (user + system) this process spent on the transfer. */
   cpuSeconds: number;
+  /**
+   * Context switches (voluntary + involuntary) this process made during the transfer: how often
+   * the two processes took turns instead of running side by side.
+   */
+  contextSwitches: number;
 }
 
 /** The parent's side: an order, type-checked. */
@@ -139,7 +144,17 @@ async function startReceiver(
 }
 
 /** Waits for the transfer; a WhohasError is a status, anything else a bug. */
-async function report(role: GbnRole, running: Running, cpu: NodeJS.CpuUsage) {
+function contextSwitches(): number {
+  const usage = process.resourceUsage();
+  return usage.voluntaryContextSwitches + usage.involuntaryContextSwitches;
+}
+
+async function report(
+  role: GbnRole,
+  running: Running,
+  cpu: NodeJS.CpuUsage,
+  switchesBefore: number,
+) {
   let status = 'ok';
   let path: string | undefined;
   try {
@@ -155,6 +170,7 @@ async function report(role: GbnRole, running: Running, cpu: NodeJS.CpuUsage) {
     path,
     peakRss: peakRss(),
     cpuSeconds: cpuSeconds(role, cpu),
+    contextSwitches: contextSwitches() - switchesBefore,
   };
   return result;
 }
@@ -174,13 +190,14 @@ async function serve(role: GbnRole): Promise<void> {
     if (order.type !== (role === 'sender' ? 'send' : 'receive'))
       throw new Error(`the ${role} cannot ${order.type}`);
     const cpu = process.cpuUsage();
+    const switches = contextSwitches();
     if (order.type === 'send') current = await startSender(platform, order);
     else {
       const started = await startReceiver(platform, order as ReceiveOrder);
       current = started.running;
       parent.send({ port: started.port } satisfies Listening);
     }
-    report(role, current, cpu).then(parent.send, (error: unknown) =>
+    report(role, current, cpu, switches).then(parent.send, (error: unknown) =>
       parent.send({ error: String((error as Error).stack ?? error) }),
     );
   }

@@ -38,6 +38,9 @@ export const COLUMNS = [
   'tcp_Bps',
   'over_udp_blast',
   'over_tcp',
+  'udp_blast_callbacks_Bps',
+  'atftp_Bps',
+  'over_atftp',
 ] as const;
 
 export type Column = (typeof COLUMNS)[number];

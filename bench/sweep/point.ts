@@ -124,6 +124,9 @@ export function simRow(point: PointSpec, outcome: TransferOutcome): Row {
     tcp_Bps: '',
     over_udp_blast: '',
     over_tcp: '',
+    udp_blast_callbacks_Bps: '',
+    atftp_Bps: '',
+    over_atftp: '',
   };
 }
 
@@ -142,17 +145,33 @@ export function udpRow(point: PointSpec, outcome: TransferOutcome): Row {
     tcp_Bps: '',
     over_udp_blast: '',
     over_tcp: '',
+    udp_blast_callbacks_Bps: '',
+    atftp_Bps: '',
+    over_atftp: '',
   };
 }
 
+/** The loopback ceilings and the real peer, measured in the same run (NaN: not measured). */
+export interface SameRunBaselines {
+  udpBlastBps: number;
+  udpBlastCallbacksBps: number;
+  tcpBps: number;
+  /** atftp at the row's window and payload per datagram; NaN where atftp is not available. */
+  atftpBps: number;
+}
+
 /** Adds the loopback baselines measured in the same run, and the ratios to them. */
-export function withBaselines(row: Row, udpBlastBps: number, tcpBps: number): Row {
+export function withBaselines(row: Row, baselines: SameRunBaselines): Row {
   const throughput = Number(row.throughput_Bps);
+  const ratio = (to: number) => (to > 0 ? round(throughput / to, 6) : '');
   return {
     ...row,
-    udp_blast_Bps: round(udpBlastBps),
-    tcp_Bps: round(tcpBps),
-    over_udp_blast: udpBlastBps > 0 ? round(throughput / udpBlastBps, 6) : '',
-    over_tcp: tcpBps > 0 ? round(throughput / tcpBps, 6) : '',
+    udp_blast_Bps: round(baselines.udpBlastBps),
+    tcp_Bps: round(baselines.tcpBps),
+    over_udp_blast: ratio(baselines.udpBlastBps),
+    over_tcp: ratio(baselines.tcpBps),
+    udp_blast_callbacks_Bps: round(baselines.udpBlastCallbacksBps),
+    atftp_Bps: round(baselines.atftpBps),
+    over_atftp: ratio(baselines.atftpBps),
   };
 }

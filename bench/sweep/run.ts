@@ -6,7 +6,12 @@
  */
 
 import { resolveTransferOptions } from '../../impl/arq/options.ts';
-import { measureBaselines } from '../engines/baselines.ts';
+import {
+  atftpSkipReason,
+  type Baselines,
+  measureAtftp,
+  measureBaselines,
+} from '../engines/baselines.ts';
 import { transferOptions } from '../engines/options.ts';
 import { progressBar } from '../progress.ts';
 import { formatRate } from '../units.ts';
@@ -67,20 +72,42 @@ function checkPoint(point: PointSpec): void {
   if (point.transport === 'sim') pointPaths(point);
 }
 
-/** One raw-blast and one TCP measurement per packet size, taken right after the transfers. */
+/**
+ * One raw-blast (with and without send callbacks) and one TCP measurement per packet size, and
+ * atftp per (packet size, window, file size), taken right after the transfers.
+ */
 async function addBaselines(rows: Row[], onNote?: (line: string) => void): Promise<Row[]> {
   const sizes = [...new Set(rows.map((row) => Number(row.packet_size)))];
-  const bySize = new Map<number, { udpBlastBps: number; tcpBps: number }>();
+  const bySize = new Map<number, Baselines>();
   for (const size of sizes) {
     onNote?.(`measuring the loopback ceilings at ${size} B: raw UDP blast, TCP stream...`);
     const baselines = await measureBaselines(size);
     bySize.set(size, baselines);
     onNote?.(
-      `baselines at ${size} B: raw UDP blast ${(baselines.udpBlastBps / 1e6).toFixed(1)} MB/s, TCP ${(baselines.tcpBps / 1e6).toFixed(1)} MB/s`,
+      `baselines at ${size} B: raw UDP blast ${(baselines.udpBlastBps / 1e6).toFixed(1)} MB/s ` +
+        `(${(baselines.udpBlastCallbacksBps / 1e6).toFixed(1)} with a callback per send), TCP ${(baselines.tcpBps / 1e6).toFixed(1)} MB/s`,
+    );
+  }
+  const atftp = new Map<string, number>();
+  const skip = atftpSkipReason();
+  if (skip) onNote?.(`atftp is not measured (${skip}): the over_atftp column stays empty`);
+  const atftpKey = (row: Row) => `${row.packet_size}|${row.window}|${row.file_bytes}`;
+  for (const row of skip ? [] : rows) {
+    const key = atftpKey(row);
+    if (atftp.has(key)) continue;
+    const { bytesPerSecond, stalled } = await measureAtftp(
+      Number(row.file_bytes),
+      Number(row.window),
+      Number(row.packet_size),
+    );
+    atftp.set(key, bytesPerSecond);
+    onNote?.(
+      `atftp at windowsize ${row.window}, blksize ${Number(row.packet_size) - 16}: ` +
+        (stalled ? 'stalled, no figure' : `${(bytesPerSecond / 1e6).toFixed(1)} MB/s`),
     );
   }
   return rows.map((row) => {
     const baselines = bySize.get(Number(row.packet_size))!;
-    return withBaselines(row, baselines.udpBlastBps, baselines.tcpBps);
+    return withBaselines(row, { ...baselines, atftpBps: atftp.get(atftpKey(row)) ?? Number.NaN });
   });
 }

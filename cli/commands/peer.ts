@@ -1,14 +1,16 @@
 /**
- * `whohas peer --name NAME [--room R --create|--join] ...`: the interactive chat console of a
- * peer (lines from the server appear while you type; `@owner|getfile|file` downloads with a
- * progress bar and a summary line), or with --serve a headless peer that shares and answers
- * until SIGINT/SIGTERM, then leaves cleanly.
+ * `whohas peer [--name NAME] [--room R --create|--join] ...`: the console for people (asks for
+ * what is missing, renders messages for reading, /commands: cli/console/), or with --raw the
+ * 2016 protocol console (server lines as they are; `@owner|getfile|file` downloads with a
+ * progress bar), or with --serve a headless peer that shares and answers until SIGINT/SIGTERM,
+ * then leaves cleanly.
  */
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { WhohasError } from '../../impl/errors.ts';
 import { DEFAULT_PARALLEL, Peer } from '../../impl/peer/index.ts';
 import { createNodePlatform } from '../../impl/platform/node.ts';
+import { runPeopleConsole } from '../console/run.ts';
 import { runConsole } from '../peer-console.ts';
 import {
   addSessionFlags,
@@ -27,13 +29,14 @@ interface PeerFlags extends SessionFlags, SecurityFlags {
   parallel: number;
   share: boolean;
   serve?: boolean;
+  raw?: boolean;
 }
 
 export function register(program: Command): void {
   const command = program
     .command('peer')
     .description('chat in a room and share files: an interactive console, or --serve headless');
-  addSecurityFlags(addSessionFlags(command))
+  addSecurityFlags(addSessionFlags(command, true))
     .option('--room <R>', 'the room to enter (joined, or created if missing)')
     .addOption(new Option('--create', 'create the room (fail if it exists)').conflicts('join'))
     .addOption(new Option('--join', 'join the room (fail if it does not exist)'))
@@ -45,33 +48,39 @@ export function register(program: Command): void {
         .default(true, '1'),
     )
     .option('--serve', 'headless: log in, share, answer; leave on SIGINT/SIGTERM')
+    .option('--raw', 'the console speaks the raw protocol (OK|..., #eko|...), as in 2016')
     .action(async (flags: PeerFlags) => {
       if (flags.serve && !flags.room) throw new InvalidArgumentError('--serve needs --room');
+      if ((flags.serve || flags.raw) && !flags.name) {
+        throw new InvalidArgumentError(`${flags.serve ? '--serve' : '--raw'} needs --name`);
+      }
       if ((flags.create || flags.join) && !flags.room) {
         throw new InvalidArgumentError('--create and --join need --room');
       }
       const platform = createNodePlatform();
       const folder = resolve(flags.folder);
-      const peer = new Peer({
-        ...securityOptions(flags, platform, folder),
-        platform,
-        name: flags.name,
-        server: flags.server,
-        folder,
-        window: flags.window,
-        arq: flags.arq,
-        packetSize: flags.packetSize,
-        parallel: flags.parallel,
-        share: flags.share,
-      });
-      if (flags.serve) await serve(peer, flags);
-      else {
+      const createPeer = (name: string) =>
+        new Peer({
+          ...securityOptions(flags, platform, folder),
+          platform,
+          name,
+          server: flags.server,
+          folder,
+          window: flags.window,
+          arq: flags.arq,
+          packetSize: flags.packetSize,
+          parallel: flags.parallel,
+          share: flags.share,
+        });
+      if (flags.serve) await serve(createPeer(flags.name), flags);
+      else if (flags.raw) {
+        const peer = createPeer(flags.name);
         await runConsole(peer, {
           room: flags.room,
           enter: (room) => enterRoom(peer, flags, room),
           uploadsFinished: () => uploadsFinished(peer),
         });
-      }
+      } else await runPeopleConsole({ ...flags, createPeer });
     });
 }
 

@@ -3,8 +3,9 @@
  * sockets, with the admin console on stdin (a terminal or a pipe; the server keeps running when
  * stdin closes). SIGINT / SIGTERM shut it down cleanly, telling every client.
  */
-import { createInterface } from 'node:readline';
-import { type Command, InvalidArgumentError } from 'commander';
+import { createInterface, type Interface } from 'node:readline';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { DIALOGS, type DialogName } from '../../impl/chat/dialog-2016.ts';
 import {
   ChatServer,
   DEFAULT_HOST,
@@ -15,6 +16,7 @@ import type { ChatLimits } from '../../impl/chat/limits.ts';
 import { BindingResponder } from '../../impl/nat/binding.ts';
 import { createNodePlatform } from '../../impl/platform/node.ts';
 import type { AddressInfo, DatagramSocket, Platform } from '../../impl/platform/types.ts';
+import { printAbove } from '../console/terminal.ts';
 
 function count(name: string, min: number) {
   return (text: string): number => {
@@ -52,6 +54,7 @@ interface ServerFlags extends Partial<ChatLimits> {
   portTries: number;
   quiet?: boolean;
   stun?: boolean;
+  dialog: DialogName;
 }
 
 export function register(program: Command): void {
@@ -67,7 +70,12 @@ export function register(program: Command): void {
       DEFAULT_PORT_TRIES,
     )
     .option('--no-stun', 'do not answer STUN Binding requests on UDP (the TCP port number)')
-    .option('--quiet', 'do not log connections and logins to stderr');
+    .option('--quiet', 'do not log connections and logins to stderr')
+    .addOption(
+      new Option('--dialog <D>', "the dialog texts: whohas, or 2016 (the 2016 report's)")
+        .choices(DIALOGS)
+        .default('whohas'),
+    );
   for (const [flag, , description] of LIMIT_FLAGS) {
     command.option(flag, description, count(flag.split(' ')[0].slice(2), 1));
   }
@@ -84,19 +92,27 @@ export function register(program: Command): void {
 
 async function runServer(flags: ServerFlags, limits: Partial<ChatLimits>): Promise<void> {
   const platform = createNodePlatform();
+  // On a terminal a log line goes above the admin prompt, the half-typed command redrawn after it.
+  let console_: Interface | undefined;
+  const log = (text: string) => {
+    if (console_ && process.stdin.isTTY && process.stderr.isTTY) {
+      printAbove(console_, process.stderr, text);
+    } else console.error(text);
+  };
   const server = new ChatServer({
     ...limits,
     platform,
     host: flags.host,
     port: flags.port,
     portTries: flags.portTries,
-    log: flags.quiet ? undefined : (line) => console.error(`[server] ${line}`),
+    dialog: flags.dialog,
+    log: flags.quiet ? undefined : (line) => log(`[server] ${line}`),
   });
   const address = await server.listen();
   console.log(`whohas server listening on ${address.address}:${address.port}`);
   const stun = flags.stun === false ? undefined : await startStun(platform, address, flags.quiet);
 
-  const console_ = createInterface({
+  console_ = createInterface({
     input: process.stdin,
     output: process.stdout,
     terminal: process.stdin.isTTY === true,

@@ -12,6 +12,8 @@ export interface Member {
   readonly username: string | undefined;
   room: Room | undefined;
   send(line: string): void;
+  /** Asked for `DIRECT|<sender>|<text>` on messages to it alone (`@server|direct_tag`). */
+  directTag?: boolean;
   /** Writes an already encoded line ('\n' included); shared by every recipient of a broadcast. */
   sendEncoded(bytes: Buffer): void;
   /** The server ends the connection after `finalLine`; the room hears `notice` (see leave()). */

@@ -7,6 +7,7 @@ import { LEFT, type Session } from './session.ts';
 import type { MutableChatStats } from './stats.ts';
 import {
   answerOf,
+  directLine,
   errorLine,
   listLine,
   messageLine,
@@ -57,7 +58,8 @@ export class Router {
         );
         return;
       }
-      recipient.send(messageLine(sender, message.text));
+      const tagged = recipient.directTag === true;
+      recipient.send(tagged ? directLine(sender, message.text) : messageLine(sender, message.text));
       this.#stats.linesRouted += 1;
     }
   }
@@ -83,7 +85,11 @@ export class Router {
         this.#password(session, argument);
         return;
       case 'help':
-        session.send(okLine('Commands: get_rooms, get_peers, get_passwd, exit, help'));
+        session.send(okLine('Commands: get_rooms, get_peers, get_passwd, direct_tag, exit, help'));
+        return;
+      case 'direct_tag':
+        session.directTag = true;
+        session.send(okLine('Messages to you alone now arrive as DIRECT lines'));
         return;
       case 'exit':
         session.end(okLine(`Goodbye ${session.username}`), LEFT.exit);

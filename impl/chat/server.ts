@@ -6,6 +6,7 @@ import { systemError } from '../errors.ts';
 import type { AddressInfo, Platform, StreamServer, StreamSocket } from '../platform/types.ts';
 import { AdminConsole } from './admin.ts';
 import { AddressBook } from './admission.ts';
+import type { DialogName } from './dialog-2016.ts';
 import { type ChatLimits, resolveLimits } from './limits.ts';
 import { GREETING, LoginDialog } from './login.ts';
 import { OutboxBudget } from './outbox-budget.ts';
@@ -31,6 +32,8 @@ export interface ChatServerOptions extends Partial<ChatLimits> {
   /** Ports tried, counting up from `port`, while they are in use; default 10. */
   portTries?: number;
   log?: (line: string) => void;
+  /** The dialog texts spoken: ours (default) or the 2016 report's (impl/chat/dialog-2016.ts). */
+  dialog?: DialogName;
 }
 
 export class ChatServer {
@@ -64,7 +67,7 @@ export class ChatServer {
   #resolveClosed!: () => void;
 
   constructor(options: ChatServerOptions) {
-    const { platform, host, port, portTries, log, ...limits } = options;
+    const { platform, host, port, portTries, log, dialog, ...limits } = options;
     this.limits = resolveLimits(limits);
     this.#platform = platform;
     this.#host = host ?? DEFAULT_HOST;
@@ -96,6 +99,7 @@ export class ChatServer {
         `${errorLine('RATE_LIMITED', `Over ${this.limits.rateLinesPerSecond} lines per second; the line was dropped`)}\n`,
       ),
       log: this.#log,
+      dialog,
       onLine: (session, text) => {
         const dialog = this.#dialogs.get(session);
         if (dialog !== undefined) dialog.handle(text);

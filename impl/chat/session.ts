@@ -4,6 +4,12 @@
  * business (login dialog or routing).
  */
 import type { StreamSocket, TimerHandle } from '../platform/types.ts';
+import {
+  type DialogName,
+  type DialogTranslator,
+  dialogTranslator,
+  translateBytes,
+} from './dialog-2016.ts';
 import { Inbox, type InboxHost } from './inbox.ts';
 import { Keepalive } from './keepalive.ts';
 import { Outbox, type OutboxHost } from './outbox.ts';
@@ -13,6 +19,8 @@ import { errorLine } from './wire.ts';
 export interface SessionHost extends OutboxHost, InboxHost {
   readonly registry: Registry;
   log(line: string): void;
+  /** The dialog texts the clients receive (impl/chat/dialog-2016.ts); ours when undefined. */
+  readonly dialog?: DialogName;
   /** A decoded line within every limit. */
   onLine(session: Session, text: string): void;
   /** The socket is gone; the session will not be heard from again. */
@@ -36,6 +44,8 @@ export class Session implements Member {
   readonly openedAt: number;
   username: string | undefined;
   room: Room | undefined;
+  /** Messages to this user alone arrive as `DIRECT|<sender>|<text>` (`@server|direct_tag`). */
+  directTag = false;
   readonly #socket: StreamSocket;
   readonly #host: SessionHost;
   #closing = false;
@@ -44,6 +54,7 @@ export class Session implements Member {
   #loginTimer: TimerHandle | undefined;
   #graceTimer: TimerHandle | undefined;
   #keepalive: Keepalive | undefined;
+  readonly #dialog: DialogTranslator | undefined;
 
   constructor(id: number, socket: StreamSocket, host: SessionHost) {
     this.id = id;
@@ -52,6 +63,7 @@ export class Session implements Member {
     this.openedAt = host.clock.now();
     this.#socket = socket;
     this.#host = host;
+    this.#dialog = dialogTranslator(host.dialog);
     this.#outbox = new Outbox(socket, host, (why) => this.cutOff('OUTBOX_FULL', why));
     const session = this;
     this.#inbox = new Inbox(socket, host, {
@@ -119,7 +131,8 @@ export class Session implements Member {
   }
 
   sendEncoded(bytes: Buffer): void {
-    if (!this.#closing) this.#outbox.send(bytes);
+    if (this.#closing) return;
+    this.#outbox.send(this.#dialog ? translateBytes(this.#dialog, bytes) : bytes);
   }
 
   /** Writes what was gathered during a batch. */

@@ -53,6 +53,11 @@ export function messageLine(sender: string, text: string): string {
   return `#${sender}|${text}`;
 }
 
+/** A message to one user who asked to tell those from messages to all (`@server|direct_tag`). */
+export function directLine(sender: string, text: string): string {
+  return `DIRECT|${sender}|${text}`;
+}
+
 // Human texts never hold '|' or line breaks, so ERROR|CODE|text always splits into 3 fields.
 function humanText(text: string): string {
   return text.replace(/[|\r\n]/g, ' ');

@@ -1,7 +1,12 @@
 /** The peer's public surface: the Peer class and what its API speaks in. */
 export { type LocalCommand, parseDownloadCommand, parseLocalCommand } from './commands.ts';
 export * from './limits.ts';
-export { encodeFileMessage, type FileMessage, parseFileMessage } from './messages.ts';
+export {
+  encodeFileMessage,
+  type FileMessage,
+  parseFileMessage,
+  parseUserLine,
+} from './messages.ts';
 export { fileNameProblem, TEMP_PREFIX } from './names.ts';
 export { Peer, type PeerEvents, type PeerOptions, type PeerState } from './peer.ts';
 export { FileRoomPins, PINS_FILE, type RoomIdentity, type RoomPins } from './room-pins.ts';

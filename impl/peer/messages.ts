@@ -249,9 +249,15 @@ function oneLine(text: string): string {
 export function parseUserLine(
   line: string,
 ): { from: string; message: FileMessage | BadRequest | undefined } | undefined {
-  if (!line.startsWith('#')) return undefined;
-  const bar = line.indexOf('|');
-  const from = line.slice(1, bar);
-  if (bar < 2 || from === 'me' || from === 'server') return undefined;
-  return { from, message: parseFileMessage(line.slice(bar + 1)) };
+  // A connection that asked for direct_tag gets its private messages as DIRECT|<sender>|<text>.
+  const body = line.startsWith('DIRECT|')
+    ? line.slice('DIRECT|'.length)
+    : line.startsWith('#')
+      ? line.slice(1)
+      : undefined;
+  if (body === undefined) return undefined;
+  const bar = body.indexOf('|');
+  const from = body.slice(0, bar);
+  if (bar < 1 || from === 'me' || from === 'server') return undefined;
+  return { from, message: parseFileMessage(body.slice(bar + 1)) };
 }

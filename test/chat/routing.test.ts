@@ -23,6 +23,31 @@ test('@all|text reaches everyone else in the room, and only that room', onSim, a
   t.is(await bob.ask('@me|mark'), '#me|mark');
 });
 
+// A person's console must tell a message to them alone from one to everyone: the wire form of
+// both is #sender|text, so a connection may ask for DIRECT|sender|text on the private ones.
+test(
+  'after @server|direct_tag, messages to that user alone arrive as DIRECT|sender|text',
+  onSim,
+  async (t, world) => {
+    const { eswar, eko } = await threeUsers(world);
+    const carol = await world.login('carol', 'chatroom');
+    await eswar.next();
+    await eko.next();
+    t.is(
+      await eko.ask('@server|direct_tag'),
+      'OK|Messages to you alone now arrive as DIRECT lines',
+    );
+    eswar.send('@eko|just you');
+    t.is(await eko.next(), 'DIRECT|eswar|just you');
+    eswar.send('@all|everyone');
+    t.is(await eko.next(), '#eswar|everyone');
+    t.is(await carol.next(), '#eswar|everyone');
+    // Who did not ask keeps the 2016 form.
+    eko.send('@carol|and you');
+    t.is(await carol.next(), '#eko|and you');
+  },
+);
+
 test('@all alone in a room delivers nothing and is not an error', onSim, async (t, world) => {
   const { bob } = await threeUsers(world);
   bob.send('@all|anyone?');
@@ -102,7 +127,10 @@ test('@server|get_rooms, get_peers and get_passwd', onSim, async (t, world) => {
     'ERROR|NOT_A_MEMBER|Only members of other may see its password',
   );
   t.is(await eko.ask('@server|get_passwd|nowhere'), 'ERROR|NO_SUCH_ROOM|No chatroom named nowhere');
-  t.is(await eko.ask('@server|help'), 'OK|Commands: get_rooms, get_peers, get_passwd, exit, help');
+  t.is(
+    await eko.ask('@server|help'),
+    'OK|Commands: get_rooms, get_peers, get_passwd, direct_tag, exit, help',
+  );
   t.regex(await eko.ask('@server|sudo'), /^ERROR\|UNKNOWN_COMMAND\|Unknown server command sudo;/);
 });
 

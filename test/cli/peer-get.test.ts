@@ -111,12 +111,13 @@ test('a server and two peers as processes move a file byte-identically over loop
     t.deepEqual(await server.stop('SIGTERM'), { code: 0, signal: null });
   }));
 
-test('the interactive console runs local commands and turns a typed getfile into a download', (t) =>
+test('the raw console (--raw) runs local commands and turns a typed getfile into a download', (t) =>
   withProcesses(async (start, dir) => {
     const { server, address } = await startServer(start);
     const owner = await startOwner(start, dir, address, { 'notes.txt': 'the 2016 report\n' });
     const eko = start([
       'peer',
+      '--raw',
       '--name',
       'eko',
       '--room',

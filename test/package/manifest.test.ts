@@ -24,7 +24,13 @@ const marksRequired = test.macro(async (t, command: string, option: string) => {
   const line = stdout.split('\n').find((text) => text.trimStart().startsWith(option));
   t.regex(line ?? '', /\(required\)$/, `${command} --help: ${option}`);
 });
-test('peer --help marks --name required', marksRequired, 'peer', '--name');
+test('peer --help: --name required with --serve or --raw, asked for otherwise', async (t) => {
+  const { stdout } = await whohas(['peer', '--help']);
+  t.regex(
+    stdout,
+    /--name <NAME>\s+your username in the chat \(required with --serve or\s+--raw; asked for otherwise\)/,
+  );
+});
 test('get --help marks --name required', marksRequired, 'get', '--name');
 test('get --help marks --room required', marksRequired, 'get', '--room');
 

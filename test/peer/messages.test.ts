@@ -4,6 +4,7 @@ import {
   encodeFileMessage,
   type FileMessage,
   parseFileMessage,
+  parseUserLine,
   refusalFor,
 } from '../../impl/peer/messages.ts';
 
@@ -170,3 +171,22 @@ test('a refusal echoes a name with control characters made visible', (t) => {
   t.is(bad.code, 'BAD_FILENAME');
   t.is(bad.file, 'a\\x00b');
 });
+
+const userLine = test.macro({
+  exec(t, line: string, expected: ReturnType<typeof parseUserLine>) {
+    t.deepEqual(parseUserLine(line), expected);
+  },
+  title: (_title, line: string) => `user line "${line}"`,
+});
+
+test(userLine, '#eswar|whohas|text', { from: 'eswar', message: { kind: 'whohas', file: 'text' } });
+// The form a connection gets for private messages after @server|direct_tag (the console asks).
+test(userLine, 'DIRECT|eswar|whohas|text', {
+  from: 'eswar',
+  message: { kind: 'whohas', file: 'text' },
+});
+test(userLine, '#eko|hello', { from: 'eko', message: undefined });
+test(userLine, '#me|whohas|text', undefined);
+test(userLine, 'DIRECT|server|whohas|text', undefined);
+test(userLine, 'DIRECT||whohas|text', undefined);
+test(userLine, 'OK|whohas|text', undefined);

@@ -75,6 +75,9 @@ export type TransferErrorCode =
   | 'UNSUPPORTED_ARQ'
   | 'UNSUPPORTED_VERSION';
 
+/** NAT traversal: reflexive addresses (STUN), hole punching, relay (docs/PROTOCOL.md, "NAT"). */
+export type NatErrorCode = 'STUN_TIMEOUT' | 'NAT_TRAVERSAL_FAILED' | 'RELAY_REFUSED';
+
 /** Simulator and scenario harness. */
 export type HarnessErrorCode = 'BUDGET_EXCEEDED' | 'DEADLOCK' | 'INVARIANT';
 
@@ -86,6 +89,7 @@ export type ErrorCode =
   | ChatErrorCode
   | PeerErrorCode
   | TransferErrorCode
+  | NatErrorCode
   | HarnessErrorCode
   | QueueErrorCode;
 

@@ -6,6 +6,7 @@ import * as report from './report.ts';
 import * as reproduce from './reproduce.ts';
 import * as scenario from './scenario.ts';
 import * as server from './server.ts';
+import * as stun from './stun.ts';
 import * as sweep from './sweep.ts';
 import * as worker from './worker.ts';
 
@@ -22,6 +23,7 @@ export const commandModules: CommandModule[] = [
   reproduce,
   scenario,
   server,
+  stun,
   sweep,
   worker,
 ];

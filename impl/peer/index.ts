@@ -1,6 +1,8 @@
 /** The peer's public surface: the Peer class and what its API speaks in. */
 export { type LocalCommand, parseDownloadCommand, parseLocalCommand } from './commands.ts';
+export { DEFAULT_SOURCES } from './fetch-content.ts';
 export * from './limits.ts';
+export { DEFAULT_CHUNK_BYTES } from './merkle.ts';
 export { encodeFileMessage, type FileMessage, parseFileMessage } from './messages.ts';
 export { fileNameProblem, TEMP_PREFIX } from './names.ts';
 export { Peer, type PeerEvents, type PeerOptions, type PeerState } from './peer.ts';
@@ -11,6 +13,7 @@ export type {
   DownloadOptions,
   DownloadResult,
   Responder,
+  SourceReport,
   TransferEnd,
   TransferInfo,
 } from './types.ts';

@@ -53,6 +53,8 @@ export type PeerStart = Omit<PeerOptions, 'platform' | 'name' | 'server'> & {
   server?: ServerHandle;
   /** A fault over the host's platform (disk-faults.ts), e.g. `lyingDisk`. */
   fault?: (platform: Platform) => Platform;
+  /** The host it runs on, when not the one named like the user (a restarted user's new name). */
+  host?: string;
 };
 
 export async function createWorld(options: WorldOptions): Promise<World> {
@@ -240,10 +242,10 @@ export class World {
 
   /** A Peer on the host of its name, talking to `server` (default: the first one up). */
   createPeer(name: string, options: PeerStart): Peer {
-    const { server = this.server, fault = (platform: Platform) => platform, ...rest } = options;
+    const { server = this.server, fault = (p: Platform) => p, host = name, ...rest } = options;
     const peer = new Peer({
       ...rest,
-      platform: fault(this.host(name).platform),
+      platform: fault(this.host(host).platform),
       name,
       server: { host: server.host.address, port: server.port },
     });

@@ -15,6 +15,7 @@ import type { Clock, FileSystem } from '../platform/types.ts';
 import { asWhohasError } from './download-progress.ts';
 import type { DownloadSettings, Downloads } from './downloads.ts';
 import { chunkCount, chunkRange } from './merkle.ts';
+import { RequestPace } from './request-pace.ts';
 import { assemble, type Content, chunkName, loadResume, verifyChunk } from './resume.ts';
 import { sumStats } from './stats-sum.ts';
 import { fetchTree } from './tree-fetch.ts';
@@ -73,6 +74,7 @@ class ChunkedRun {
   readonly #inflight = new Map<number, Copy[]>();
   readonly #wakers = new Set<() => void>();
   readonly #count: number;
+  readonly #pace: RequestPace;
   #held = new Set<number>();
   #leaves: Buffer[] = [];
   #verifiedBytes = 0;
@@ -80,6 +82,7 @@ class ChunkedRun {
   constructor(job: ChunkedJob) {
     this.#job = job;
     this.#count = chunkCount(job.content.size, job.content.tree.chunkBytes);
+    this.#pace = new RequestPace(job.clock);
     this.#sources = job.sources.map((responder) => ({
       user: responder.user,
       responder,
@@ -179,6 +182,7 @@ class ChunkedRun {
       },
     };
     try {
+      await this.#pace.take();
       const got = await this.#job.downloads.piece(source.responder, settings, piece);
       const expected = posix.join(settings.outDir, piece.name);
       if (got.path !== expected || this.#held.has(index)) {

@@ -103,3 +103,33 @@ test('an owner that leaves mid-download has its chunks fetched from the others',
   t.deepEqual(world.listFiles('eko'), ['big']);
   await world.close();
 });
+
+test("an owner's upload slots hold: a busy owner refuses SLOTS_FULL and both downloads finish", async (t) => {
+  // ann has one slot; eko (from ann and bob) and carol (from ann) ask for chunks at once.
+  const world = await buildWorld({
+    t,
+    seed: 8,
+    peers: [
+      { name: 'ann', files: { big: data }, options: { chunkBytes: CHUNK, parallel: 1 } },
+      { name: 'bob', files: { big: data }, options: { chunkBytes: CHUNK } },
+      'eko',
+      'carol',
+    ],
+  });
+  const [eko, carol] = [world.peer('eko'), world.peer('carol')];
+  const responders = await world.run(eko.whohas('big'));
+  const annOnly = responders.filter((r) => r.user === 'ann');
+  const [mine, theirs] = await world.run(
+    Promise.all([
+      eko.getFile(responders, 'big', { sources: 2 }),
+      carol.getFile(annOnly, 'big', { sources: 1 }),
+    ]),
+  );
+  t.true(world.host('eko').files.read(mine.path).equals(data));
+  t.true(world.host('carol').files.read(theirs.path).equals(data));
+  const refusals = [...mine.failures, ...theirs.failures].filter(
+    (f) => f.error.code === 'SLOTS_FULL',
+  );
+  t.true(refusals.length >= 1, 'ann refused instead of taking a second upload');
+  await world.close();
+});

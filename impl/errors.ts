@@ -63,7 +63,11 @@ export type PeerErrorCode =
   // Peer security (docs/PROTOCOL.md, "Room identity", "Stale partial files", "Reply budget").
   | 'ROOM_NOT_PRIVATE'
   | 'ROOM_CHANGED'
-  | 'FILE_CHANGED';
+  | 'FILE_CHANGED'
+  // Content and chunks (docs/PROTOCOL.md, "Content and chunks"): the owner's file holds other
+  // bytes than the hash asked for; a chunk that does not match its tree leaf.
+  | 'CONTENT_MISMATCH'
+  | 'BAD_CHUNK';
 
 /** Go-Back-N transfers. */
 export type TransferErrorCode =

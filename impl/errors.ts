@@ -75,6 +75,14 @@ export type TransferErrorCode =
   | 'UNSUPPORTED_ARQ'
   | 'UNSUPPORTED_VERSION';
 
+/** Security: TLS on the chat line, user keys, sealed transfers (docs/PROTOCOL.md, "Security"). */
+export type SecurityErrorCode =
+  | 'SERVER_KEY_CHANGED'
+  | 'PEER_KEY_CHANGED'
+  | 'SEAL_REQUIRED'
+  | 'BAD_SIGNATURE'
+  | 'TLS_FAILED';
+
 /** Simulator and scenario harness. */
 export type HarnessErrorCode = 'BUDGET_EXCEEDED' | 'DEADLOCK' | 'INVARIANT';
 
@@ -83,6 +91,7 @@ export type ErrorCode =
   | ChatErrorCode
   | PeerErrorCode
   | TransferErrorCode
+  | SecurityErrorCode
   | HarnessErrorCode;
 
 export class WhohasError extends Error {

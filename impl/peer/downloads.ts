@@ -19,6 +19,7 @@ import {
   type RefusedMessage,
   type SendingMessage,
 } from './messages.ts';
+import { SealedDownload } from './transfer-seal.ts';
 import type {
   AttemptFailure,
   DownloadOptions,
@@ -38,6 +39,8 @@ interface Attempt {
   receiver: TransferReceiver;
   /** The reason this attempt was stopped from outside, reported instead of the receiver's own. */
   stopped: WhohasError | undefined;
+  /** Present when the transfer is sealed. */
+  sealed: SealedDownload | undefined;
 }
 
 export interface DownloadSettings {
@@ -115,6 +118,10 @@ export class Downloads {
       attempt.info = { ...attempt.info, size: reply.size };
       // Lock on to the owner's announced datagram port, not merely the first one heard from.
       if (reply.port >= 1 && reply.port <= 65_535) attempt.receiver.lockPeerPort(reply.port);
+      // Until the owner's signed key is checked (and pinned) its datagrams wait unopened.
+      attempt.sealed
+        ?.accept(reply.seal, this.#link.server())
+        .catch((error: unknown) => this.#stop(attempt, asWhohasError(error)));
       return;
     }
     this.#stop(
@@ -161,9 +168,17 @@ export class Downloads {
     try {
       const bound = await socket.bind(0, this.#link.localAddress());
       const transferId = this.#freshTransferId();
+      const { seal, selfName } = this.#link;
+      const context = {
+        requester: selfName,
+        owner: responder.user,
+        file: responder.file,
+        transferId,
+      };
+      const sealed = seal && new SealedDownload(seal, platform.random, socket, context);
       receiver = new TransferReceiver({
         platform,
-        socket,
+        socket: sealed?.socket ?? socket,
         peerAddress: responder.address,
         transferId,
         dir: settings.outDir,
@@ -190,6 +205,7 @@ export class Downloads {
         accepted: false,
         receiver,
         stopped: this.#stopAll,
+        sealed,
       };
       this.#attempts.set(transferId, attempt);
       this.#link.started(attempt.info);
@@ -202,6 +218,7 @@ export class Downloads {
         window: settings.window,
         packetSize: settings.packetSize,
         arq: settings.arq,
+        ...(sealed ? { seal: sealed.offer } : {}),
       });
       if (attempt.stopped) this.#stop(attempt, attempt.stopped);
       else this.#request(attempt, request);
@@ -274,7 +291,8 @@ export class Downloads {
   /** Forgets the attempt, then reports its end: a listener never sees it still running. */
   #finish(attempt: Attempt, end: TransferEnd): void {
     this.#attempts.delete(attempt.info.transferId);
-    this.#link.ended(end);
+    const seal = attempt.sealed && { ...attempt.sealed.socket.stats };
+    this.#link.ended(seal ? { ...end, seal } : end);
   }
 
   #stop(attempt: Attempt, error: WhohasError): void {

@@ -4,7 +4,8 @@
  * `#<from>|<text>` line. Neither touches a socket.
  */
 import { SCHEMES, type Scheme } from '../arq/codec.ts';
-import type { PeerErrorCode, TransferErrorCode } from '../errors.ts';
+import type { PeerErrorCode, SecurityErrorCode, TransferErrorCode } from '../errors.ts';
+import { encodeOffer, parseOffer, SEAL_FIELD_PREFIX, type SealOffer } from '../seal/agreement.ts';
 import { packetSizeProblem, parseDecimal, windowProblem } from './limits.ts';
 import { fileNameProblem, printable } from './names.ts';
 
@@ -34,6 +35,8 @@ export interface GetfileMessage {
   packetSize: number;
   /** The ARQ scheme asked for; an absent field (older requesters) means 'gbn'. */
   arq: Scheme;
+  /** The requester's signed ephemeral key (a last `seal:` field): the transfer is sealed. */
+  seal?: SealOffer;
 }
 
 export interface SendingMessage {
@@ -43,6 +46,8 @@ export interface SendingMessage {
   size: number;
   /** The owner's datagram port. */
   port: number;
+  /** The owner's signed ephemeral key, answering a sealed getfile. */
+  seal?: SealOffer;
 }
 
 export interface RefusedMessage {
@@ -74,7 +79,7 @@ export interface BadRequest {
   kind: 'bad-request';
   file: string;
   transferId: number | undefined;
-  code: PeerErrorCode | TransferErrorCode;
+  code: PeerErrorCode | TransferErrorCode | SecurityErrorCode;
   reason: string;
 }
 
@@ -98,9 +103,13 @@ export function encodeFileMessage(message: FileMessage): string {
         message.packetSize,
         // Go-Back-N requests keep the seven-field form every owner reads.
         ...(message.arq === 'gbn' ? [] : [message.arq]),
+        ...(message.seal ? [encodeOffer(message.seal)] : []),
       ].join('|');
     case 'sending':
-      return `sending|${message.file}|${message.transferId}|${message.size}|${message.port}`;
+      return [
+        `sending|${message.file}|${message.transferId}|${message.size}|${message.port}`,
+        ...(message.seal ? [encodeOffer(message.seal)] : []),
+      ].join('|');
     case 'delivered':
       return `delivered|${message.file}|${message.transferId}`;
     case 'refused':
@@ -164,7 +173,10 @@ function parseHave(fields: string[]): HaveMessage | undefined {
   return { kind: 'have', file, size, address };
 }
 
-function parseGetfile(fields: string[]): GetfileMessage | BadRequest {
+function parseGetfile(all: string[]): GetfileMessage | BadRequest {
+  const last = all[all.length - 1] ?? '';
+  const sealed = all.length > 7 && last.startsWith(SEAL_FIELD_PREFIX);
+  const fields = sealed ? all.slice(0, -1) : all;
   const file = fields[1] ?? '';
   const transferId = parseTransferId(fields[4]);
   const bad = (code: BadRequest['code'], reason: string): BadRequest => ({
@@ -213,18 +225,38 @@ function parseGetfile(fields: string[]): GetfileMessage | BadRequest {
   if (arq === undefined) {
     return bad('UNSUPPORTED_ARQ', `arq must be one of ${SCHEMES.join(', ')}, got "${arqText}"`);
   }
-  return { kind: 'getfile', file, address, port, transferId, window, packetSize, arq };
+  const request: GetfileMessage = {
+    kind: 'getfile',
+    file,
+    address,
+    port,
+    transferId,
+    window,
+    packetSize,
+    arq,
+  };
+  if (!sealed) return request;
+  const seal = parseOffer(last);
+  if (seal === undefined) {
+    return bad(
+      'BAD_ARGUMENT',
+      'the seal field must be seal:<ephemeral>:<identity>:<signature> (base64url)',
+    );
+  }
+  return { ...request, seal };
 }
 
 function parseSending(fields: string[]): SendingMessage | undefined {
-  if (fields.length !== 5) return undefined;
-  const [, file, idText, sizeText, portText] = fields;
+  if (fields.length !== 5 && fields.length !== 6) return undefined;
+  const [, file, idText, sizeText, portText, sealText] = fields;
+  const seal = sealText === undefined ? undefined : parseOffer(sealText);
+  if (sealText !== undefined && seal === undefined) return undefined;
   const transferId = parseTransferId(idText);
   const size = parseDecimal(sizeText);
   const port = parseDecimal(portText);
   if (transferId === undefined || size === undefined || port === undefined) return undefined;
   if (port < 1 || port > 65_535) return undefined;
-  return { kind: 'sending', file, transferId, size, port };
+  return { kind: 'sending', file, transferId, size, port, ...(seal ? { seal } : {}) };
 }
 
 function parseRefused(fields: string[]): RefusedMessage | undefined {

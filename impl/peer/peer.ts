@@ -76,6 +76,9 @@ export class Peer extends EventEmitter<PeerEvents> {
       reply: (to, text) => this.#replies.reply(to, text),
       localAddress: () => session.localAddress,
       transferOptions: settings.transfer,
+      selfName: options.name,
+      server: () => session.server,
+      seal: settings.seal,
       started: (info) => this.emit('transfer-start', info),
       ended: (end) => this.emit('transfer-end', end),
     };

@@ -9,6 +9,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { WhohasError } from '../../impl/errors.ts';
 import { DEFAULT_PARALLEL, Peer } from '../../impl/peer/index.ts';
 import { createNodePlatform } from '../../impl/platform/node.ts';
+import { addKeyFlags, type KeyFlags, keyOptions } from '../key-flags.ts';
 import { runConsole } from '../peer-console.ts';
 import {
   addSessionFlags,
@@ -19,7 +20,7 @@ import {
 import { addSecurityFlags, type SecurityFlags, securityOptions } from '../security-flags.ts';
 import { transferEndLine } from '../transfer-format.ts';
 
-interface PeerFlags extends SessionFlags, SecurityFlags {
+interface PeerFlags extends SessionFlags, SecurityFlags, KeyFlags {
   room?: string;
   create?: boolean;
   join?: boolean;
@@ -33,7 +34,7 @@ export function register(program: Command): void {
   const command = program
     .command('peer')
     .description('chat in a room and share files: an interactive console, or --serve headless');
-  addSecurityFlags(addSessionFlags(command))
+  addKeyFlags(addSecurityFlags(addSessionFlags(command)))
     .option('--room <R>', 'the room to enter (joined, or created if missing)')
     .addOption(new Option('--create', 'create the room (fail if it exists)').conflicts('join'))
     .addOption(new Option('--join', 'join the room (fail if it does not exist)'))
@@ -54,6 +55,7 @@ export function register(program: Command): void {
       const folder = resolve(flags.folder);
       const peer = new Peer({
         ...securityOptions(flags, platform, folder),
+        ...(await keyOptions(flags, platform, folder, (line) => console.error(line))),
         platform,
         name: flags.name,
         server: flags.server,

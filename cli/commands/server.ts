@@ -13,6 +13,7 @@ import {
 } from '../../impl/chat/index.ts';
 import type { ChatLimits } from '../../impl/chat/limits.ts';
 import { createNodePlatform } from '../../impl/platform/node.ts';
+import { addTlsFlags, serverTls, type TlsFlags } from '../tls-flags.ts';
 
 function count(name: string, min: number) {
   return (text: string): number => {
@@ -44,7 +45,7 @@ const LIMIT_FLAGS: [string, keyof ChatLimits, string][] = [
   ],
 ];
 
-interface ServerFlags extends Partial<ChatLimits> {
+interface ServerFlags extends Partial<ChatLimits>, TlsFlags {
   host: string;
   port: number;
   portTries: number;
@@ -64,6 +65,7 @@ export function register(program: Command): void {
       DEFAULT_PORT_TRIES,
     )
     .option('--quiet', 'do not log connections and logins to stderr');
+  addTlsFlags(command);
   for (const [flag, , description] of LIMIT_FLAGS) {
     command.option(flag, description, count(flag.split(' ')[0].slice(2), 1));
   }
@@ -85,6 +87,7 @@ async function runServer(flags: ServerFlags, limits: Partial<ChatLimits>): Promi
     host: flags.host,
     port: flags.port,
     portTries: flags.portTries,
+    tls: await serverTls(flags, (line) => console.log(line)),
     log: flags.quiet ? undefined : (line) => console.error(`[server] ${line}`),
   });
   const address = await server.listen();

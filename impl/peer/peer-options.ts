@@ -23,6 +23,7 @@ import {
 import { DEFAULT_STALE_PARTIAL_MS } from './partials.ts';
 import { REPLY_BUDGET, type ReplyBudgetLimits } from './reply-budget.ts';
 import type { RoomPins } from './room-pins.ts';
+import type { ServerTrust } from './server-trust.ts';
 import type { SessionState } from './session.ts';
 import type { SealSettings } from './transfer-seal.ts';
 import type { TransferEnd, TransferInfo } from './types.ts';
@@ -61,6 +62,8 @@ export interface PeerOptions {
   keyPins?: RoomPins;
   /** Download from an owner whose key differs from the pinned one (and pin the new key). */
   acceptKeyChange?: boolean;
+  /** Connect over TLS, trusting the server's certificate as this says (Node platform only). */
+  tls?: ServerTrust;
   /** Temporary download files untouched this long are removed at start (default 24 h). */
   stalePartialMs?: number;
   /** The owner's reply budget (docs/PROTOCOL.md, "Reply budget"); raise it only for a server with higher limits. */

@@ -65,7 +65,13 @@ export class Peer extends EventEmitter<PeerEvents> {
     this.#arq = settings.arq;
     const { platform, server } = options;
     this.shareFolder = new ShareFolder(platform.fs, options.folder, { share: options.share });
-    const session = new ChatSession(platform, options.name, server, settings.loginTimeoutMs);
+    const session = new ChatSession(
+      platform,
+      options.name,
+      server,
+      settings.loginTimeoutMs,
+      options.tls,
+    );
     this.#session = session;
     const automatic = (line: string) => session.sendAutomatic(line);
     this.#replies = new ReplyBudget(platform.clock, automatic, settings.replyBudget);

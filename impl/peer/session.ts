@@ -3,6 +3,7 @@
  * dialog, the room and its members (from PEERS and INFO lines), and noticing when the server
  * goes away. The Peer builds the file protocol on top.
  */
+
 import { EventEmitter } from 'node:events';
 import { nameKey } from '../chat/wire.ts';
 import { isWhohasError, WhohasError } from '../errors.ts';
@@ -17,6 +18,7 @@ import {
   joinRoom,
   type RoomEntry,
 } from './login.ts';
+import { connectTrusted, isTrustFailure, type ServerTrust } from './server-trust.ts';
 
 export type SessionState = 'idle' | 'connected' | 'in-room' | 'gone' | 'closed';
 
@@ -44,14 +46,17 @@ export class ChatSession extends EventEmitter<SessionEvents> {
   #room: string | undefined;
   #lastServerError: string | undefined;
   #goneError: WhohasError | undefined;
+  readonly #tls: ServerTrust | undefined;
 
   constructor(
     platform: Platform,
     name: string,
     server: ServerAddress | undefined,
     loginTimeoutMs: number,
+    tls?: ServerTrust,
   ) {
     super();
+    this.#tls = tls;
     this.#platform = platform;
     this.#name = name;
     this.#server = server;
@@ -112,10 +117,13 @@ export class ChatSession extends EventEmitter<SessionEvents> {
     const refusals: string[] = [];
     for (const candidate of candidates) {
       try {
-        const socket = await this.#platform.net.connect(candidate.port, candidate.host);
+        const socket = this.#tls
+          ? await connectTrusted(this.#platform, candidate, this.#tls)
+          : await this.#platform.net.connect(candidate.port, candidate.host);
         this.#attach(new ChatConnection(socket), candidate);
         break;
       } catch (error) {
+        if (isTrustFailure(error)) throw error;
         refusals.push(
           `${candidate.host}:${candidate.port} ${(error as { code?: string }).code ?? error}`,
         );

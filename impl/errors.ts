@@ -81,6 +81,7 @@ export type SecurityErrorCode =
   | 'PEER_KEY_CHANGED'
   | 'SEAL_REQUIRED'
   | 'BAD_SIGNATURE'
+  | 'BAD_KEY'
   | 'TLS_FAILED';
 
 /** Simulator and scenario harness. */

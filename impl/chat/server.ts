@@ -220,6 +220,8 @@ export class ChatServer {
           `#${session.id} ${session.peer} ${session.username} entered ${session.room?.name}`,
         );
       },
+      // Login challenges from the platform's randomness (seeded on the simulator).
+      () => this.#platform.random.bytes(16).toString('hex'),
     );
     const deadline = this.#addresses.loginDeadline(this.#dialogs.size, this.limits.loginTimeoutMs);
     this.#dialogs.set(session, dialog);

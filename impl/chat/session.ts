@@ -35,6 +35,8 @@ export class Session implements Member {
   /** When the connection was accepted (platform clock). */
   readonly openedAt: number;
   username: string | undefined;
+  /** SHA-256 of the user's Ed25519 key, once proven in the login dialog (docs/PROTOCOL.md, "User keys"). */
+  keyFingerprint: string | undefined;
   room: Room | undefined;
   readonly #socket: StreamSocket;
   readonly #host: SessionHost;

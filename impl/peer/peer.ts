@@ -71,6 +71,7 @@ export class Peer extends EventEmitter<PeerEvents> {
       server,
       settings.loginTimeoutMs,
       options.tls,
+      options.identity,
     );
     this.#session = session;
     const automatic = (line: string) => session.sendAutomatic(line);

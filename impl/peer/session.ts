@@ -8,6 +8,7 @@ import { EventEmitter } from 'node:events';
 import { nameKey } from '../chat/wire.ts';
 import { isWhohasError, WhohasError } from '../errors.ts';
 import type { Platform } from '../platform/types.ts';
+import type { KeyPair } from '../seal/keys.ts';
 import { ChatConnection } from './chat-connection.ts';
 import { DEFAULT_SERVER_HOST, DEFAULT_SERVER_PORTS, type ServerAddress } from './limits.ts';
 import {
@@ -47,6 +48,7 @@ export class ChatSession extends EventEmitter<SessionEvents> {
   #lastServerError: string | undefined;
   #goneError: WhohasError | undefined;
   readonly #tls: ServerTrust | undefined;
+  readonly #identity: KeyPair | undefined;
 
   constructor(
     platform: Platform,
@@ -54,9 +56,11 @@ export class ChatSession extends EventEmitter<SessionEvents> {
     server: ServerAddress | undefined,
     loginTimeoutMs: number,
     tls?: ServerTrust,
+    identity?: KeyPair,
   ) {
     super();
     this.#tls = tls;
+    this.#identity = identity;
     this.#platform = platform;
     this.#name = name;
     this.#server = server;
@@ -135,7 +139,7 @@ export class ChatSession extends EventEmitter<SessionEvents> {
         `cannot reach a whohas server (${refusals.join(', ')})`,
       );
     }
-    await this.#dialog((dialog) => greetAndLogin(dialog, this.#name));
+    await this.#dialog((dialog) => greetAndLogin(dialog, this.#name, this.#identity));
     this.#state = 'connected';
   }
 

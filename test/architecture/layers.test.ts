@@ -25,7 +25,7 @@ const harnessAndBelow = ['harness', 'sim', ...product];
 const LAYERS: readonly Layer[] = [
   { area: 'platform', paths: ['impl/platform/', 'impl/errors.ts'], may: [] },
   { area: 'arq', paths: ['impl/arq/'], may: ['platform'] },
-  { area: 'chat', paths: ['impl/chat/'], may: ['platform'] },
+  { area: 'chat', paths: ['impl/chat/'], may: ['seal', 'platform'] },
   { area: 'seal', paths: ['impl/seal/'], may: ['platform'] },
   { area: 'peer', paths: ['impl/peer/'], may: ['arq', 'chat', 'seal', 'platform'] },
   { area: 'sim', paths: ['sim/'], may: ['platform'] },

@@ -9,7 +9,6 @@ import { TransferReceiver } from '../arq/driver-receiver.ts';
 import type { TransferStats } from '../arq/stats.ts';
 import { nameKey } from '../chat/wire.ts';
 import { type ErrorCode, isWhohasError, WhohasError } from '../errors.ts';
-import type { TimerHandle } from '../platform/types.ts';
 import { landingName } from './landing-name.ts';
 import { Lingering } from './lingering.ts';
 import {
@@ -19,6 +18,7 @@ import {
   type RefusedMessage,
   type SendingMessage,
 } from './messages.ts';
+import { reportProgress } from './progress.ts';
 import { SealedDownload } from './transfer-seal.ts';
 import type {
   AttemptFailure,
@@ -29,8 +29,6 @@ import type {
   TransferEnd,
   TransferInfo,
 } from './types.ts';
-
-const PROGRESS_INTERVAL_MS = 200;
 
 interface Attempt {
   info: TransferInfo;
@@ -120,7 +118,7 @@ export class Downloads {
       if (reply.port >= 1 && reply.port <= 65_535) attempt.receiver.lockPeerPort(reply.port);
       // Until the owner's signed key is checked (and pinned) its datagrams wait unopened.
       attempt.sealed
-        ?.accept(reply.seal, this.#link.server())
+        ?.accept(reply.seal, this.#link.session.server)
         .catch((error: unknown) => this.#stop(attempt, asWhohasError(error)));
       return;
     }
@@ -168,9 +166,9 @@ export class Downloads {
     try {
       const bound = await socket.bind(0, this.#link.localAddress());
       const transferId = this.#freshTransferId();
-      const { seal, selfName } = this.#link;
+      const { seal, session } = this.#link;
       const context = {
-        requester: selfName,
+        requester: session.name,
         owner: responder.user,
         file: responder.file,
         transferId,
@@ -222,9 +220,12 @@ export class Downloads {
       });
       if (attempt.stopped) this.#stop(attempt, attempt.stopped);
       else this.#request(attempt, request);
-      const progress = options.onProgress
-        ? this.#reportProgress(attempt, options.onProgress)
-        : undefined;
+      const { onProgress } = options;
+      const progress =
+        onProgress &&
+        reportProgress(this.#link.platform.clock, () => {
+          onProgress(receiver!.stats.bytes, attempt!.info.size, attempt!.info.user);
+        });
       try {
         const result = await receiver.done;
         this.#lingering.add(responder.user, transferId, receiver, socketClosed);
@@ -251,26 +252,6 @@ export class Downloads {
     } catch (error) {
       this.#stop(attempt, asWhohasError(error));
     }
-  }
-
-  /** Polls the receiver's plain statistics on the platform clock while the transfer runs. */
-  #reportProgress(
-    attempt: Attempt,
-    onProgress: NonNullable<DownloadOptions['onProgress']>,
-  ): { stop(): void } {
-    const { clock } = this.#link.platform;
-    let timer: TimerHandle | undefined;
-    const tick = () => {
-      onProgress(attempt.receiver.stats.bytes, attempt.info.size, attempt.info.user);
-      timer = clock.setTimeout(tick, PROGRESS_INTERVAL_MS);
-    };
-    timer = clock.setTimeout(tick, PROGRESS_INTERVAL_MS);
-    return {
-      stop: () => {
-        clock.clearTimeout(timer);
-        onProgress(attempt.receiver.stats.bytes, attempt.info.size, attempt.info.user);
-      },
-    };
   }
 
   #match(owner: string, reply: SendingMessage | RefusedMessage): Attempt | undefined {

@@ -1,7 +1,7 @@
 /**
  * A whohas peer: the chat client of one user, its share folder, and the whohas/getfile protocol
- * (docs/protocol-files.md) on top. It answers whohas and getfile by itself, downloads with
- * fallback, and runs on any Platform (real sockets or the simulator) unchanged.
+ * on top. It answers whohas and getfile by itself, downloads with fallback, and runs on any
+ * Platform (real sockets or the simulator) unchanged.
  */
 import { EventEmitter } from 'node:events';
 import type { Scheme } from '../arq/codec.ts';
@@ -63,16 +63,9 @@ export class Peer extends EventEmitter<PeerEvents> {
     this.name = options.name;
     this.#window = settings.window;
     this.#arq = settings.arq;
-    const { platform, server } = options;
+    const { platform } = options;
     this.shareFolder = new ShareFolder(platform.fs, options.folder, { share: options.share });
-    const session = new ChatSession(
-      platform,
-      options.name,
-      server,
-      settings.loginTimeoutMs,
-      options.tls,
-      options.identity,
-    );
+    const session = ChatSession.forPeer(options, settings.loginTimeoutMs);
     this.#session = session;
     const automatic = (line: string) => session.sendAutomatic(line);
     this.#replies = new ReplyBudget(platform.clock, automatic, settings.replyBudget);
@@ -83,8 +76,7 @@ export class Peer extends EventEmitter<PeerEvents> {
       reply: (to, text) => this.#replies.reply(to, text),
       localAddress: () => session.localAddress,
       transferOptions: settings.transfer,
-      selfName: options.name,
-      server: () => session.server,
+      session,
       seal: settings.seal,
       started: (info) => this.emit('transfer-start', info),
       ended: (end) => this.emit('transfer-end', end),
@@ -194,10 +186,7 @@ export class Peer extends EventEmitter<PeerEvents> {
     return how;
   }
 
-  /**
-   * Sends a typed line: the local `@me|...` commands run here and resolve to their reply lines;
-   * every other line goes to the server as it is (resolving to no lines).
-   */
+  /** A typed line: `@me|...` commands run here (resolving to their replies), others go out. */
   async send(line: string): Promise<string[]> {
     const local = await runLocalCommand(this, line);
     if (local) return local;

@@ -19,6 +19,7 @@ import {
   joinRoom,
   type RoomEntry,
 } from './login.ts';
+import type { PeerOptions } from './peer-options.ts';
 import { connectTrusted, isTrustFailure, type ServerTrust } from './server-trust.ts';
 
 export type SessionState = 'idle' | 'connected' | 'in-room' | 'gone' | 'closed';
@@ -65,6 +66,16 @@ export class ChatSession extends EventEmitter<SessionEvents> {
     this.#name = name;
     this.#server = server;
     this.#loginTimeoutMs = loginTimeoutMs;
+  }
+
+  /** The session of a Peer built from `options`. */
+  static forPeer(options: PeerOptions, loginTimeoutMs: number): ChatSession {
+    const { platform, name, server, tls, identity } = options;
+    return new ChatSession(platform, name, server, loginTimeoutMs, tls, identity);
+  }
+
+  get name(): string {
+    return this.#name;
   }
 
   get state(): SessionState {

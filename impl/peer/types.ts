@@ -85,8 +85,7 @@ export interface PeerLink {
   /** Go-Back-N settings beyond window and packet size (timeouts, retries, ACK policy). */
   readonly transferOptions: TransferOptionsInput;
   /** Our name (signed into sealed transfers) and the server we are on (keys pin per server). */
-  readonly selfName: string;
-  server(): ServerAddress | undefined;
+  readonly session: { readonly name: string; readonly server: ServerAddress | undefined };
   /** Present when transfers are sealed. */
   readonly seal: SealSettings | undefined;
   started(info: TransferInfo): void;

@@ -128,10 +128,10 @@ export class Uploads {
         socket = this.#link.platform.dgram.createSocket();
         const bound = await socket.bind(0, this.#link.localAddress());
         if (upload.cancelled) throw upload.cancelled;
-        const { seal, selfName, platform } = this.#link;
+        const { seal, session, platform } = this.#link;
         const context = {
           requester,
-          owner: selfName,
+          owner: session.name,
           file: request.file,
           transferId: request.transferId,
         };

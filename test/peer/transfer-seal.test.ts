@@ -202,3 +202,26 @@ test('reflection with a sniffer at the victim: in clear the echoed token draws D
   t.true((sealed.end.seal?.rejected ?? 0) >= 1, 'the forged ACKs were refused and counted');
   t.is(sealed.end.seal?.opened, 0);
 });
+
+test('sealed transfers stay deterministic: the same seed gives the same trace hash, another seed another', async (t) => {
+  const hashOf = async (seed: number) => {
+    const world = await buildWorld({
+      seed,
+      peers: [
+        {
+          name: 'alice',
+          files: { data: patternBytes(100_000, 2) },
+          options: { identity: identityOf(1) },
+        },
+        { name: 'bob', options: { identity: identityOf(2) } },
+      ],
+    });
+    await world.run(world.peer('bob').getFile('alice', 'data'));
+    const hash = world.sim.traceHash();
+    await world.close();
+    return hash;
+  };
+  const first = await hashOf(31);
+  t.is(await hashOf(31), first);
+  t.not(await hashOf(32), first);
+});

@@ -3,8 +3,9 @@
  * and sealed (ChaCha20-Poly1305 per datagram, impl/seal/), 2048-byte datagrams, N = 16 and 64,
  * measured in the same run, rounds interleaved (plain, sealed, plain, ...), medians reported:
  *
- * - real loopback UDP: sender and receiver in this one process (so one thread seals, opens,
- *   reads and writes: the pessimistic case), wall-clock throughput of an in-memory-backed file;
+ * - real loopback UDP between two processes (bench/engines/gbn-roles.ts, as bench/gbn-loopback.ts:
+ *   each side seals or opens on its own core), and with sender and receiver in this one process
+ *   (one thread seals, opens, reads and writes: the pessimistic case); wall-clock throughput;
  * - the simulator (1 Gbit/s LAN profile): virtual-time throughput (sealing adds 24 bytes per
  *   datagram on the wire) and the wall time the simulation took (the CPU sealing costs there);
  * - the ceiling: seal + open of 2048-byte datagrams in a tight loop, no sockets.
@@ -16,13 +17,15 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { isMain } from '../harness/roles.ts';
+import { isMain, type RoleProcess, spawnRole } from '../harness/roles.ts';
 import { TransferReceiver } from '../impl/arq/driver-receiver.ts';
 import { TransferSender } from '../impl/arq/driver-sender.ts';
 import { createNodePlatform } from '../impl/platform/node.ts';
 import type { DatagramSocket, Platform } from '../impl/platform/types.ts';
 import { open, SealedSocket, seal } from '../impl/seal/sealed-socket.ts';
 import { Simulator } from '../sim/index.ts';
+import { GBN_ROLES, type Listening, nextOk, sendOrder } from './engines/gbn-roles.ts';
+import { stopRole } from './engines/roles.ts';
 import { machine, writeProvenance } from './provenance.ts';
 
 const PACKET = 2048;
@@ -91,6 +94,37 @@ async function loopbackPair(bytes: Buffer): Promise<Pair & { dispose(): Promise<
   };
 }
 
+/** Two role processes on loopback; each transfer's receiver seconds. */
+async function twoProcesses(dir: string) {
+  const receiver = spawnRole(GBN_ROLES, ['receiver']);
+  const sender = spawnRole(GBN_ROLES, ['sender']);
+  await Promise.all([receiver.next(), sender.next()]);
+  const keys = Buffer.concat([K1, K2]).toString('hex');
+  let id = 1;
+  const once = async (window: number, sealed: boolean): Promise<number> => {
+    const options = { window, packetSize: PACKET };
+    const seal = sealed ? { sealKeys: keys } : {};
+    const transferId = id++;
+    const common = { transferId, ...seal };
+    sendOrder(receiver, {
+      type: 'receive',
+      dir,
+      name: `r${transferId}.bin`,
+      ...common,
+      options: { ...options, lingerMs: 50 },
+    });
+    const { port } = await receiver.next<Listening>();
+    sendOrder(sender, { type: 'send', path: join(dir, 'source.bin'), port, ...common, options });
+    const [received] = await Promise.all([nextOk(receiver, 'receiver'), nextOk(sender, 'sender')]);
+    await rm(received.path as string);
+    return received.stats.seconds;
+  };
+  const stop = async (roles: RoleProcess[]) => {
+    await Promise.all(roles.map((role) => stopRole(role, 3_000)));
+  };
+  return { once, stop: () => stop([receiver, sender]) };
+}
+
 /** A fresh simulator per transfer (seeded: the same virtual figures every run). */
 async function simTransfer(bytes: Buffer, window: number, sealed: boolean) {
   const sim = new Simulator({ seed: 1 });
@@ -155,6 +189,20 @@ export async function main(): Promise<void> {
 
   const bytes = randomBytes(mb * 1e6);
   const loop = await loopbackPair(bytes);
+  const pair = await twoProcesses(loop.dir);
+  try {
+    for (const window of WINDOWS) {
+      const plain: number[] = [];
+      const sealed: number[] = [];
+      for (let r = 0; r < rounds; r++) {
+        plain.push(bytes.length / (await pair.once(window, false)) / 1e6);
+        sealed.push(bytes.length / (await pair.once(window, true)) / 1e6);
+      }
+      report('loopback 2 proc', window, median(plain), median(sealed), 'MB/s');
+    }
+  } finally {
+    await pair.stop();
+  }
   try {
     for (const window of WINDOWS) {
       const plain: number[] = [];
@@ -163,7 +211,7 @@ export async function main(): Promise<void> {
         plain.push(bytes.length / (await transfer(loop, window, false)) / 1e6);
         sealed.push(bytes.length / (await transfer(loop, window, true)) / 1e6);
       }
-      report('loopback', window, median(plain), median(sealed), 'MB/s');
+      report('loopback 1 proc', window, median(plain), median(sealed), 'MB/s');
     }
   } finally {
     await loop.dispose();

@@ -70,6 +70,22 @@ test('a sealed owner refuses a getfile without a seal: SEAL_REQUIRED', async (t)
   await world.close();
 });
 
+test('a requester with a key refuses an owner that answers in clear: SEAL_REQUIRED, no file', async (t) => {
+  const world = await buildWorld({
+    t,
+    seed: 25,
+    peers: [
+      { name: 'alice', files: { data: 'x' } },
+      { name: 'bob', options: { identity: identityOf(2) } },
+    ],
+  });
+  const error = await t.throwsAsync(world.run(world.peer('bob').getFile('alice', 'data')));
+  t.true(isWhohasError(error, 'ALL_RESPONDERS_FAILED'));
+  t.regex(error!.message, /SEAL_REQUIRED/);
+  t.deepEqual(world.listFiles('bob'), []);
+  await world.close();
+});
+
 /**
  * alice leaves a public room that carol keeps alive; mallory logs in as alice and shares a
  * trojan under the same name. With keys, bob pinned alice's key on his first download.

@@ -82,6 +82,15 @@ export type TransferErrorCode =
 /** NAT traversal: reflexive addresses (STUN), hole punching, relay (docs/PROTOCOL.md, "NAT"). */
 export type NatErrorCode = 'STUN_TIMEOUT' | 'NAT_TRAVERSAL_FAILED' | 'RELAY_REFUSED';
 
+/** Security: TLS on the chat line, user keys, sealed transfers (docs/PROTOCOL.md, "Security"). */
+export type SecurityErrorCode =
+  | 'SERVER_KEY_CHANGED'
+  | 'PEER_KEY_CHANGED'
+  | 'SEAL_REQUIRED'
+  | 'BAD_SIGNATURE'
+  | 'BAD_KEY'
+  | 'TLS_FAILED';
+
 /** Simulator and scenario harness. */
 export type HarnessErrorCode = 'BUDGET_EXCEEDED' | 'DEADLOCK' | 'INVARIANT';
 
@@ -94,6 +103,7 @@ export type ErrorCode =
   | PeerErrorCode
   | TransferErrorCode
   | NatErrorCode
+  | SecurityErrorCode
   | HarnessErrorCode
   | QueueErrorCode;
 

@@ -16,7 +16,8 @@ import {
 } from '../../impl/arq/index.ts';
 import { isWhohasError } from '../../impl/errors.ts';
 import { createNodePlatform } from '../../impl/platform/node.ts';
-import type { Platform } from '../../impl/platform/types.ts';
+import type { DatagramSocket, Platform } from '../../impl/platform/types.ts';
+import { SealedSocket } from '../../impl/seal/sealed-socket.ts';
 
 export type GbnRole = 'sender' | 'receiver';
 
@@ -33,6 +34,8 @@ export interface SendOrder {
   options: TransferOptionsInput;
   /** SO_SNDBUF of the transfer's socket (default: the system's). */
   sendBufferBytes?: number;
+  /** Seal the transfer (bench/seal.ts): 64 bytes hex, sender→receiver key then the reverse. */
+  sealKeys?: string;
 }
 
 export interface ReceiveOrder {
@@ -43,6 +46,8 @@ export interface ReceiveOrder {
   options: TransferOptionsInput;
   /** SO_RCVBUF of the transfer's socket (default: the system's). */
   recvBufferBytes?: number;
+  /** As SendOrder's. */
+  sealKeys?: string;
 }
 
 /** `abort` ends the running transfer (a time limit); `exit` (or stdin closing) ends the role. */
@@ -115,7 +120,7 @@ async function startSender(platform: Platform, order: SendOrder): Promise<Runnin
   await socket.bind(0, '127.0.0.1');
   return new TransferSender({
     platform,
-    socket,
+    socket: sealed(socket, order.sealKeys, 'sender'),
     peer: { address: '127.0.0.1', port: order.port },
     transferId: order.transferId,
     file: await platform.fs.openRead(order.path),
@@ -133,7 +138,7 @@ async function startReceiver(
   const { port } = await socket.bind(0, '127.0.0.1');
   const running = new TransferReceiver({
     platform,
-    socket,
+    socket: sealed(socket, order.sealKeys, 'receiver'),
     peerAddress: '127.0.0.1',
     transferId: order.transferId,
     dir: order.dir,
@@ -141,6 +146,15 @@ async function startReceiver(
     options: order.options,
   });
   return { running, port };
+}
+
+/** The socket itself, or (with keys) a SealedSocket around it. */
+function sealed(socket: DatagramSocket, keys: string | undefined, role: GbnRole): DatagramSocket {
+  if (keys === undefined) return socket;
+  const bytes = Buffer.from(keys, 'hex');
+  const [forward, backward] = [bytes.subarray(0, 32), bytes.subarray(32, 64)];
+  const send = role === 'sender' ? forward : backward;
+  return new SealedSocket(socket, { send, receive: role === 'sender' ? backward : forward });
 }
 
 /** Waits for the transfer; a WhohasError is a status, anything else a bug. */

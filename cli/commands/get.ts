@@ -18,12 +18,13 @@ import {
   parseDecimal,
 } from '../../impl/peer/index.ts';
 import { createNodePlatform } from '../../impl/platform/node.ts';
+import { addKeyFlags, type KeyFlags, keyOptions } from '../key-flags.ts';
 import { addSessionFlags, type SessionFlags } from '../peer-flags.ts';
 import { DownloadBars } from '../progress.ts';
 import { addSecurityFlags, type SecurityFlags, securityOptions } from '../security-flags.ts';
 import { failuresJson, failuresOf, statsJson, summaryLine } from '../transfer-format.ts';
 
-interface GetFlags extends SessionFlags, SecurityFlags {
+interface GetFlags extends SessionFlags, SecurityFlags, KeyFlags {
   room: string;
   from?: string;
   out: string;
@@ -60,7 +61,7 @@ export function register(program: Command): void {
     .command('get')
     .description('download one file from whoever in the room has it, print the statistics, exit')
     .argument('<file>', 'the file name, as the owners share it');
-  addSecurityFlags(addSessionFlags(command))
+  addKeyFlags(addSecurityFlags(addSessionFlags(command)))
     .requiredOption('--room <R>', 'the room to join (it must exist)')
     .option('--from <USER>', 'ask only this owner (default: everyone, first responder first)')
     .option('--out <DIR>', 'where the file lands (never overwriting: "name (1).ext")', '.')
@@ -82,6 +83,7 @@ async function get(file: string, flags: GetFlags): Promise<number> {
   const folder = resolve(flags.out);
   const peer = new Peer({
     ...securityOptions(flags, platform, folder),
+    ...(await keyOptions(flags, platform, folder, (line) => console.error(line))),
     platform,
     name: flags.name,
     server: flags.server,

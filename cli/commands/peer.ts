@@ -11,6 +11,7 @@ import type { WhohasError } from '../../impl/errors.ts';
 import { DEFAULT_PARALLEL, Peer } from '../../impl/peer/index.ts';
 import { createNodePlatform } from '../../impl/platform/node.ts';
 import { runPeopleConsole } from '../console/run.ts';
+import { addKeyFlags, type KeyFlags, keyOptions } from '../key-flags.ts';
 import { runConsole } from '../peer-console.ts';
 import {
   addSessionFlags,
@@ -21,7 +22,7 @@ import {
 import { addSecurityFlags, type SecurityFlags, securityOptions } from '../security-flags.ts';
 import { transferEndLine } from '../transfer-format.ts';
 
-interface PeerFlags extends SessionFlags, SecurityFlags {
+interface PeerFlags extends SessionFlags, SecurityFlags, KeyFlags {
   room?: string;
   create?: boolean;
   join?: boolean;
@@ -36,7 +37,7 @@ export function register(program: Command): void {
   const command = program
     .command('peer')
     .description('chat in a room and share files: an interactive console, or --serve headless');
-  addSecurityFlags(addSessionFlags(command, true))
+  addKeyFlags(addSecurityFlags(addSessionFlags(command, true)))
     .option('--room <R>', 'the room to enter (joined, or created if missing)')
     .addOption(new Option('--create', 'create the room (fail if it exists)').conflicts('join'))
     .addOption(new Option('--join', 'join the room (fail if it does not exist)'))
@@ -59,9 +60,11 @@ export function register(program: Command): void {
       }
       const platform = createNodePlatform();
       const folder = resolve(flags.folder);
+      const keys = await keyOptions(flags, platform, folder, (line) => console.error(line));
       const createPeer = (name: string) =>
         new Peer({
           ...securityOptions(flags, platform, folder),
+          ...keys,
           platform,
           name,
           server: flags.server,

@@ -19,6 +19,7 @@ import { DEFAULT_RELAY_LIMITS, RelayServer } from '../../impl/nat/relay.ts';
 import { createNodePlatform } from '../../impl/platform/node.ts';
 import type { AddressInfo, DatagramSocket, Platform } from '../../impl/platform/types.ts';
 import { printAbove } from '../console/terminal.ts';
+import { addTlsFlags, serverTls, type TlsFlags } from '../tls-flags.ts';
 
 function count(name: string, min: number) {
   return (text: string): number => {
@@ -50,7 +51,7 @@ const LIMIT_FLAGS: [string, keyof ChatLimits, string][] = [
   ],
 ];
 
-interface ServerFlags extends Partial<ChatLimits> {
+interface ServerFlags extends Partial<ChatLimits>, TlsFlags {
   host: string;
   port: number;
   portTries: number;
@@ -94,6 +95,7 @@ export function register(program: Command): void {
         .choices(DIALOGS)
         .default('whohas'),
     );
+  addTlsFlags(command);
   for (const [flag, , description] of LIMIT_FLAGS) {
     command.option(flag, description, count(flag.split(' ')[0].slice(2), 1));
   }
@@ -132,6 +134,7 @@ async function runServer(flags: ServerFlags, limits: Partial<ChatLimits>): Promi
     port: flags.port,
     portTries: flags.portTries,
     dialog: flags.dialog,
+    tls: await serverTls(flags, (line) => console.log(line)),
     log: flags.quiet ? undefined : (line) => log(`[server] ${line}`),
   });
   const address = await server.listen();

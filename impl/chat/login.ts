@@ -3,6 +3,7 @@
  * password. One refusal line per refused answer; a few refusals at one step and the server hangs up.
  */
 import type { ErrorCode } from '../errors.ts';
+import { challengeLine, checkProof, splitKeyedAnswer } from './login-key.ts';
 import type { PasswordGuard } from './password-guard.ts';
 import type { Registry, Room } from './rooms.ts';
 import type { Session } from './session.ts';
@@ -27,6 +28,7 @@ function refusal(code: ErrorCode, text: string): Refusal {
 
 type Step =
   | 'username'
+  | 'key-proof'
   | 'choice'
   | 'create-room'
   | 'protect'
@@ -45,6 +47,9 @@ export class LoginDialog {
   #step: Step = 'username';
   #tries = 0;
   #roomName = '';
+  /** A keyed login: the key claimed and the nonce it must sign. */
+  #claim: { key: Buffer; nonce: string } | undefined;
+  readonly #nonce: () => string;
 
   constructor(
     session: Session,
@@ -52,7 +57,9 @@ export class LoginDialog {
     maxTries: number,
     guard: PasswordGuard,
     onDone: () => void,
+    nonce: () => string = () => '0',
   ) {
+    this.#nonce = nonce;
     this.#session = session;
     this.#registry = registry;
     this.#maxTries = maxTries;
@@ -75,6 +82,8 @@ export class LoginDialog {
     switch (this.#step) {
       case 'username':
         return this.#username(answer);
+      case 'key-proof':
+        return this.#keyProof(answer);
       case 'choice':
         return this.#choice(answer.toLowerCase());
       case 'create-room':
@@ -90,7 +99,12 @@ export class LoginDialog {
     }
   }
 
-  #username(answer: string): Refusal {
+  #username(given: string): Refusal {
+    const keyed = splitKeyedAnswer(given);
+    if (keyed && keyed.key === undefined) {
+      return refusal('BAD_KEY', 'The key must be 32 bytes of Ed25519 public key in base64url');
+    }
+    const answer = keyed ? keyed.name : given;
     const name = normalizeName(answer);
     const problem = nameProblem(name);
     if (problem !== undefined) return refusal('BAD_NAME', `Bad username: ${problem}`);
@@ -102,6 +116,25 @@ export class LoginDialog {
     }
     this.#session.username = name;
     this.#registry.claimName(this.#session, name);
+    if (keyed?.key) {
+      // The name is held while the client proves the key (a disconnect frees it, as ever).
+      this.#claim = { key: keyed.key, nonce: this.#nonce() };
+      this.#step = 'key-proof';
+      this.#tries = 0;
+      this.#session.send(challengeLine(this.#claim.nonce, name));
+      return undefined;
+    }
+    this.#advance('choice', `Username ${name} accepted. Send create/join a chatroom`);
+  }
+
+  #keyProof(signature: string): Refusal {
+    const claim = this.#claim!;
+    const name = this.#session.username!;
+    const proven = checkProof(claim.key, name, claim.nonce, signature);
+    if (proven === undefined) {
+      return refusal('BAD_SIGNATURE', 'That is not a signature of the challenge by the key sent');
+    }
+    this.#session.keyFingerprint = proven;
     this.#advance('choice', `Username ${name} accepted. Send create/join a chatroom`);
   }
 
@@ -224,6 +257,7 @@ export class LoginDialog {
 
 const PROMPTS: Record<Step, string> = {
   username: 'send your username',
+  'key-proof': 'send the signature of the challenge',
   choice: 'send create or join',
   'create-room': 'send the name of the chatroom to create',
   protect: 'send yes or no',

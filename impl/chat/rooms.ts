@@ -10,6 +10,8 @@ import { infoLine, nameKey } from './wire.ts';
 export interface Member {
   /** The username as first spelled, once claimed. */
   readonly username: string | undefined;
+  /** The fingerprint of the key the user proved at login, if any. */
+  readonly keyFingerprint?: string;
   room: Room | undefined;
   send(line: string): void;
   /** Asked for `DIRECT|<sender>|<text>` on messages to it alone (`@server|direct_tag`). */

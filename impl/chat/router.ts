@@ -96,6 +96,9 @@ export class Router {
       case 'get_peers':
         this.#peers(session, argument);
         return;
+      case 'get_keys':
+        this.#peers(session, argument, true);
+        return;
       case 'get_passwd':
         this.#password(session, argument);
         return;
@@ -130,13 +133,19 @@ export class Router {
     }
   }
 
-  #peers(session: Session, roomName: string | undefined): void {
+  /** PEERS, or with `keys` KEYS|<user>|<fingerprint or ->... (docs/PROTOCOL.md, "User keys"). */
+  #peers(session: Session, roomName: string | undefined, keys = false): void {
     const own = session.room!;
     const room = roomName === undefined ? own : this.#registry.room(roomName);
     if (room === undefined) {
       session.send(errorLine('NO_SUCH_ROOM', `No chatroom named ${roomName}`));
     } else if (room !== own && room.isPrivate) {
       session.send(errorLine('NOT_A_MEMBER', `Chatroom ${room.name} is private`));
+    } else if (keys) {
+      const fields = [...room.members]
+        .filter((member) => member.username !== undefined)
+        .flatMap((member) => [member.username, member.keyFingerprint ?? '-']);
+      session.send(['KEYS', ...fields].join('|'));
     } else {
       session.send(listLine('PEERS', room.memberNames()));
     }

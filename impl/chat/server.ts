@@ -2,8 +2,14 @@
  * The whohas chat server: accepts connections on the injected Platform, runs each through the
  * login dialog, then routes its lines within its room. See docs/PROTOCOL.md.
  */
-import { systemError } from '../errors.ts';
-import type { AddressInfo, Platform, StreamServer, StreamSocket } from '../platform/types.ts';
+import { systemError, WhohasError } from '../errors.ts';
+import type {
+  AddressInfo,
+  Platform,
+  StreamServer,
+  StreamSocket,
+  TlsServerOptions,
+} from '../platform/types.ts';
 import { AdminConsole } from './admin.ts';
 import { AddressBook } from './admission.ts';
 import type { DialogName } from './dialog-2016.ts';
@@ -37,6 +43,8 @@ export interface ChatServerOptions extends Partial<ChatLimits> {
   dialog?: DialogName;
   /** The relay beside the server (`@server|relay`, impl/chat/relay-grants.ts); none by default. */
   relay?: RelayGranter;
+  /** Serve over TLS with this certificate (docs/PROTOCOL.md, "TLS on the chat line"); Node only. */
+  tls?: TlsServerOptions;
 }
 
 export class ChatServer {
@@ -47,6 +55,7 @@ export class ChatServer {
   readonly #host: string;
   readonly #port: number;
   readonly #portTries: number;
+  readonly #tls: TlsServerOptions | undefined;
   readonly #log: (line: string) => void;
   readonly #stats = createChatStats();
   // Room ids come from the platform's (seeded, on the simulator) randomness: 64 bits in hex.
@@ -70,7 +79,11 @@ export class ChatServer {
   #resolveClosed!: () => void;
 
   constructor(options: ChatServerOptions) {
-    const { platform, host, port, portTries, log, dialog, relay, ...limits } = options;
+    const { platform, host, port, portTries, log, dialog, relay, tls, ...limits } = options;
+    if (tls && !platform.tls) {
+      throw new WhohasError('TLS_FAILED', `the ${platform.kind} platform has no TLS`);
+    }
+    this.#tls = tls;
     this.limits = resolveLimits(limits);
     this.#platform = platform;
     this.#host = host ?? DEFAULT_HOST;
@@ -131,7 +144,9 @@ export class ChatServer {
     const tries = this.#port === 0 ? 1 : Math.min(this.#portTries, 65536 - this.#port);
     for (let attempt = 0; attempt < tries; attempt++) {
       const port = this.#port === 0 ? 0 : this.#port + attempt;
-      const listener = this.#platform.net.createServer();
+      const listener = this.#tls
+        ? this.#platform.tls!.createServer(this.#tls)
+        : this.#platform.net.createServer();
       listener.on('connection', (socket) => this.#accept(socket));
       listener.on('error', (error) => this.#log(`listener error ${error.code}`));
       try {
@@ -215,6 +230,8 @@ export class ChatServer {
           `#${session.id} ${session.peer} ${session.username} entered ${session.room?.name}`,
         );
       },
+      // Login challenges from the platform's randomness (seeded on the simulator).
+      () => this.#platform.random.bytes(16).toString('hex'),
     );
     const deadline = this.#addresses.loginDeadline(this.#dialogs.size, this.limits.loginTimeoutMs);
     this.#dialogs.set(session, dialog);

@@ -43,6 +43,8 @@ export class Session implements Member {
   /** When the connection was accepted (platform clock). */
   readonly openedAt: number;
   username: string | undefined;
+  /** SHA-256 of the user's Ed25519 key, once proven in the login dialog (docs/PROTOCOL.md, "User keys"). */
+  keyFingerprint: string | undefined;
   room: Room | undefined;
   /** Messages to this user alone arrive as `DIRECT|<sender>|<text>` (`@server|direct_tag`). */
   directTag = false;

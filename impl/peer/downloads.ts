@@ -1,24 +1,20 @@
-/**
- * The requester's side of getfile: for each responder in turn, bind a datagram socket, ask the
- * owner over chat, and let a TransferReceiver take the file. A refusal, a failed transfer or the owner
- * leaving moves on to the next responder; the reasons are kept and all reported if none works.
- */
-import type { Scheme } from '../arq/codec.ts';
 import { TransferReceiver } from '../arq/driver-receiver.ts';
 import type { TransferStats } from '../arq/stats.ts';
 import { nameKey } from '../chat/wire.ts';
 import { type ErrorCode, WhohasError } from '../errors.ts';
+import type { DownloadSettings, Piece } from './download-piece.ts';
 import { asWhohasError, reportProgress } from './download-progress.ts';
 import { landingName } from './landing-name.ts';
 import { Lingering } from './lingering.ts';
 import {
   type DeliveredMessage,
   encodeFileMessage,
-  type GetfileMessage,
   MAX_TRANSFER_ID,
   type RefusedMessage,
   type SendingMessage,
 } from './messages.ts';
+import { matchReply } from './reply-match.ts';
+import { SealedDownload } from './transfer-seal.ts';
 import type {
   AttemptFailure,
   DownloadOptions,
@@ -36,21 +32,11 @@ interface Attempt {
   receiver: TransferReceiver;
   /** The reason this attempt was stopped from outside, reported instead of the receiver's own. */
   stopped: WhohasError | undefined;
+  /** Present when the transfer is sealed. */
+  sealed: SealedDownload | undefined;
 }
 
-export type DownloadSettings = { window: number; arq: Scheme; packetSize: number; outDir: string };
-
-/**
- * Part of a file (multi-source.ts): a byte range or the tree, asked for by content, committed
- * as `name` in `dir` (the resume folder) instead of the landing name in the download folder.
- */
-export interface Piece {
-  dir: string;
-  name: string;
-  request: Pick<GetfileMessage, 'sha256' | 'range' | 'part'>;
-  /** Called once the piece is under way with a function that stops it (a slower copy). */
-  onStart?: (stop: (error: WhohasError) => void, stats: () => TransferStats) => void;
-}
+export type { DownloadSettings, Piece } from './download-piece.ts';
 
 export class Downloads {
   readonly #link: PeerLink;
@@ -121,6 +107,10 @@ export class Downloads {
       attempt.info = { ...attempt.info, size: reply.size };
       // Lock on to the owner's announced datagram port, not merely the first one heard from.
       if (reply.port >= 1 && reply.port <= 65_535) attempt.receiver.lockPeerPort(reply.port);
+      // Until the owner's signed key is checked (and pinned) its datagrams wait unopened.
+      attempt.sealed
+        ?.accept(reply.seal, this.#link.session.server)
+        .catch((error: unknown) => this.#stop(attempt, asWhohasError(error)));
       return;
     }
     this.#stop(
@@ -180,9 +170,17 @@ export class Downloads {
     try {
       const bound = await socket.bind(0, this.#link.localAddress());
       const transferId = this.#freshTransferId();
+      const { seal, session } = this.#link;
+      const context = {
+        requester: session.name,
+        owner: responder.user,
+        file: responder.file,
+        transferId,
+      };
+      const sealed = seal && new SealedDownload(seal, platform.random, socket, context);
       receiver = new TransferReceiver({
         platform,
-        socket,
+        socket: sealed?.socket ?? socket,
         peerAddress: responder.address,
         transferId,
         dir,
@@ -209,6 +207,7 @@ export class Downloads {
         accepted: false,
         receiver,
         stopped: this.#stopAll,
+        sealed,
       };
       this.#attempts.set(transferId, attempt);
       this.#link.started(attempt.info);
@@ -222,6 +221,7 @@ export class Downloads {
         packetSize: settings.packetSize,
         arq: settings.arq,
         ...content,
+        ...(sealed ? { seal: sealed.offer } : {}),
       });
       const running = attempt;
       piece?.onStart?.(
@@ -262,24 +262,14 @@ export class Downloads {
   }
 
   #match(owner: string, reply: SendingMessage | RefusedMessage): Attempt | undefined {
-    const ownerKey = nameKey(owner);
-    if (reply.transferId !== undefined) {
-      const attempt = this.#attempts.get(reply.transferId);
-      return attempt?.ownerKey === ownerKey && attempt.info.file === reply.file
-        ? attempt
-        : undefined;
-    }
-    // A refusal without an id answers a request too broken to carry one: match on owner and file.
-    const candidates = [...this.#attempts.values()].filter(
-      (a) => a.ownerKey === ownerKey && a.info.file === reply.file && !a.accepted,
-    );
-    return candidates.length === 1 ? candidates[0] : undefined;
+    return matchReply(this.#attempts, owner, reply);
   }
 
   /** Forgets the attempt, then reports its end: a listener never sees it still running. */
   #finish(attempt: Attempt, end: TransferEnd): void {
     this.#attempts.delete(attempt.info.transferId);
-    this.#link.ended(end);
+    const seal = attempt.sealed && { ...attempt.sealed.socket.stats };
+    this.#link.ended(seal ? { ...end, seal } : end);
   }
 
   #stop(attempt: Attempt, error: WhohasError): void {

@@ -3,8 +3,11 @@
  * (`OK|...` / `ERROR|<CODE>|...`) per answer, data lines (`ROOMS`, `PEERS`) after some of them,
  * and the welcome line last. A refusal rejects with the server's own code.
  */
+
+import { keyedAnswer, proveKey } from '../chat/login-key.ts';
 import { type ErrorCode, WhohasError } from '../errors.ts';
 import type { Clock, TimerHandle } from '../platform/types.ts';
+import type { KeyPair } from '../seal/keys.ts';
 import type { ChatConnection } from './chat-connection.ts';
 
 export interface RoomEntry {
@@ -132,7 +135,15 @@ export function errorFromLine(line: string): WhohasError {
   return new WhohasError(code as ErrorCode, text.join('|') || line);
 }
 
-export async function greetAndLogin(dialog: Dialog, name: string): Promise<void> {
+/**
+ * Greets and sends the username; with an identity, the keyed form, then the signature of the
+ * server's challenge (docs/PROTOCOL.md, "User keys").
+ */
+export async function greetAndLogin(
+  dialog: Dialog,
+  name: string,
+  identity?: KeyPair,
+): Promise<void> {
   const greeting = await dialog.status();
   if (!greeting.startsWith('OK|Welcome to whohas')) {
     throw new WhohasError(
@@ -140,8 +151,12 @@ export async function greetAndLogin(dialog: Dialog, name: string): Promise<void>
       `not a whohas server: it greeted with "${greeting}"`,
     );
   }
-  dialog.send(name);
-  await dialog.status();
+  dialog.send(identity ? keyedAnswer(name, identity) : name);
+  const accepted = await dialog.status();
+  if (identity && accepted.startsWith('OK|CHALLENGE|')) {
+    dialog.send(proveKey(identity, name, accepted.split('|')[2] ?? ''));
+    await dialog.status();
+  }
 }
 
 export async function createRoom(

@@ -3,19 +3,20 @@
  * encoders build the text a peer sends after `@<to>|`, the parser reads the text of a delivered
  * `#<from>|<text>` line. Neither touches a socket.
  */
-import { SCHEMES, type Scheme } from '../arq/codec.ts';
-import type { PeerErrorCode, TransferErrorCode } from '../errors.ts';
-import { packetSizeProblem, parseDecimal, windowProblem } from './limits.ts';
+import type { Scheme } from '../arq/codec.ts';
+import type { PeerErrorCode, SecurityErrorCode, TransferErrorCode } from '../errors.ts';
+import { encodeOffer, parseOffer, type SealOffer } from '../seal/agreement.ts';
+import { parseGetfile, parseTransferId } from './getfile-parse.ts';
+import { parseDecimal } from './limits.ts';
 import {
   type ByteRange,
   encodeExtras,
   encodeRange,
   encodeTree,
-  parseExtras,
   type TreeId,
 } from './message-fields.ts';
-import { parseHave, withContentFields } from './messages-content.ts';
-import { fileNameProblem, printable } from './names.ts';
+import { parseHave } from './messages-content.ts';
+import { fileNameProblem } from './names.ts';
 
 export const MAX_TRANSFER_ID = 0xffff_ffff;
 
@@ -53,6 +54,8 @@ export interface GetfileMessage {
   range?: ByteRange;
   /** `part=tree`: the leaves of the file's chunk tree instead of the file. */
   part?: 'tree';
+  /** The requester's signed ephemeral key (a last `seal:` field): the transfer is sealed. */
+  seal?: SealOffer;
 }
 
 export interface SendingMessage {
@@ -62,6 +65,8 @@ export interface SendingMessage {
   size: number;
   /** The owner's datagram port. */
   port: number;
+  /** The owner's signed ephemeral key, answering a sealed getfile. */
+  seal?: SealOffer;
 }
 
 export interface RefusedMessage {
@@ -93,7 +98,7 @@ export interface BadRequest {
   kind: 'bad-request';
   file: string;
   transferId: number | undefined;
-  code: PeerErrorCode | TransferErrorCode;
+  code: PeerErrorCode | TransferErrorCode | SecurityErrorCode;
   reason: string;
 }
 
@@ -132,10 +137,15 @@ export function encodeFileMessage(message: FileMessage): string {
         // Plain Go-Back-N requests keep the seven-field form every owner reads.
         ...(message.arq === 'gbn' && extras.length === 0 ? [] : [message.arq]),
         ...extras,
+        // The seal offer is always the last field (the owner strips it before the rest).
+        ...(message.seal ? [encodeOffer(message.seal)] : []),
       ].join('|');
     }
     case 'sending':
-      return `sending|${message.file}|${message.transferId}|${message.size}|${message.port}`;
+      return [
+        `sending|${message.file}|${message.transferId}|${message.size}|${message.port}`,
+        ...(message.seal ? [encodeOffer(message.seal)] : []),
+      ].join('|');
     case 'delivered':
       return `delivered|${message.file}|${message.transferId}`;
     case 'refused':
@@ -191,82 +201,17 @@ export function parseFileMessage(text: string): FileMessage | BadRequest | undef
   }
 }
 
-function parseGetfile(fields: string[]): GetfileMessage | BadRequest {
-  const file = fields[1] ?? '';
-  const transferId = parseTransferId(fields[4]);
-  const bad = (code: BadRequest['code'], reason: string): BadRequest => ({
-    kind: 'bad-request',
-    file: printable(file),
-    transferId,
-    code,
-    reason,
-  });
-  if (fields.length < 7) {
-    const missing = ['file', 'address', 'port', 'transferId', 'window', 'packetSize']
-      .slice(Math.max(0, fields.length - 1))
-      .join(', ');
-    return bad(
-      'BAD_ARGUMENT',
-      `getfile needs ${GETFILE_USAGE} (missing: ${missing}); use a whohas client to download, the 2016 form carries no datagram port`,
-    );
-  }
-  const extraAt = fields.length > 7 && fields[7].includes('=') ? 7 : 8;
-  const extras = parseExtras(fields.slice(extraAt));
-  if (typeof extras === 'string') {
-    const usage = `${GETFILE_USAGE}[|<key>=<value>...]`;
-    return bad('BAD_ARGUMENT', `getfile has too many fields: ${extras}; expected ${usage}`);
-  }
-  const nameProblem = fileNameProblem(file);
-  if (nameProblem) return bad('BAD_FILENAME', nameProblem);
-  const [, , address, portText, idText, windowText, packetText] = fields;
-  const arqText = extraAt === 8 ? (fields[7] ?? 'gbn') : 'gbn';
-  if (!/^[0-9A-Za-z.:-]+$/.test(address)) return bad('BAD_ARGUMENT', `bad address "${address}"`);
-  const port = parseDecimal(portText);
-  if (port === undefined || port < 1 || port > 65_535) {
-    return bad('BAD_ARGUMENT', `port must be from 1 to 65535, got "${portText}"`);
-  }
-  if (transferId === undefined) {
-    return bad(
-      'BAD_ARGUMENT',
-      `transfer id must be a number from 0 to ${MAX_TRANSFER_ID}, got "${idText}"`,
-    );
-  }
-  const window = parseDecimal(windowText);
-  const windowIssue =
-    window === undefined ? `window "${windowText}" is not a number` : windowProblem(window);
-  if (windowIssue || window === undefined) return bad('BAD_WINDOW', windowIssue ?? '');
-  const packetSize = parseDecimal(packetText);
-  const packetIssue =
-    packetSize === undefined
-      ? `packet size "${packetText}" is not a number`
-      : packetSizeProblem(packetSize);
-  if (packetIssue || packetSize === undefined) return bad('BAD_PACKET_SIZE', packetIssue ?? '');
-  const arq = SCHEMES.find((scheme) => scheme === arqText);
-  if (arq === undefined) {
-    return bad('UNSUPPORTED_ARQ', `arq must be one of ${SCHEMES.join(', ')}, got "${arqText}"`);
-  }
-  const request: GetfileMessage = {
-    kind: 'getfile',
-    file,
-    address,
-    port,
-    transferId,
-    window,
-    packetSize,
-    arq,
-  };
-  return withContentFields(request, extras) ?? request;
-}
-
 function parseSending(fields: string[]): SendingMessage | undefined {
-  if (fields.length !== 5) return undefined;
-  const [, file, idText, sizeText, portText] = fields;
+  if (fields.length !== 5 && fields.length !== 6) return undefined;
+  const [, file, idText, sizeText, portText, sealText] = fields;
+  const seal = sealText === undefined ? undefined : parseOffer(sealText);
+  if (sealText !== undefined && seal === undefined) return undefined;
   const transferId = parseTransferId(idText);
   const size = parseDecimal(sizeText);
   const port = parseDecimal(portText);
   if (transferId === undefined || size === undefined || port === undefined) return undefined;
   if (port < 1 || port > 65_535) return undefined;
-  return { kind: 'sending', file, transferId, size, port };
+  return { kind: 'sending', file, transferId, size, port, ...(seal ? { seal } : {}) };
 }
 
 function parseRefused(fields: string[]): RefusedMessage | undefined {
@@ -276,11 +221,6 @@ function parseRefused(fields: string[]): RefusedMessage | undefined {
   if (idText !== '-' && transferId === undefined) return undefined;
   if (!/^[A-Z_]+$/.test(code)) return undefined;
   return { kind: 'refused', file, transferId, code, reason: fields.slice(4).join('|') };
-}
-
-function parseTransferId(text: string | undefined): number | undefined {
-  const value = text === undefined ? undefined : parseDecimal(text);
-  return value !== undefined && value <= MAX_TRANSFER_ID ? value : undefined;
 }
 
 function oneLine(text: string): string {

@@ -8,6 +8,7 @@ import type { TransferOptionsInput } from '../arq/options.ts';
 import { nameProblem } from '../chat/wire.ts';
 import { WhohasError } from '../errors.ts';
 import type { Platform } from '../platform/types.ts';
+import type { KeyPair } from '../seal/keys.ts';
 import {
   checkArq,
   checkPacketSize,
@@ -23,7 +24,9 @@ import { DEFAULT_CHUNK_BYTES, MAX_CHUNK_BYTES, MIN_CHUNK_BYTES } from './merkle.
 import { DEFAULT_STALE_PARTIAL_MS } from './partials.ts';
 import { REPLY_BUDGET, type ReplyBudgetLimits } from './reply-budget.ts';
 import type { RoomPins } from './room-pins.ts';
+import type { ServerTrust } from './server-trust.ts';
 import type { SessionState } from './session.ts';
+import type { SealSettings } from './transfer-seal.ts';
 import type { TransferEnd, TransferInfo } from './types.ts';
 
 export interface PeerOptions {
@@ -51,6 +54,17 @@ export interface PeerOptions {
   roomPins?: RoomPins;
   /** Enter a room whose id differs from the pinned one (and pin the new id). */
   acceptRoomChange?: boolean;
+  /**
+   * The user's Ed25519 identity (docs/PROTOCOL.md, "Sealed transfers"): with it, downloads and
+   * uploads are sealed and unsealed requests are refused; without it, transfers run in clear.
+   */
+  identity?: KeyPair;
+  /** Owners' key fingerprints pinned on first download; none: no pinning. */
+  keyPins?: RoomPins;
+  /** Download from an owner whose key differs from the pinned one (and pin the new key). */
+  acceptKeyChange?: boolean;
+  /** Connect over TLS, trusting the server's certificate as this says (Node platform only). */
+  tls?: ServerTrust;
   /** Temporary download files untouched this long are removed at start (default 24 h). */
   stalePartialMs?: number;
   /** The owner's reply budget (docs/PROTOCOL.md, "Reply budget"); raise it only for a server with higher limits. */
@@ -83,6 +97,7 @@ export interface PeerSettings {
   transfer: TransferOptionsInput;
   roomPins: RoomPins | undefined;
   acceptRoomChange: boolean;
+  seal: SealSettings | undefined;
   stalePartialMs: number;
   replyBudget: ReplyBudgetLimits;
   chunkBytes: number;
@@ -104,6 +119,11 @@ export function resolvePeerOptions(options: PeerOptions): PeerSettings {
     transfer: options.transfer ?? {},
     roomPins: options.roomPins,
     acceptRoomChange: options.acceptRoomChange ?? false,
+    seal: options.identity && {
+      identity: options.identity,
+      keyPins: options.keyPins,
+      acceptKeyChange: options.acceptKeyChange ?? false,
+    },
     stalePartialMs: checkStalePartialMs(options.stalePartialMs ?? DEFAULT_STALE_PARTIAL_MS),
     replyBudget: checkReplyBudget({ ...REPLY_BUDGET, ...options.replyBudget }),
     chunkBytes: checkChunkBytes(options.chunkBytes ?? DEFAULT_CHUNK_BYTES),

@@ -64,9 +64,9 @@ export class Peer extends EventEmitter<PeerEvents> {
     this.name = options.name;
     this.#window = settings.window;
     this.#arq = settings.arq;
-    const { platform, server } = options;
+    const { platform } = options;
     this.shareFolder = new ShareFolder(platform.fs, options.folder, { share: options.share });
-    const session = new ChatSession(platform, options.name, server, settings.loginTimeoutMs);
+    const session = ChatSession.forPeer(options, settings.loginTimeoutMs);
     this.#session = session;
     const automatic = (line: string) => session.sendAutomatic(line);
     this.#replies = new ReplyBudget(platform.clock, automatic, settings.replyBudget);
@@ -77,6 +77,8 @@ export class Peer extends EventEmitter<PeerEvents> {
       reply: (to, text) => this.#replies.reply(to, text),
       localAddress: () => session.localAddress,
       transferOptions: settings.transfer,
+      session,
+      seal: settings.seal,
       started: (info) => this.emit('transfer-start', info),
       ended: (end) => this.emit('transfer-end', end),
     };
@@ -185,10 +187,7 @@ export class Peer extends EventEmitter<PeerEvents> {
     return how;
   }
 
-  /**
-   * Sends a typed line: the local `@me|...` commands run here and resolve to their reply lines;
-   * every other line goes to the server as it is (resolving to no lines).
-   */
+  /** A typed line: `@me|...` commands run here (resolving to their replies), others go out. */
   async send(line: string): Promise<string[]> {
     const local = await runLocalCommand(this, line);
     if (local) return local;

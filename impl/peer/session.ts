@@ -3,10 +3,12 @@
  * dialog, the room and its members (from PEERS and INFO lines), and noticing when the server
  * goes away. The Peer builds the file protocol on top.
  */
+
 import { EventEmitter } from 'node:events';
 import { nameKey } from '../chat/wire.ts';
 import { isWhohasError, WhohasError } from '../errors.ts';
 import type { Platform } from '../platform/types.ts';
+import type { KeyPair } from '../seal/keys.ts';
 import { ChatConnection } from './chat-connection.ts';
 import { DEFAULT_SERVER_HOST, DEFAULT_SERVER_PORTS, type ServerAddress } from './limits.ts';
 import {
@@ -17,6 +19,8 @@ import {
   joinRoom,
   type RoomEntry,
 } from './login.ts';
+import type { PeerOptions } from './peer-options.ts';
+import { connectTrusted, isTrustFailure, type ServerTrust } from './server-trust.ts';
 
 export type SessionState = 'idle' | 'connected' | 'in-room' | 'gone' | 'closed';
 
@@ -44,18 +48,34 @@ export class ChatSession extends EventEmitter<SessionEvents> {
   #room: string | undefined;
   #lastServerError: string | undefined;
   #goneError: WhohasError | undefined;
+  readonly #tls: ServerTrust | undefined;
+  readonly #identity: KeyPair | undefined;
 
   constructor(
     platform: Platform,
     name: string,
     server: ServerAddress | undefined,
     loginTimeoutMs: number,
+    tls?: ServerTrust,
+    identity?: KeyPair,
   ) {
     super();
+    this.#tls = tls;
+    this.#identity = identity;
     this.#platform = platform;
     this.#name = name;
     this.#server = server;
     this.#loginTimeoutMs = loginTimeoutMs;
+  }
+
+  /** The session of a Peer built from `options`. */
+  static forPeer(options: PeerOptions, loginTimeoutMs: number): ChatSession {
+    const { platform, name, server, tls, identity } = options;
+    return new ChatSession(platform, name, server, loginTimeoutMs, tls, identity);
+  }
+
+  get name(): string {
+    return this.#name;
   }
 
   get state(): SessionState {
@@ -112,10 +132,13 @@ export class ChatSession extends EventEmitter<SessionEvents> {
     const refusals: string[] = [];
     for (const candidate of candidates) {
       try {
-        const socket = await this.#platform.net.connect(candidate.port, candidate.host);
+        const socket = this.#tls
+          ? await connectTrusted(this.#platform, candidate, this.#tls)
+          : await this.#platform.net.connect(candidate.port, candidate.host);
         this.#attach(new ChatConnection(socket), candidate);
         break;
       } catch (error) {
+        if (isTrustFailure(error)) throw error;
         refusals.push(
           `${candidate.host}:${candidate.port} ${(error as { code?: string }).code ?? error}`,
         );
@@ -127,7 +150,7 @@ export class ChatSession extends EventEmitter<SessionEvents> {
         `cannot reach a whohas server (${refusals.join(', ')})`,
       );
     }
-    await this.#dialog((dialog) => greetAndLogin(dialog, this.#name));
+    await this.#dialog((dialog) => greetAndLogin(dialog, this.#name, this.#identity));
     this.#state = 'connected';
   }
 

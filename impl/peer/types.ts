@@ -3,7 +3,10 @@ import type { TransferOptionsInput } from '../arq/options.ts';
 import type { TransferStats } from '../arq/stats.ts';
 import type { WhohasError } from '../errors.ts';
 import type { Platform } from '../platform/types.ts';
+import type { SealStats } from '../seal/sealed-socket.ts';
+import type { ServerAddress } from './limits.ts';
 import type { TreeId } from './message-fields.ts';
+import type { SealSettings } from './transfer-seal.ts';
 
 /** A peer that answered whohas: it offers `file` of `size` bytes, sending from `address`. */
 export interface Responder {
@@ -41,6 +44,8 @@ export interface TransferEnd extends TransferInfo {
   readonly path?: string;
   /** Present when it failed or was refused. */
   readonly error?: WhohasError;
+  /** Sealed transfers: datagrams sealed, opened, and refused as forged or replayed. */
+  readonly seal?: SealStats;
 }
 
 export interface DownloadResult {
@@ -106,6 +111,10 @@ export interface PeerLink {
   localAddress(): string;
   /** Go-Back-N settings beyond window and packet size (timeouts, retries, ACK policy). */
   readonly transferOptions: TransferOptionsInput;
+  /** Our name (signed into sealed transfers) and the server we are on (keys pin per server). */
+  readonly session: { readonly name: string; readonly server: ServerAddress | undefined };
+  /** Present when transfers are sealed. */
+  readonly seal: SealSettings | undefined;
   started(info: TransferInfo): void;
   ended(end: TransferEnd): void;
 }

@@ -9,11 +9,13 @@ import { TransferSender } from '../arq/driver-sender.ts';
 import { nameKey } from '../chat/wire.ts';
 import { type ErrorCode, isWhohasError, WhohasError } from '../errors.ts';
 import type { DatagramSocket, FileReader } from '../platform/types.ts';
+import type { SealStats } from '../seal/sealed-socket.ts';
 import type { ContentCache } from './content.ts';
 import { guardedReader, isOwnerSideFailure } from './guarded-reader.ts';
 import { HashCache } from './hash-cache.ts';
 import { type BadRequest, encodeFileMessage, type GetfileMessage, refusalFor } from './messages.ts';
 import type { ShareFolder } from './share-folder.ts';
+import { sealUpload } from './transfer-seal.ts';
 import type { PeerLink, TransferEnd, TransferInfo } from './types.ts';
 import { uploadSource } from './upload-source.ts';
 
@@ -36,6 +38,8 @@ interface Upload {
   sender: TransferSender | undefined;
   /** Set when the upload is cancelled before its sender exists. */
   cancelled: WhohasError | undefined;
+  /** The sealed socket's counters, when the upload is sealed. */
+  seal: SealStats | undefined;
 }
 
 export class Uploads {
@@ -113,6 +117,7 @@ export class Uploads {
       requesterKey: nameKey(requester),
       sender: undefined,
       cancelled: undefined,
+      seal: undefined,
     };
     // The slot is taken before the first await, so concurrent requests cannot overbook it.
     this.#active.set(key, upload);
@@ -131,9 +136,18 @@ export class Uploads {
         socket = this.#link.platform.dgram.createSocket();
         const bound = await socket.bind(0, this.#link.localAddress());
         if (upload.cancelled) throw upload.cancelled;
+        const { seal, session, platform } = this.#link;
+        const context = {
+          requester,
+          owner: session.name,
+          file: request.file,
+          transferId: request.transferId,
+        };
+        const sealed = seal && sealUpload(seal, platform.random, socket, context, request.seal);
+        upload.seal = sealed?.socket.stats;
         upload.sender = new TransferSender({
           platform: this.#link.platform,
-          socket,
+          socket: sealed?.socket ?? socket,
           peer: { address: request.address, port: request.port },
           transferId: request.transferId,
           file: reader,
@@ -153,6 +167,7 @@ export class Uploads {
             transferId: request.transferId,
             size: upload.info.size,
             port: bound.port,
+            ...(sealed ? { seal: sealed.offer } : {}),
           }),
         );
       } catch (error) {
@@ -182,7 +197,7 @@ export class Uploads {
       }
       // The slot is free before anyone hears of the end (a listener may count what still runs).
       this.#active.delete(key);
-      this.#link.ended(end);
+      this.#link.ended(upload.seal ? { ...end, seal: { ...upload.seal } } : end);
     } finally {
       this.#active.delete(key);
       // Once a sender exists it owns (and has closed) the file and the socket.

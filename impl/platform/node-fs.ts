@@ -26,7 +26,11 @@ export function createNodeFileSystem(): FileSystem {
     createTemp,
     staleTemps,
     readFile: (file) => fs.readFile(file),
-    writeFile: (file, data) => fs.writeFile(file, data),
+    writeFile: async (file, data, options) => {
+      await fs.writeFile(file, data, options?.mode === undefined ? {} : { mode: options.mode });
+      // writeFile's mode applies only to a new file: a key rewritten in place keeps it private too.
+      if (options?.mode !== undefined) await fs.chmod(file, options.mode);
+    },
     async remove(file) {
       try {
         await fs.unlink(file);

@@ -35,7 +35,7 @@ function connectStream(port: number, host: string): Promise<StreamSocket> {
   });
 }
 
-class NodeStreamSocket extends TypedEmitter<StreamSocketEvents> implements StreamSocket {
+export class NodeStreamSocket extends TypedEmitter<StreamSocketEvents> implements StreamSocket {
   readonly #socket: net.Socket;
   // Node forgets the peer's address once the socket is destroyed; callers may log it later.
   readonly remoteAddress: string;
@@ -98,17 +98,23 @@ class NodeStreamSocket extends TypedEmitter<StreamSocketEvents> implements Strea
   }
 }
 
-class NodeStreamServer extends TypedEmitter<StreamServerEvents> implements StreamServer {
-  // No Nagle delay: chat lines are small and latency matters more than packet count.
-  readonly #server = net.createServer({ noDelay: true });
+export class NodeStreamServer extends TypedEmitter<StreamServerEvents> implements StreamServer {
+  readonly #server: net.Server;
   // While listen() is pending its failure belongs to the returned promise, not to 'error'.
   #listening: Promise<AddressInfo> | undefined;
 
-  constructor() {
+  /**
+   * No Nagle delay: chat lines are small and latency matters more than packet count. A TLS
+   * server (node-tls.ts) passes its tls.Server and the event of a finished handshake.
+   */
+  constructor(
+    server: net.Server = net.createServer({ noDelay: true }),
+    accepted: 'connection' | 'secureConnection' = 'connection',
+    wrap: (socket: net.Socket) => StreamSocket = (socket) => new NodeStreamSocket(socket),
+  ) {
     super();
-    this.#server.on('connection', (socket) =>
-      this.emit('connection', new NodeStreamSocket(socket)),
-    );
+    this.#server = server;
+    this.#server.on(accepted, (socket: net.Socket) => this.emit('connection', wrap(socket)));
     this.#server.on('error', (error: SystemError) => {
       if (this.#listening === undefined) this.emit('error', error);
     });

@@ -8,12 +8,14 @@ import { performance } from 'node:perf_hooks';
 import { createNodeDgram } from './node-dgram.ts';
 import { createNodeFileSystem } from './node-fs.ts';
 import { createNodeNet } from './node-net.ts';
+import { createNodeTls } from './node-tls.ts';
 import type { Clock, Platform, Random, TimerHandle } from './types.ts';
 
 export function createNodePlatform(): Platform {
   return {
     kind: 'node',
     net: createNodeNet(),
+    tls: createNodeTls(),
     dgram: createNodeDgram(),
     clock: createNodeClock(),
     fs: createNodeFileSystem(),

@@ -97,6 +97,31 @@ export interface NetApi {
   connect(port: number, host: string): Promise<StreamSocket>;
 }
 
+// ---------------------------------------------------------------- TLS streams (Node only)
+
+/** A certificate and its private key, PEM. */
+export interface TlsServerOptions {
+  cert: string;
+  key: string;
+}
+
+export interface TlsStreamSocket extends StreamSocket {
+  /** SHA-256 of the server certificate (DER), 64 lower-case hex digits: what a client pins. */
+  readonly peerFingerprint: string;
+}
+
+/**
+ * Stream sockets inside TLS (node:tls). The client does no CA check: whohas servers use
+ * self-signed certificates, and the peer pins the fingerprint on first use instead
+ * (docs/PROTOCOL.md, "TLS on the chat line"). The simulator has none (`Platform.tls` undefined):
+ * its streams are already private to the simulation, and the pinning logic is tested apart.
+ */
+export interface TlsApi {
+  createServer(options: TlsServerOptions): StreamServer;
+  /** Resolves once the handshake is done; rejects with ECONNREFUSED, a TLS error code... */
+  connect(port: number, host: string): Promise<TlsStreamSocket>;
+}
+
 // ---------------------------------------------------------------- datagram sockets (UDP-like)
 
 export interface DatagramSocketEvents extends Listeners {
@@ -196,6 +221,11 @@ export interface FileWriter {
   abort(): Promise<void>;
 }
 
+export interface WriteFileOptions {
+  /** Permission bits of a file writeFile creates (0o600 for a private key); the simulator ignores them. */
+  mode?: number;
+}
+
 export interface FileSystem {
   /** Entries sorted by name. Rejects with ENOENT / ENOTDIR. */
   list(dir: string): Promise<DirEntry[]>;
@@ -212,7 +242,7 @@ export interface FileSystem {
   createTemp(dir: string, hint: string): Promise<FileWriter>;
   /** Whole-file helpers for small files, tests and fixtures. writeFile replaces. */
   readFile(path: string): Promise<Buffer>;
-  writeFile(path: string, data: Uint8Array): Promise<void>;
+  writeFile(path: string, data: Uint8Array, options?: WriteFileOptions): Promise<void>;
   remove(path: string): Promise<void>;
   /**
    * Names (not paths) of the temporary files (`.whohas-*.part`, see temp-name.ts) in `dir` that
@@ -240,6 +270,8 @@ export interface Platform {
   /** 'node' or 'sim': for log lines and reports, never for branching behaviour. */
   readonly kind: 'node' | 'sim';
   readonly net: NetApi;
+  /** TLS streams: on Node only (see TlsApi). */
+  readonly tls?: TlsApi;
   readonly dgram: DgramApi;
   readonly clock: Clock;
   readonly fs: FileSystem;

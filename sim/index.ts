@@ -2,6 +2,7 @@
 export type { SimDatagramSocket } from './dgram.ts';
 export { type EventHandler, EventQueue, type SimEvent } from './event-queue.ts';
 export { type HostFiles, type HostOptions, SimHost } from './host.ts';
+export type { StreamedWrites } from './memfs.ts';
 export { CONNECT_TIMEOUT_MS } from './net.ts';
 export {
   type Packet,
@@ -20,6 +21,12 @@ export {
 } from './profiles.ts';
 export { Simulator, type SimulatorOptions } from './simulator.ts';
 export { HIGH_WATER_MARK, MSS, RECEIVE_WINDOW } from './stream.ts';
+export {
+  DigestSink,
+  SyntheticSource,
+  type SyntheticSpec,
+  syntheticSha256,
+} from './synthetic.ts';
 export type {
   DropReason,
   TraceCounters,

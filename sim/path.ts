@@ -1,8 +1,11 @@
 import type { SimCore } from './core.ts';
-import { cloneWithPayload, type Packet, type PacketSink, UDP } from './packet.ts';
+import { cloneWithPayload, type Packet, type PacketSink, UDP, UDP_OVERHEAD } from './packet.ts';
 import type { ResolvedPathConfig } from './profiles.ts';
-import type { SeededRandom } from './random.ts';
+import { LinkQueue, resolveQueue } from './queue.ts';
+import { forkRandom, type SeededRandom } from './random.ts';
 import type { DropReason } from './trace.ts';
+
+const LOST: ReadonlySet<DropReason> = new Set(['loss', 'burst-loss', 'bit-error', 'drop-list']);
 
 /** Per-direction packet counts: plain read-only numbers. */
 export class PathStats {
@@ -10,18 +13,32 @@ export class PathStats {
   /** Arrived at the far host (which may still drop it: no socket, host down). */
   delivered = 0;
   dropped = 0;
-  /** Of `dropped`: datagrams lost to i.i.d. or burst loss. */
+  /** Of `dropped`: datagrams lost to a loss model (i.i.d., burst, bit errors, drop list). */
   lost = 0;
   /** Of `dropped`: datagrams dropped by a partition. */
   partitionDropped = 0;
-  /** Of `dropped`: datagrams refused by a full drop-tail queue. */
+  /** Of `dropped`: datagrams refused by the queue (full, or RED's early drop). */
   queueDropped = 0;
+  /** Drops by reason (the trace's reasons). */
+  readonly drops: Partial<Record<DropReason, number>> = {};
+  /** Packets the queue accepted (sent at once or after waiting). */
+  enqueued = 0;
+  /** Largest occupancy seen: waiting bytes, and waiting packets. */
+  peakQueueBytes = 0;
+  peakQueuePackets = 0;
+  /** Total time accepted packets waited before their transmission started. */
+  sojournTotalMs = 0;
   /** Stream segments a partition held back until heal. */
   stalled = 0;
   duplicated = 0;
   corrupted = 0;
   reordered = 0;
   bytesSent = 0;
+
+  /** Mean wait in the queue of the packets it accepted, ms. */
+  get meanSojournMs(): number {
+    return this.enqueued === 0 ? 0 : this.sojournTotalMs / this.enqueued;
+  }
 }
 
 /**
@@ -46,6 +63,11 @@ export class Path {
   private partitioned = false;
   private held = false;
   private waiting: Packet[] = [];
+  private extraFraming = 0;
+  /** Datagrams that left the queue (the drop list counts them). */
+  private departed = 0;
+  private dropSet: Set<number> | null = null;
+  private readonly queue: LinkQueue;
   private readonly deliver: (packet: Packet) => void;
 
   constructor(
@@ -54,8 +76,14 @@ export class Path {
     readonly to: PacketSink,
     config: ResolvedPathConfig,
     private readonly random: SeededRandom,
+    /** Names the queue's own random stream (RED). */
+    label = `${from.index}->${to.index}`,
   ) {
     this.cfg = config;
+    this.queue = new LinkQueue(
+      resolveQueue(config.queue ?? { kind: 'droptail' }, config.queueBytes),
+      forkRandom(core.seed, `queue/${label}`),
+    );
     this.configure(config);
     this.deliver = (packet) => {
       this.stats.delivered++;
@@ -80,6 +108,9 @@ export class Path {
     const finite = Number.isFinite(config.bandwidthBps);
     this.msPerByte = finite ? 8000 / config.bandwidthBps : 0;
     this.bytesPerMs = finite ? config.bandwidthBps / 8000 : 0;
+    this.extraFraming = config.framingBytes - UDP_OVERHEAD;
+    this.dropSet = config.dropList.length > 0 ? new Set(config.dropList) : null;
+    this.queue.configure(resolveQueue(config.queue ?? { kind: 'droptail' }, config.queueBytes));
   }
 
   send(packet: Packet): void {
@@ -127,17 +158,29 @@ export class Path {
     const cfg = this.cfg;
     const now = core.now;
     const isDatagram = packet.proto === UDP;
+    const size = packet.wireSize + this.extraFraming;
     const start = Math.max(this.busyUntil, now);
-    if (start > now) {
-      const backlog = (start - now) * this.bytesPerMs;
-      // The backlog is derived from times: allow for rounding in the last bits.
-      if (isDatagram && !alreadyQueued && backlog + packet.wireSize > cfg.queueBytes + 1e-6) {
-        this.drop(packet, 'queue');
-        return;
+    const queue = this.queue;
+    const stats = this.stats;
+    if (start > now || queue.early) {
+      queue.advance(now);
+      if (isDatagram && !alreadyQueued) {
+        const refused = queue.admit(size, now, this.busyUntil, this.bytesPerMs);
+        if (refused !== null) {
+          this.drop(packet, refused);
+          return;
+        }
       }
-      core.trace.record(now, 'queued', packet);
+      if (start > now) {
+        queue.push(start, size);
+        if (queue.bytes > stats.peakQueueBytes) stats.peakQueueBytes = queue.bytes;
+        if (queue.packets > stats.peakQueuePackets) stats.peakQueuePackets = queue.packets;
+        stats.sojournTotalMs += start - now;
+        core.trace.record(now, 'queued', packet);
+      }
     }
-    const departure = start + packet.wireSize * this.msPerByte;
+    stats.enqueued++;
+    const departure = start + size * this.msPerByte;
     this.busyUntil = departure;
     const random = this.random;
     if (isDatagram) {
@@ -156,6 +199,15 @@ export class Path {
       }
       if (cfg.loss > 0 && random.next() < cfg.loss) {
         this.drop(packet, 'loss');
+        return;
+      }
+      if (this.corruptedOnWire(size)) {
+        this.drop(packet, 'bit-error');
+        return;
+      }
+      this.departed++;
+      if (this.dropSet?.has(this.departed)) {
+        this.drop(packet, 'drop-list');
         return;
       }
     }
@@ -185,6 +237,14 @@ export class Path {
     }
   }
 
+  /** Bit or byte errors hit a datagram of `size` wire bytes (a draw only when configured). */
+  private corruptedOnWire(size: number): boolean {
+    const cfg = this.cfg;
+    if (cfg.ber === 0 && cfg.byteErrorRate === 0) return false;
+    const intact = (1 - cfg.ber) ** (8 * size) * (1 - cfg.byteErrorRate) ** size;
+    return this.random.next() >= intact;
+  }
+
   private propagation(): number {
     const cfg = this.cfg;
     const jitter = cfg.jitter;
@@ -205,9 +265,10 @@ export class Path {
   private drop(packet: Packet, reason: DropReason): void {
     const stats = this.stats;
     stats.dropped++;
-    if (reason === 'loss' || reason === 'burst-loss') stats.lost++;
+    stats.drops[reason] = (stats.drops[reason] ?? 0) + 1;
+    if (LOST.has(reason)) stats.lost++;
     else if (reason === 'partition') stats.partitionDropped++;
-    else if (reason === 'queue') stats.queueDropped++;
+    else if (reason === 'queue' || reason === 'red-early') stats.queueDropped++;
     this.core.trace.record(this.core.now, 'dropped', packet, reason);
   }
 

@@ -22,7 +22,12 @@ export type DropReason =
   | 'partition'
   | 'host-down'
   | 'no-socket'
-  | 'rcvbuf';
+  | 'rcvbuf'
+  | 'red-early'
+  | 'bit-error'
+  | 'drop-list'
+  | 'nat-filtered'
+  | 'no-route';
 
 const EVENT_CODES: Record<TraceEvent, number> = {
   sent: 1,
@@ -42,6 +47,11 @@ const REASON_CODES: Record<DropReason, number> = {
   'host-down': 5,
   'no-socket': 6,
   rcvbuf: 7,
+  'red-early': 8,
+  'bit-error': 9,
+  'drop-list': 10,
+  'nat-filtered': 11,
+  'no-route': 12,
 };
 
 export interface TraceRecord {
@@ -75,6 +85,11 @@ export class TraceCounters {
     'host-down': 0,
     'no-socket': 0,
     rcvbuf: 0,
+    'red-early': 0,
+    'bit-error': 0,
+    'drop-list': 0,
+    'nat-filtered': 0,
+    'no-route': 0,
   };
 }
 

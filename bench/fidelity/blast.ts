@@ -1,16 +1,19 @@
 /**
  * The UDP blast of fidelity/ns3/blast.cc on our simulator: `count` datagrams of `size` bytes,
  * one every `intervalUs`, from one host to another over one path of `bandwidthBps`, `delayMs`
- * and a drop-tail queue of `queuePackets` datagrams (in bytes: that many wire sizes, counting
- * waiting packets only, as ns-3 does). Delivered, dropped, mean and largest one-way delay.
+ * and a drop-tail queue limited in packets or bytes (waiting packets only, as ns-3 counts).
+ * Framing is 30 bytes, as on ns-3's point-to-point link (IPv4 20 + UDP 8 + PPP 2), so both
+ * serialize and count the same wire sizes. Delivered, dropped, mean and largest one-way delay.
  */
 import { Simulator } from '../../sim/index.ts';
-import { UDP_OVERHEAD } from '../../sim/packet.ts';
+
+/** IPv4 + UDP + the point-to-point link's PPP header, as ns-3 puts them on the wire. */
+export const PPP_FRAMING = 30;
 
 export interface BlastSpec {
   bandwidthBps: number;
   delayMs: number;
-  queuePackets: number;
+  queue: { packets: number } | { bytes: number };
   size: number;
   count: number;
   intervalUs: number;
@@ -32,7 +35,8 @@ export async function simBlast(spec: BlastSpec): Promise<BlastResult> {
   const path = {
     bandwidthBps: spec.bandwidthBps,
     delayMs: spec.delayMs,
-    queueBytes: spec.queuePackets * (spec.size + UDP_OVERHEAD),
+    queue: { kind: 'droptail' as const, ...spec.queue },
+    framingBytes: PPP_FRAMING,
   };
   sim.connect(source, sink, path, path);
   const sender = source.platform.dgram.createSocket();

@@ -40,6 +40,8 @@ interface Timer {
  * store that survives crashes, and a random stream forked from the simulator seed and its name.
  */
 export class SimHost implements PacketSink {
+  /** Hosts never forward packets in transit (routers do). */
+  readonly forwards = false;
   readonly platform: Platform;
   /** Synchronous file helpers for fixtures and checks (same store as platform.fs). */
   readonly files: HostFiles;

@@ -15,11 +15,19 @@ export {
   type Jitter,
   type PathConfig,
   type ProfileName,
+  parseBandwidth,
   profiles,
   type ResolvedPathConfig,
   resolvePathConfig,
 } from './profiles.ts';
-export { Simulator, type SimulatorOptions } from './simulator.ts';
+export type { QueueSpec } from './queue.ts';
+export { type Carrier, Route, Router, type TopologyNode } from './routing.ts';
+export {
+  type LinkSpec,
+  type NodeRef,
+  Simulator,
+  type SimulatorOptions,
+} from './simulator.ts';
 export { HIGH_WATER_MARK, MSS, RECEIVE_WINDOW } from './stream.ts';
 export {
   DigestSink,

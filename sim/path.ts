@@ -1,4 +1,5 @@
 import type { SimCore } from './core.ts';
+import { LossModel } from './loss.ts';
 import { cloneWithPayload, type Packet, type PacketSink, UDP, UDP_OVERHEAD } from './packet.ts';
 import type { ResolvedPathConfig } from './profiles.ts';
 import { LinkQueue, resolveQueue } from './queue.ts';
@@ -59,15 +60,12 @@ export class Path {
   private bytesPerMs = 0;
   private busyUntil = 0;
   private lastArrival = 0;
-  private burstBad = false;
   private partitioned = false;
   private held = false;
   private waiting: Packet[] = [];
   private extraFraming = 0;
-  /** Datagrams that left the queue (the drop list counts them). */
-  private departed = 0;
-  private dropSet: Set<number> | null = null;
   private readonly queue: LinkQueue;
+  private readonly losses: LossModel;
   private readonly deliver: (packet: Packet) => void;
 
   constructor(
@@ -80,6 +78,7 @@ export class Path {
     label = `${from.index}->${to.index}`,
   ) {
     this.cfg = config;
+    this.losses = new LossModel(config, random);
     this.queue = new LinkQueue(
       resolveQueue(config.queue ?? { kind: 'droptail' }, config.queueBytes),
       forkRandom(core.seed, `queue/${label}`),
@@ -109,7 +108,7 @@ export class Path {
     this.msPerByte = finite ? 8000 / config.bandwidthBps : 0;
     this.bytesPerMs = finite ? config.bandwidthBps / 8000 : 0;
     this.extraFraming = config.framingBytes - UDP_OVERHEAD;
-    this.dropSet = config.dropList.length > 0 ? new Set(config.dropList) : null;
+    this.losses.configure(config);
     this.queue.configure(resolveQueue(config.queue ?? { kind: 'droptail' }, config.queueBytes));
   }
 
@@ -184,30 +183,9 @@ export class Path {
     this.busyUntil = departure;
     const random = this.random;
     if (isDatagram) {
-      const burst = cfg.burstLoss;
-      if (burst !== null) {
-        if (this.burstBad) {
-          if (random.next() < burst.pBadToGood) this.burstBad = false;
-        } else if (random.next() < burst.pGoodToBad) {
-          this.burstBad = true;
-        }
-        const p = this.burstBad ? (burst.lossBad ?? 1) : (burst.lossGood ?? 0);
-        if (p > 0 && random.next() < p) {
-          this.drop(packet, 'burst-loss');
-          return;
-        }
-      }
-      if (cfg.loss > 0 && random.next() < cfg.loss) {
-        this.drop(packet, 'loss');
-        return;
-      }
-      if (this.corruptedOnWire(size)) {
-        this.drop(packet, 'bit-error');
-        return;
-      }
-      this.departed++;
-      if (this.dropSet?.has(this.departed)) {
-        this.drop(packet, 'drop-list');
+      const lost = this.losses.lose(size);
+      if (lost !== null) {
+        this.drop(packet, lost);
         return;
       }
     }
@@ -235,14 +213,6 @@ export class Path {
         cloneWithPayload(delivered, Buffer.from(delivered.payload)),
       );
     }
-  }
-
-  /** Bit or byte errors hit a datagram of `size` wire bytes (a draw only when configured). */
-  private corruptedOnWire(size: number): boolean {
-    const cfg = this.cfg;
-    if (cfg.ber === 0 && cfg.byteErrorRate === 0) return false;
-    const intact = (1 - cfg.ber) ** (8 * size) * (1 - cfg.byteErrorRate) ** size;
-    return this.random.next() >= intact;
   }
 
   private propagation(): number {

@@ -11,6 +11,7 @@ import {
   resolvePathConfig,
 } from './profiles.ts';
 import { forkRandom } from './random.ts';
+import { type Carrier, type Router, Topology, type TopologyNode } from './routing.ts';
 import { Trace } from './trace.ts';
 
 export interface SimulatorOptions {
@@ -33,6 +34,10 @@ export interface SimulatorOptions {
 }
 
 type HostRef = SimHost | string;
+/** A host or a router, or its name. */
+export type NodeRef = TopologyNode | string;
+/** A link's configuration (one direction): a profile name or a PathConfig. */
+export type LinkSpec = ProfileName | PathConfig;
 
 /**
  * The deterministic network simulator: the run loop and virtual clock (Clockwork, which also
@@ -44,6 +49,11 @@ export class Simulator extends Clockwork implements SimCore {
   readonly hosts: SimHost[] = [];
   private readonly byAddress = new Map<string, number>();
   private readonly paths: (Path | undefined)[][] = [];
+  /** What each host pair sends through (cache): see carrier(). */
+  private carriers: (Carrier | undefined)[][] = [];
+  /** Pairs configured with connect(): their private path wins over any route. */
+  private readonly connected = new Set<number>();
+  private readonly topology = new Topology(this);
   private autoAddresses = 0;
   readonly impairments: boolean;
 
@@ -58,9 +68,7 @@ export class Simulator extends Clockwork implements SimCore {
   }
 
   addHost(name: string, options: HostOptions = {}): SimHost {
-    if (this.hosts.some((host) => host.name === name)) {
-      throw new WhohasError('BAD_ARGUMENT', `a host named '${name}' already exists`);
-    }
+    this.checkNewName(name);
     const address = options.address ?? this.nextAutoAddress();
     if (this.byAddress.has(address) || address === '127.0.0.1') {
       throw new WhohasError('BAD_ARGUMENT', `address ${address} is already taken`);
@@ -76,6 +84,7 @@ export class Simulator extends Clockwork implements SimCore {
     );
     this.hosts.push(host);
     this.paths.push([]);
+    this.carriers.push([]);
     this.byAddress.set(address, index);
     return host;
   }
@@ -95,6 +104,46 @@ export class Simulator extends Clockwork implements SimCore {
     return host;
   }
 
+  /** A router: forwards packets between its links, has no Platform. */
+  addRouter(name: string): Router {
+    this.checkNewName(name);
+    return this.topology.addRouter(name);
+  }
+
+  /**
+   * Links two nodes (hosts or routers), both directions with `spec` (or b→a with `reverse`).
+   * Linking them again reconfigures the link; routes are computed anew on next use.
+   */
+  link(a: NodeRef, b: NodeRef, spec: LinkSpec, reverse: LinkSpec = spec): void {
+    const x = this.node(a);
+    const y = this.node(b);
+    const there = this.effective(resolvePathConfig(spec));
+    const back = this.effective(resolvePathConfig(reverse));
+    this.topology.link(x, y, there, back);
+    this.carriers = this.carriers.map(() => []);
+  }
+
+  /** The link direction a→b (its config and stats). */
+  linkBetween(a: NodeRef, b: NodeRef): Path {
+    const x = this.node(a);
+    const y = this.node(b);
+    const link = this.topology.linkBetween(x, y);
+    if (link === undefined) {
+      throw new WhohasError('BAD_ARGUMENT', `no link between '${x.name}' and '${y.name}'`);
+    }
+    return link;
+  }
+
+  /** The links a datagram from host a to host b crosses, in order ([] when none route it). */
+  route(a: HostRef, b: HostRef): Path[] {
+    return [...(this.topology.route(this.resolve(a), this.resolve(b))?.links ?? [])];
+  }
+
+  /** Every link direction made with link(). */
+  allLinks(): Path[] {
+    return this.topology.allLinks();
+  }
+
   /** Configures a→b (and b→a from `reverse`, or the same config). Replaces earlier settings. */
   connect(
     a: HostRef,
@@ -104,6 +153,13 @@ export class Simulator extends Clockwork implements SimCore {
   ): void {
     const from = this.resolve(a);
     const to = this.resolve(b);
+    for (const [x, y] of [
+      [from.index, to.index],
+      [to.index, from.index],
+    ]) {
+      this.connected.add(x * 65536 + y);
+      this.carriers[x][y] = undefined;
+    }
     this.pathBetween(from.index, to.index).configure(this.effective(resolvePathConfig(config)));
     if (from !== to) {
       this.pathBetween(to.index, from.index).configure(this.effective(resolvePathConfig(reverse)));
@@ -146,6 +202,20 @@ export class Simulator extends Clockwork implements SimCore {
       row[to] = path;
     }
     return path;
+  }
+
+  carrier(from: number, to: number): Carrier {
+    return this.carriers[from][to] ?? this.findCarrier(from, to);
+  }
+
+  private findCarrier(from: number, to: number): Carrier {
+    let carrier: Carrier | null = null;
+    if (from !== to && !this.connected.has(from * 65536 + to)) {
+      carrier = this.topology.route(this.hosts[from], this.hosts[to]);
+    }
+    const found = carrier ?? this.pathBetween(from, to);
+    this.carriers[from][to] = found;
+    return found;
   }
 
   hostIndexOf(address: string, from: number): number {
@@ -198,6 +268,18 @@ export class Simulator extends Clockwork implements SimCore {
 
   private resolve(ref: HostRef): SimHost {
     return typeof ref === 'string' ? this.host(ref) : ref;
+  }
+
+  private node(ref: NodeRef): TopologyNode {
+    if (typeof ref !== 'string') return ref;
+    const router = this.topology.router(ref);
+    return router ?? this.host(ref);
+  }
+
+  private checkNewName(name: string): void {
+    if (this.hosts.some((host) => host.name === name) || this.topology.router(name)) {
+      throw new WhohasError('BAD_ARGUMENT', `a host or router named '${name}' already exists`);
+    }
   }
 
   private bothWays(a: HostRef, b: HostRef): Path[] {

@@ -6,6 +6,9 @@
  * shard would draw its own and `whohas merge` would join runs of different sweeps.
  */
 import type { Command } from 'commander';
+import { parseCross, parseQueue, type TopologySettings } from '../bench/sweep/topology.ts';
+import { parseCount, parseList } from '../bench/units.ts';
+import type { Scheme } from '../impl/arq/codec.ts';
 import { WhohasError } from '../impl/errors.ts';
 
 /** Flags honoured by one transport only: flag, commander attribute name. */
@@ -77,4 +80,80 @@ export function named<T>(flag: string, text: string, parse: (text: string) => T)
       throw new WhohasError(error.code, `${flag}: ${error.message}`);
     throw error;
   }
+}
+
+/** The competing-flows flags (bench/sweep/topology.ts), as commander gives them. */
+export interface TopologyFlags {
+  topology?: string;
+  flows?: string;
+  queue?: string;
+  cross?: string;
+  mix?: boolean;
+}
+
+export function addTopologyOptions(command: Command): Command {
+  return command
+    .option(
+      '--topology <shape>',
+      'dumbbell: --flows K transfers at once across one bottleneck (--bandwidth, --delay)',
+    )
+    .option('--flows <list>', 'with --topology: simultaneous sender → receiver pairs', '1')
+    .option(
+      '--queue <size>',
+      'with --topology: bottleneck queue, 64KB (bytes) or 100p (packets)',
+      '64KB',
+    )
+    .option(
+      '--cross <rate[:on/off]>',
+      'with --topology: cross traffic, 5Mbit (constant) or 5Mbit:100ms/100ms',
+    )
+    .option(
+      '--mix',
+      'with --topology and --arq gbn,sr: the schemes share the bottleneck (flow i runs scheme i mod n)',
+    );
+}
+
+/**
+ * The topology a sweep runs, or undefined; refuses the topology flags without --topology, and a
+ * topology on udp, with the peer engine, without --bandwidth, or a mix of fewer than 2 schemes.
+ */
+export function topologyFrom(
+  flags: TopologyFlags,
+  given: Set<string>,
+  transport: 'sim' | 'udp',
+  schemes: Scheme[],
+): TopologySettings | undefined {
+  if (flags.topology === undefined) {
+    for (const key of ['flows', 'queue', 'cross', 'mix']) {
+      if (given.has(key)) {
+        throw new WhohasError('BAD_ARGUMENT', `--${key} applies with --topology only`);
+      }
+    }
+    return undefined;
+  }
+  if (flags.topology !== 'dumbbell') {
+    throw new WhohasError('BAD_ARGUMENT', `--topology must be dumbbell, not '${flags.topology}'`);
+  }
+  if (transport !== 'sim') {
+    throw new WhohasError('BAD_ARGUMENT', '--topology applies to --transport sim only');
+  }
+  if (given.has('engine')) {
+    throw new WhohasError(
+      'BAD_ARGUMENT',
+      '--topology runs bare sender → receiver pairs (the gbn engine); leave --engine out',
+    );
+  }
+  if (!given.has('bandwidth')) {
+    throw new WhohasError('BAD_ARGUMENT', "--topology needs --bandwidth: the bottleneck's rate");
+  }
+  if (flags.mix && schemes.length < 2) {
+    throw new WhohasError('BAD_ARGUMENT', '--mix needs at least two schemes: --arq gbn,sr');
+  }
+  return {
+    kind: 'dumbbell',
+    flows: named('--flows', flags.flows ?? '1', (text) => parseList(text, parseCount)),
+    queue: named('--queue', flags.queue ?? '64KB', parseQueue),
+    cross: flags.cross === undefined ? null : named('--cross', flags.cross, parseCross),
+    mix: flags.mix ? schemes : null,
+  };
 }

@@ -32,9 +32,17 @@ import {
 import { SCHEMES, type Scheme } from '../../impl/arq/codec.ts';
 import { WhohasError } from '../../impl/errors.ts';
 import { profiles } from '../../sim/profiles.ts';
-import { givenOptions, named, refuseInapplicable, refuseUnseededShard } from '../sweep-flags.ts';
+import {
+  addTopologyOptions,
+  givenOptions,
+  named,
+  refuseInapplicable,
+  refuseUnseededShard,
+  type TopologyFlags,
+  topologyFrom,
+} from '../sweep-flags.ts';
 
-interface SweepFlags {
+interface SweepFlags extends TopologyFlags {
   transport: string;
   engine: string;
   profile?: string;
@@ -67,8 +75,9 @@ const RANGES =
   'Rates: 100Mbit, 1Gbit. Durations: 10ms, 1.5s. Loss: 0.01 or 1%.';
 
 export function register(program: Command): void {
-  program
-    .command('sweep')
+  const command = program.command('sweep');
+  addTopologyOptions(command);
+  command
     .description(
       'Sweep Go-Back-N transfers over a matrix of settings; one CSV row per run, a summary, a chart',
     )
@@ -134,7 +143,11 @@ export function register(program: Command): void {
 
 function specFrom(flags: SweepFlags, seed: number, given: Set<string>): SweepSpec {
   const transport = oneOf<SweepTransport>(flags.transport, ['sim', 'udp'], '--transport');
-  const engine = oneOf<Engine>(flags.engine, ['peer', 'gbn'], '--engine');
+  const schemes = flags.arq
+    .split(',')
+    .map((name) => oneOf<Scheme>(name.trim(), [...SCHEMES], '--arq'));
+  const topology = topologyFrom(flags, given, transport, schemes);
+  const engine = topology ? 'gbn' : oneOf<Engine>(flags.engine, ['peer', 'gbn'], '--engine');
   const sim = transport === 'sim';
   refuseInapplicable(transport, given);
   const list = (flag: string, text: string, parse: (t: string) => number) =>
@@ -145,11 +158,11 @@ function specFrom(flags: SweepFlags, seed: number, given: Set<string>): SweepSpe
     transport,
     engine,
     profiles: sim
-      ? (flags.profile ?? 'lan')
+      ? (flags.profile ?? (topology ? IDEAL_PROFILE : 'lan'))
           .split(',')
           .map((name) => oneOf(name.trim(), [...Object.keys(profiles), IDEAL_PROFILE], '--profile'))
       : ['loopback'],
-    schemes: flags.arq.split(',').map((name) => oneOf<Scheme>(name.trim(), [...SCHEMES], '--arq')),
+    schemes,
     windows: list('--window', flags.window, parseCount),
     packetSizes: list('--packet-size', flags.packetSize, parseSize),
     sizes: list('--size', flags.size, parseSize),
@@ -172,6 +185,7 @@ function specFrom(flags: SweepFlags, seed: number, given: Set<string>): SweepSpe
       flags.fastRetransmit === undefined
         ? null
         : oneOf(flags.fastRetransmit, ['on', 'off'], '--fast-retransmit') === 'on',
+    ...(topology ? { topology } : {}),
   };
 }
 

@@ -84,6 +84,7 @@ export function named<T>(flag: string, text: string, parse: (text: string) => T)
 
 /** The competing-flows flags (bench/sweep/topology.ts), as commander gives them. */
 export interface TopologyFlags {
+  engine: string;
   topology?: string;
   flows?: string;
   queue?: string;
@@ -137,10 +138,10 @@ export function topologyFrom(
   if (transport !== 'sim') {
     throw new WhohasError('BAD_ARGUMENT', '--topology applies to --transport sim only');
   }
-  if (given.has('engine')) {
+  if (given.has('engine') && flags.engine !== 'gbn') {
     throw new WhohasError(
       'BAD_ARGUMENT',
-      '--topology runs bare sender → receiver pairs (the gbn engine); leave --engine out',
+      '--topology runs bare sender → receiver pairs: --engine gbn (or leave it out)',
     );
   }
   if (!given.has('bandwidth')) {

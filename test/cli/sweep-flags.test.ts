@@ -53,3 +53,18 @@ test(refused, ['--seed', '-1'], /^--seed: bad seed/);
 test(refused, ['--shard', '3/2', '--seed', '1', '--out', 'x.csv'], /^--shard: bad shard/);
 test(refused, ['--workers', 'many'], /^--workers: bad/);
 test(refused, ['--profile', 'wann'], /--profile must be one of .*not 'wann'/);
+// Competing flows: the topology flags mean nothing without --topology, and a topology needs the
+// simulator, bare pairs, a bottleneck rate, and values that parse.
+const DUMBBELL = ['--topology', 'dumbbell', '--bandwidth', '10Mbit'];
+test(refused, ['--flows', '4'], /--flows applies with --topology only/);
+test(refused, ['--queue', '100p'], /--queue applies with --topology only/);
+test(refused, ['--cross', '5Mbit'], /--cross applies with --topology only/);
+test(refused, ['--topology', 'ring', '--bandwidth', '10Mbit'], /--topology must be dumbbell/);
+test(refused, ['--topology', 'dumbbell'], /--topology needs --bandwidth/);
+test(refused, [...DUMBBELL, '--transport', 'udp'], /--topology applies to --transport sim only/);
+test(refused, [...DUMBBELL, '--engine', 'peer'], /--topology runs bare sender → receiver pairs/);
+test(refused, [...DUMBBELL, '--mix'], /--mix needs at least two schemes/);
+test(refused, [...DUMBBELL, '--queue', '0p'], /^--queue: a queue holds at least 1 packet/);
+test(refused, [...DUMBBELL, '--queue', 'lots'], /^--queue: bad size/);
+test(refused, [...DUMBBELL, '--cross', '5Mbit:100ms'], /^--cross: bad on\/off/);
+test(refused, [...DUMBBELL, '--flows', '0'], /^--flows: bad count/);

@@ -8,7 +8,7 @@ import type { Scheme } from '../../impl/arq/codec.ts';
 function point(
   window: number,
   topology: Omit<TopologySettings, 'kind'>,
-  schemes = ['gbn' as const],
+  schemes: Scheme[] = ['gbn'],
 ) {
   const spec: SweepSpec = {
     ...unsweptDefaults(),

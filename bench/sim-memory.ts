@@ -59,7 +59,13 @@ export async function swarmTransfer(swarm: Swarm): Promise<MemoryFigures> {
   const transfer = { congestion: 'aimd' as const };
   await world.startServer({
     port: 50000,
-    settings: { maxConnections: swarm.requesters + swarm.owners + 10 },
+    // A swarm is many honest peers on one server: no admission or rate limit may stand in for
+    // the transfers being measured (an owner answers every requester's whohas at once).
+    settings: {
+      maxConnections: swarm.requesters + swarm.owners + 10,
+      rateLinesPerSecond: 1e6,
+      rateBurst: 1e6,
+    },
   });
   // Every owner serves all its requesters at once (no SLOTS_FULL).
   const parallel = Math.ceil(swarm.requesters / swarm.owners);
@@ -67,7 +73,9 @@ export async function swarmTransfer(swarm: Swarm): Promise<MemoryFigures> {
     owners.push(world.createPeer(`owner${i}`, { folder: '/share', transfer, parallel }));
   }
   for (let i = 0; i < swarm.requesters; i++)
-    requesters.push(world.createPeer(`peer${i}`, { folder: '/share', transfer }));
+    requesters.push(
+      world.createPeer(`peer${i}`, { folder: '/share', transfer, whohasWaitMs: 60_000 }),
+    );
   await sim.until(
     (async () => {
       await owners[0].connect();

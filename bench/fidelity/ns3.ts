@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -59,12 +59,15 @@ export function buildNs3(name: string): Promise<string> {
 
 async function compile(name: string): Promise<string> {
   const source = join(SOURCES, `${name}.cc`);
-  const hash = createHash('sha256')
-    .update(await readFile(source))
+  // The shared headers (gbn-endpoints.h) are part of every program's identity.
+  const headers = (await readdir(SOURCES)).filter((file) => file.endsWith('.h')).sort();
+  const hash = createHash('sha256').update(await readFile(source));
+  for (const header of headers) hash.update(header).update(await readFile(join(SOURCES, header)));
+  const digest = hash
     .update(JSON.stringify([FLAGS, LIBS]))
     .digest('hex')
     .slice(0, 16);
-  const binary = join(CACHE, `${name}-${hash}`);
+  const binary = join(CACHE, `${name}-${digest}`);
   if (existsSync(binary)) return binary;
   await mkdir(CACHE, { recursive: true });
   // Built under a private name and renamed: a parallel build never runs a half-written file.

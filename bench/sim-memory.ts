@@ -6,6 +6,7 @@
  * peak RSS (process.resourceUsage().maxRSS, what /usr/bin/time reports), with the load average.
  *
  *   npx tsx bench/sim-memory.ts transfer [bytes=1e9] [packetSize=65000] [window=64]
+ *   npx tsx bench/sim-memory.ts transfer-in-memory [...]   (the same, bytes held: the baseline)
  *   npx tsx bench/sim-memory.ts swarm [peers=1000] [owners=10] [bytes=10e6]
  *
  * Run one scenario per process: maxRSS is a high-water mark for the whole process.
@@ -13,7 +14,7 @@
 import { loadavg } from 'node:os';
 import { createWorld } from '../harness/world.ts';
 import type { Peer } from '../impl/peer/peer.ts';
-import { syntheticSha256 } from '../sim/synthetic.ts';
+import { SyntheticSource, syntheticSha256 } from '../sim/synthetic.ts';
 
 const ROOM = 'bench';
 const SEED = 18;
@@ -33,6 +34,8 @@ interface Swarm {
   bytes: number;
   packetSize: number;
   window: number;
+  /** The old way, for comparison: owners hold the bytes, requesters keep what they write. */
+  inMemory?: boolean;
 }
 
 /**
@@ -46,13 +49,18 @@ export async function swarmTransfer(swarm: Swarm): Promise<MemoryFigures> {
   const owners: Peer[] = [];
   const requesters: Peer[] = [];
   for (let i = 0; i < swarm.owners; i++) {
-    world
-      .simHost(`owner${i}`)
-      .files.synthetic(`/share/f${i}.bin`, { size: swarm.bytes, seed: SEED });
+    const name = `f${i}.bin`;
+    const files = world.simHost(`owner${i}`).files;
+    if (swarm.inMemory) {
+      const source = new SyntheticSource({ size: swarm.bytes, seed: SEED, name });
+      files.write(`/share/${name}`, source.read(0, swarm.bytes));
+    } else {
+      files.synthetic(`/share/${name}`, { size: swarm.bytes, seed: SEED });
+    }
   }
   for (let i = 0; i < swarm.requesters; i++) {
     const host = world.simHost(`peer${i}`);
-    host.files.streamedWrites = 'digest-only';
+    if (!swarm.inMemory) host.files.streamedWrites = 'digest-only';
     host.files.mkdir('/share');
     host.files.mkdir('/downloads');
   }
@@ -140,13 +148,21 @@ function print(title: string, figures: MemoryFigures): void {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const [mode = 'transfer', ...args] = process.argv.slice(2);
-  if (mode === 'transfer') {
+  if (mode === 'transfer' || mode === 'transfer-in-memory') {
     const bytes = Number(args[0] ?? 1e9);
     const packetSize = Number(args[1] ?? 65000);
     const window = Number(args[2] ?? 64);
-    const figures = await swarmTransfer({ owners: 1, requesters: 1, bytes, packetSize, window });
+    const inMemory = mode === 'transfer-in-memory';
+    const figures = await swarmTransfer({
+      owners: 1,
+      requesters: 1,
+      bytes,
+      packetSize,
+      window,
+      inMemory,
+    });
     print(
-      `one simulated transfer of ${bytes} bytes (packet ${packetSize} B, window ${window})`,
+      `${inMemory ? '[bytes held in memory, as before] ' : ''}one simulated transfer of ${bytes} bytes (packet ${packetSize} B, window ${window})`,
       figures,
     );
   } else if (mode === 'swarm') {
@@ -162,7 +178,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     });
     print(`a swarm of ${peers} peers (${owners} owners), ${bytes} bytes each`, figures);
   } else {
-    console.error('usage: npx tsx bench/sim-memory.ts transfer|swarm [...]');
+    console.error('usage: npx tsx bench/sim-memory.ts transfer|transfer-in-memory|swarm [...]');
     process.exitCode = 2;
   }
 }

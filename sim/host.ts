@@ -7,6 +7,7 @@ import { createSimDgram, type SimDatagramSocket } from './dgram.ts';
 import type { SimEvent } from './event-queue.ts';
 import { createSimFileSystem } from './fs.ts';
 import { contents, type FileNode, MemoryTree, type StreamedWrites } from './memfs.ts';
+import type { SimNat } from './nat.ts';
 import { acceptSyn, createSimNet, type SimStreamServer } from './net.ts';
 import { type Packet, type PacketSink, SYN, UDP } from './packet.ts';
 import type { SeededRandom } from './random.ts';
@@ -26,6 +27,8 @@ export interface HostOptions {
    * 'digest-only' their size and running SHA-256 (see HostFiles.digest).
    */
   files?: StreamedWrites;
+  /** Puts the host on this NAT's private network (Simulator.addHost gives it 192.168.N.x). */
+  behind?: SimNat;
 }
 
 const FIRST_EPHEMERAL = 49152;
@@ -49,6 +52,8 @@ export class SimHost implements PacketSink {
   epoch = 0;
   crashed = false;
   processingCostMs: number;
+  /** The NAT this host sits behind, or null on the public side. */
+  readonly behind: SimNat | null;
   readonly udpPorts = new Map<number, SimDatagramSocket>();
   readonly tcpPorts = new Map<number, SimStreamServer | SimStreamSocket>();
   readonly streams = new Set<SimStreamSocket>();
@@ -82,6 +87,7 @@ export class SimHost implements PacketSink {
     options: HostOptions,
   ) {
     this.processingCostMs = options.processingCostMs ?? 0;
+    this.behind = options.behind ?? null;
     const tree = new MemoryTree();
     tree.streamedWrites = options.files ?? 'memory';
     this.files = new HostFiles(tree);

@@ -3,6 +3,14 @@ export type { SimDatagramSocket } from './dgram.ts';
 export { type EventHandler, EventQueue, type SimEvent } from './event-queue.ts';
 export { type HostFiles, type HostOptions, SimHost } from './host.ts';
 export type { StreamedWrites } from './memfs.ts';
+export {
+  type NatBehaviour,
+  type NatMapping,
+  type NatOptions,
+  NatStats,
+  type NatType,
+  SimNat,
+} from './nat.ts';
 export { CONNECT_TIMEOUT_MS } from './net.ts';
 export {
   type Packet,

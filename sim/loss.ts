@@ -50,7 +50,7 @@ export class LossModel {
       const intact = (1 - cfg.ber) ** (8 * size) * (1 - cfg.byteErrorRate) ** size;
       if (random.next() >= intact) return 'bit-error';
     }
-    if (this.dropSet !== null && this.dropSet.has(++this.departed)) return 'drop-list';
+    if (this.dropSet?.has(++this.departed)) return 'drop-list';
     return null;
   }
 }

@@ -77,6 +77,36 @@ export class Route implements Carrier {
   }
 }
 
+/** From inside a NAT: the inside path to the NAT, which translates and sends on. */
+export class ViaNat implements Carrier {
+  constructor(
+    private readonly inside: Path,
+    readonly to: PacketSink,
+  ) {}
+
+  get config(): { readonly mtu: number } {
+    return this.inside.config;
+  }
+
+  send(packet: Packet): void {
+    this.inside.send(packet);
+  }
+}
+
+/** To a private address from outside its NAT: every packet is dropped ('no-route'). */
+export class Unreachable implements Carrier {
+  readonly config = { mtu: 65535 };
+
+  constructor(
+    private readonly core: SimCore,
+    readonly to: PacketSink,
+  ) {}
+
+  send(packet: Packet): void {
+    this.core.trace.record(this.core.now, 'dropped', packet, 'no-route');
+  }
+}
+
 export class Topology {
   private readonly nodes = new Map<string, TopologyNode>();
   private readonly adjacency = new Map<TopologyNode, Map<TopologyNode, Path>>();

@@ -1,46 +1,14 @@
 import type { SimCore } from './core.ts';
 import { LossModel } from './loss.ts';
 import { cloneWithPayload, type Packet, type PacketSink, UDP, UDP_OVERHEAD } from './packet.ts';
+import { LOST, PathStats } from './path-stats.ts';
 import type { ResolvedPathConfig } from './profiles.ts';
 import { LinkQueue, resolveQueue } from './queue.ts';
+import { CoDelQueue } from './queue-codel.ts';
 import { forkRandom, type SeededRandom } from './random.ts';
 import type { DropReason } from './trace.ts';
 
-const LOST: ReadonlySet<DropReason> = new Set(['loss', 'burst-loss', 'bit-error', 'drop-list']);
-
-/** Per-direction packet counts: plain read-only numbers. */
-export class PathStats {
-  sent = 0;
-  /** Arrived at the far host (which may still drop it: no socket, host down). */
-  delivered = 0;
-  dropped = 0;
-  /** Of `dropped`: datagrams lost to a loss model (i.i.d., burst, bit errors, drop list). */
-  lost = 0;
-  /** Of `dropped`: datagrams dropped by a partition. */
-  partitionDropped = 0;
-  /** Of `dropped`: datagrams refused by the queue (full, or RED's early drop). */
-  queueDropped = 0;
-  /** Drops by reason (the trace's reasons). */
-  readonly drops: Partial<Record<DropReason, number>> = {};
-  /** Packets the queue accepted (sent at once or after waiting). */
-  enqueued = 0;
-  /** Largest occupancy seen: waiting bytes, and waiting packets. */
-  peakQueueBytes = 0;
-  peakQueuePackets = 0;
-  /** Total time accepted packets waited before their transmission started. */
-  sojournTotalMs = 0;
-  /** Stream segments a partition held back until heal. */
-  stalled = 0;
-  duplicated = 0;
-  corrupted = 0;
-  reordered = 0;
-  bytesSent = 0;
-
-  /** Mean wait in the queue of the packets it accepted, ms. */
-  get meanSojournMs(): number {
-    return this.enqueued === 0 ? 0 : this.sojournTotalMs / this.enqueued;
-  }
-}
+export { PathStats } from './path-stats.ts';
 
 /**
  * One direction of a link between two hosts. A transmitter serializes packets at the path's
@@ -66,6 +34,10 @@ export class Path {
   private extraFraming = 0;
   private readonly queue: LinkQueue;
   private readonly losses: LossModel;
+  /** A CoDel link dequeues in events of its own (queue-codel.ts); null otherwise. */
+  private codel: CoDelQueue | null = null;
+  private serving = false;
+  private readonly serveFn = () => this.serve();
   private readonly deliver: (packet: Packet) => void;
 
   constructor(
@@ -109,7 +81,12 @@ export class Path {
     this.bytesPerMs = finite ? config.bandwidthBps / 8000 : 0;
     this.extraFraming = config.framingBytes - UDP_OVERHEAD;
     this.losses.configure(config);
-    this.queue.configure(resolveQueue(config.queue ?? { kind: 'droptail' }, config.queueBytes));
+    const queue = resolveQueue(config.queue ?? { kind: 'droptail' }, config.queueBytes);
+    this.queue.configure(queue);
+    if (queue.kind !== 'codel') this.codel = null;
+    else if (this.codel === null) {
+      this.codel = new CoDelQueue(queue.targetMs, queue.intervalMs, queue.bytes, queue.packets);
+    } else this.codel.configure(queue.targetMs, queue.intervalMs, queue.bytes, queue.packets);
   }
 
   send(packet: Packet): void {
@@ -154,10 +131,13 @@ export class Path {
 
   private transmit(packet: Packet, alreadyQueued: boolean): void {
     const core = this.core;
-    const cfg = this.cfg;
     const now = core.now;
     const isDatagram = packet.proto === UDP;
     const size = packet.wireSize + this.extraFraming;
+    if (this.codel !== null) {
+      this.enqueueCoDel(this.codel, packet, size, alreadyQueued);
+      return;
+    }
     const start = Math.max(this.busyUntil, now);
     const queue = this.queue;
     const stats = this.stats;
@@ -178,7 +158,50 @@ export class Path {
         core.trace.record(now, 'queued', packet);
       }
     }
-    stats.enqueued++;
+    this.depart(packet, size, start);
+  }
+
+  private enqueueCoDel(codel: CoDelQueue, packet: Packet, size: number, alreadyQueued: boolean) {
+    const now = this.core.now;
+    if (packet.proto === UDP && !alreadyQueued && codel.full(size)) {
+      this.drop(packet, 'queue');
+      return;
+    }
+    const waits = this.busyUntil > now || codel.packets > 0;
+    codel.push(packet, size, now);
+    if (waits) {
+      const stats = this.stats;
+      if (codel.bytes > stats.peakQueueBytes) stats.peakQueueBytes = codel.bytes;
+      if (codel.packets > stats.peakQueuePackets) stats.peakQueuePackets = codel.packets;
+      this.core.trace.record(now, 'queued', packet);
+    }
+    if (this.serving) return;
+    this.serving = true;
+    if (this.busyUntil > now) this.core.schedule(this.busyUntil, this.serveFn);
+    else this.serve();
+  }
+
+  /** The CoDel link is free: the next packet CoDel lets through goes on the wire. */
+  private serve(): void {
+    const codel = this.codel;
+    const now = this.core.now;
+    const next = codel?.dequeue(now, (packet) => this.drop(packet, 'codel')) ?? null;
+    if (next === null) {
+      this.serving = false;
+      return;
+    }
+    this.stats.sojournTotalMs += now - next.enqueuedAt;
+    this.depart(next.packet, next.size, now);
+    if ((codel as CoDelQueue).packets > 0) this.core.schedule(this.busyUntil, this.serveFn);
+    else this.serving = false;
+  }
+
+  /** The packet starts transmitting at `start`: loss models, propagation, delivery. */
+  private depart(packet: Packet, size: number, start: number): void {
+    const core = this.core;
+    const cfg = this.cfg;
+    const isDatagram = packet.proto === UDP;
+    this.stats.enqueued++;
     const departure = start + size * this.msPerByte;
     this.busyUntil = departure;
     const random = this.random;
@@ -238,7 +261,9 @@ export class Path {
     stats.drops[reason] = (stats.drops[reason] ?? 0) + 1;
     if (LOST.has(reason)) stats.lost++;
     else if (reason === 'partition') stats.partitionDropped++;
-    else if (reason === 'queue' || reason === 'red-early') stats.queueDropped++;
+    else if (reason === 'queue' || reason === 'red-early' || reason === 'codel') {
+      stats.queueDropped++;
+    }
     this.core.trace.record(this.core.now, 'dropped', packet, reason);
   }
 

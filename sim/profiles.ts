@@ -230,7 +230,11 @@ function validateQueue(queue: QueueSpec | null): void {
     if (!(maxP > 0 && maxP <= 1 && weight > 0 && weight <= 1)) {
       bad('red queue: maxP and weight must be in (0, 1]');
     }
+  } else if (queue.kind === 'codel') {
+    if (!((queue.targetMs ?? 5) > 0 && (queue.intervalMs ?? 100) > 0)) {
+      bad('codel queue: targetMs and intervalMs must be > 0');
+    }
   } else if (queue.kind !== 'droptail') {
-    bad(`unknown queue kind '${(queue as { kind: string }).kind}' (known: droptail, red)`);
+    bad(`unknown queue kind '${(queue as { kind: string }).kind}' (known: droptail, red, codel)`);
   }
 }

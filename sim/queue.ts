@@ -15,6 +15,9 @@ import type { SeededRandom } from './random.ts';
  *   last drop), every arrival dropped at or above maxTh; the hard limit still applies. Draws come
  *   from the queue's own seeded stream.
  *
+ * - CoDel (queue-codel.ts) decides at dequeue time, so a CoDel path dequeues in events of its own
+ *   and this class only resolves its settings.
+ *
  * Stream segments (reliable) are never refused but occupy the queue like datagrams.
  */
 
@@ -33,28 +36,37 @@ export type QueueSpec =
       /** Hard limits, as for drop-tail (default: unlimited). */
       bytes?: number;
       packets?: number;
-    };
+    }
+  /** CoDel (RFC 8289, queue-codel.ts): target 5 ms and interval 100 ms by default. */
+  | { kind: 'codel'; targetMs?: number; intervalMs?: number; bytes?: number; packets?: number };
 
 export interface ResolvedQueue {
-  kind: 'droptail' | 'red';
+  kind: 'droptail' | 'red' | 'codel';
   bytes: number;
   packets: number;
   minTh: number;
   maxTh: number;
   maxP: number;
   weight: number;
+  targetMs: number;
+  intervalMs: number;
 }
 
 export function resolveQueue(spec: QueueSpec, queueBytes: number): ResolvedQueue {
   const red = spec.kind === 'red' ? spec : null;
+  const codel = spec.kind === 'codel' ? spec : null;
   const resolved: ResolvedQueue = {
     kind: spec.kind,
-    bytes: spec.bytes ?? (spec.packets === undefined && red === null ? queueBytes : Infinity),
+    bytes:
+      spec.bytes ??
+      (spec.packets === undefined && spec.kind === 'droptail' ? queueBytes : Infinity),
     packets: spec.packets ?? Number.POSITIVE_INFINITY,
     minTh: red?.minTh ?? 0,
     maxTh: red?.maxTh ?? 0,
     maxP: red?.maxP ?? 0,
     weight: red?.weight ?? 0,
+    targetMs: codel?.targetMs ?? 5,
+    intervalMs: codel?.intervalMs ?? 100,
   };
   return resolved;
 }

@@ -27,7 +27,8 @@ export type DropReason =
   | 'bit-error'
   | 'drop-list'
   | 'nat-filtered'
-  | 'no-route';
+  | 'no-route'
+  | 'codel';
 
 const EVENT_CODES: Record<TraceEvent, number> = {
   sent: 1,
@@ -52,6 +53,7 @@ const REASON_CODES: Record<DropReason, number> = {
   'drop-list': 10,
   'nat-filtered': 11,
   'no-route': 12,
+  codel: 13,
 };
 
 export interface TraceRecord {
@@ -90,6 +92,7 @@ export class TraceCounters {
     'drop-list': 0,
     'nat-filtered': 0,
     'no-route': 0,
+    codel: 0,
   };
 }
 

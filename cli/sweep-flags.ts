@@ -6,6 +6,9 @@
  * shard would draw its own and `whohas merge` would join runs of different sweeps.
  */
 import type { Command } from 'commander';
+import { parseCross, parseQueue, type TopologySettings } from '../bench/sweep/topology.ts';
+import { parseCount, parseList } from '../bench/units.ts';
+import type { Scheme } from '../impl/arq/codec.ts';
 import { WhohasError } from '../impl/errors.ts';
 
 /** Flags honoured by one transport only: flag, commander attribute name. */
@@ -18,7 +21,7 @@ const ONLY_FOR: Record<'sim' | 'udp', [flag: string, key: string][]> = {
     ['--jitter', 'jitter'],
     ['--bandwidth', 'bandwidth'],
     ['--workers', 'workers'],
-    ['--queue', 'queue'],
+    ['--queue', 'jobQueue'],
     ['--pcap', 'pcap'],
   ],
   udp: [['--time-limit', 'timeLimit']],
@@ -70,9 +73,30 @@ export function refuseUnseededShard(given: Set<string>): void {
   }
 }
 
+/**
+ * `--queue` names two things the issues both call a queue: a job queue (`redis://HOST:PORT`, any
+ * value with a colon) and, with --topology, the bottleneck's queue (64KB, 100p). It may be given
+ * twice, once for each. Splits them into `jobQueue` and `queue`, and `given` to match.
+ */
+export function splitQueueFlag<F extends { queue?: string[] | string; jobQueue?: string }>(
+  flags: F,
+  given: Set<string>,
+): F & { queue?: string; jobQueue?: string } {
+  const values = flags.queue === undefined ? [] : [flags.queue].flat();
+  const jobQueue = values.filter((value) => value.includes(':'));
+  const sizes = values.filter((value) => !value.includes(':'));
+  if (jobQueue.length > 1 || sizes.length > 1) {
+    throw new WhohasError('BAD_ARGUMENT', '--queue: give at most one Redis URL and one size');
+  }
+  given.delete('queue');
+  if (sizes.length > 0) given.add('queue');
+  if (jobQueue.length > 0) given.add('jobQueue');
+  return { ...flags, queue: sizes[0], jobQueue: jobQueue[0] };
+}
+
 /** Worker threads are this machine's; with a queue the points run on `whohas worker` processes. */
 export function refuseQueueWithWorkers(given: Set<string>): void {
-  if (given.has('queue') && given.has('workers')) {
+  if (given.has('jobQueue') && given.has('workers')) {
     throw new WhohasError(
       'BAD_ARGUMENT',
       '--workers applies to a local sweep; with --queue, start whohas worker --concurrency N instead',
@@ -89,4 +113,76 @@ export function named<T>(flag: string, text: string, parse: (text: string) => T)
       throw new WhohasError(error.code, `${flag}: ${error.message}`);
     throw error;
   }
+}
+
+/** The competing-flows flags (bench/sweep/topology.ts), as commander gives them. */
+export interface TopologyFlags {
+  engine: string;
+  topology?: string;
+  flows?: string;
+  queue?: string;
+  cross?: string;
+  mix?: boolean;
+}
+
+export function addTopologyOptions(command: Command): Command {
+  return command
+    .option(
+      '--topology <shape>',
+      'dumbbell: --flows K transfers at once across one bottleneck (--bandwidth, --delay)',
+    )
+    .option('--flows <list>', 'with --topology: simultaneous sender → receiver pairs', '1')
+    .option(
+      '--cross <rate[:on/off]>',
+      'with --topology: cross traffic, 5Mbit (constant) or 5Mbit:100ms/100ms',
+    )
+    .option(
+      '--mix',
+      'with --topology and --arq gbn,sr: the schemes share the bottleneck (flow i runs scheme i mod n)',
+    );
+}
+
+/**
+ * The topology a sweep runs, or undefined; refuses the topology flags without --topology, and a
+ * topology on udp, with the peer engine, without --bandwidth, or a mix of fewer than 2 schemes.
+ */
+export function topologyFrom(
+  flags: TopologyFlags,
+  given: Set<string>,
+  transport: 'sim' | 'udp',
+  schemes: Scheme[],
+): TopologySettings | undefined {
+  if (flags.topology === undefined) {
+    for (const key of ['flows', 'queue', 'cross', 'mix']) {
+      if (given.has(key)) {
+        throw new WhohasError('BAD_ARGUMENT', `--${key} applies with --topology only`);
+      }
+    }
+    return undefined;
+  }
+  if (flags.topology !== 'dumbbell') {
+    throw new WhohasError('BAD_ARGUMENT', `--topology must be dumbbell, not '${flags.topology}'`);
+  }
+  if (transport !== 'sim') {
+    throw new WhohasError('BAD_ARGUMENT', '--topology applies to --transport sim only');
+  }
+  if (given.has('engine') && flags.engine !== 'gbn') {
+    throw new WhohasError(
+      'BAD_ARGUMENT',
+      '--topology runs bare sender → receiver pairs: --engine gbn (or leave it out)',
+    );
+  }
+  if (!given.has('bandwidth')) {
+    throw new WhohasError('BAD_ARGUMENT', "--topology needs --bandwidth: the bottleneck's rate");
+  }
+  if (flags.mix && schemes.length < 2) {
+    throw new WhohasError('BAD_ARGUMENT', '--mix needs at least two schemes: --arq gbn,sr');
+  }
+  return {
+    kind: 'dumbbell',
+    flows: named('--flows', flags.flows ?? '1', (text) => parseList(text, parseCount)),
+    queue: named('--queue', flags.queue ?? '64KB', parseQueue),
+    cross: flags.cross === undefined ? null : named('--cross', flags.cross, parseCross),
+    mix: flags.mix ? schemes : null,
+  };
 }

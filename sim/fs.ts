@@ -3,7 +3,7 @@ import { systemError } from '../impl/errors.ts';
 import { isTempFileName, tempFileName, tempOwner } from '../impl/platform/temp-name.ts';
 import type { FileReader, FileSystem, FileWriter } from '../impl/platform/types.ts';
 import type { SimCore } from './core.ts';
-import { contents, type FileNode, type MemoryTree } from './memfs.ts';
+import { contents, digestOnly, type FileNode, type MemoryTree } from './memfs.ts';
 
 /**
  * The asynchronous FileSystem of a simulated host over its MemoryTree. Each operation runs in an
@@ -67,8 +67,12 @@ let nextNodeNumber = 0;
 
 function openReader(core: SimCore, tree: MemoryTree, path: string): FileReader {
   const file = tree.regularFile(path, 'open');
-  // An open file keeps its contents even if the name is replaced or removed later.
-  const data = contents(file);
+  if (file.digest !== undefined) throw digestOnly('open', path);
+  // An open file keeps its contents even if the name is replaced or removed later; a synthetic
+  // one generates each range as it is read and holds nothing.
+  const synthetic = file.synthetic;
+  const data = synthetic === undefined ? contents(file, path) : undefined;
+  const size = synthetic?.size ?? (data as Buffer).length;
   let open = true;
   let number = nodeNumbers.get(file);
   if (number === undefined) {
@@ -76,12 +80,13 @@ function openReader(core: SimCore, tree: MemoryTree, path: string): FileReader {
     nodeNumbers.set(file, number);
   }
   return {
-    size: data.length,
-    identity: `node${number}:${data.length}`,
+    size,
+    identity: `node${number}:${size}`,
     read: (position, length) =>
       core.settle(() => {
         if (!open) throw systemError('EBADF', 'read', `EBADF: read '${path}' after close`);
-        return Buffer.from(data.subarray(position, position + length));
+        if (synthetic !== undefined) return synthetic.read(position, length);
+        return Buffer.from((data as Buffer).subarray(position, position + length));
       }),
     close: () =>
       core.settle(() => {
@@ -111,7 +116,8 @@ class SimFileWriter implements FileWriter {
       if (this.state !== 'open') {
         throw systemError('EBADF', 'write', `EBADF: ${this.tempPath} is ${this.state}`);
       }
-      this.file.chunks.push(copy);
+      if (this.file.digest !== undefined) this.file.digest.update(copy);
+      else this.file.chunks.push(copy);
       this.file.size += copy.length;
       modifiedAt.set(this.file, this.core.now);
     });

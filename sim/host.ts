@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { systemError } from '../impl/errors.ts';
 import type { Clock, DirEntry, Platform, TimerHandle } from '../impl/platform/types.ts';
@@ -5,12 +6,13 @@ import type { SimCore } from './core.ts';
 import { createSimDgram, type SimDatagramSocket } from './dgram.ts';
 import type { SimEvent } from './event-queue.ts';
 import { createSimFileSystem } from './fs.ts';
-import { MemoryTree } from './memfs.ts';
+import { contents, type FileNode, MemoryTree, type StreamedWrites } from './memfs.ts';
 import type { SimNat } from './nat.ts';
 import { acceptSyn, createSimNet, type SimStreamServer } from './net.ts';
 import { type Packet, type PacketSink, SYN, UDP } from './packet.ts';
 import type { SeededRandom } from './random.ts';
 import type { SimStreamSocket } from './stream.ts';
+import { SyntheticSource, type SyntheticSpec } from './synthetic.ts';
 
 export interface HostOptions {
   /** IPv4 address; by default 10.0.0.N in order of creation. */
@@ -20,6 +22,11 @@ export interface HostOptions {
    * beyond a socket's receive buffer are dropped ('rcvbuf'), as with a slow real host.
    */
   processingCostMs?: number;
+  /**
+   * What files written through a FileWriter (downloads) keep: 'memory' (default) their bytes,
+   * 'digest-only' their size and running SHA-256 (see HostFiles.digest).
+   */
+  files?: StreamedWrites;
   /** Puts the host on this NAT's private network (Simulator.addHost gives it 192.168.N.x). */
   behind?: SimNat;
 }
@@ -82,6 +89,7 @@ export class SimHost implements PacketSink {
     this.processingCostMs = options.processingCostMs ?? 0;
     this.behind = options.behind ?? null;
     const tree = new MemoryTree();
+    tree.streamedWrites = options.files ?? 'memory';
     this.files = new HostFiles(tree);
     this.platform = {
       kind: 'sim',
@@ -222,6 +230,40 @@ export class HostFiles {
 
   read(path: string): Buffer {
     return Buffer.from(this.tree.readFile(path));
+  }
+
+  /**
+   * A file of `size` bytes generated on read from (seed, name, offset) (sim/synthetic.ts): it
+   * costs no memory at any size. `name` defaults to the file's base name.
+   */
+  synthetic(path: string, spec: Omit<SyntheticSpec, 'name'> & { name?: string }): void {
+    const absolute = posix.resolve('/', path);
+    this.tree.mkdir(posix.dirname(absolute));
+    const name = spec.name ?? posix.basename(absolute);
+    this.tree.writeSynthetic(path, new SyntheticSource({ ...spec, name }));
+  }
+
+  /**
+   * Size and SHA-256 (hex) of a regular file: a digest-only copy's running hash, a synthetic
+   * file's generator hash, or the hash of the bytes held.
+   */
+  digest(path: string): { size: number; sha256: string } {
+    const file = this.tree.regularFile(path, 'open') as FileNode;
+    if (file.digest !== undefined) return { size: file.size, sha256: file.digest.sha256() };
+    if (file.synthetic !== undefined) return { size: file.size, sha256: file.synthetic.sha256() };
+    return {
+      size: file.size,
+      sha256: createHash('sha256').update(contents(file, path)).digest('hex'),
+    };
+  }
+
+  /** What files written from now on through a FileWriter keep (HostOptions.files). */
+  set streamedWrites(mode: StreamedWrites) {
+    this.tree.streamedWrites = mode;
+  }
+
+  get streamedWrites(): StreamedWrites {
+    return this.tree.streamedWrites;
   }
 
   mkdir(path: string): void {

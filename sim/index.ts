@@ -2,6 +2,7 @@
 export type { SimDatagramSocket } from './dgram.ts';
 export { type EventHandler, EventQueue, type SimEvent } from './event-queue.ts';
 export { type HostFiles, type HostOptions, SimHost } from './host.ts';
+export type { StreamedWrites } from './memfs.ts';
 export {
   type NatBehaviour,
   type NatMapping,
@@ -36,6 +37,12 @@ export {
   type SimulatorOptions,
 } from './simulator.ts';
 export { HIGH_WATER_MARK, MSS, RECEIVE_WINDOW } from './stream.ts';
+export {
+  DigestSink,
+  SyntheticSource,
+  type SyntheticSpec,
+  syntheticSha256,
+} from './synthetic.ts';
 export type {
   DropReason,
   TraceCounters,

@@ -1,7 +1,9 @@
+import { constants } from 'node:buffer';
 import { posix } from 'node:path';
 import { systemError } from '../impl/errors.ts';
 import { MAX_NAME_BYTES } from '../impl/platform/file-names.ts';
 import type { DirEntry, FileKind, FileStat } from '../impl/platform/types.ts';
+import { DigestSink, type SyntheticSource } from './synthetic.ts';
 
 /**
  * A host's in-memory file tree with POSIX semantics: absolute paths, folders, regular files and
@@ -14,7 +16,17 @@ export interface FileNode {
   kind: 'file';
   chunks: Buffer[];
   size: number;
+  /** Bytes generated on read, none held (sim/synthetic.ts). */
+  synthetic?: SyntheticSource;
+  /** A streamed copy kept as its size and SHA-256 only: its bytes cannot be read back. */
+  digest?: DigestSink;
 }
+
+/**
+ * What a file written through a FileWriter keeps: its bytes ('memory'), or only its size and a
+ * running SHA-256 ('digest-only', for transfers far larger than memory).
+ */
+export type StreamedWrites = 'memory' | 'digest-only';
 export interface DirNode {
   kind: 'directory';
   entries: Map<string, Node>;
@@ -29,6 +41,7 @@ const MAX_LINK_HOPS = 40;
 
 export class MemoryTree {
   private readonly root: DirNode = { kind: 'directory', entries: new Map() };
+  streamedWrites: StreamedWrites = 'memory';
 
   /** The node at `path`; follows a final symlink only when `follow` is true. */
   lookup(path: string, syscall: string, follow = true): Node {
@@ -71,16 +84,24 @@ export class MemoryTree {
   }
 
   readFile(path: string): Buffer {
-    return contents(this.regularFile(path, 'open'));
+    return contents(this.regularFile(path, 'open'), path);
   }
 
   /** Creates or replaces a regular file; the parent folder must exist. */
   writeFile(path: string, data: Uint8Array): FileNode {
+    const copy = Buffer.from(data);
+    return this.place(path, { kind: 'file', chunks: [copy], size: copy.length });
+  }
+
+  /** Creates or replaces a file whose bytes a generator makes on read. */
+  writeSynthetic(path: string, source: SyntheticSource): FileNode {
+    return this.place(path, { kind: 'file', chunks: [], size: source.size, synthetic: source });
+  }
+
+  private place(path: string, file: FileNode): FileNode {
     const { dir, name } = this.parentOf(path, 'open');
     const existing = dir.entries.get(name);
     if (existing?.kind === 'directory') throw fail('EISDIR', 'open', path);
-    const copy = Buffer.from(data);
-    const file: FileNode = { kind: 'file', chunks: [copy], size: copy.length };
     if (existing?.kind === 'symlink') {
       const target = this.walk(path, 'open', true);
       if (target.node?.kind === 'directory') throw fail('EISDIR', 'open', path);
@@ -96,6 +117,7 @@ export class MemoryTree {
     const { dir, name } = this.parentOf(path, 'open');
     if (dir.entries.has(name)) throw fail('EEXIST', 'open', path);
     const file: FileNode = { kind: 'file', chunks: [], size: 0 };
+    if (this.streamedWrites === 'digest-only') file.digest = new DigestSink();
     dir.entries.set(name, file);
     return file;
   }
@@ -214,7 +236,19 @@ function components(path: string): string[] {
     .filter((part) => part !== '');
 }
 
-export function contents(file: FileNode): Buffer {
+/** A file's bytes: held, or generated (synthetic); a digest-only copy has none (EIO). */
+export function contents(file: FileNode, path: string): Buffer {
+  if (file.digest !== undefined) throw digestOnly('read', path);
+  if (file.synthetic !== undefined) {
+    // As Node's readFile past its largest Buffer: open and read in ranges instead.
+    if (file.size > constants.MAX_LENGTH) {
+      throw Object.assign(
+        systemError('EFBIG', 'read', `EFBIG: read '${path}': too large for one buffer`),
+        { path },
+      );
+    }
+    return file.synthetic.read(0, file.size);
+  }
   if (file.chunks.length !== 1) {
     const whole = Buffer.concat(file.chunks, file.size);
     file.chunks = [whole];
@@ -226,6 +260,15 @@ function sizeOf(node: Node): number {
   if (node.kind === 'file') return node.size;
   if (node.kind === 'symlink') return Buffer.byteLength(node.target);
   return 4096;
+}
+
+export function digestOnly(syscall: string, path: string): Error {
+  const error = systemError(
+    'EIO',
+    syscall,
+    `EIO: ${syscall} '${path}': a digest-only copy keeps its size and SHA-256, not its bytes`,
+  );
+  return Object.assign(error, { path });
 }
 
 function fail(code: string, syscall: string, path: string): Error {

@@ -45,6 +45,22 @@ export const COLUMNS = [
 ] as const;
 
 export type Column = (typeof COLUMNS)[number];
+
+/** A topology sweep's columns (bench/sweep/topology.ts): the usual ones, then its own. */
+export const TOPOLOGY_COLUMNS = [
+  ...COLUMNS,
+  'topology',
+  'flows',
+  'queue',
+  'cross',
+  'mix',
+  'flow_min_Bps',
+  'flow_max_Bps',
+  'jain_fairness',
+  'bottleneck_drops',
+] as const;
+
+export type TopologyColumn = (typeof TOPOLOGY_COLUMNS)[number];
 export type Row = Record<Column, string | number>;
 
 /** Fixed significant digits: stable text, no float noise in diffs. */
@@ -54,9 +70,13 @@ export function round(value: number, digits = 9): number | string {
 }
 
 export function toCsv(rows: Row[]): string {
+  // Rows of competing flows (bench/sweep/topology.ts) carry more columns, after the usual ones.
+  const columns: readonly string[] = rows.some((row) => 'flows' in row)
+    ? TOPOLOGY_COLUMNS
+    : COLUMNS;
   return stringify(
-    rows.map((row) => COLUMNS.map((column) => row[column])),
-    { header: true, columns: [...COLUMNS] },
+    rows.map((row) => columns.map((column) => (row as Record<string, string | number>)[column])),
+    { header: true, columns: [...columns] },
   );
 }
 

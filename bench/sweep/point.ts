@@ -14,11 +14,13 @@ import { modelThroughput, type PathModel, type SenderModel } from '../model.ts';
 import { type Row, round } from './csv.ts';
 import { meanBurst, meanLoss, pointPaths } from './paths.ts';
 import type { PointSpec, RtoChoice } from './spec.ts';
+import { runTopologyPoint } from './topology-run.ts';
 
 export class PointRunner {
   readonly #engines = new Map<string, TransferEngine>();
 
   async run(point: PointSpec): Promise<Row> {
+    if (point.topology) return runTopologyPoint(point);
     const key = `${point.transport}-${point.engine}`;
     let engine = this.#engines.get(key);
     if (!engine) {

@@ -5,6 +5,7 @@
  */
 import type { Scheme } from '../../impl/arq/codec.ts';
 import { WhohasError } from '../../impl/errors.ts';
+import { expandTopology, type PointTopology, type TopologySettings } from './topology.ts';
 
 export type SweepTransport = 'sim' | 'udp';
 /** `peer`: server + two Peers, whohas + getFile. `gbn`: a bare TransferSender → TransferReceiver pair. */
@@ -46,6 +47,8 @@ export interface SweepSpec extends TransferSettings {
   bandwidthsBps: (number | null)[];
   seeds: number[];
   repeat: number;
+  /** Competing flows across a shared bottleneck (bench/sweep/topology.ts); none: one private path. */
+  topology?: TopologySettings;
 }
 
 /** One run: everything needed to replay it, and nothing else. */
@@ -67,6 +70,7 @@ export interface PointSpec extends TransferSettings {
   repeat: number;
   /** Simulated points: write the run's packets to this folder as pcapng (not part of the matrix). */
   pcapDir?: string;
+  topology?: PointTopology;
 }
 
 export function expandMatrix(spec: SweepSpec): PointSpec[] {
@@ -106,7 +110,7 @@ export function expandMatrix(spec: SweepSpec): PointSpec[] {
                             fastRetransmit: spec.fastRetransmit,
                           });
                         }
-  return points;
+  return spec.topology ? expandTopology(points, spec.topology) : points;
 }
 
 export interface Shard {

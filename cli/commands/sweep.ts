@@ -34,16 +34,21 @@ import {
 import { SCHEMES, type Scheme } from '../../impl/arq/codec.ts';
 import { WhohasError } from '../../impl/errors.ts';
 import { profiles } from '../../sim/profiles.ts';
+import { replayCommand } from '../replay-command.ts';
 import { writeSweepReport } from '../report-file.ts';
 import {
+  addTopologyOptions,
   givenOptions,
   named,
   refuseInapplicable,
   refuseQueueWithWorkers,
   refuseUnseededShard,
+  splitQueueFlag,
+  type TopologyFlags,
+  topologyFrom,
 } from '../sweep-flags.ts';
 
-interface SweepFlags {
+interface SweepFlags extends TopologyFlags {
   transport: string;
   engine: string;
   profile?: string;
@@ -71,6 +76,7 @@ interface SweepFlags {
   pcap?: string;
   shard?: string;
   queue?: string;
+  jobQueue?: string;
   progress: boolean;
 }
 
@@ -79,8 +85,9 @@ const RANGES =
   'Rates: 100Mbit, 1Gbit. Durations: 10ms, 1.5s. Loss: 0.01 or 1%.';
 
 export function register(program: Command): void {
-  program
-    .command('sweep')
+  const command = program.command('sweep');
+  addTopologyOptions(command);
+  command
     .description(
       'Sweep Go-Back-N transfers over a matrix of settings; one CSV row per run, a summary, a chart',
     )
@@ -140,8 +147,10 @@ export function register(program: Command): void {
       'run only slice i of n of the matrix (needs --seed and --out; join with whohas merge)',
     )
     .option(
-      '--queue <redis://HOST:PORT>',
-      'run the points on whohas worker processes anywhere, through a BullMQ queue in this Redis',
+      '--queue <redis://HOST:PORT|size>',
+      'a Redis URL: run the points on whohas worker processes anywhere, through a BullMQ queue there; ' +
+        'a size with --topology: the bottleneck queue, 64KB (bytes) or 100p (packets); may be given twice',
+      (value: string, previous: string[] = []) => [...previous, value],
     )
     .option('--no-progress', 'no progress bar')
     .addHelpText(
@@ -149,13 +158,18 @@ export function register(program: Command): void {
       `\n${RANGES}\n\nExamples:\n  whohas sweep --chart --out results/sweep.csv\n  whohas sweep --window 8..64 --loss 0..0.1+0.02 --profile wan --seeds 5 --chart\n  whohas sweep --transport udp --window 1..128 --size 21.76MB --out loopback.csv`,
     )
     .action(async (flags: SweepFlags, command: Command) => {
-      await sweep(flags, givenOptions(command));
+      const given = givenOptions(command);
+      await sweep(splitQueueFlag(flags, given), given);
     });
 }
 
 function specFrom(flags: SweepFlags, seed: number, given: Set<string>): SweepSpec {
   const transport = oneOf<SweepTransport>(flags.transport, ['sim', 'udp'], '--transport');
-  const engine = oneOf<Engine>(flags.engine, ['peer', 'gbn'], '--engine');
+  const schemes = flags.arq
+    .split(',')
+    .map((name) => oneOf<Scheme>(name.trim(), [...SCHEMES], '--arq'));
+  const topology = topologyFrom(flags, given, transport, schemes);
+  const engine = topology ? 'gbn' : oneOf<Engine>(flags.engine, ['peer', 'gbn'], '--engine');
   const sim = transport === 'sim';
   refuseInapplicable(transport, given);
   const list = (flag: string, text: string, parse: (t: string) => number) =>
@@ -166,11 +180,11 @@ function specFrom(flags: SweepFlags, seed: number, given: Set<string>): SweepSpe
     transport,
     engine,
     profiles: sim
-      ? (flags.profile ?? 'lan')
+      ? (flags.profile ?? (topology ? IDEAL_PROFILE : 'lan'))
           .split(',')
           .map((name) => oneOf(name.trim(), [...Object.keys(profiles), IDEAL_PROFILE], '--profile'))
       : ['loopback'],
-    schemes: flags.arq.split(',').map((name) => oneOf<Scheme>(name.trim(), [...SCHEMES], '--arq')),
+    schemes,
     windows: list('--window', flags.window, parseCount),
     packetSizes: list('--packet-size', flags.packetSize, parseSize),
     sizes: list('--size', flags.size, parseSize),
@@ -193,6 +207,7 @@ function specFrom(flags: SweepFlags, seed: number, given: Set<string>): SweepSpe
       flags.fastRetransmit === undefined
         ? null
         : oneOf(flags.fastRetransmit, ['on', 'off'], '--fast-retransmit') === 'on',
+    ...(topology ? { topology } : {}),
   };
 }
 
@@ -210,21 +225,6 @@ function oneOf<T extends string>(value: string, allowed: T[], flag: string): T {
   return value as T;
 }
 
-/** The command line with the seed made explicit: the one command that replays this sweep. */
-function replayCommand(seed: number): string {
-  const args = process.argv.slice(2);
-  const kept: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--seed') i++;
-    else if (!args[i].startsWith('--seed=')) kept.push(args[i]);
-  }
-  return ['whohas', ...kept, '--seed', String(seed)].map(quote).join(' ');
-}
-
-function quote(arg: string): string {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
-}
-
 async function sweep(flags: SweepFlags, given: Set<string>): Promise<void> {
   refuseUnseededShard(given);
   refuseQueueWithWorkers(given);
@@ -239,7 +239,7 @@ async function sweep(flags: SweepFlags, given: Set<string>): Promise<void> {
     ? (line: string) => console.log(line)
     : (line: string) => console.error(line);
   say(`seed ${seed}  (replay: ${replayCommand(seed)})`);
-  const queue = flags.queue === undefined ? undefined : parseQueueUrl(flags.queue);
+  const queue = flags.jobQueue === undefined ? undefined : parseQueueUrl(flags.jobQueue);
   const result = queue
     ? await untilInterrupted((signal) =>
         runQueueSweep(spec, { url: queue, shard, progress: flags.progress, onNote: say, signal }),

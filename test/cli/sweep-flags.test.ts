@@ -7,6 +7,7 @@
 import test from 'ava';
 import { Command } from 'commander';
 import { register } from '../../cli/commands/sweep.ts';
+import { splitQueueFlag } from '../../cli/sweep-flags.ts';
 
 // A tiny matrix, so a case that is wrongly accepted runs in a moment instead of a full sweep.
 const TINY = ['--engine', 'gbn', '--window', '1', '--size', '2048', '--no-progress'];
@@ -65,3 +66,30 @@ test(refused, ['--seed', '-1'], /^--seed: bad seed/);
 test(refused, ['--shard', '3/2', '--seed', '1', '--out', 'x.csv'], /^--shard: bad shard/);
 test(refused, ['--workers', 'many'], /^--workers: bad/);
 test(refused, ['--profile', 'wann'], /--profile must be one of .*not 'wann'/);
+// Competing flows: the topology flags mean nothing without --topology, and a topology needs the
+// simulator, bare pairs, a bottleneck rate, and values that parse.
+const DUMBBELL = ['--topology', 'dumbbell', '--bandwidth', '10Mbit'];
+test(refused, ['--flows', '4'], /--flows applies with --topology only/);
+test(refused, ['--queue', '100p'], /--queue applies with --topology only/);
+test(refused, ['--cross', '5Mbit'], /--cross applies with --topology only/);
+test(refused, ['--topology', 'ring', '--bandwidth', '10Mbit'], /--topology must be dumbbell/);
+test(refused, ['--topology', 'dumbbell'], /--topology needs --bandwidth/);
+test(refused, [...DUMBBELL, '--transport', 'udp'], /--topology applies to --transport sim only/);
+test(refused, [...DUMBBELL, '--engine', 'peer'], /--topology runs bare sender → receiver pairs/);
+test(refused, [...DUMBBELL, '--mix'], /--mix needs at least two schemes/);
+test(refused, [...DUMBBELL, '--queue', '0p'], /^--queue: a queue holds at least 1 packet/);
+test(refused, [...DUMBBELL, '--queue', 'lots'], /^--queue: bad size/);
+test(refused, [...DUMBBELL, '--cross', '5Mbit:100ms'], /^--cross: bad on\/off/);
+test(refused, [...DUMBBELL, '--flows', '0'], /^--flows: bad count/);
+
+// Issues 15 and 18 both name the flag --queue: a job queue (a Redis URL) and a bottleneck size.
+test('--queue given twice is split into the job queue and the bottleneck size', (t) => {
+  const given = new Set(['queue', 'topology']);
+  const flags = splitQueueFlag({ queue: ['redis://127.0.0.1:6379', '100p'] }, given);
+  t.is(flags.jobQueue, 'redis://127.0.0.1:6379');
+  t.is(flags.queue, '100p');
+  t.deepEqual([...given].sort(), ['jobQueue', 'queue', 'topology']);
+  t.throws(() => splitQueueFlag({ queue: ['64KB', '100p'] }, new Set(['queue'])), {
+    message: /at most one Redis URL and one size/,
+  });
+});

@@ -81,7 +81,7 @@ export function refuseUnseededShard(given: Set<string>): void {
 export function splitQueueFlag<F extends { queue?: string[] | string; jobQueue?: string }>(
   flags: F,
   given: Set<string>,
-): F & { queue?: string; jobQueue?: string } {
+): Omit<F, 'queue' | 'jobQueue'> & { queue?: string; jobQueue?: string } {
   const values = flags.queue === undefined ? [] : [flags.queue].flat();
   const jobQueue = values.filter((value) => value.includes(':'));
   const sizes = values.filter((value) => !value.includes(':'));

@@ -3,6 +3,7 @@
  * password. One refusal line per refused answer; a few refusals at one step and the server hangs up.
  */
 import type { ErrorCode } from '../errors.ts';
+import { type ClusterLink, LocalCluster, type Maybe } from './cluster.ts';
 import type { PasswordGuard } from './password-guard.ts';
 import type { Registry, Room } from './rooms.ts';
 import type { Session } from './session.ts';
@@ -42,6 +43,9 @@ export class LoginDialog {
   readonly #maxTries: number;
   readonly #guard: PasswordGuard;
   readonly #onDone: () => void;
+  readonly #cluster: ClusterLink;
+  /** Lines that arrived while the cluster was answering (kept in order, handled after). */
+  #pending: string[] | undefined;
   #step: Step = 'username';
   #tries = 0;
   #roomName = '';
@@ -52,15 +56,21 @@ export class LoginDialog {
     maxTries: number,
     guard: PasswordGuard,
     onDone: () => void,
+    cluster: ClusterLink = new LocalCluster(),
   ) {
     this.#session = session;
     this.#registry = registry;
     this.#maxTries = maxTries;
     this.#guard = guard;
     this.#onDone = onDone;
+    this.#cluster = cluster;
   }
 
   handle(line: string): void {
+    if (this.#pending !== undefined) {
+      this.#pending.push(line);
+      return;
+    }
     const answer = answerOf(line);
     if (answer === '') return;
     if (answer.startsWith('@') || answer.startsWith('#')) {
@@ -100,9 +110,20 @@ export class LoginDialog {
     if (this.#registry.isNameTaken(name)) {
       return refusal('NAME_TAKEN', `The username ${name} is taken`);
     }
-    this.#session.username = name;
-    this.#registry.claimName(this.#session, name);
-    this.#advance('choice', `Username ${name} accepted. Send create/join a chatroom`);
+    // The cluster's claim is the atomic one: of two servers claiming one name, one wins.
+    return this.#await(this.#cluster.claimName(name), (claim) => {
+      if (this.#session.closed) {
+        if (claim === 'ok') this.#cluster.left(name, undefined, null); // gone while we asked
+        return undefined;
+      }
+      if (claim === 'unavailable') return unavailable();
+      if (claim === 'taken' || this.#registry.isNameTaken(name)) {
+        return refusal('NAME_TAKEN', `The username ${name} is taken`);
+      }
+      this.#session.username = name;
+      this.#registry.claimName(this.#session, name);
+      return this.#advance('choice', `Username ${name} accepted. Send create/join a chatroom`);
+    });
   }
 
   #choice(choice: string): Refusal {
@@ -122,11 +143,21 @@ export class LoginDialog {
     const name = normalizeName(answer);
     const problem = nameProblem(name);
     if (problem !== undefined) return refusal('BAD_ROOM_NAME', `Bad room name: ${problem}`);
-    if (!this.#registry.reserveRoom(this.#session, name)) {
-      return refusal('ROOM_EXISTS', `Chatroom ${name} already exists`);
-    }
-    this.#roomName = name;
-    this.#advance('protect', `Chatroom ${name} created. Do you want to password protect the room?`);
+    const exists = refusal('ROOM_EXISTS', `Chatroom ${name} already exists`);
+    if (this.#registry.room(name) !== undefined) return exists;
+    return this.#await(this.#cluster.reserveRoom(name), (claim) => {
+      if (claim === 'unavailable') return unavailable();
+      if (claim === 'taken') return exists;
+      if (this.#session.closed || !this.#registry.reserveRoom(this.#session, name)) {
+        this.#cluster.unreserved(nameKey(name));
+        return exists;
+      }
+      this.#roomName = name;
+      return this.#advance(
+        'protect',
+        `Chatroom ${name} created. Do you want to password protect the room?`,
+      );
+    });
   }
 
   #protect(answer: string): Refusal {
@@ -182,12 +213,41 @@ export class LoginDialog {
       const seconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
       return refusal('TOO_MANY_ATTEMPTS', `${verdict.why}; retry after ${seconds} s`);
     }
-    if (!room.checkPassword(password)) {
-      this.#guard.failed(address, nameKey(room.name));
-      return refusal('WRONG_PASSWORD', `Wrong password for chatroom ${room.name}`);
-    }
-    this.#guard.succeeded(address);
-    this.#join(room);
+    return this.#await(this.#cluster.checkPassword(room, password), (right) => {
+      if (this.#session.closed) return undefined;
+      if (right === 'unavailable') return unavailable();
+      if (!right) {
+        this.#guard.failed(address, nameKey(room.name));
+        return refusal('WRONG_PASSWORD', `Wrong password for chatroom ${room.name}`);
+      }
+      this.#guard.succeeded(address);
+      if (this.#registry.room(room.name) !== room) return this.#joinPassword(password);
+      // A room made on another server: its members here can now answer get_passwd.
+      if (room.password === undefined) room.learnPassword(password);
+      return this.#join(room);
+    });
+  }
+
+  /**
+   * Runs `then` on the cluster's answer: now (one server), or when it comes, holding the
+   * client's next lines until then (the answer decides what they mean).
+   */
+  #await<T>(answer: Maybe<T>, then: (value: T) => Refusal): Refusal {
+    if (!(answer instanceof Promise)) return then(answer);
+    this.#pending = [];
+    const resume = (step: () => Refusal) => {
+      const queued = this.#pending ?? [];
+      this.#pending = undefined;
+      const refused = step(); // a step also runs for a closed session: it releases its claim
+      if (this.#session.closed) return;
+      if (refused !== undefined) this.#refuse(refused.code, refused.text);
+      for (const line of queued) this.handle(line);
+    };
+    answer.then(
+      (value) => resume(() => then(value)),
+      () => resume(unavailable),
+    );
+    return undefined;
   }
 
   #join(room: Room): Refusal {
@@ -220,6 +280,10 @@ export class LoginDialog {
       );
     }
   }
+}
+
+function unavailable(): Refusal {
+  return refusal('CLUSTER_UNAVAILABLE', 'The server cannot reach its cluster; try again soon');
 }
 
 const PROMPTS: Record<Step, string> = {

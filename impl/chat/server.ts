@@ -6,6 +6,7 @@ import { systemError } from '../errors.ts';
 import type { AddressInfo, Platform, StreamServer, StreamSocket } from '../platform/types.ts';
 import { AdminConsole } from './admin.ts';
 import { AddressBook } from './admission.ts';
+import { type ClusterLink, LocalCluster } from './cluster.ts';
 import { type ChatLimits, resolveLimits } from './limits.ts';
 import { GREETING, LoginDialog } from './login.ts';
 import { OutboxBudget } from './outbox-budget.ts';
@@ -31,6 +32,8 @@ export interface ChatServerOptions extends Partial<ChatLimits> {
   /** Ports tried, counting up from `port`, while they are in use; default 10. */
   portTries?: number;
   log?: (line: string) => void;
+  /** The rest of the cluster (impl/cluster/); default a cluster of one (docs/CLUSTER.md). */
+  cluster?: ClusterLink;
 }
 
 export class ChatServer {
@@ -43,10 +46,8 @@ export class ChatServer {
   readonly #portTries: number;
   readonly #log: (line: string) => void;
   readonly #stats = createChatStats();
-  // Room ids come from the platform's (seeded, on the simulator) randomness: 64 bits in hex.
-  readonly #registry = new Registry(this.#stats, () =>
-    this.#platform.random.bytes(8).toString('hex'),
-  );
+  readonly #cluster: ClusterLink;
+  readonly #registry: Registry;
   readonly #sessions = new Set<Session>();
   /** Sessions in the login dialog, oldest first. */
   readonly #dialogs = new Map<Session, LoginDialog>();
@@ -64,9 +65,16 @@ export class ChatServer {
   #resolveClosed!: () => void;
 
   constructor(options: ChatServerOptions) {
-    const { platform, host, port, portTries, log, ...limits } = options;
+    const { platform, host, port, portTries, log, cluster, ...limits } = options;
     this.limits = resolveLimits(limits);
     this.#platform = platform;
+    this.#cluster = cluster ?? new LocalCluster();
+    // Room ids come from the platform's (seeded, on the simulator) randomness: 64 bits in hex.
+    this.#registry = new Registry(
+      this.#stats,
+      () => this.#platform.random.bytes(8).toString('hex'),
+      this.#cluster,
+    );
     this.#host = host ?? DEFAULT_HOST;
     this.#port = port ?? DEFAULT_PORT;
     this.#portTries = portTries ?? DEFAULT_PORT_TRIES;
@@ -103,11 +111,14 @@ export class ChatServer {
       },
       onClosed: (session) => this.#forget(session),
     };
+    const shutdown = (reason: string) => void this.close(reason);
     this.admin = new AdminConsole({
       registry: this.#registry,
       stats: this.#stats,
-      shutdown: (reason) => void this.close(reason),
+      cluster: this.#cluster,
+      shutdown,
     });
+    this.#cluster.attach({ registry: this.#registry, stats: this.#stats, log: this.#log, shutdown });
   }
 
   /**
@@ -156,6 +167,7 @@ export class ChatServer {
     if (this.#closing) return this.#closed;
     this.#closing = true;
     this.#log(`closing: ${reason}`);
+    this.#cluster.closing();
     const line = errorLine('SERVER_SHUTDOWN', reason);
     for (const session of [...this.#sessions]) session.end(line, null);
     const listenerClosed = this.#listener?.close() ?? Promise.resolve();
@@ -205,6 +217,7 @@ export class ChatServer {
           `#${session.id} ${session.peer} ${session.username} entered ${session.room?.name}`,
         );
       },
+      this.#cluster,
     );
     const deadline = this.#addresses.loginDeadline(this.#dialogs.size, this.limits.loginTimeoutMs);
     this.#dialogs.set(session, dialog);

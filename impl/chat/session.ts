@@ -76,6 +76,11 @@ export class Session implements Member {
     }
   }
 
+  /** The server has ended the connection, or the client has gone. */
+  get closed(): boolean {
+    return this.#closing;
+  }
+
   /** `busy`: the short deadline of a server under pressure. */
   startLoginTimer(ms: number, busy: boolean): void {
     if (!Number.isFinite(ms)) return;

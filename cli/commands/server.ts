@@ -1,8 +1,10 @@
 /**
- * `whohas server [--host H] [--port P] [--port-tries N] [limits...]`: the chat server on real
+ * `whohas server [--host H] [--port P] [--port-tries N] [--cluster URL [--node NAME]] [limits...]`:
+ * the chat server on real
  * sockets, with the admin console on stdin (a terminal or a pipe; the server keeps running when
  * stdin closes). SIGINT / SIGTERM shut it down cleanly, telling every client.
  */
+import { hostname } from 'node:os';
 import { createInterface } from 'node:readline';
 import { type Command, InvalidArgumentError } from 'commander';
 import {
@@ -12,6 +14,7 @@ import {
   DEFAULT_PORT_TRIES,
 } from '../../impl/chat/index.ts';
 import type { ChatLimits } from '../../impl/chat/limits.ts';
+import { RedisCluster } from '../../impl/cluster/index.ts';
 import { createNodePlatform } from '../../impl/platform/node.ts';
 
 function count(name: string, min: number) {
@@ -49,6 +52,9 @@ interface ServerFlags extends Partial<ChatLimits> {
   port: number;
   portTries: number;
   quiet?: boolean;
+  cluster?: string;
+  node?: string;
+  clusterPrefix: string;
 }
 
 export function register(program: Command): void {
@@ -63,7 +69,17 @@ export function register(program: Command): void {
       count('port-tries', 1),
       DEFAULT_PORT_TRIES,
     )
-    .option('--quiet', 'do not log connections and logins to stderr');
+    .option('--quiet', 'do not log connections and logins to stderr')
+    .option(
+      '--cluster <URL>',
+      'share users and rooms with the servers on this Redis (redis:// or rediss://)',
+    )
+    .option('--node <NAME>', "this server's name in the cluster (default HOSTNAME:PORT)")
+    .option(
+      '--cluster-prefix <P>',
+      'Redis key prefix: clusters sharing one Redis differ',
+      'whohas:',
+    );
   for (const [flag, , description] of LIMIT_FLAGS) {
     command.option(flag, description, count(flag.split(' ')[0].slice(2), 1));
   }
@@ -79,15 +95,43 @@ export function register(program: Command): void {
 }
 
 async function runServer(flags: ServerFlags, limits: Partial<ChatLimits>): Promise<void> {
+  const platform = createNodePlatform();
+  const log = flags.quiet ? undefined : (line: string) => console.error(`[server] ${line}`);
+  const cluster =
+    flags.cluster === undefined
+      ? undefined
+      : new RedisCluster({
+          url: flags.cluster,
+          clock: platform.clock,
+          random: platform.random,
+          prefix: flags.clusterPrefix,
+        });
   const server = new ChatServer({
     ...limits,
-    platform: createNodePlatform(),
+    platform,
     host: flags.host,
     port: flags.port,
     portTries: flags.portTries,
-    log: flags.quiet ? undefined : (line) => console.error(`[server] ${line}`),
+    log,
+    cluster,
   });
   const address = await server.listen();
+  if (cluster !== undefined) {
+    // Until this resolves, logins are refused with CLUSTER_UNAVAILABLE.
+    const node = flags.node ?? `${hostname()}:${address.port}`;
+    try {
+      await cluster.connect(node);
+    } catch (error) {
+      console.error(
+        `whohas server: cannot join the cluster at ${flags.cluster}: ${(error as Error).message}`,
+      );
+      await server.close('The server could not join its cluster');
+      await cluster.close();
+      process.exitCode = 1;
+      return;
+    }
+    console.log(`whohas server joined cluster ${redact(flags.cluster!)} as ${node}`);
+  }
   console.log(`whohas server listening on ${address.address}:${address.port}`);
 
   const console_ = createInterface({
@@ -120,12 +164,18 @@ async function runServer(flags: ServerFlags, limits: Partial<ChatLimits>): Promi
   console_.on('SIGINT', () => onSignal('SIGINT'));
 
   await server.closed;
+  await cluster?.close();
   closing = true;
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   console_.close();
   process.stdin.destroy();
   console.log('whohas server closed');
+}
+
+/** The URL without its password, for logs. */
+function redact(url: string): string {
+  return url.replace(/\/\/([^@/]*)@/, '//***@');
 }
 
 function camel(flag: string): string {

@@ -64,7 +64,10 @@ export class AdminConsole {
       case 'servers':
         return this.#target.cluster
           .nodes()
-          .map(({ node, users }) => `${node} ${users.length} users${users.map((u) => ` ${u}`).join('')}`);
+          .map(
+            ({ node, users }) =>
+              `${node} ${users.length} users${users.map((u) => ` ${u}`).join('')}`,
+          );
       case 'exit': {
         const { word: flag, rest: after } = splitWord(rest);
         if (flag === '--cluster') {

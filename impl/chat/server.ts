@@ -118,7 +118,12 @@ export class ChatServer {
       cluster: this.#cluster,
       shutdown,
     });
-    this.#cluster.attach({ registry: this.#registry, stats: this.#stats, log: this.#log, shutdown });
+    this.#cluster.attach({
+      registry: this.#registry,
+      stats: this.#stats,
+      log: this.#log,
+      shutdown,
+    });
   }
 
   /**

@@ -47,8 +47,8 @@ export class Mirror {
       this.leave(holder.node, user.name, VANISHED);
     }
     const member = new RemoteMember(user.name, node, this.#relay);
-    let users = this.#nodes.get(node);
-    if (users === undefined) this.#nodes.set(node, (users = new Map()));
+    const users = this.#nodes.get(node) ?? new Map<string, RemoteMember>();
+    this.#nodes.set(node, users);
     users.set(key, member);
     this.#host.registry.adopt(member, user.room, quiet);
   }

@@ -23,7 +23,8 @@ import { RedisStore } from './store.ts';
 export interface RedisClusterOptions {
   /** redis://[:password@]host:port, or rediss:// for TLS. */
   readonly url: string;
-  readonly node: string;
+  /** This server's name in the cluster (may be given later, to connect()). */
+  readonly node?: string;
   readonly clock: Clock;
   readonly random: Random;
   /** Key and channel prefix: clusters sharing one Redis use different ones. Default `whohas:`. */
@@ -37,7 +38,7 @@ export interface RedisClusterOptions {
 }
 
 export class RedisCluster implements ClusterLink {
-  readonly node: string;
+  #node: string;
   readonly #store: RedisStore;
   readonly #clock: Clock;
   readonly #random: Random;
@@ -64,13 +65,13 @@ export class RedisCluster implements ClusterLink {
   #graceUntil = 0;
 
   constructor(options: RedisClusterOptions) {
-    this.node = options.node;
+    this.#node = options.node ?? '';
     this.#clock = options.clock;
     this.#random = options.random;
     this.#ttlMs = options.ttlMs ?? 3000;
     this.#heartbeatMs = options.heartbeatMs ?? 1000;
     this.#reserveMs = options.reserveMs ?? 60_000;
-    this.#store = new RedisStore(options.url, options.prefix ?? 'whohas:', options.node);
+    this.#store = new RedisStore(options.url, options.prefix ?? 'whohas:', () => this.#node);
     const { cmd, sub } = this.#store;
     for (const client of [cmd, sub]) client.on('error', () => {}); // reported by 'close' below
     cmd.on('close', () => this.#lost());
@@ -78,6 +79,10 @@ export class RedisCluster implements ClusterLink {
     cmd.on('ready', () => this.#reconnected());
     sub.on('ready', () => this.#reconnected());
     sub.on('message', (_channel: string, text: string) => this.#heard(text));
+  }
+
+  get node(): string {
+    return this.#node;
   }
 
   get available(): boolean {
@@ -93,8 +98,10 @@ export class RedisCluster implements ClusterLink {
   }
 
   /** Connects, clears what a previous run of this node left, registers and loads the others. */
-  async connect(): Promise<void> {
+  async connect(node?: string): Promise<void> {
     if (this.#mirror === undefined) throw new Error('attach the cluster to a server first');
+    if (node !== undefined) this.#node = node;
+    if (this.#node === '') throw new Error('a cluster node needs a name');
     await this.#store.connect();
     await this.#store.sub.subscribe(this.#store.bus);
     await this.#store.reap(this.node); // a previous run of this node, killed
@@ -162,7 +169,8 @@ export class RedisCluster implements ClusterLink {
     }
     this.#queue(async () => {
       await this.#store.leave(key, room === undefined ? '' : nameKey(room.name));
-      if (room !== undefined) await this.#store.publish(encode({ n: this.node, t: 'leave', u: name, why }));
+      if (room !== undefined)
+        await this.#store.publish(encode({ n: this.node, t: 'leave', u: name, why }));
     });
   }
 
@@ -274,7 +282,12 @@ export class RedisCluster implements ClusterLink {
     if (room === undefined) return;
     const fresh = !(await this.#store.roomExists(roomKey));
     const info = { name: room.name, id: room.id, isPrivate: room.isPrivate };
-    await this.#store.enter(key, name, roomKey, fresh ? { ...info, ...this.#hashes.get(room.id) } : undefined);
+    await this.#store.enter(
+      key,
+      name,
+      roomKey,
+      fresh ? { ...info, ...this.#hashes.get(room.id) } : undefined,
+    );
   }
 
   #heard(text: string): void {
@@ -285,9 +298,11 @@ export class RedisCluster implements ClusterLink {
   }
 
   #apply(message: BusMessage): void {
-    this.#in = this.#in.then(() => this.#handle(message)).catch((error: Error) => {
-      this.#host?.log(`cluster: ${message.t} from ${message.n}: ${error.message}`);
-    });
+    this.#in = this.#in
+      .then(() => this.#handle(message))
+      .catch((error: Error) => {
+        this.#host?.log(`cluster: ${message.t} from ${message.n}: ${error.message}`);
+      });
   }
 
   async #handle(message: BusMessage): Promise<void> {
@@ -359,6 +374,13 @@ export class RedisCluster implements ClusterLink {
 }
 
 function killOf(n: string, member: RemoteMember, line: string | undefined, why: string | null) {
-  const message: BusMessage = { n, t: 'kill', to: member.username, at: member.node, line: line ?? '', why };
+  const message: BusMessage = {
+    n,
+    t: 'kill',
+    to: member.username,
+    at: member.node,
+    line: line ?? '',
+    why,
+  };
   return message;
 }

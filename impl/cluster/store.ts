@@ -4,8 +4,8 @@
  * offline queue, nothing resent on reconnect): a line is never delivered late, nor twice.
  */
 import { Redis } from 'ioredis';
-import type { PasswordHash } from './passwords.ts';
 import type { RemoteUser, RoomInfo } from './mirror.ts';
+import type { PasswordHash } from './passwords.ts';
 import { CLAIM, LEAVE, REAP, RESERVE } from './scripts.ts';
 
 interface Scripts {
@@ -25,9 +25,9 @@ export class RedisStore {
   readonly cmd: Redis & Scripts;
   readonly sub: Redis;
   readonly #p: string;
-  readonly #node: string;
+  readonly #nodeOf: () => string;
 
-  constructor(url: string, prefix: string, node: string) {
+  constructor(url: string, prefix: string, node: () => string) {
     const options = {
       lazyConnect: true,
       enableOfflineQueue: false,
@@ -44,7 +44,11 @@ export class RedisStore {
     this.cmd.defineCommand('whLeave', { numberOfKeys: 4, lua: LEAVE });
     this.cmd.defineCommand('whReap', { numberOfKeys: 0, lua: REAP });
     this.#p = prefix;
-    this.#node = node;
+    this.#nodeOf = node;
+  }
+
+  get #node(): string {
+    return this.#nodeOf();
   }
 
   get bus(): string {

@@ -31,7 +31,11 @@ test('users on three servers share a room: @all, @user, notices, peers, rooms', 
     // Once each, in order: no line reached anyone twice.
     t.deepEqual(
       ann.lines.filter((l) => l.startsWith('#') || l.startsWith('INFO')),
-      ['INFO|JOINED|bob|New user bob has joined', 'INFO|JOINED|cy|New user cy has joined', 'INFO|LEFT|bob|User bob has left'],
+      [
+        'INFO|JOINED|bob|New user bob has joined',
+        'INFO|JOINED|cy|New user cy has joined',
+        'INFO|LEFT|bob|User bob has left',
+      ],
     );
   });
 });

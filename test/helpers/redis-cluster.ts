@@ -4,9 +4,17 @@
  * tests skip loudly, and fail in CI (which installs it).
  */
 import test, { type ExecutionContext, type TestFn } from 'ava';
-import { type ClusterServer, type ClusterServerOptions, startCluster } from '../../harness/cluster.ts';
+import {
+  type ClusterServer,
+  type ClusterServerOptions,
+  startCluster,
+} from '../../harness/cluster.ts';
 import { LineClient } from '../../harness/line-client.ts';
-import { type RedisServer, redisUnavailableReason, startRedis } from '../../harness/redis-server.ts';
+import {
+  type RedisServer,
+  redisUnavailableReason,
+  startRedis,
+} from '../../harness/redis-server.ts';
 import { createNodePlatform } from '../../impl/platform/node.ts';
 
 export const redisMissing = redisUnavailableReason();

@@ -55,6 +55,8 @@ interface ServerFlags extends Partial<ChatLimits> {
   cluster?: string;
   node?: string;
   clusterPrefix: string;
+  clusterTtl: number;
+  clusterHeartbeat: number;
 }
 
 export function register(program: Command): void {
@@ -79,6 +81,18 @@ export function register(program: Command): void {
       '--cluster-prefix <P>',
       'Redis key prefix: clusters sharing one Redis differ',
       'whohas:',
+    )
+    .option(
+      '--cluster-ttl <MS>',
+      'a server silent this long is dead: its users leave',
+      count('cluster-ttl', 100),
+      3000,
+    )
+    .option(
+      '--cluster-heartbeat <MS>',
+      'presence refresh period',
+      count('cluster-heartbeat', 10),
+      1000,
     );
   for (const [flag, , description] of LIMIT_FLAGS) {
     command.option(flag, description, count(flag.split(' ')[0].slice(2), 1));
@@ -105,6 +119,8 @@ async function runServer(flags: ServerFlags, limits: Partial<ChatLimits>): Promi
           clock: platform.clock,
           random: platform.random,
           prefix: flags.clusterPrefix,
+          ttlMs: flags.clusterTtl,
+          heartbeatMs: flags.clusterHeartbeat,
         });
   const server = new ChatServer({
     ...limits,

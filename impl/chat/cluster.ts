@@ -49,6 +49,8 @@ export interface ClusterLink {
   unreserved(name: string): void;
   /** `line` for the members of `room` on the other servers (the local ones have it already). */
   relayRoom(room: Room, sender: string, bytes: Buffer): void;
+  /** Settles once what was told to the cluster so far has reached it (a user is welcomed after). */
+  settled(): Maybe<void>;
   /** The servers and their users. */
   nodes(): ClusterNode[];
   /** Asks every server of the cluster to shut down. */
@@ -84,6 +86,7 @@ export class LocalCluster implements ClusterLink {
   left(): void {}
   unreserved(): void {}
   relayRoom(): void {}
+  settled(): void {}
 
   nodes(): ClusterNode[] {
     const users = this.#host?.registry.usersInRooms().map((user) => user.username!) ?? [];

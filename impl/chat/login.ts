@@ -4,6 +4,7 @@
  */
 import type { ErrorCode } from '../errors.ts';
 import { type ClusterLink, LocalCluster, type Maybe } from './cluster.ts';
+import { HeldLines } from './held-lines.ts';
 import type { PasswordGuard } from './password-guard.ts';
 import type { Registry, Room } from './rooms.ts';
 import type { Session } from './session.ts';
@@ -44,8 +45,8 @@ export class LoginDialog {
   readonly #guard: PasswordGuard;
   readonly #onDone: () => void;
   readonly #cluster: ClusterLink;
-  /** Lines that arrived while the cluster was answering (kept in order, handled after). */
-  #pending: string[] | undefined;
+  readonly #held = new HeldLines();
+  #done = false;
   #step: Step = 'username';
   #tries = 0;
   #roomName = '';
@@ -67,10 +68,7 @@ export class LoginDialog {
   }
 
   handle(line: string): void {
-    if (this.#pending !== undefined) {
-      this.#pending.push(line);
-      return;
-    }
+    if (this.#held.hold(line)) return; // while the cluster answers
     const answer = answerOf(line);
     if (answer === '') return;
     if (answer.startsWith('@') || answer.startsWith('#')) {
@@ -166,14 +164,14 @@ export class LoginDialog {
     }
     if (answer !== 'no' && answer !== 'n') return refusal('BAD_CHOICE', 'Send yes or no');
     this.#session.send(okLine('Chatroom has been made public.'));
-    this.#enter(this.#registry.openRoom(this.#session, this.#roomName, undefined));
+    return this.#enter(this.#registry.openRoom(this.#session, this.#roomName, undefined));
   }
 
   #createPassword(password: string): Refusal {
     const problem = passwordProblem(password);
     if (problem !== undefined) return refusal('BAD_PASSWORD', `Bad password: ${problem}`);
     this.#session.send(okLine(`Chatroom ${this.#roomName} is now password protected.`));
-    this.#enter(this.#registry.openRoom(this.#session, this.#roomName, password));
+    return this.#enter(this.#registry.openRoom(this.#session, this.#roomName, password));
   }
 
   #joinRoom(answer: string): Refusal {
@@ -233,34 +231,30 @@ export class LoginDialog {
    * client's next lines until then (the answer decides what they mean).
    */
   #await<T>(answer: Maybe<T>, then: (value: T) => Refusal): Refusal {
-    if (!(answer instanceof Promise)) return then(answer);
-    this.#pending = [];
-    const resume = (step: () => Refusal) => {
-      const queued = this.#pending ?? [];
-      this.#pending = undefined;
-      const refused = step(); // a step also runs for a closed session: it releases its claim
-      if (this.#session.closed) return;
+    return this.#held.await(answer, then, unavailable, (refused, held) => {
+      if (this.#session.closed) return; // the step ran anyway: it releases what it claimed
       if (refused !== undefined) this.#refuse(refused.code, refused.text);
-      for (const line of queued) this.handle(line);
-    };
-    answer.then(
-      (value) => resume(() => then(value)),
-      () => resume(unavailable),
-    );
-    return undefined;
+      // Lines sent after the last answer are chat lines once the user is in.
+      for (const line of held) this.#done ? this.#session.replay(line) : this.handle(line);
+    });
   }
 
   #join(room: Room): Refusal {
     this.#session.send(okLine(`You have joined chatroom - ${room.name}`));
     this.#session.send(listLine('PEERS', room.memberNames()));
     this.#registry.join(this.#session, room);
-    this.#enter(room);
-    return undefined;
+    return this.#enter(room);
   }
 
-  #enter(room: Room): void {
-    this.#session.send(okLine(`Welcome to ${room.name}. You are all set to pass messages`));
-    this.#onDone();
+  /** Welcome, once the cluster has the user (at once on one server): nobody can miss them. */
+  #enter(room: Room): Refusal {
+    return this.#await(this.#cluster.settled(), () => {
+      if (this.#session.closed) return undefined;
+      this.#session.send(okLine(`Welcome to ${room.name}. You are all set to pass messages`));
+      this.#done = true;
+      this.#onDone();
+      return undefined;
+    });
   }
 
   /** Accepts the answer: the next step and its prompt. */

@@ -1,2 +1,3 @@
 /** Servers sharing one Redis: the Redis implementation of impl/chat/cluster.ts (docs/CLUSTER.md). */
-export { RedisCluster, type RedisClusterOptions } from './redis-cluster.ts';
+export type { RedisClusterOptions } from './options.ts';
+export { RedisCluster } from './redis-cluster.ts';

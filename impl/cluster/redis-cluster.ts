@@ -14,36 +14,21 @@ import type {
 } from '../chat/cluster.ts';
 import type { Member, Room } from '../chat/rooms.ts';
 import { errorLine, nameKey } from '../chat/wire.ts';
-import type { Clock, Random, TimerHandle } from '../platform/types.ts';
+import type { Random } from '../platform/types.ts';
 import { type BusMessage, decode, encode } from './bus.ts';
+import { deliver } from './inbound.ts';
+import { Ledger } from './ledger.ts';
 import { Mirror, VANISHED } from './mirror.ts';
+import type { RedisClusterOptions } from './options.ts';
 import { hashPassword, type PasswordHash, verifyPassword } from './passwords.ts';
+import { Presence } from './presence.ts';
 import { RedisStore } from './store.ts';
-
-export interface RedisClusterOptions {
-  /** redis://[:password@]host:port, or rediss:// for TLS. */
-  readonly url: string;
-  /** This server's name in the cluster (may be given later, to connect()). */
-  readonly node?: string;
-  readonly clock: Clock;
-  readonly random: Random;
-  /** Key and channel prefix: clusters sharing one Redis use different ones. Default `whohas:`. */
-  readonly prefix?: string;
-  /** A node is dead this long after its last heartbeat; default 3000 ms. */
-  readonly ttlMs?: number;
-  /** Heartbeat (and dead-node check) period; default 1000 ms. */
-  readonly heartbeatMs?: number;
-  /** How long a room name stays reserved for a creator answering the protect question. */
-  readonly reserveMs?: number;
-}
 
 export class RedisCluster implements ClusterLink {
   #node: string;
   readonly #store: RedisStore;
-  readonly #clock: Clock;
   readonly #random: Random;
   readonly #ttlMs: number;
-  readonly #heartbeatMs: number;
   readonly #reserveMs: number;
   #host: ClusterHost | undefined;
   #mirror: Mirror | undefined;
@@ -52,24 +37,17 @@ export class RedisCluster implements ClusterLink {
   #connectedOnce = false;
   #closing = false;
   #stopped = false;
-  #timer: TimerHandle | undefined;
   /** Messages arriving while (re)registering wait here. */
   #held: BusMessage[] | undefined;
   #out: Promise<void> = Promise.resolve();
   #in: Promise<void> = Promise.resolve();
-  /** This server's claimed names (key: comparison key) and their rooms. */
-  readonly #mine = new Map<string, { name: string; room: Room | undefined }>();
-  /** scrypt records of private rooms with members here, by room id (rewritten on a resync). */
-  readonly #hashes = new Map<string, PasswordHash>();
-  /** No node is declared dead before this time (the others are re-registering too). */
-  #graceUntil = 0;
+  readonly #ledger = new Ledger();
+  readonly #presence: Presence;
 
   constructor(options: RedisClusterOptions) {
     this.#node = options.node ?? '';
-    this.#clock = options.clock;
     this.#random = options.random;
     this.#ttlMs = options.ttlMs ?? 3000;
-    this.#heartbeatMs = options.heartbeatMs ?? 1000;
     this.#reserveMs = options.reserveMs ?? 60_000;
     this.#store = new RedisStore(options.url, options.prefix ?? 'whohas:', () => this.#node);
     const { cmd, sub } = this.#store;
@@ -79,6 +57,26 @@ export class RedisCluster implements ClusterLink {
     cmd.on('ready', () => this.#reconnected());
     sub.on('ready', () => this.#reconnected());
     sub.on('message', (_channel: string, text: string) => this.#heard(text));
+    const link = this;
+    this.#presence = new Presence(
+      this.#store,
+      options.clock,
+      this.#ttlMs,
+      options.heartbeatMs ?? 1000,
+      {
+        get node() {
+          return link.node;
+        },
+        get ready() {
+          return link.#ready;
+        },
+        known: () => this.#mirror?.known() ?? [],
+        dead: (node) => {
+          this.#in = this.#in.then(() => this.#mirror?.drop(node));
+        },
+        log: (line) => this.#host?.log(line),
+      },
+    );
   }
 
   get node(): string {
@@ -93,7 +91,10 @@ export class RedisCluster implements ClusterLink {
     this.#host = host;
     this.#mirror = new Mirror(host, {
       sendTo: (member, bytes) => this.#relayTo(member, bytes),
-      endOn: (member, line, why) => this.#publish(killOf(this.node, member, line, why)),
+      endOn: (member, line, why) => {
+        const { username: to, node: at } = member;
+        this.#publish({ n: this.node, t: 'kill', to, at, line: line ?? '', why });
+      },
     });
   }
 
@@ -107,7 +108,7 @@ export class RedisCluster implements ClusterLink {
     await this.#store.reap(this.node); // a previous run of this node, killed
     await this.#register(true);
     this.#connectedOnce = true;
-    this.#beat();
+    this.#presence.start();
   }
 
   claimName(name: string): Maybe<Claim> {
@@ -116,7 +117,7 @@ export class RedisCluster implements ClusterLink {
     return this.#store.claim(key, name).then(
       (result) => {
         if (result !== 1) return result === 0 ? 'taken' : 'unavailable';
-        this.#mine.set(key, { name, room: undefined });
+        this.#ledger.claimed(name);
         return 'ok';
       },
       () => 'unavailable',
@@ -138,7 +139,7 @@ export class RedisCluster implements ClusterLink {
       const { id, salt, hash } = await this.#store.roomHash(nameKey(room.name));
       if (id !== room.id || salt === undefined || hash === undefined) return false;
       const right = await verifyPassword(guess, { salt, hash });
-      if (right) this.#hashes.set(room.id, { salt, hash });
+      if (right) this.#ledger.hashed(room, { salt, hash });
       return right;
     };
     return check().catch(() => 'unavailable' as const);
@@ -147,7 +148,7 @@ export class RedisCluster implements ClusterLink {
   entered(member: Member, room: Room, created: boolean, password?: string): void {
     const name = member.username!;
     const key = nameKey(name);
-    this.#mine.set(key, { name, room });
+    this.#ledger.claimed(name, room);
     this.#queue(async () => {
       let info: Parameters<RedisStore['enter']>[3];
       if (created) {
@@ -162,11 +163,8 @@ export class RedisCluster implements ClusterLink {
 
   left(name: string, room: Room | undefined, notice: string | null): void {
     const key = nameKey(name);
-    this.#mine.delete(key);
+    this.#ledger.left(name, room);
     const why = notice ?? (this.#closing ? VANISHED : null);
-    if (room !== undefined && ![...room.members].some((m) => m.node === undefined)) {
-      this.#hashes.delete(room.id);
-    }
     this.#queue(async () => {
       await this.#store.leave(key, room === undefined ? '' : nameKey(room.name));
       if (room !== undefined)
@@ -182,9 +180,15 @@ export class RedisCluster implements ClusterLink {
     this.#publish({ n: this.node, t: 'room', r: room.name, id: room.id, line: bytes.toString() });
   }
 
+  settled(): Promise<void> {
+    return this.#out;
+  }
+
   nodes(): ClusterNode[] {
-    const users = [...this.#mine.values()].filter((u) => u.room !== undefined).map((u) => u.name);
-    const all = [{ node: this.node, users }, ...(this.#mirror?.nodes() ?? [])];
+    const all = [
+      { node: this.node, users: this.#ledger.inRooms() },
+      ...(this.#mirror?.nodes() ?? []),
+    ];
     return all.sort((a, b) => (a.node < b.node ? -1 : a.node > b.node ? 1 : 0));
   }
 
@@ -200,7 +204,7 @@ export class RedisCluster implements ClusterLink {
   /** Waits for what is queued, leaves the cluster (presence gone at once) and disconnects. */
   async close(): Promise<void> {
     this.#stopped = true;
-    this.#clock.clearTimeout(this.#timer);
+    this.#presence.stop();
     await this.#out;
     this.#ready = false;
     await this.#store.quit();
@@ -208,7 +212,7 @@ export class RedisCluster implements ClusterLink {
 
   async #hashOf(room: Room, password: string): Promise<PasswordHash> {
     const hash = await hashPassword(password, this.#random.bytes(16));
-    this.#hashes.set(room.id, hash);
+    this.#ledger.hashed(room, hash);
     return hash;
   }
 
@@ -247,11 +251,17 @@ export class RedisCluster implements ClusterLink {
   async #register(first: boolean): Promise<void> {
     this.#held ??= [];
     try {
-      await this.#store.present(this.#ttlMs);
-      for (const [key, { name, room }] of this.#mine) await this.#reclaim(key, name, room);
+      await this.#store.present(this.#ttlMs, 'joining');
+      for (const name of await this.#ledger.writeBack(this.#store)) {
+        this.#host?.log(`cluster: ${name} was claimed elsewhere while Redis was away`);
+        const line = errorLine('NAME_TAKEN', `The username ${name} was taken on another server`);
+        this.#host?.registry.user(name)?.end(line, VANISHED);
+      }
+      await this.#store.present(this.#ttlMs, 'ready');
       if (!first) await this.#store.publish(encode({ n: this.node, t: 'sync' }));
+      // A node still writing its users back is left alone: its 'sync' will tell us.
       for (const node of await this.#store.nodes()) {
-        if (node === this.node || !(await this.#store.alive(node))) continue;
+        if (node === this.node || !(await this.#store.ready(node))) continue;
         const users = await this.#store.usersOf(node);
         if (first) for (const user of users) this.#mirror!.enter(node, user, true);
         else this.#mirror!.reconcile(node, users);
@@ -262,32 +272,12 @@ export class RedisCluster implements ClusterLink {
       if (first) throw error;
       return; // the next 'ready' tries again
     }
-    this.#graceUntil = first ? 0 : this.#clock.now() + this.#ttlMs;
+    if (!first) this.#presence.grace();
     this.#ready = true;
     if (!first) this.#host?.log('cluster: Redis is back; resynchronised');
     const held = this.#held;
     this.#held = undefined;
     for (const message of held) this.#apply(message);
-  }
-
-  async #reclaim(key: string, name: string, room: Room | undefined): Promise<void> {
-    const roomKey = room === undefined ? '' : nameKey(room.name);
-    if ((await this.#store.claim(key, name, roomKey)) !== 1) {
-      this.#host?.log(`cluster: ${name} was claimed elsewhere while Redis was away`);
-      this.#mine.delete(key);
-      const line = errorLine('NAME_TAKEN', `The username ${name} was taken on another server`);
-      this.#host?.registry.user(name)?.end(line, VANISHED);
-      return;
-    }
-    if (room === undefined) return;
-    const fresh = !(await this.#store.roomExists(roomKey));
-    const info = { name: room.name, id: room.id, isPrivate: room.isPrivate };
-    await this.#store.enter(
-      key,
-      name,
-      roomKey,
-      fresh ? { ...info, ...this.#hashes.get(room.id) } : undefined,
-    );
   }
 
   #heard(text: string): void {
@@ -299,88 +289,9 @@ export class RedisCluster implements ClusterLink {
 
   #apply(message: BusMessage): void {
     this.#in = this.#in
-      .then(() => this.#handle(message))
+      .then(() => deliver(message, this.node, this.#host!, this.#mirror!, this.#store))
       .catch((error: Error) => {
         this.#host?.log(`cluster: ${message.t} from ${message.n}: ${error.message}`);
       });
   }
-
-  async #handle(message: BusMessage): Promise<void> {
-    const host = this.#host!;
-    const mirror = this.#mirror!;
-    if (message.t === 'exit') return host.shutdown(message.reason);
-    if (message.n === this.node) return;
-    switch (message.t) {
-      case 'enter': {
-        const room = { name: message.r, id: message.id, isPrivate: message.p };
-        return mirror.enter(message.n, { name: message.u, room }, false);
-      }
-      case 'leave':
-        return mirror.leave(message.n, message.u, message.why);
-      case 'room': {
-        const room = host.registry.room(message.r);
-        if (room?.id !== message.id) return; // not this incarnation: never the wrong room
-        const bytes = Buffer.from(message.line);
-        for (const member of room.members) {
-          if (member.node !== undefined) continue;
-          member.sendEncoded(bytes);
-          host.stats.linesRouted += 1;
-        }
-        return;
-      }
-      case 'user':
-      case 'kill': {
-        if (message.at !== this.node) return;
-        const user = host.registry.user(message.to);
-        if (user === undefined || user.node !== undefined || user.room === undefined) return;
-        if (message.t === 'kill') {
-          return user.end(message.line === '' ? undefined : message.line, message.why);
-        }
-        if (message.id !== '' && user.room.id !== message.id) return;
-        user.sendEncoded(Buffer.from(message.line));
-        host.stats.linesRouted += 1;
-        return;
-      }
-      case 'sync':
-        return mirror.reconcile(message.n, await this.#store.usersOf(message.n));
-    }
-  }
-
-  /** Refreshes presence, then finds nodes whose presence expired: their users leave. */
-  #beat(): void {
-    this.#timer = this.#clock.setTimeout(() => {
-      void this.#check().finally(() => {
-        if (!this.#stopped) this.#beat();
-      });
-    }, this.#heartbeatMs);
-  }
-
-  async #check(): Promise<void> {
-    if (!this.#ready) return;
-    try {
-      await this.#store.present(this.#ttlMs);
-      if (this.#clock.now() < this.#graceUntil) return;
-      const nodes = new Set([...(await this.#store.nodes()), ...this.#mirror!.known()]);
-      for (const node of nodes) {
-        if (node === this.node || (await this.#store.alive(node))) continue;
-        this.#host?.log(`cluster: node ${node} is gone (no heartbeat for ${this.#ttlMs} ms)`);
-        this.#in = this.#in.then(() => this.#mirror!.drop(node));
-        await this.#store.reap(node);
-      }
-    } catch (error) {
-      this.#host?.log(`cluster: heartbeat failed: ${(error as Error).message}`);
-    }
-  }
-}
-
-function killOf(n: string, member: RemoteMember, line: string | undefined, why: string | null) {
-  const message: BusMessage = {
-    n,
-    t: 'kill',
-    to: member.username,
-    at: member.node,
-    line: line ?? '',
-    why,
-  };
-  return message;
 }

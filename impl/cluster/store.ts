@@ -63,14 +63,21 @@ export class RedisStore {
     await Promise.all([this.cmd.connect(), this.sub.connect()]);
   }
 
-  /** Presence: this node's key, alive for `ttlMs` unless refreshed. */
-  async present(ttlMs: number): Promise<void> {
-    await this.cmd.set(this.key('node', this.#node), '1', 'PX', ttlMs);
+  /**
+   * Presence: this node's key, alive for `ttlMs` unless refreshed; 'joining' while it writes
+   * its users, 'ready' once they are all in Redis (others load them only then).
+   */
+  async present(ttlMs: number, state: 'joining' | 'ready'): Promise<void> {
+    await this.cmd.set(this.key('node', this.#node), state, 'PX', ttlMs);
     await this.cmd.sadd(`${this.#p}nodes`, this.#node);
   }
 
   async nodes(): Promise<string[]> {
     return this.cmd.smembers(`${this.#p}nodes`);
+  }
+
+  async ready(node: string): Promise<boolean> {
+    return (await this.cmd.get(this.key('node', node))) === 'ready';
   }
 
   async alive(node: string): Promise<boolean> {

@@ -7,9 +7,8 @@ import type { Clock, TimerHandle } from '../platform/types.ts';
 import type { RedisStore } from './store.ts';
 
 export interface PresenceHost {
-  readonly node: string;
-  /** Registered with Redis (the check is skipped otherwise). */
-  readonly ready: boolean;
+  /** This server: its name, and whether it is registered (the check is skipped otherwise). */
+  readonly link: { readonly node: string; readonly available: boolean };
   /** The other nodes known here. */
   known(): string[];
   /** `node`'s presence expired: its users leave. */
@@ -29,15 +28,13 @@ export class Presence {
 
   constructor(
     store: RedisStore,
-    clock: Clock,
-    ttlMs: number,
-    heartbeatMs: number,
+    timing: { clock: Clock; ttlMs: number; heartbeatMs?: number },
     host: PresenceHost,
   ) {
     this.#store = store;
-    this.#clock = clock;
-    this.#ttlMs = ttlMs;
-    this.#heartbeatMs = heartbeatMs;
+    this.#clock = timing.clock;
+    this.#ttlMs = timing.ttlMs;
+    this.#heartbeatMs = timing.heartbeatMs ?? 1000;
     this.#host = host;
   }
 
@@ -60,13 +57,13 @@ export class Presence {
   }
 
   async #check(): Promise<void> {
-    if (!this.#host.ready) return;
+    if (!this.#host.link.available) return;
     try {
       await this.#store.present(this.#ttlMs, 'ready');
       if (this.#clock.now() < this.#graceUntil) return;
       const nodes = new Set([...(await this.#store.nodes()), ...this.#host.known()]);
       for (const node of nodes) {
-        if (node === this.#host.node || (await this.#store.alive(node))) continue;
+        if (node === this.#host.link.node || (await this.#store.alive(node))) continue;
         this.#host.log(`cluster: node ${node} is gone (no heartbeat for ${this.#ttlMs} ms)`);
         this.#host.dead(node);
         await this.#store.reap(node);

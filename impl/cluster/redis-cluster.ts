@@ -39,7 +39,9 @@ export class RedisCluster implements ClusterLink {
   #stopped = false;
   /** Messages arriving while (re)registering wait here. */
   #held: BusMessage[] | undefined;
+  /** Settles once the last queued work has issued its commands; #done, once Redis answered. */
   #out: Promise<void> = Promise.resolve();
+  #done: Promise<void> = Promise.resolve();
   #in: Promise<void> = Promise.resolve();
   readonly #ledger = new Ledger();
   readonly #presence: Presence;
@@ -57,26 +59,15 @@ export class RedisCluster implements ClusterLink {
     cmd.on('ready', () => this.#reconnected());
     sub.on('ready', () => this.#reconnected());
     sub.on('message', (_channel: string, text: string) => this.#heard(text));
-    const link = this;
-    this.#presence = new Presence(
-      this.#store,
-      options.clock,
-      this.#ttlMs,
-      options.heartbeatMs ?? 1000,
-      {
-        get node() {
-          return link.node;
-        },
-        get ready() {
-          return link.#ready;
-        },
-        known: () => this.#mirror?.known() ?? [],
-        dead: (node) => {
-          this.#in = this.#in.then(() => this.#mirror?.drop(node));
-        },
-        log: (line) => this.#host?.log(line),
+    const timing = { clock: options.clock, ttlMs: this.#ttlMs, heartbeatMs: options.heartbeatMs };
+    this.#presence = new Presence(this.#store, timing, {
+      link: this,
+      known: () => this.#mirror?.known() ?? [],
+      dead: (node) => {
+        this.#in = this.#in.then(() => this.#mirror?.drop(node));
       },
-    );
+      log: (line) => this.#host?.log(line),
+    });
   }
 
   get node(): string {
@@ -155,9 +146,9 @@ export class RedisCluster implements ClusterLink {
         const hash = password === undefined ? undefined : await this.#hashOf(room, password);
         info = { name: room.name, id: room.id, isPrivate: room.isPrivate, ...hash };
       }
-      await this.#store.enter(key, name, nameKey(room.name), info);
       const { id, isPrivate: p } = room;
-      await this.#store.publish(encode({ n: this.node, t: 'enter', u: name, r: room.name, id, p }));
+      const enter = encode({ n: this.node, t: 'enter', u: name, r: room.name, id, p });
+      return [this.#store.enter(key, name, nameKey(room.name), info), this.#store.publish(enter)];
     });
   }
 
@@ -165,15 +156,17 @@ export class RedisCluster implements ClusterLink {
     const key = nameKey(name);
     this.#ledger.left(name, room);
     const why = notice ?? (this.#closing ? VANISHED : null);
-    this.#queue(async () => {
-      await this.#store.leave(key, room === undefined ? '' : nameKey(room.name));
-      if (room !== undefined)
-        await this.#store.publish(encode({ n: this.node, t: 'leave', u: name, why }));
+    this.#queue(() => {
+      const sent = [this.#store.leave(key, room === undefined ? '' : nameKey(room.name))];
+      if (room !== undefined) {
+        sent.push(this.#store.publish(encode({ n: this.node, t: 'leave', u: name, why })));
+      }
+      return sent;
     });
   }
 
   unreserved(key: string): void {
-    this.#queue(() => this.#store.unreserve(key));
+    this.#queue(() => [this.#store.unreserve(key)]);
   }
 
   relayRoom(room: Room, _sender: string, bytes: Buffer): void {
@@ -181,7 +174,7 @@ export class RedisCluster implements ClusterLink {
   }
 
   settled(): Promise<void> {
-    return this.#out;
+    return this.#out.then(() => this.#done);
   }
 
   nodes(): ClusterNode[] {
@@ -205,7 +198,7 @@ export class RedisCluster implements ClusterLink {
   async close(): Promise<void> {
     this.#stopped = true;
     this.#presence.stop();
-    await this.#out;
+    await this.settled();
     this.#ready = false;
     await this.#store.quit();
   }
@@ -223,15 +216,20 @@ export class RedisCluster implements ClusterLink {
   }
 
   #publish(message: BusMessage): void {
-    this.#queue(() => this.#store.publish(encode(message)));
+    this.#queue(() => [this.#store.publish(encode(message))]);
   }
 
-  /** Redis work in the order it was asked for; a failure (Redis away) is logged, not thrown. */
-  #queue(work: () => Promise<unknown>): void {
-    this.#out = this.#out.then(work).then(
-      () => {},
-      (error: Error) => this.#host?.log(`cluster: ${error.message}`),
-    );
+  /**
+   * Redis commands issued in the order asked for, pipelined (one connection keeps the order):
+   * `work` may await its own preparation, then issues commands and returns their replies. A
+   * failure (Redis away) is logged, not thrown.
+   */
+  #queue(work: () => Promise<Promise<unknown>[]> | Promise<unknown>[]): void {
+    const log = (error: Error) => this.#host?.log(`cluster: ${error.message}`);
+    const issued = this.#out.then(work);
+    this.#out = issued.then(() => {}, log);
+    // Replies come in order: the last one answered means every earlier one was.
+    this.#done = issued.then((sent) => Promise.all(sent)).then(() => {}, log);
   }
 
   #lost(): void {

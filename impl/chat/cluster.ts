@@ -19,6 +19,8 @@ export interface ClusterHost {
   readonly registry: Registry;
   readonly stats: MutableChatStats;
   log(line: string): void;
+  /** Runs `work` with output gathered until the end of the turn (one write per client). */
+  batch(work: () => void): void;
   /** Stops this server, telling every local client `reason`. */
   shutdown(reason: string): void;
 }

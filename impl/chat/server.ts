@@ -122,6 +122,7 @@ export class ChatServer {
       registry: this.#registry,
       stats: this.#stats,
       log: this.#log,
+      batch: (work) => this.#sessionHost.batch.runForTurn(work),
       shutdown,
     });
   }

@@ -29,12 +29,13 @@ export async function deliver(
       const room = host.registry.room(message.r);
       if (room?.id !== message.id) return; // not this incarnation: never the wrong room
       const bytes = Buffer.from(message.line);
-      for (const member of room.members) {
-        if (member.node !== undefined) continue;
-        member.sendEncoded(bytes);
-        host.stats.linesRouted += 1;
-      }
-      return;
+      return host.batch(() => {
+        for (const member of room.members) {
+          if (member.node !== undefined) continue;
+          member.sendEncoded(bytes);
+          host.stats.linesRouted += 1;
+        }
+      });
     }
     case 'user':
     case 'kill': {

@@ -33,6 +33,8 @@ export class RedisStore {
       enableOfflineQueue: false,
       autoResendUnfulfilledCommands: false,
       maxRetriesPerRequest: 0,
+      // Commands issued in one tick leave in one write (a broadcast burst: one syscall).
+      enableAutoPipelining: true,
       connectTimeout: 2000,
       // Reconnect quickly, forever: 50 ms, 100 ms, ... at most 500 ms apart.
       retryStrategy: (times: number) => Math.min(times * 50, 500),

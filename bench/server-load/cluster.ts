@@ -65,7 +65,7 @@ class Child {
 
   stop(): Promise<void> {
     const exited = new Promise<void>((resolve) => this.#child.once('exit', () => resolve()));
-    this.#child.send('stop');
+    if (this.#child.connected) this.#child.send('stop');
     setTimeout(() => this.#child.kill('SIGKILL'), 5000).unref();
     return exited;
   }

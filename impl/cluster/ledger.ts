@@ -20,7 +20,11 @@ export class Ledger {
 
   left(name: string, room: Room | undefined): void {
     this.#users.delete(nameKey(name));
-    if (room !== undefined && ![...room.members].some((m) => m.node === undefined)) {
+    // Told before the room lets the leaver go: the last local member forgets the room's hash.
+    const others = [...(room?.members ?? [])].some(
+      (m) => m.node === undefined && m.username !== name,
+    );
+    if (room !== undefined && !others) {
       this.#hashes.delete(room.id);
     }
   }

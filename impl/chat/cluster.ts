@@ -51,6 +51,8 @@ export interface ClusterLink {
   unreserved(name: string): void;
   /** `line` for the members of `room` on the other servers (the local ones have it already). */
   relayRoom(room: Room, sender: string, bytes: Buffer): void;
+  /** Settles once this server has heard what the others told the cluster before now. */
+  caughtUp(): Maybe<void>;
   /** Settles once what was told to the cluster so far has reached it (a user is welcomed after). */
   settled(): Maybe<void>;
   /** The servers and their users. */
@@ -89,6 +91,7 @@ export class LocalCluster implements ClusterLink {
   unreserved(): void {}
   relayRoom(): void {}
   settled(): void {}
+  caughtUp(): void {}
 
   nodes(): ClusterNode[] {
     const users = this.#host?.registry.usersInRooms().map((user) => user.username!) ?? [];

@@ -129,12 +129,16 @@ export class LoginDialog {
       return this.#advance('create-room', 'Specify a chatroom name to create.');
     }
     if (choice !== 'join') return refusal('BAD_CHOICE', 'Send create or join');
-    const rooms = this.#registry.roomNames();
-    if (rooms.length === 0) {
-      return refusal('NO_SUCH_ROOM', 'There are no chatrooms yet. Send create to make one');
-    }
-    this.#advance('join-room', 'Here is a list of chatrooms you can join.');
-    this.#session.send(listLine('ROOMS', rooms));
+    // Rooms made on other servers just before are known here once caught up.
+    return this.#await(this.#cluster.caughtUp(), () => {
+      const rooms = this.#registry.roomNames();
+      if (rooms.length === 0) {
+        return refusal('NO_SUCH_ROOM', 'There are no chatrooms yet. Send create to make one');
+      }
+      this.#advance('join-room', 'Here is a list of chatrooms you can join.');
+      this.#session.send(listLine('ROOMS', rooms));
+      return undefined;
+    });
   }
 
   #createRoom(answer: string): Refusal {
@@ -178,14 +182,14 @@ export class LoginDialog {
     const name = normalizeName(answer);
     const problem = nameProblem(name);
     if (problem !== undefined) return refusal('BAD_ROOM_NAME', `Bad room name: ${problem}`);
-    const room = this.#registry.room(name);
-    if (room === undefined) return refusal('NO_SUCH_ROOM', `No chatroom named ${name}`);
-    if (!room.isPrivate) return this.#join(room);
-    this.#roomName = room.name;
-    this.#advance(
-      'join-password',
-      `Chatroom ${room.name} is password protected. Send the password.`,
-    );
+    return this.#await(this.#cluster.caughtUp(), () => {
+      const room = this.#registry.room(name);
+      if (room === undefined) return refusal('NO_SUCH_ROOM', `No chatroom named ${name}`);
+      if (!room.isPrivate) return this.#join(room);
+      this.#roomName = room.name;
+      const text = `Chatroom ${room.name} is password protected. Send the password.`;
+      return this.#advance('join-password', text);
+    });
   }
 
   #joinPassword(password: string): Refusal {

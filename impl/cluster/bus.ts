@@ -17,7 +17,9 @@ export type BusMessage =
   /** Every node shuts down, telling its clients `reason`. */
   | { n: string; t: 'exit'; reason: string }
   /** Node n has (re)written its users to Redis: reload them. */
-  | { n: string; t: 'sync' };
+  | { n: string; t: 'sync' }
+  /** Node n's marker: back at n, every message Redis delivered before it has been heard. */
+  | { n: string; t: 'mark'; id: string };
 
 const FIELDS: Record<BusMessage['t'], Record<string, 'string' | 'boolean' | 'why'>> = {
   enter: { u: 'string', r: 'string', id: 'string', p: 'boolean' },
@@ -27,6 +29,7 @@ const FIELDS: Record<BusMessage['t'], Record<string, 'string' | 'boolean' | 'why
   kill: { to: 'string', at: 'string', line: 'string', why: 'why' },
   exit: { reason: 'string' },
   sync: {},
+  mark: { id: 'string' },
 };
 
 export function encode(message: BusMessage): string {

@@ -5,6 +5,7 @@
  */
 import type { ClusterHost } from '../chat/cluster.ts';
 import type { BusMessage } from './bus.ts';
+import type { Marks } from './marks.ts';
 import type { Mirror } from './mirror.ts';
 import type { RedisStore } from './store.ts';
 
@@ -15,7 +16,9 @@ export async function deliver(
   host: ClusterHost,
   mirror: Mirror,
   store: RedisStore,
+  marks: Marks,
 ): Promise<void> {
+  if (message.t === 'mark') return message.n === node ? marks.heard(message.id) : undefined;
   if (message.t === 'exit') return host.shutdown(message.reason);
   if (message.n === node) return;
   switch (message.t) {

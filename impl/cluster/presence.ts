@@ -13,6 +13,8 @@ export interface PresenceHost {
   known(): string[];
   /** `node`'s presence expired: its users leave. */
   dead(node: string): void;
+  /** The heartbeat failed (Redis away or the path to it cut): reconnect and resynchronise. */
+  failed(): void;
   log(line: string): void;
 }
 
@@ -70,6 +72,7 @@ export class Presence {
       }
     } catch (error) {
       this.#host.log(`cluster: heartbeat failed: ${(error as Error).message}`);
+      this.#host.failed();
     }
   }
 }

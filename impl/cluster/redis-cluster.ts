@@ -4,23 +4,17 @@
  * with a TTL refreshed by a heartbeat; lines travel on one pub/sub channel, published in the
  * order they happened (one chain), applied in the order they arrive. See docs/CLUSTER.md.
  */
-import type {
-  Claim,
-  ClusterHost,
-  ClusterLink,
-  ClusterNode,
-  Maybe,
-  RemoteMember,
-} from '../chat/cluster.ts';
+import type { Claim, ClusterHost, ClusterLink, ClusterNode, Maybe } from '../chat/cluster.ts';
 import type { Member, Room } from '../chat/rooms.ts';
 import { errorLine, nameKey } from '../chat/wire.ts';
 import type { Random } from '../platform/types.ts';
 import { type BusMessage, decode, encode } from './bus.ts';
 import { deliver } from './inbound.ts';
 import { Ledger } from './ledger.ts';
+import { Marks } from './marks.ts';
 import { Mirror, VANISHED } from './mirror.ts';
 import type { RedisClusterOptions } from './options.ts';
-import { hashPassword, type PasswordHash, verifyPassword } from './passwords.ts';
+import { hashPassword } from './passwords.ts';
 import { Presence } from './presence.ts';
 import { RedisStore } from './store.ts';
 
@@ -45,6 +39,7 @@ export class RedisCluster implements ClusterLink {
   #in: Promise<void> = Promise.resolve();
   readonly #ledger = new Ledger();
   readonly #presence: Presence;
+  readonly #marks: Marks;
 
   constructor(options: RedisClusterOptions) {
     this.#node = options.node ?? '';
@@ -59,12 +54,17 @@ export class RedisCluster implements ClusterLink {
     cmd.on('ready', () => this.#reconnected());
     sub.on('ready', () => this.#reconnected());
     sub.on('message', (_channel: string, text: string) => this.#heard(text));
+    this.#marks = new Marks(options.clock);
     const timing = { clock: options.clock, ttlMs: this.#ttlMs, heartbeatMs: options.heartbeatMs };
     this.#presence = new Presence(this.#store, timing, {
       link: this,
       known: () => this.#mirror?.known() ?? [],
       dead: (node) => {
         this.#in = this.#in.then(() => this.#mirror?.drop(node));
+      },
+      failed: () => {
+        this.#lost();
+        for (const client of [cmd, sub]) client.disconnect(true);
       },
       log: (line) => this.#host?.log(line),
     });
@@ -81,7 +81,9 @@ export class RedisCluster implements ClusterLink {
   attach(host: ClusterHost): void {
     this.#host = host;
     this.#mirror = new Mirror(host, {
-      sendTo: (member, bytes) => this.#relayTo(member, bytes),
+      sendTo: ({ username: to, node: at, room }, bytes) => {
+        this.#publish({ n: this.node, t: 'user', to, at, id: room?.id ?? '', line: `${bytes}` });
+      },
       endOn: (member, line, why) => {
         const { username: to, node: at } = member;
         this.#publish({ n: this.node, t: 'kill', to, at, line: line ?? '', why });
@@ -126,14 +128,13 @@ export class RedisCluster implements ClusterLink {
   checkPassword(room: Room, guess: string): Maybe<boolean | 'unavailable'> {
     if (room.password !== undefined) return room.checkPassword(guess);
     if (!this.#ready) return 'unavailable';
-    const check = async (): Promise<boolean> => {
-      const { id, salt, hash } = await this.#store.roomHash(nameKey(room.name));
-      if (id !== room.id || salt === undefined || hash === undefined) return false;
-      const right = await verifyPassword(guess, { salt, hash });
-      if (right) this.#ledger.hashed(room, { salt, hash });
-      return right;
-    };
-    return check().catch(() => 'unavailable' as const);
+    return this.#store.verify(nameKey(room.name), room.id, guess).then(
+      (hash) => {
+        if (hash !== undefined) this.#ledger.hashed(room, hash);
+        return hash !== undefined;
+      },
+      () => 'unavailable' as const,
+    );
   }
 
   entered(member: Member, room: Room, created: boolean, password?: string): void {
@@ -143,7 +144,9 @@ export class RedisCluster implements ClusterLink {
     this.#queue(async () => {
       let info: Parameters<RedisStore['enter']>[3];
       if (created) {
-        const hash = password === undefined ? undefined : await this.#hashOf(room, password);
+        const hash =
+          password === undefined ? undefined : await hashPassword(password, this.#random.bytes(16));
+        if (hash !== undefined) this.#ledger.hashed(room, hash);
         info = { name: room.name, id: room.id, isPrivate: room.isPrivate, ...hash };
       }
       const { id, isPrivate: p } = room;
@@ -171,6 +174,13 @@ export class RedisCluster implements ClusterLink {
 
   relayRoom(room: Room, _sender: string, bytes: Buffer): void {
     this.#publish({ n: this.node, t: 'room', r: room.name, id: room.id, line: bytes.toString() });
+  }
+
+  caughtUp(): Maybe<void> {
+    if (!this.#ready) return undefined;
+    const { id, heard } = this.#marks.make();
+    this.#publish({ n: this.node, t: 'mark', id });
+    return heard;
   }
 
   settled(): Promise<void> {
@@ -203,27 +213,11 @@ export class RedisCluster implements ClusterLink {
     await this.#store.quit();
   }
 
-  async #hashOf(room: Room, password: string): Promise<PasswordHash> {
-    const hash = await hashPassword(password, this.#random.bytes(16));
-    this.#ledger.hashed(room, hash);
-    return hash;
-  }
-
-  #relayTo(member: RemoteMember, bytes: Buffer): void {
-    const id = member.room?.id ?? '';
-    const line = bytes.toString();
-    this.#publish({ n: this.node, t: 'user', to: member.username, at: member.node, id, line });
-  }
-
   #publish(message: BusMessage): void {
     this.#queue(() => [this.#store.publish(encode(message))]);
   }
 
-  /**
-   * Redis commands issued in the order asked for, pipelined (one connection keeps the order):
-   * `work` may await its own preparation, then issues commands and returns their replies. A
-   * failure (Redis away) is logged, not thrown.
-   */
+  /** Commands issued in order, pipelined (one connection keeps the order); failures logged. */
   #queue(work: () => Promise<Promise<unknown>[]> | Promise<unknown>[]): void {
     const log = (error: Error) => this.#host?.log(`cluster: ${error.message}`);
     const issued = this.#out.then(work);
@@ -287,7 +281,7 @@ export class RedisCluster implements ClusterLink {
 
   #apply(message: BusMessage): void {
     this.#in = this.#in
-      .then(() => deliver(message, this.node, this.#host!, this.#mirror!, this.#store))
+      .then(() => deliver(message, this.node, this.#host!, this.#mirror!, this.#store, this.#marks))
       .catch((error: Error) => {
         this.#host?.log(`cluster: ${message.t} from ${message.n}: ${error.message}`);
       });

@@ -5,7 +5,7 @@
  */
 import { Redis } from 'ioredis';
 import type { RemoteUser, RoomInfo } from './mirror.ts';
-import type { PasswordHash } from './passwords.ts';
+import { type PasswordHash, verifyPassword } from './passwords.ts';
 import { CLAIM, LEAVE, REAP, RESERVE } from './scripts.ts';
 
 interface Scripts {
@@ -36,6 +36,8 @@ export class RedisStore {
       // Commands issued in one tick leave in one write (a broadcast burst: one syscall).
       enableAutoPipelining: true,
       connectTimeout: 2000,
+      // A silent cut (no FIN, no RST) shows as commands that never answer.
+      commandTimeout: 2000,
       // Reconnect quickly, forever: 50 ms, 100 ms, ... at most 500 ms apart.
       retryStrategy: (times: number) => Math.min(times * 50, 500),
     };
@@ -156,6 +158,15 @@ export class RedisStore {
   async roomHash(roomKey: string): Promise<{ id?: string } & Partial<PasswordHash>> {
     const [id, salt, hash] = await this.cmd.hmget(this.key('room', roomKey), 'id', 'salt', 'hash');
     return { id: id ?? undefined, salt: salt ?? undefined, hash: hash ?? undefined };
+  }
+
+  /** The room's scrypt record if `guess` is the password of incarnation `id`; else undefined. */
+  async verify(roomKey: string, id: string, guess: string): Promise<PasswordHash | undefined> {
+    const stored = await this.roomHash(roomKey);
+    if (stored.id !== id || stored.salt === undefined || stored.hash === undefined)
+      return undefined;
+    const hash = { salt: stored.salt, hash: stored.hash };
+    return (await verifyPassword(guess, hash)) ? hash : undefined;
   }
 
   /** The users of `node` that are in a room. */

@@ -42,7 +42,9 @@ export type ChatErrorCode =
   | 'PING_TIMEOUT'
   | 'KILLED'
   | 'ROOM_CLOSED'
-  | 'SERVER_SHUTDOWN';
+  | 'SERVER_SHUTDOWN'
+  // Cluster (docs/CLUSTER.md): the server cannot reach its Redis, so new logins wait.
+  | 'CLUSTER_UNAVAILABLE';
 
 /** Peer: whohas / getfile / share controls. */
 export type PeerErrorCode =

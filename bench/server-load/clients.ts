@@ -82,25 +82,30 @@ export class LoadClient {
   }
 }
 
-/** Clients in rooms of `roomSize` (names u0, u1, ...; rooms r0, r1, ...), all logged in. */
+/**
+ * Clients in rooms of `roomSize` (names u0, u1, ...; rooms r0, r1, ...), all logged in. With
+ * several ports (servers of a cluster) client i goes to port i mod count: rooms spread evenly.
+ */
 export async function populate(
-  port: number,
+  ports: number | readonly number[],
   clients: number,
   roomSize: number,
   prefix = 'u',
   roomPrefix = 'r',
 ): Promise<LoadClient[][]> {
+  const all = typeof ports === 'number' ? [ports] : ports;
+  const port = (index: number) => all[index % all.length];
   const rooms: LoadClient[][] = [];
   // Creators first, so every room exists before its joiners ask for it.
   const creators = await inBatches(Math.ceil(clients / roomSize), async (room) => {
-    const client = await LoadClient.connect(port, `${prefix}${room * roomSize}`);
+    const client = await LoadClient.connect(port(room * roomSize), `${prefix}${room * roomSize}`);
     await client.login(`${roomPrefix}${room}`, true);
     return client;
   });
   for (const creator of creators) rooms.push([creator]);
   const joiners = await inBatches(clients, async (index) => {
     if (index % roomSize === 0) return undefined;
-    const client = await LoadClient.connect(port, `${prefix}${index}`);
+    const client = await LoadClient.connect(port(index), `${prefix}${index}`);
     await client.login(`${roomPrefix}${Math.floor(index / roomSize)}`, false);
     return client;
   });

@@ -10,9 +10,9 @@ import { LoadClient, populate } from './clients.ts';
 export const PROBE_ROOM = 'probe0';
 
 export type LoadRequest =
-  | { cmd: 'hold'; port: number; clients: number; roomSize: number }
+  | { cmd: 'hold'; port: number | number[]; clients: number; roomSize: number }
   | { cmd: 'fanout'; senders: number; window: number; seconds: number; payload: number }
-  | { cmd: 'latency-setup'; port: number; pairs: number }
+  | { cmd: 'latency-setup'; port: number | number[]; pairs: number }
   | { cmd: 'latency'; perSecond: number; seconds: number }
   | { cmd: 'flooder-setup'; port: number }
   | { cmd: 'flood'; seconds: number }

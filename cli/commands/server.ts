@@ -1,8 +1,10 @@
 /**
- * `whohas server [--host H] [--port P] [--port-tries N] [limits...]`: the chat server on real
+ * `whohas server [--host H] [--port P] [--port-tries N] [--cluster URL [--node NAME]] [limits...]`:
+ * the chat server on real
  * sockets, with the admin console on stdin (a terminal or a pipe; the server keeps running when
  * stdin closes). SIGINT / SIGTERM shut it down cleanly, telling every client.
  */
+import { hostname } from 'node:os';
 import { createInterface, type Interface } from 'node:readline';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { DIALOGS, type DialogName } from '../../impl/chat/dialog-2016.ts';
@@ -14,11 +16,11 @@ import {
 } from '../../impl/chat/index.ts';
 import type { ChatLimits } from '../../impl/chat/limits.ts';
 import type { RelayGranter } from '../../impl/chat/relay-grants.ts';
-import { BindingResponder } from '../../impl/nat/binding.ts';
+import { RedisCluster } from '../../impl/cluster/index.ts';
 import { DEFAULT_RELAY_LIMITS, RelayServer } from '../../impl/nat/relay.ts';
 import { createNodePlatform } from '../../impl/platform/node.ts';
-import type { AddressInfo, DatagramSocket, Platform } from '../../impl/platform/types.ts';
 import { printAbove } from '../console/terminal.ts';
+import { relayLines, startStun } from '../server-nat.ts';
 import { addTlsFlags, serverTls, type TlsFlags } from '../tls-flags.ts';
 
 function count(name: string, min: number) {
@@ -61,6 +63,11 @@ interface ServerFlags extends Partial<ChatLimits>, TlsFlags {
   relayBandwidth: number;
   relayQuota: number;
   dialog: DialogName;
+  cluster?: string;
+  node?: string;
+  clusterPrefix: string;
+  clusterTtl: number;
+  clusterHeartbeat: number;
 }
 
 export function register(program: Command): void {
@@ -94,6 +101,28 @@ export function register(program: Command): void {
       new Option('--dialog <D>', "the dialog texts: whohas, or 2016 (the 2016 report's)")
         .choices(DIALOGS)
         .default('whohas'),
+    )
+    .option(
+      '--cluster <URL>',
+      'share users and rooms with the servers on this Redis (redis:// or rediss://)',
+    )
+    .option('--node <NAME>', "this server's name in the cluster (default HOSTNAME:PORT)")
+    .option(
+      '--cluster-prefix <P>',
+      'Redis key prefix: clusters sharing one Redis differ',
+      'whohas:',
+    )
+    .option(
+      '--cluster-ttl <MS>',
+      'a server silent this long is dead: its users leave',
+      count('cluster-ttl', 100),
+      3000,
+    )
+    .option(
+      '--cluster-heartbeat <MS>',
+      'presence refresh period',
+      count('cluster-heartbeat', 10),
+      1000,
     );
   addTlsFlags(command);
   for (const [flag, , description] of LIMIT_FLAGS) {
@@ -126,6 +155,17 @@ async function runServer(flags: ServerFlags, limits: Partial<ChatLimits>): Promi
     port: 0,
     grant: (...args) => relay?.grant(...args),
   };
+  const cluster =
+    flags.cluster === undefined
+      ? undefined
+      : new RedisCluster({
+          url: flags.cluster,
+          clock: platform.clock,
+          random: platform.random,
+          prefix: flags.clusterPrefix,
+          ttlMs: flags.clusterTtl,
+          heartbeatMs: flags.clusterHeartbeat,
+        });
   const server = new ChatServer({
     ...limits,
     platform,
@@ -136,8 +176,25 @@ async function runServer(flags: ServerFlags, limits: Partial<ChatLimits>): Promi
     dialog: flags.dialog,
     tls: await serverTls(flags, (line) => console.log(line)),
     log: flags.quiet ? undefined : (line) => log(`[server] ${line}`),
+    cluster,
   });
   const address = await server.listen();
+  if (cluster !== undefined) {
+    // Until this resolves, logins are refused with CLUSTER_UNAVAILABLE.
+    const node = flags.node ?? `${hostname()}:${address.port}`;
+    try {
+      await cluster.connect(node);
+    } catch (error) {
+      console.error(
+        `whohas server: cannot join the cluster at ${flags.cluster}: ${(error as Error).message}`,
+      );
+      await server.close('The server could not join its cluster');
+      await cluster.close();
+      process.exitCode = 1;
+      return;
+    }
+    console.log(`whohas server joined cluster ${redact(flags.cluster!)} as ${node}`);
+  }
   console.log(`whohas server listening on ${address.address}:${address.port}`);
   const stun = flags.stun === false ? undefined : await startStun(platform, address, flags.quiet);
   if (stun && flags.relay !== false) {
@@ -181,6 +238,7 @@ async function runServer(flags: ServerFlags, limits: Partial<ChatLimits>): Promi
 
   await server.closed;
   await stun?.close();
+  await cluster?.close();
   closing = true;
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
@@ -189,43 +247,9 @@ async function runServer(flags: ServerFlags, limits: Partial<ChatLimits>): Promi
   console.log('whohas server closed');
 }
 
-/** The admin console's `relays`: every live relay and the relay's counters. */
-function relayLines(relay: RelayServer | undefined): string[] {
-  if (!relay) return ['no relay (--no-relay, --no-stun, or its UDP port was taken)'];
-  const { granted, active, bytesRelayed, refused, overLimit } = relay.stats;
-  return [
-    ...relay
-      .list()
-      .map((r) => `relay ${r.transferId}: ${r.users[0]} ↔ ${r.users[1]}, ${r.bound} of 2 bound`),
-    `relays granted ${granted}, active ${active}, bytes relayed ${bytesRelayed}, refused ${refused}, over limit ${overLimit}`,
-  ];
-}
-
-/**
- * STUN Binding on the UDP port of the TCP port's number (docs/PROTOCOL.md, "NAT"): peers learn
- * their reflexive address here. A taken UDP port costs only this service, never the chat.
- */
-async function startStun(
-  platform: Platform,
-  address: AddressInfo,
-  quiet: boolean | undefined,
-): Promise<DatagramSocket | undefined> {
-  // '::' serves both families on Linux (a dual-stack socket), as the TCP listener does.
-  const socket = platform.dgram.createSocket(address.address.includes(':') ? 'udp6' : 'udp4');
-  try {
-    await socket.bind(address.port, address.address);
-  } catch (error) {
-    console.error(
-      `[server] no STUN on udp ${address.address}:${address.port}: ${(error as Error).message}`,
-    );
-    return undefined;
-  }
-  socket.on('error', (error) => {
-    if (!quiet) console.error(`[server] STUN socket: ${error.code}`);
-  });
-  new BindingResponder(socket);
-  console.log(`STUN on udp ${address.address}:${address.port}`);
-  return socket;
+/** The URL without its password, for logs. */
+function redact(url: string): string {
+  return url.replace(/\/\/([^@/]*)@/, '//***@');
 }
 
 function camel(flag: string): string {

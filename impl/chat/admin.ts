@@ -2,6 +2,7 @@
  * The server's admin console (docs/PROTOCOL.md, "The admin console"). execute() runs one
  * command line and returns what to print; it never touches stdin or stdout itself.
  */
+import type { ClusterLink } from './cluster.ts';
 import type { Member, Registry } from './rooms.ts';
 import type { ChatServerStats, MutableChatStats } from './stats.ts';
 import { errorLine, messageLine } from './wire.ts';
@@ -9,6 +10,8 @@ import { errorLine, messageLine } from './wire.ts';
 export interface AdminTarget {
   readonly registry: Registry;
   readonly stats: MutableChatStats;
+  /** The servers of the cluster (`servers`, `exit --cluster`). */
+  readonly cluster: ClusterLink;
   /** Starts the clean shutdown (every connection told `reason`). */
   shutdown(reason: string): void;
 }
@@ -23,7 +26,9 @@ const HELP = [
   'users                     list users and their rooms',
   'close <room> [<reason>]   disconnect every member of a room; the room disappears',
   'stats                     server statistics',
+  'servers                   list the servers of the cluster and their users',
   'exit [<reason>]           tell every client, then shut down',
+  'exit --cluster [<reason>] shut down every server of the cluster',
 ];
 
 export class AdminConsole {
@@ -56,9 +61,22 @@ export class AdminConsole {
         return this.#close(rest);
       case 'stats':
         return Object.entries(this.#target.stats as ChatServerStats).map(([k, v]) => `${k} ${v}`);
-      case 'exit':
+      case 'servers':
+        return this.#target.cluster
+          .nodes()
+          .map(
+            ({ node, users }) =>
+              `${node} ${users.length} users${users.map((u) => ` ${u}`).join('')}`,
+          );
+      case 'exit': {
+        const { word: flag, rest: after } = splitWord(rest);
+        if (flag === '--cluster') {
+          this.#target.cluster.exitAll(after === '' ? 'The cluster is shutting down' : after);
+          return ['shutting down every server of the cluster'];
+        }
         this.#target.shutdown(rest === '' ? 'The server is shutting down' : rest);
         return ['shutting down: every client told'];
+      }
       default:
         return [`unknown command ${word}; try help`];
     }

@@ -3,7 +3,10 @@
  * password. One refusal line per refused answer; a few refusals at one step and the server hangs up.
  */
 import type { ErrorCode } from '../errors.ts';
+import { type ClusterLink, LocalCluster, type Maybe } from './cluster.ts';
+import { HeldLines } from './held-lines.ts';
 import { challengeLine, checkProof, splitKeyedAnswer } from './login-key.ts';
+import { PROMPTS, type Refusal, refusal, type Step, unavailable } from './login-steps.ts';
 import type { PasswordGuard } from './password-guard.ts';
 import type { Registry, Room } from './rooms.ts';
 import type { Session } from './session.ts';
@@ -19,23 +22,6 @@ import {
   passwordProblem,
 } from './wire.ts';
 
-/** Why an answer was refused; undefined when it was accepted. */
-type Refusal = { code: ErrorCode; text: string } | undefined;
-
-function refusal(code: ErrorCode, text: string): Refusal {
-  return { code, text };
-}
-
-type Step =
-  | 'username'
-  | 'key-proof'
-  | 'choice'
-  | 'create-room'
-  | 'protect'
-  | 'create-password'
-  | 'join-room'
-  | 'join-password';
-
 export const GREETING = okLine('Welcome to whohas. Please enter your username');
 
 export class LoginDialog {
@@ -44,6 +30,9 @@ export class LoginDialog {
   readonly #maxTries: number;
   readonly #guard: PasswordGuard;
   readonly #onDone: () => void;
+  readonly #cluster: ClusterLink;
+  readonly #held = new HeldLines();
+  #done = false;
   #step: Step = 'username';
   #tries = 0;
   #roomName = '';
@@ -58,6 +47,7 @@ export class LoginDialog {
     guard: PasswordGuard,
     onDone: () => void,
     nonce: () => string = () => '0',
+    cluster: ClusterLink = new LocalCluster(),
   ) {
     this.#nonce = nonce;
     this.#session = session;
@@ -65,9 +55,11 @@ export class LoginDialog {
     this.#maxTries = maxTries;
     this.#guard = guard;
     this.#onDone = onDone;
+    this.#cluster = cluster;
   }
 
   handle(line: string): void {
+    if (this.#held.hold(line)) return; // while the cluster answers
     const answer = answerOf(line);
     if (answer === '') return;
     if (answer.startsWith('@') || answer.startsWith('#')) {
@@ -114,17 +106,28 @@ export class LoginDialog {
     if (this.#registry.isNameTaken(name)) {
       return refusal('NAME_TAKEN', `The username ${name} is taken`);
     }
-    this.#session.username = name;
-    this.#registry.claimName(this.#session, name);
-    if (keyed?.key) {
-      // The name is held while the client proves the key (a disconnect frees it, as ever).
-      this.#claim = { key: keyed.key, nonce: this.#nonce() };
-      this.#step = 'key-proof';
-      this.#tries = 0;
-      this.#session.send(challengeLine(this.#claim.nonce, name));
-      return undefined;
-    }
-    this.#advance('choice', `Username ${name} accepted. Send create/join a chatroom`);
+    // The cluster's claim is the atomic one: of two servers claiming one name, one wins.
+    return this.#await(this.#cluster.claimName(name), (claim) => {
+      if (this.#session.closed) {
+        if (claim === 'ok') this.#cluster.left(name, undefined, null); // gone while we asked
+        return undefined;
+      }
+      if (claim === 'unavailable') return unavailable();
+      if (claim === 'taken' || this.#registry.isNameTaken(name)) {
+        return refusal('NAME_TAKEN', `The username ${name} is taken`);
+      }
+      this.#session.username = name;
+      this.#registry.claimName(this.#session, name);
+      if (keyed?.key) {
+        // The name is held while the client proves the key (a disconnect frees it, as ever).
+        this.#claim = { key: keyed.key, nonce: this.#nonce() };
+        this.#step = 'key-proof';
+        this.#tries = 0;
+        this.#session.send(challengeLine(this.#claim.nonce, name));
+        return undefined;
+      }
+      return this.#advance('choice', `Username ${name} accepted. Send create/join a chatroom`);
+    });
   }
 
   #keyProof(signature: string): Refusal {
@@ -135,7 +138,7 @@ export class LoginDialog {
       return refusal('BAD_SIGNATURE', 'That is not a signature of the challenge by the key sent');
     }
     this.#session.keyFingerprint = proven;
-    this.#advance('choice', `Username ${name} accepted. Send create/join a chatroom`);
+    return this.#advance('choice', `Username ${name} accepted. Send create/join a chatroom`);
   }
 
   #choice(choice: string): Refusal {
@@ -143,23 +146,37 @@ export class LoginDialog {
       return this.#advance('create-room', 'Specify a chatroom name to create.');
     }
     if (choice !== 'join') return refusal('BAD_CHOICE', 'Send create or join');
-    const rooms = this.#registry.roomNames();
-    if (rooms.length === 0) {
-      return refusal('NO_SUCH_ROOM', 'There are no chatrooms yet. Send create to make one');
-    }
-    this.#advance('join-room', 'Here is a list of chatrooms you can join.');
-    this.#session.send(listLine('ROOMS', rooms));
+    // Rooms made on other servers just before are known here once caught up.
+    return this.#await(this.#cluster.caughtUp(), () => {
+      const rooms = this.#registry.roomNames();
+      if (rooms.length === 0) {
+        return refusal('NO_SUCH_ROOM', 'There are no chatrooms yet. Send create to make one');
+      }
+      this.#advance('join-room', 'Here is a list of chatrooms you can join.');
+      this.#session.send(listLine('ROOMS', rooms));
+      return undefined;
+    });
   }
 
   #createRoom(answer: string): Refusal {
     const name = normalizeName(answer);
     const problem = nameProblem(name);
     if (problem !== undefined) return refusal('BAD_ROOM_NAME', `Bad room name: ${problem}`);
-    if (!this.#registry.reserveRoom(this.#session, name)) {
-      return refusal('ROOM_EXISTS', `Chatroom ${name} already exists`);
-    }
-    this.#roomName = name;
-    this.#advance('protect', `Chatroom ${name} created. Do you want to password protect the room?`);
+    const exists = refusal('ROOM_EXISTS', `Chatroom ${name} already exists`);
+    if (this.#registry.room(name) !== undefined) return exists;
+    return this.#await(this.#cluster.reserveRoom(name), (claim) => {
+      if (claim === 'unavailable') return unavailable();
+      if (claim === 'taken') return exists;
+      if (this.#session.closed || !this.#registry.reserveRoom(this.#session, name)) {
+        this.#cluster.unreserved(nameKey(name));
+        return exists;
+      }
+      this.#roomName = name;
+      return this.#advance(
+        'protect',
+        `Chatroom ${name} created. Do you want to password protect the room?`,
+      );
+    });
   }
 
   #protect(answer: string): Refusal {
@@ -168,28 +185,28 @@ export class LoginDialog {
     }
     if (answer !== 'no' && answer !== 'n') return refusal('BAD_CHOICE', 'Send yes or no');
     this.#session.send(okLine('Chatroom has been made public.'));
-    this.#enter(this.#registry.openRoom(this.#session, this.#roomName, undefined));
+    return this.#enter(this.#registry.openRoom(this.#session, this.#roomName, undefined));
   }
 
   #createPassword(password: string): Refusal {
     const problem = passwordProblem(password);
     if (problem !== undefined) return refusal('BAD_PASSWORD', `Bad password: ${problem}`);
     this.#session.send(okLine(`Chatroom ${this.#roomName} is now password protected.`));
-    this.#enter(this.#registry.openRoom(this.#session, this.#roomName, password));
+    return this.#enter(this.#registry.openRoom(this.#session, this.#roomName, password));
   }
 
   #joinRoom(answer: string): Refusal {
     const name = normalizeName(answer);
     const problem = nameProblem(name);
     if (problem !== undefined) return refusal('BAD_ROOM_NAME', `Bad room name: ${problem}`);
-    const room = this.#registry.room(name);
-    if (room === undefined) return refusal('NO_SUCH_ROOM', `No chatroom named ${name}`);
-    if (!room.isPrivate) return this.#join(room);
-    this.#roomName = room.name;
-    this.#advance(
-      'join-password',
-      `Chatroom ${room.name} is password protected. Send the password.`,
-    );
+    return this.#await(this.#cluster.caughtUp(), () => {
+      const room = this.#registry.room(name);
+      if (room === undefined) return refusal('NO_SUCH_ROOM', `No chatroom named ${name}`);
+      if (!room.isPrivate) return this.#join(room);
+      this.#roomName = room.name;
+      const text = `Chatroom ${room.name} is password protected. Send the password.`;
+      return this.#advance('join-password', text);
+    });
   }
 
   #joinPassword(password: string): Refusal {
@@ -215,25 +232,50 @@ export class LoginDialog {
       const seconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
       return refusal('TOO_MANY_ATTEMPTS', `${verdict.why}; retry after ${seconds} s`);
     }
-    if (!room.checkPassword(password)) {
-      this.#guard.failed(address, nameKey(room.name));
-      return refusal('WRONG_PASSWORD', `Wrong password for chatroom ${room.name}`);
-    }
-    this.#guard.succeeded(address);
-    this.#join(room);
+    return this.#await(this.#cluster.checkPassword(room, password), (right) => {
+      if (this.#session.closed) return undefined;
+      if (right === 'unavailable') return unavailable();
+      if (!right) {
+        this.#guard.failed(address, nameKey(room.name));
+        return refusal('WRONG_PASSWORD', `Wrong password for chatroom ${room.name}`);
+      }
+      this.#guard.succeeded(address);
+      if (this.#registry.room(room.name) !== room) return this.#joinPassword(password);
+      // A room made on another server: its members here can now answer get_passwd.
+      if (room.password === undefined) room.learnPassword(password);
+      return this.#join(room);
+    });
+  }
+
+  /**
+   * Runs `then` on the cluster's answer: now (one server), or when it comes, holding the
+   * client's next lines until then (the answer decides what they mean).
+   */
+  #await<T>(answer: Maybe<T>, then: (value: T) => Refusal): Refusal {
+    return this.#held.await(answer, then, unavailable, (refused, held) => {
+      if (this.#session.closed) return; // the step ran anyway: it releases what it claimed
+      if (refused !== undefined) this.#refuse(refused.code, refused.text);
+      // Lines sent after the last answer are chat lines once the user is in.
+      for (const line of held) this.#done ? this.#session.replay(line) : this.handle(line);
+    });
   }
 
   #join(room: Room): Refusal {
     this.#session.send(okLine(`You have joined chatroom - ${room.name}`));
     this.#session.send(listLine('PEERS', room.memberNames()));
     this.#registry.join(this.#session, room);
-    this.#enter(room);
-    return undefined;
+    return this.#enter(room);
   }
 
-  #enter(room: Room): void {
-    this.#session.send(okLine(`Welcome to ${room.name}. You are all set to pass messages`));
-    this.#onDone();
+  /** Welcome, once the cluster has the user (at once on one server): nobody can miss them. */
+  #enter(room: Room): Refusal {
+    return this.#await(this.#cluster.settled(), () => {
+      if (this.#session.closed) return undefined;
+      this.#session.send(okLine(`Welcome to ${room.name}. You are all set to pass messages`));
+      this.#done = true;
+      this.#onDone();
+      return undefined;
+    });
   }
 
   /** Accepts the answer: the next step and its prompt. */
@@ -254,14 +296,3 @@ export class LoginDialog {
     }
   }
 }
-
-const PROMPTS: Record<Step, string> = {
-  username: 'send your username',
-  'key-proof': 'send the signature of the challenge',
-  choice: 'send create or join',
-  'create-room': 'send the name of the chatroom to create',
-  protect: 'send yes or no',
-  'create-password': 'send the password for the room',
-  'join-room': 'send the name of the chatroom to join',
-  'join-password': 'send the password of the room',
-};

@@ -3,6 +3,7 @@
  * ignoring case. Members are kept in a Set: iteration is join order, never hash order.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { type ClusterLink, LocalCluster } from './cluster.ts';
 import type { MutableChatStats } from './stats.ts';
 import { infoLine, nameKey } from './wire.ts';
 
@@ -13,6 +14,8 @@ export interface Member {
   /** The fingerprint of the key the user proved at login, if any. */
   readonly keyFingerprint?: string;
   room: Room | undefined;
+  /** The server holding a member of another server (cluster.ts RemoteMember); undefined here. */
+  readonly node?: string;
   send(line: string): void;
   /** Asked for `DIRECT|<sender>|<text>` on messages to it alone (`@server|direct_tag`). */
   directTag?: boolean;
@@ -30,26 +33,41 @@ export class Room {
    */
   readonly id: string;
   readonly members = new Set<Member>();
-  readonly #passwordHash: Buffer | undefined;
-  readonly #password: string | undefined;
+  readonly isPrivate: boolean;
+  /** Members held by other servers of a cluster (lines for them are relayed once per room). */
+  remoteMembers = 0;
+  /** Set by the Registry: takes a line for the members on other servers. */
+  relay: ((sender: Member, bytes: Buffer) => void) | undefined;
+  #passwordHash: Buffer | undefined;
+  #password: string | undefined;
 
-  constructor(name: string, password: string | undefined, id = '') {
+  /** `isPrivate` without a `password`: a room created on another server of a cluster. */
+  constructor(
+    name: string,
+    password: string | undefined,
+    id = '',
+    isPrivate = password !== undefined,
+  ) {
     this.name = name;
     this.id = id;
-    this.#password = password;
-    this.#passwordHash = password === undefined ? undefined : digest(password);
+    this.isPrivate = isPrivate;
+    if (password !== undefined) this.learnPassword(password);
   }
 
-  get isPrivate(): boolean {
-    return this.#password !== undefined;
-  }
-
+  /** The clear password, as known here (typed by a local member); see docs/CLUSTER.md. */
   get password(): string | undefined {
     return this.#password;
   }
 
+  /** A local member typed the right password of a room created elsewhere in the cluster. */
+  learnPassword(password: string): void {
+    this.#password = password;
+    this.#passwordHash = digest(password);
+  }
+
   checkPassword(guess: string): boolean {
-    if (this.#passwordHash === undefined) return true;
+    if (!this.isPrivate) return true;
+    if (this.#passwordHash === undefined) return false;
     return timingSafeEqual(digest(guess), this.#passwordHash);
   }
 
@@ -61,15 +79,20 @@ export class Room {
     return names;
   }
 
-  /** `#sender|text` to every member but the sender; returns how many got it. */
-  broadcast(sender: Member, line: string): number {
+  /**
+   * `#sender|text` to every member but the sender; returns how many got it here. A line from a
+   * local sender reaches the members on other servers by one relay (unless `relay` is false:
+   * join and leave notices, which every server writes for itself).
+   */
+  broadcast(sender: Member, line: string, relay = true): number {
     const bytes = Buffer.from(`${line}\n`);
     let delivered = 0;
     for (const member of this.members) {
-      if (member === sender) continue;
+      if (member === sender || member.node !== undefined) continue;
       member.sendEncoded(bytes);
       delivered += 1;
     }
+    if (relay && this.remoteMembers > 0 && sender.node === undefined) this.relay?.(sender, bytes);
     return delivered;
   }
 }
@@ -81,11 +104,20 @@ export class Registry {
   readonly #reserved = new Map<string, Member>();
   readonly #stats: MutableChatStats;
   readonly #newRoomId: () => string;
+  readonly #link: ClusterLink;
 
-  /** `newRoomId` names each room incarnation (random bytes from the platform, in hex). */
-  constructor(stats: MutableChatStats, newRoomId: () => string = () => '') {
+  /**
+   * `newRoomId` names each room incarnation (random bytes from the platform, in hex); `link`
+   * reaches the other servers of a cluster (none by default).
+   */
+  constructor(
+    stats: MutableChatStats,
+    newRoomId: () => string = () => '',
+    link: ClusterLink = new LocalCluster(),
+  ) {
     this.#stats = stats;
     this.#newRoomId = newRoomId;
+    this.#link = link;
   }
 
   isNameTaken(name: string): boolean {
@@ -129,10 +161,9 @@ export class Registry {
   openRoom(creator: Member, name: string, password: string | undefined): Room {
     const key = nameKey(name);
     this.#reserved.delete(key);
-    const room = new Room(name, password, this.#newRoomId());
-    this.#rooms.set(key, room);
-    this.#stats.rooms = this.#rooms.size;
+    const room = this.#addRoom(new Room(name, password, this.#newRoomId()));
     this.#enter(creator, room);
+    this.#link.entered(creator, room, true, password);
     return room;
   }
 
@@ -140,7 +171,23 @@ export class Registry {
   join(member: Member, room: Room): void {
     this.#enter(member, room);
     const name = member.username!;
-    room.broadcast(member, infoLine('JOINED', name, `New user ${name} has joined`));
+    room.broadcast(member, infoLine('JOINED', name, `New user ${name} has joined`), false);
+    if (member.node === undefined) this.#link.entered(member, room, false);
+  }
+
+  /**
+   * A member of another server entered a room (made here if it is new to this server); the
+   * local members hear JOINED unless `quiet` (a member found on (re)connecting to the cluster).
+   */
+  adopt(member: Member, room: { name: string; id: string; isPrivate: boolean }, quiet: boolean) {
+    this.#users.set(nameKey(member.username!), member);
+    const known = this.room(room.name);
+    const here =
+      known?.id === room.id
+        ? known
+        : this.#addRoom(new Room(room.name, undefined, room.id, room.isPrivate));
+    if (quiet) this.#enter(member, here);
+    else this.join(member, here);
   }
 
   /**
@@ -149,28 +196,40 @@ export class Registry {
    */
   leave(member: Member, notice: string | null): void {
     const name = member.username;
-    if (name !== undefined && this.#users.get(nameKey(name)) === member) {
-      this.#users.delete(nameKey(name));
-    }
+    const local = member.node === undefined;
+    const claimed = name !== undefined && this.#users.get(nameKey(name)) === member;
+    if (claimed) this.#users.delete(nameKey(name));
     for (const [key, holder] of this.#reserved) {
-      if (holder === member) this.#reserved.delete(key);
+      if (holder !== member) continue;
+      this.#reserved.delete(key);
+      this.#link.unreserved(key);
     }
     const room = member.room;
+    if (local && claimed) this.#link.left(name, room, notice);
     if (room === undefined) return;
     member.room = undefined;
     room.members.delete(member);
+    if (!local) room.remoteMembers -= 1;
     this.#stats.users -= 1;
     if (room.members.size === 0) {
-      this.#rooms.delete(nameKey(room.name));
+      if (this.#rooms.get(nameKey(room.name)) === room) this.#rooms.delete(nameKey(room.name));
       this.#stats.rooms = this.#rooms.size;
     } else if (notice !== null && name !== undefined) {
-      room.broadcast(member, infoLine('LEFT', name, `User ${name} ${notice}`));
+      room.broadcast(member, infoLine('LEFT', name, `User ${name} ${notice}`), false);
     }
+  }
+
+  #addRoom(room: Room): Room {
+    room.relay = (sender, bytes) => this.#link.relayRoom(room, sender.username!, bytes);
+    this.#rooms.set(nameKey(room.name), room);
+    this.#stats.rooms = this.#rooms.size;
+    return room;
   }
 
   #enter(member: Member, room: Room): void {
     member.room = room;
     room.members.add(member);
+    if (member.node !== undefined) room.remoteMembers += 1;
     this.#stats.users += 1;
   }
 }

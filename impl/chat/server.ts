@@ -12,6 +12,7 @@ import type {
 } from '../platform/types.ts';
 import { AdminConsole } from './admin.ts';
 import { AddressBook } from './admission.ts';
+import { type ClusterLink, LocalCluster } from './cluster.ts';
 import type { DialogName } from './dialog-2016.ts';
 import { type ChatLimits, resolveLimits } from './limits.ts';
 import { GREETING, LoginDialog } from './login.ts';
@@ -45,6 +46,8 @@ export interface ChatServerOptions extends Partial<ChatLimits> {
   relay?: RelayGranter;
   /** Serve over TLS with this certificate (docs/PROTOCOL.md, "TLS on the chat line"); Node only. */
   tls?: TlsServerOptions;
+  /** The rest of the cluster (impl/cluster/); default a cluster of one (docs/CLUSTER.md). */
+  cluster?: ClusterLink;
 }
 
 export class ChatServer {
@@ -58,10 +61,8 @@ export class ChatServer {
   readonly #tls: TlsServerOptions | undefined;
   readonly #log: (line: string) => void;
   readonly #stats = createChatStats();
-  // Room ids come from the platform's (seeded, on the simulator) randomness: 64 bits in hex.
-  readonly #registry = new Registry(this.#stats, () =>
-    this.#platform.random.bytes(8).toString('hex'),
-  );
+  readonly #cluster: ClusterLink;
+  readonly #registry: Registry;
   readonly #sessions = new Set<Session>();
   /** Sessions in the login dialog, oldest first. */
   readonly #dialogs = new Map<Session, LoginDialog>();
@@ -79,13 +80,21 @@ export class ChatServer {
   #resolveClosed!: () => void;
 
   constructor(options: ChatServerOptions) {
-    const { platform, host, port, portTries, log, dialog, relay, tls, ...limits } = options;
+    const { platform, host, port, portTries, log, dialog, relay, tls, cluster, ...limits } =
+      options;
     if (tls && !platform.tls) {
       throw new WhohasError('TLS_FAILED', `the ${platform.kind} platform has no TLS`);
     }
     this.#tls = tls;
     this.limits = resolveLimits(limits);
     this.#platform = platform;
+    this.#cluster = cluster ?? new LocalCluster();
+    // Room ids come from the platform's (seeded, on the simulator) randomness: 64 bits in hex.
+    this.#registry = new Registry(
+      this.#stats,
+      () => this.#platform.random.bytes(8).toString('hex'),
+      this.#cluster,
+    );
     this.#host = host ?? DEFAULT_HOST;
     this.#port = port ?? DEFAULT_PORT;
     this.#portTries = portTries ?? DEFAULT_PORT_TRIES;
@@ -126,10 +135,19 @@ export class ChatServer {
       },
       onClosed: (session) => this.#forget(session),
     };
+    const shutdown = (reason: string) => void this.close(reason);
     this.admin = new AdminConsole({
       registry: this.#registry,
       stats: this.#stats,
-      shutdown: (reason) => void this.close(reason),
+      cluster: this.#cluster,
+      shutdown,
+    });
+    this.#cluster.attach({
+      registry: this.#registry,
+      stats: this.#stats,
+      log: this.#log,
+      batch: (work) => this.#sessionHost.batch.runForTurn(work),
+      shutdown,
     });
   }
 
@@ -181,6 +199,7 @@ export class ChatServer {
     if (this.#closing) return this.#closed;
     this.#closing = true;
     this.#log(`closing: ${reason}`);
+    this.#cluster.closing();
     const line = errorLine('SERVER_SHUTDOWN', reason);
     for (const session of [...this.#sessions]) session.end(line, null);
     const listenerClosed = this.#listener?.close() ?? Promise.resolve();
@@ -232,6 +251,7 @@ export class ChatServer {
       },
       // Login challenges from the platform's randomness (seeded on the simulator).
       () => this.#platform.random.bytes(16).toString('hex'),
+      this.#cluster,
     );
     const deadline = this.#addresses.loginDeadline(this.#dialogs.size, this.limits.loginTimeoutMs);
     this.#dialogs.set(session, dialog);

@@ -90,6 +90,16 @@ export class Session implements Member {
     }
   }
 
+  /** Handles `text` as a line just received (lines held while the cluster answered). */
+  replay(text: string): void {
+    this.#host.onLine(this, text);
+  }
+
+  /** The server has ended the connection, or the client has gone. */
+  get closed(): boolean {
+    return this.#closing;
+  }
+
   /** `busy`: the short deadline of a server under pressure. */
   startLoginTimer(ms: number, busy: boolean): void {
     if (!Number.isFinite(ms)) return;

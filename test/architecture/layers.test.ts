@@ -20,7 +20,9 @@ interface Layer {
 }
 
 const product = ['peer', 'arq', 'chat', 'nat', 'seal', 'platform'];
-const harnessAndBelow = ['harness', 'sim', ...product];
+// impl/cluster (servers sharing a Redis) is real I/O above the chat server: the CLI, the harness
+// and what sits on it may use it; nothing in the product or the simulator may.
+const harnessAndBelow = ['harness', 'sim', 'cluster', ...product];
 
 const LAYERS: readonly Layer[] = [
   { area: 'platform', paths: ['impl/platform/', 'impl/errors.ts'], may: [] },
@@ -29,8 +31,9 @@ const LAYERS: readonly Layer[] = [
   { area: 'seal', paths: ['impl/seal/'], may: ['platform'] },
   { area: 'chat', paths: ['impl/chat/'], may: ['nat', 'seal', 'platform'] },
   { area: 'peer', paths: ['impl/peer/'], may: ['arq', 'chat', 'nat', 'seal', 'platform'] },
+  { area: 'cluster', paths: ['impl/cluster/'], may: ['chat', 'platform'] },
   { area: 'sim', paths: ['sim/'], may: ['platform'] },
-  { area: 'harness', paths: ['harness/'], may: ['sim', ...product] },
+  { area: 'harness', paths: ['harness/'], may: ['sim', 'cluster', ...product] },
   { area: 'scenarios', paths: ['scenarios/'], may: harnessAndBelow },
   { area: 'bench', paths: ['bench/'], may: harnessAndBelow },
   { area: 'cli', paths: ['cli/'], may: ['bench', 'scenarios', ...harnessAndBelow] },
@@ -99,6 +102,11 @@ test(checked, 'impl/arq/x.ts', "import { createSocket } from 'node:dgram';", fal
 test(checked, 'bench/x.ts', "const m = await import('../cli/main.ts');", false);
 test(checked, 'harness/x.ts', "export { run } from '../scenarios/runner.ts';", false);
 test(checked, 'cli/x.ts', "import { run } from '../bench/sweep/run.ts';", true);
+test(checked, 'impl/chat/x.ts', "import { RedisCluster } from '../cluster/index.ts';", false);
+test(checked, 'impl/peer/x.ts', "import { RedisCluster } from '../cluster/index.ts';", false);
+test(checked, 'impl/cluster/x.ts', "import { Peer } from '../peer/peer.ts';", false);
+test(checked, 'impl/cluster/x.ts', "import type { Room } from '../chat/rooms.ts';", true);
+test(checked, 'cli/x.ts', "import { RedisCluster } from '../impl/cluster/index.ts';", true);
 test(checked, 'sim/x.ts', "import type { Platform } from '../impl/platform/types.ts';", true);
 test(checked, 'impl/peer/x.ts', "import { crc32 } from 'node:zlib';", true);
 

@@ -34,6 +34,12 @@ interface GetFlags extends SessionFlags, SecurityFlags, KeyFlags {
   sha256?: string;
 }
 
+/**
+ * After the first owner answers whohas, how long at least `get` waits for the others (or twice
+ * the first one's delay): owners on one LAN answer within milliseconds of each other.
+ */
+const GET_SETTLE_MS = 100;
+
 /** The receiver re-acknowledges a lost final ACK this long; a one-shot need not wait 3 s. */
 const GET_LINGER_MS = 1000;
 
@@ -98,7 +104,9 @@ async function get(file: string, flags: GetFlags): Promise<number> {
   try {
     await peer.connect();
     await peer.join(flags.room, { password: flags.password });
-    const responders = flags.from ?? (await peer.whohas(file, { waitMs: flags.wait }));
+    // Starts once the answers settle after the first one, not at the end of --wait.
+    const responders =
+      flags.from ?? (await peer.whohas(file, { waitMs: flags.wait, settleMs: GET_SETTLE_MS }));
     if (responders.length === 0) {
       throw new WhohasError('NO_RESPONDERS', `nobody in room ${flags.room} shares ${file}`);
     }

@@ -32,12 +32,22 @@ export class Answers {
 
   /**
    * Sends the question through `ask` and gathers answers about `file` for `windowMs`, one per
-   * user in arrival order; with `only`, just that user's, ending as soon as it answers. Rejects
+   * user in arrival order; with `only`, just that user's, ending as soon as it answers. With
+   * `settleMs`, it ends early once answers have settled: after the first answer, the others of a
+   * room arrive within about the same time, so it waits max(settleMs, twice the first answer's
+   * delay) more (a one-shot `get` starts at once instead of waiting out the window). Rejects
    * with what `ask` throws.
    */
-  collect(file: string, windowMs: number, ask: () => void, only?: string): Promise<Responder[]> {
+  collect(
+    file: string,
+    windowMs: number,
+    ask: () => void,
+    only?: string,
+    settleMs?: number,
+  ): Promise<Responder[]> {
     const responders: Responder[] = [];
     const seen = new Set<string>();
+    const asked = this.#clock.now();
     return new Promise<Responder[]>((resolve, reject) => {
       const finish = (error?: unknown) => {
         this.#clock.clearTimeout(timer);
@@ -56,10 +66,16 @@ export class Answers {
           if (have.tree !== undefined) responder.tree = have.tree;
           responders.push(responder);
           if (only !== undefined) finish();
+          else if (settleMs !== undefined && responders.length === 1) {
+            const waited = this.#clock.now() - asked;
+            const rest = Math.min(windowMs - waited, Math.max(settleMs, 2 * waited));
+            this.#clock.clearTimeout(timer);
+            timer = this.#clock.setTimeout(() => finish(), Math.max(0, rest));
+          }
         },
         onGone: (error) => finish(error),
       };
-      const timer = this.#clock.setTimeout(() => finish(), windowMs);
+      let timer = this.#clock.setTimeout(() => finish(), windowMs);
       this.#waits.add(wait);
       try {
         ask();
@@ -70,9 +86,15 @@ export class Answers {
   }
 
   /** whohas to the room, or to `owner` alone (then done as soon as it answers). */
-  ask(session: ChatSession, file: string, windowMs: number, owner?: string): Promise<Responder[]> {
+  ask(
+    session: ChatSession,
+    file: string,
+    windowMs: number,
+    owner?: string,
+    settleMs?: number,
+  ): Promise<Responder[]> {
     const question = `@${owner ?? 'all'}|${encodeFileMessage({ kind: 'whohas', file })}`;
-    return this.collect(file, windowMs, () => session.send(question), owner);
+    return this.collect(file, windowMs, () => session.send(question), owner, settleMs);
   }
 
   /** whohas to `owner` alone: its answer, or NOT_FOUND / PEER_GONE / BAD_ARGUMENT. */

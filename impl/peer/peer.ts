@@ -196,11 +196,12 @@ export class Peer extends EventEmitter<PeerEvents> {
     return [];
   }
 
-  /** Asks the room who shares `file`; resolves after the wait with the answers in arrival order. */
-  whohas(file: string, options: { waitMs?: number } = {}): Promise<Responder[]> {
+  /** Who shares `file`, in arrival order, after the wait (or once answers settle: settleMs). */
+  whohas(file: string, options: { waitMs?: number; settleMs?: number } = {}): Promise<Responder[]> {
     requireFileName(file);
     this.#session.requireRoom();
-    return this.#answers.ask(this.#session, file, options.waitMs ?? this.#settings.whohasWaitMs);
+    const { waitMs = this.#settings.whohasWaitMs, settleMs } = options;
+    return this.#answers.ask(this.#session, file, waitMs, undefined, settleMs);
   }
 
   /**

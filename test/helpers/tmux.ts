@@ -70,7 +70,9 @@ export class TmuxSession {
       const [dead, status] = this.#tmux('display', '-p', '#{pane_dead} #{pane_dead_status}')
         .trim()
         .split(' ');
-      if (dead === '1') return Number(status);
+      // The pane's end of the pty can close before tmux has reaped the process: until then
+      // pane_dead is 1 but pane_dead_status is still empty.
+      if (dead === '1' && status !== undefined && status !== '') return Number(status);
       if (Date.now() > deadline) throw new Error(`still running:\n${this.screen()}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

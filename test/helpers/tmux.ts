@@ -5,6 +5,9 @@
  * and is bounded.
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SOURCE_CLI } from '../../harness/whohas-process.ts';
 
 /** Why tmux cannot be used here, or undefined. */
@@ -19,6 +22,11 @@ let sessions = 0;
 
 export class TmuxSession {
   readonly #socket: string;
+  /**
+   * Where the shell writes the program's exit status: tmux 3.3 sometimes marks a pane dead
+   * (its pty closed) without ever reporting the status of the process that ran in it.
+   */
+  readonly #statusFile: string;
 
   /** Starts `whohas <args>` (the sources, through tsx) in `cwd` on an 100×40 terminal. */
   constructor(args: string[], cwd: string, env: Record<string, string> = {}) {
@@ -26,7 +34,12 @@ export class TmuxSession {
     const command = [process.execPath, ...SOURCE_CLI, ...args].map(quote).join(' ');
     const exports = Object.entries(env).map(([key, value]) => `${key}=${quote(value)}`);
     // remain-on-exit: the last screen and the exit status stay readable after the program ends.
-    const shell = `env ${['-u', 'NO_COLOR', '-u', 'FORCE_COLOR', ...exports].join(' ')} ${command}`;
+    this.#statusFile = join(tmpdir(), `${this.#socket}.status`);
+    // The shell outlives the program to record its status; `trap true INT` keeps a ^C signal
+    // (outside raw mode) from ending the shell first, and is reset to default for the program.
+    const shell =
+      `trap true INT; env ${['-u', 'NO_COLOR', '-u', 'FORCE_COLOR', ...exports].join(' ')} ${command}; ` +
+      `echo $? > ${quote(this.#statusFile)}`;
     this.#tmux(
       ...['-f', '/dev/null', 'start-server', ';', 'set-option', '-g', 'remain-on-exit', 'on', ';'],
       ...['new-session', '-d', '-x', '100', '-y', '40', '-c', cwd, shell],
@@ -67,12 +80,11 @@ export class TmuxSession {
   async exitStatus(): Promise<number> {
     const deadline = Date.now() + STUCK_MS;
     for (;;) {
-      const [dead, status] = this.#tmux('display', '-p', '#{pane_dead} #{pane_dead_status}')
-        .trim()
-        .split(' ');
-      // The pane's end of the pty can close before tmux has reaped the process: until then
-      // pane_dead is 1 but pane_dead_status is still empty.
-      if (dead === '1' && status !== undefined && status !== '') return Number(status);
+      const dead = this.#tmux('display', '-p', '#{pane_dead}').trim() === '1';
+      if (dead && existsSync(this.#statusFile)) {
+        const text = readFileSync(this.#statusFile, 'utf8').trim();
+        if (text !== '') return Number(text);
+      }
       if (Date.now() > deadline) throw new Error(`still running:\n${this.screen()}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -80,6 +92,7 @@ export class TmuxSession {
 
   kill(): void {
     spawnSync('tmux', ['-L', this.#socket, 'kill-server']);
+    rmSync(this.#statusFile, { force: true });
   }
 
   #tmux(...args: string[]): string {

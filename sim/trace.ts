@@ -22,7 +22,9 @@ export type DropReason =
   | 'partition'
   | 'host-down'
   | 'no-socket'
-  | 'rcvbuf';
+  | 'rcvbuf'
+  /** A connected socket takes datagrams only from its peer (the kernel drops the rest). */
+  | 'not-connected';
 
 const EVENT_CODES: Record<TraceEvent, number> = {
   sent: 1,
@@ -42,6 +44,7 @@ const REASON_CODES: Record<DropReason, number> = {
   'host-down': 5,
   'no-socket': 6,
   rcvbuf: 7,
+  'not-connected': 8,
 };
 
 export interface TraceRecord {
@@ -75,6 +78,7 @@ export class TraceCounters {
     'host-down': 0,
     'no-socket': 0,
     rcvbuf: 0,
+    'not-connected': 0,
   };
 }
 

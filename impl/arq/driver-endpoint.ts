@@ -42,6 +42,8 @@ export abstract class DriverEndpoint<C extends ArqCore> {
   #timer: TimerHandle | undefined;
   #timerAt = Number.NaN;
   #flushQueued = false;
+  /** The peer port the socket was connected to (-1: not connected, sends name the peer). */
+  #connectedPort = -1;
 
   constructor(
     clock: Clock,
@@ -136,7 +138,24 @@ export abstract class DriverEndpoint<C extends ArqCore> {
 
   #send(datagram: Buffer): void {
     if (this.peerPort < 0) return; // nobody to send to yet (nothing was heard from the peer)
+    if (this.#connectedPort < 0) this.#connect();
+    // Connected to a port the receiver has since locked away from (a spoofer's START came before
+    // the announced port): the socket can reach only that one, and nobody is to be answered.
+    else if (this.#connectedPort !== this.peerPort) return;
     this.socket.send(datagram, this.peerPort, this.peerAddress);
+  }
+
+  /**
+   * The peer is known once there is something to send to it (the sender at START, the receiver
+   * once START came): a connected socket skips the address lookup per datagram, and the kernel
+   * drops datagrams from anyone else before they wake us. Sends before it is done name the peer.
+   */
+  #connect(): void {
+    const socket = this.socket;
+    if (socket.connect === undefined) return;
+    this.#connectedPort = this.peerPort;
+    // Failing to connect only costs speed: sends keep naming the peer.
+    socket.connect(this.peerPort, this.peerAddress).catch(() => {});
   }
 
   #arm(): void {

@@ -23,6 +23,9 @@ class NodeDatagramSocket extends TypedEmitter<DatagramSocketEvents> implements D
   #sendBufferSize: number | undefined;
   // While bind() is pending its failure belongs to the returned promise, not to 'error'.
   #binding = false;
+  // Once connected, node:dgram refuses an address on send: sends to the peer go without one.
+  #peerPort = -1;
+  #peerAddress = '';
 
   constructor() {
     super();
@@ -71,14 +74,44 @@ class NodeDatagramSocket extends TypedEmitter<DatagramSocketEvents> implements D
     return { address, port };
   }
 
+  connect(port: number, address: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      try {
+        this.#socket.connect(port, address, () => {
+          this.#peerPort = port;
+          this.#peerAddress = address;
+          resolve();
+        });
+      } catch (error) {
+        reject(error); // already connected, closed, bad port
+      }
+    });
+  }
+
   send(
     msg: Uint8Array,
     port: number,
     address: string,
     callback?: (error: SystemError | null) => void,
   ): void {
-    if (callback === undefined) this.#socket.send(msg, port, address);
+    if (this.#peerPort >= 0) this.#sendConnected(msg, port, address, callback);
+    else if (callback === undefined) this.#socket.send(msg, port, address);
     else this.#socket.send(msg, port, address, (error) => callback(error as SystemError | null));
+  }
+
+  /** To the connected peer without an address: no DNS lookup and no nextTick per datagram. */
+  #sendConnected(
+    msg: Uint8Array,
+    port: number,
+    address: string,
+    callback?: (error: SystemError | null) => void,
+  ): void {
+    if (port !== this.#peerPort || address !== this.#peerAddress) {
+      // node:dgram's own refusal (ERR_SOCKET_DGRAM_IS_CONNECTED), thrown as it throws it.
+      this.#socket.send(msg, port, address);
+    }
+    if (callback === undefined) this.#socket.send(msg);
+    else this.#socket.send(msg, (error) => callback(error as SystemError | null));
   }
 
   setRecvBufferSize(bytes: number): void {

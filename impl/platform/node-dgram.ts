@@ -1,4 +1,5 @@
 import * as dgram from 'node:dgram';
+import { systemError } from '../errors.ts';
 import { TypedEmitter } from './emitter.ts';
 import type {
   AddressInfo,
@@ -107,8 +108,7 @@ class NodeDatagramSocket extends TypedEmitter<DatagramSocketEvents> implements D
     callback?: (error: SystemError | null) => void,
   ): void {
     if (port !== this.#peerPort || address !== this.#peerAddress) {
-      // node:dgram's own refusal (ERR_SOCKET_DGRAM_IS_CONNECTED), thrown as it throws it.
-      this.#socket.send(msg, port, address);
+      throw systemError('ERR_SOCKET_DGRAM_IS_CONNECTED', 'send', 'Already connected');
     }
     if (callback === undefined) this.#socket.send(msg);
     else this.#socket.send(msg, (error) => callback(error as SystemError | null));

@@ -11,7 +11,7 @@
  *   npx tsx bench/gbn-loopback.ts --memory [--bytes 1000000000]
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -25,6 +25,7 @@ import { runUdpBlast } from './baselines/udp-blast.ts';
 import { runUdpWindow } from './baselines/udp-window.ts';
 import { GBN_ROLES, type Listening, nextOk, sendOrder } from './engines/gbn-roles.ts';
 import { stopRole } from './engines/roles.ts';
+import { makeFile, medianOf } from './source-file.ts';
 
 /** The 2016 report: 21.76 MB at 1.04 MB/s (N = 16) and 1.12 MB/s (N = 32). */
 export const REPORT_2016 = {
@@ -189,31 +190,8 @@ function childNodeArgs(): string[] {
   return (process.env.WHOHAS_CHILD_NODE_ARGS ?? '').split(' ').filter(Boolean);
 }
 
-/** Writes `bytes` random bytes in 1 MB pieces (never the whole file in memory). */
-export async function makeFile(path: string, bytes: number): Promise<Buffer> {
-  const handle = await open(path, 'wx');
-  const hash = createHash('sha256');
-  try {
-    for (let done = 0; done < bytes; ) {
-      const piece = randomBytes(Math.min(1 << 20, bytes - done));
-      hash.update(piece);
-      await handle.write(piece);
-      done += piece.length;
-    }
-  } finally {
-    await handle.close();
-  }
-  return hash.digest();
-}
-
 const mb = (bytesPerSecond: number) => bytesPerSecond / 1e6;
 const perMb = (count: number, bytes: number) => (count / (bytes / 1e6)).toFixed(0);
-
-export function medianOf(values: number[]): number {
-  const sorted = [...values].sort((x, y) => x - y);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

@@ -20,8 +20,9 @@ import { isMain } from '../harness/roles.ts';
 import { HEADER_BYTES } from '../impl/arq/codec.ts';
 import { ensureAtftp, runAtftp } from './baselines/atftp.ts';
 import { runUdpBlast } from './baselines/udp-blast.ts';
-import { makeFile, medianOf, runLoopbackTransfers } from './gbn-loopback.ts';
+import { runLoopbackTransfers } from './gbn-loopback.ts';
 import { machine, writeProvenance } from './provenance.ts';
+import { makeFile, medianOf } from './source-file.ts';
 
 export interface PeerRound {
   round: number;

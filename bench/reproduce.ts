@@ -2,13 +2,16 @@
  * `whohas reproduce` (`npm start`): the 2016 report's experiment again. A 21.76 MB file in
  * 2048-byte datagrams, Go-Back-N window 1 to 128, through the real peer code: on real loopback
  * UDP (wall clock, with the raw-UDP and TCP ceilings measured in the same run) and on the
- * simulator's lan profile (virtual time, beside the model). Writes runs/reproduce-2016.csv (ignored) unless told where.
+ * simulator's lan profile (virtual time, beside the model). Writes runs/reproduce-2016.csv (ignored)
+ * and its HTML report runs/reproduce-2016.html unless told where.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { machine, machineLine, writeProvenance } from './provenance.ts';
+import { machine, machineLine, readProvenance, writeProvenance } from './provenance.ts';
 import { renderChart } from './sweep/chart.ts';
 import { type Row, toCsv } from './sweep/csv.ts';
+import { writeReport } from './sweep/page.ts';
+import type { Ceiling, Reference } from './sweep/plot.ts';
 import { runSweep } from './sweep/run.ts';
 import { type SweepSpec, unsweptDefaults } from './sweep/spec.ts';
 import { renderTable, type Table } from './table.ts';
@@ -69,6 +72,50 @@ export const SIMULATED_SPEC: SweepSpec = {
 };
 
 const MB = (bps: number) => bps / 1e6;
+
+/** The 2016 figures as chart marks: the report's own, and the 2016 code measured on this class of machine. */
+export function references2016(): Reference[] {
+  const here = '2016 code, this class of machine';
+  return [
+    ...REPORT_2016.map((entry) => ({
+      label: '2016 report (2016 hardware)',
+      x: entry.window,
+      y: MB(entry.bytesPerSecond),
+    })),
+    {
+      label: here,
+      x: 16,
+      y: MB(CODE_2016_HERE.window16[0]),
+      y2: MB(CODE_2016_HERE.window16[1]),
+    },
+    { label: here, x: 32, y: MB(CODE_2016_HERE.window32) },
+  ];
+}
+
+/** The 2016 marks belong on a chart of the 2016 experiment only: 2048-byte packets, 21.76 MB. */
+export function referencesFor(rows: Row[]): Reference[] {
+  const same = rows.every(
+    (row) => Number(row.packet_size) === PACKET_SIZE && Number(row.file_bytes) === FILE_BYTES,
+  );
+  return same && new Set(rows.map((row) => row.window)).size > 1 ? references2016() : [];
+}
+
+/** The raw UDP and TCP ceilings measured in a loopback run, averaged over its rows. */
+export function ceilingsOf(rows: Row[]): Ceiling[] {
+  const average = (column: 'udp_blast_Bps' | 'tcp_Bps') => {
+    const values = rows.filter((row) => row[column] !== '').map((row) => Number(row[column]));
+    return values.length === 0 ? Number.NaN : values.reduce((a, b) => a + b, 0) / values.length;
+  };
+  return [
+    { label: 'raw UDP blast, loopback', y: MB(average('udp_blast_Bps')) },
+    { label: 'TCP stream, loopback', y: MB(average('tcp_Bps')) },
+  ].filter((ceiling) => Number.isFinite(ceiling.y));
+}
+
+/** The HTML report beside a CSV: `x.csv` → `x.html`. */
+export function htmlBeside(csvPath: string): string {
+  return `${csvPath.replace(/\.csv$/, '')}.html`;
+}
 const fixed = (value: number, digits: number) =>
   Number.isFinite(value) ? value.toFixed(digits) : '–';
 
@@ -211,6 +258,19 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Row[]> 
     machine: machine(),
     seed: REPRODUCE_SEED,
   });
+  const html = htmlBeside(out);
+  await writeReport(
+    {
+      rows,
+      source: out,
+      title: `Throughput of a ${FILE_BYTES / 1e6} MB transfer vs the Go-Back-N window`,
+      provenance: await readProvenance(out),
+      references: references2016(),
+      ceilings: ceilingsOf(rows),
+      notes: REPORT_CAVEAT,
+    },
+    { html },
+  );
   log('');
   log(renderTable(reproduceTable(rows)));
   log(baselineLine(rows));
@@ -221,7 +281,7 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Row[]> 
   log(reproduceChart(rows, options.color));
   log('');
   log(
-    `${rows.length} transfers in ${wallSeconds.toFixed(1)} s; CSV in ${out}; results/README.md: npx tsx scripts/results-readme.ts`,
+    `${rows.length} transfers in ${wallSeconds.toFixed(1)} s; CSV in ${out}, charts in ${html}; results/README.md: npx tsx scripts/results-readme.ts`,
   );
   return rows;
 }

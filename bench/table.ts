@@ -1,4 +1,5 @@
 /** Plain-text tables for the terminal and for Markdown files, from one description. */
+import CliTable from 'cli-table3';
 
 export interface Table {
   head: string[];
@@ -14,21 +15,15 @@ function alignments(table: Table): ('l' | 'r')[] {
   );
 }
 
-/** Box-drawn table for the terminal. */
+/** Box-drawn table for the terminal (cli-table3: widths by display width, no colour). */
 export function renderTable(table: Table): string {
-  const align = alignments(table);
-  const cells = [table.head, ...table.rows.map((row) => row.map(String))];
-  const widths = table.head.map((_, i) => Math.max(...cells.map((row) => String(row[i]).length)));
-  const pad = (text: string, i: number) =>
-    align[i] === 'r' ? text.padStart(widths[i]) : text.padEnd(widths[i]);
-  const line = (left: string, mid: string, right: string) =>
-    left + widths.map((w) => '─'.repeat(w + 2)).join(mid) + right;
-  const out = [line('┌', '┬', '┐')];
-  out.push(`│ ${table.head.map((h, i) => pad(h, i)).join(' │ ')} │`);
-  out.push(line('├', '┼', '┤'));
-  for (const row of table.rows) out.push(`│ ${row.map((c, i) => pad(String(c), i)).join(' │ ')} │`);
-  out.push(line('└', '┴', '┘'));
-  return out.join('\n');
+  const out = new CliTable({
+    head: table.head,
+    colAligns: alignments(table).map((a) => (a === 'r' ? 'right' : 'left')),
+    style: { head: [], border: [], compact: true },
+  });
+  out.push(...table.rows.map((row) => row.map(String)));
+  return out.toString();
 }
 
 /** GitHub-flavoured Markdown table. */

@@ -5,7 +5,7 @@
  * finish; ^C and `@server|exit` leave at once.
  */
 import { isWhohasError } from '../impl/errors.ts';
-import { type Peer, parseDownloadCommand } from '../impl/peer/index.ts';
+import { DEFAULT_SOURCES, type Peer, parseDownloadCommand } from '../impl/peer/index.ts';
 import { ChatConsole } from './chat-console.ts';
 import { DownloadBars } from './progress.ts';
 import { summaryLine, transferEndLine } from './transfer-format.ts';
@@ -78,13 +78,25 @@ export async function runConsole(peer: Peer, session: ConsoleSession): Promise<v
   let started = 0;
   const download = (from: string, file: string) => {
     const key = String(++started);
-    const running = peer
-      .getFile(from, file, {
-        onProgress: (bytes, size, owner) => bars.update(key, file, owner, bytes, size),
-      })
+    // In chunks from up to DEFAULT_SOURCES owners of the content (resumable), or the one named.
+    const options = {
+      sources: DEFAULT_SOURCES,
+      onProgress: (bytes: number, size: number, owner: string) =>
+        bars.update(key, file, owner, bytes, size),
+    };
+    const running = (
+      from === 'all'
+        ? peer.whohas(file).then((responders) => peer.getFile(responders, file, options))
+        : peer.getFile(from, file, options)
+    )
       .then(
-        (result) =>
-          print(`${summaryLine(file, result.from.user, 'from', result.stats)} -> ${result.path}`),
+        (result) => {
+          if (result.disagreement) print(`INFO|${result.disagreement}`);
+          const by = result.sources.map((s) => `${s.user} ${s.chunks}`).join(', ');
+          const resumed = result.resumedBytes > 0 ? `, ${result.resumedBytes} bytes resumed` : '';
+          print(`${summaryLine(file, result.from.user, 'from', result.stats)} -> ${result.path}`);
+          if (result.sources.length > 1 || resumed) print(`chunks by owner: ${by}${resumed}`);
+        },
         (error: unknown) => print(describe(error)),
       )
       .finally(() => {

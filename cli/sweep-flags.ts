@@ -18,6 +18,8 @@ const ONLY_FOR: Record<'sim' | 'udp', [flag: string, key: string][]> = {
     ['--jitter', 'jitter'],
     ['--bandwidth', 'bandwidth'],
     ['--workers', 'workers'],
+    ['--queue', 'queue'],
+    ['--pcap', 'pcap'],
   ],
   udp: [['--time-limit', 'timeLimit']],
 };
@@ -64,6 +66,16 @@ export function refuseUnseededShard(given: Set<string>): void {
     throw new WhohasError(
       'BAD_ARGUMENT',
       '--shard needs --out: its .json sidecar records the spec and seed that whohas merge checks',
+    );
+  }
+}
+
+/** Worker threads are this machine's; with a queue the points run on `whohas worker` processes. */
+export function refuseQueueWithWorkers(given: Set<string>): void {
+  if (given.has('queue') && given.has('workers')) {
+    throw new WhohasError(
+      'BAD_ARGUMENT',
+      '--workers applies to a local sweep; with --queue, start whohas worker --concurrency N instead',
     );
   }
 }

@@ -33,3 +33,32 @@ export function failingCommit(platform: Platform): Platform {
   };
   return { ...platform, fs };
 }
+
+/**
+ * A disk that lies after the first look: the first open of each file reads true (so the owner
+ * hashes the real content and announces it), every later open reads bytes with the first byte
+ * of each read inverted. An owner on it sends chunks that do not match the tree it announced:
+ * the lying owner of docs/PROTOCOL.md, "Several sources".
+ */
+export function lyingDisk(platform: Platform): Platform {
+  const fs: FileSystem = Object.create(platform.fs);
+  const opened = new Set<string>();
+  fs.openRead = async (path) => {
+    const reader = await platform.fs.openRead(path);
+    if (!opened.has(path)) {
+      opened.add(path);
+      return reader;
+    }
+    return {
+      size: reader.size,
+      identity: reader.identity,
+      read: async (position, length) => {
+        const bytes = Buffer.from(await reader.read(position, length));
+        if (bytes.length > 0) bytes[0] ^= 0xff;
+        return bytes;
+      },
+      close: () => reader.close(),
+    };
+  };
+  return { ...platform, fs };
+}

@@ -8,6 +8,7 @@
 import { ChatServer, type ChatServerOptions } from '../impl/chat/index.ts';
 import { WhohasError } from '../impl/errors.ts';
 import { Peer, type PeerOptions } from '../impl/peer/peer.ts';
+import type { Platform } from '../impl/platform/types.ts';
 import type { SimHost, Simulator, SimulatorOptions } from '../sim/index.ts';
 import type { Backend, BackendKind, LinkProfile, LinkSpec, WorldHost } from './backend.ts';
 import { createRealBackend } from './backend-real.ts';
@@ -50,6 +51,10 @@ export interface ServerStart {
 
 export type PeerStart = Omit<PeerOptions, 'platform' | 'name' | 'server'> & {
   server?: ServerHandle;
+  /** A fault over the host's platform (disk-faults.ts), e.g. `lyingDisk`. */
+  fault?: (platform: Platform) => Platform;
+  /** The host it runs on, when not the one named like the user (a restarted user's new name). */
+  host?: string;
 };
 
 export async function createWorld(options: WorldOptions): Promise<World> {
@@ -237,10 +242,10 @@ export class World {
 
   /** A Peer on the host of its name, talking to `server` (default: the first one up). */
   createPeer(name: string, options: PeerStart): Peer {
-    const { server = this.server, ...rest } = options;
+    const { server = this.server, fault = (p: Platform) => p, host = name, ...rest } = options;
     const peer = new Peer({
       ...rest,
-      platform: this.host(name).platform,
+      platform: fault(this.host(host).platform),
       name,
       server: { host: server.host.address, port: server.port },
     });

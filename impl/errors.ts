@@ -63,7 +63,11 @@ export type PeerErrorCode =
   // Peer security (docs/PROTOCOL.md, "Room identity", "Stale partial files", "Reply budget").
   | 'ROOM_NOT_PRIVATE'
   | 'ROOM_CHANGED'
-  | 'FILE_CHANGED';
+  | 'FILE_CHANGED'
+  // Content and chunks (docs/PROTOCOL.md, "Content and chunks"): the owner's file holds other
+  // bytes than the hash asked for; a chunk that does not match its tree leaf.
+  | 'CONTENT_MISMATCH'
+  | 'BAD_CHUNK';
 
 /** Go-Back-N transfers. */
 export type TransferErrorCode =
@@ -75,15 +79,23 @@ export type TransferErrorCode =
   | 'UNSUPPORTED_ARQ'
   | 'UNSUPPORTED_VERSION';
 
+/** NAT traversal: reflexive addresses (STUN), hole punching, relay (docs/PROTOCOL.md, "NAT"). */
+export type NatErrorCode = 'STUN_TIMEOUT' | 'NAT_TRAVERSAL_FAILED' | 'RELAY_REFUSED';
+
 /** Simulator and scenario harness. */
 export type HarnessErrorCode = 'BUDGET_EXCEEDED' | 'DEADLOCK' | 'INVARIANT';
+
+/** Sweeps on a job queue (bench/sweep/queue*.ts). */
+export type QueueErrorCode = 'QUEUE_UNAVAILABLE' | 'POINT_FAILED' | 'SWEEP_INTERRUPTED';
 
 export type ErrorCode =
   | LoginErrorCode
   | ChatErrorCode
   | PeerErrorCode
   | TransferErrorCode
-  | HarnessErrorCode;
+  | NatErrorCode
+  | HarnessErrorCode
+  | QueueErrorCode;
 
 export class WhohasError extends Error {
   readonly code: ErrorCode;

@@ -9,6 +9,7 @@ import { malicious } from './malicious.ts';
 import { server } from './server.ts';
 import { transferFaults } from './transfers-faults.ts';
 import { transferRequests } from './transfers-requests.ts';
+import { transferSources } from './transfers-sources.ts';
 
 export const catalogue: readonly Scenario[] = [
   ...lines,
@@ -16,6 +17,7 @@ export const catalogue: readonly Scenario[] = [
   ...malicious,
   ...transferRequests,
   ...transferFaults,
+  ...transferSources,
   ...server,
 ];
 

@@ -38,6 +38,8 @@ export interface ScenarioWorldOptions {
   maxTimeMs: number;
   /** false: the network applies no impairment (the premise check of evidence.ts). */
   impairments: boolean;
+  /** Keep every packet for a pcapng (`whohas scenario --pcap`); the simulator only. */
+  capture?: boolean;
 }
 
 export function sha256(bytes: Uint8Array): string {

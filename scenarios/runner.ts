@@ -39,6 +39,8 @@ const SEVERITY: readonly RunOutcome[] = [
 export interface RunOptions {
   /** false: the network applies no impairment (premise checks: fault scenarios must fail). */
   impairments?: boolean;
+  /** Given each run's packets as pcapng (drops and damage as comments); the simulator only. */
+  onPcap?: (pcapng: Buffer, run: { scenario: string; seed: number }) => void;
 }
 
 export interface RunResult {
@@ -99,6 +101,7 @@ export async function runScenario(
     unhandled,
     maxTimeMs,
     impairments,
+    capture: options.onPcap !== undefined,
   });
   // Marked when the fault phase ends: what recovery does afterwards is no evidence of the fault.
   let mark: FaultMark | undefined;
@@ -121,6 +124,9 @@ export async function runScenario(
   const verdict = judgeEvidence(scenario.evidence, evidence);
   if (phase === 'evidence' && verdict.ok) phase = 'done';
   const simMs = world.elapsedMs();
+  if (options.onPcap && world.sim) {
+    options.onPcap(world.sim.pcap(`scenario ${scenario.name}`), { scenario: scenario.name, seed });
+  }
   try {
     await world.dispose();
   } catch (error) {

@@ -10,8 +10,9 @@
  */
 import { join } from 'node:path';
 import type { WorldHost } from '../harness/backend.ts';
+import type { PeerStart } from '../harness/world.ts';
 import { isWhohasError, WhohasError } from '../impl/errors.ts';
-import type { Peer, PeerOptions } from '../impl/peer/peer.ts';
+import type { Peer } from '../impl/peer/peer.ts';
 import type {
   DownloadOptions,
   DownloadResult,
@@ -26,11 +27,13 @@ export interface PeerSpec {
   name: string;
   /** Files in the share folder before anything happens: name → contents. */
   files?: Record<string, Uint8Array>;
-  options?: Partial<Omit<PeerOptions, 'platform' | 'name' | 'server' | 'folder'>>;
+  options?: Partial<Omit<PeerStart, 'server' | 'folder' | 'host'>>;
   room?: string;
   password?: string;
   /** Log in and enter the room (default true). */
   enter?: boolean;
+  /** The host, when not the one named like the user: a user back after a crash, renamed. */
+  host?: string;
 }
 
 export interface PeerHandle {
@@ -68,15 +71,20 @@ export class Swarm {
 
   async add(spec: PeerSpec): Promise<PeerHandle> {
     const { world } = this;
-    const host = world.host(spec.name);
-    for (const earlier of this.peers.values()) world.impair(spec.name, earlier.name);
+    const hostName = spec.host ?? spec.name;
+    const host = world.host(hostName);
+    // A host that ran a peer before keeps its impaired paths.
+    if (spec.host === undefined) {
+      for (const earlier of this.peers.values()) world.impair(spec.name, earlier.host.name);
+    }
     const folder = host.dir('folder');
     await world.until(host.platform.fs.mkdir(folder));
     for (const [file, bytes] of Object.entries(spec.files ?? {})) {
-      await world.seedFile(spec.name, join(folder, file), bytes);
+      await world.seedFile(hostName, join(folder, file), bytes);
     }
-    world.watchDownloads(spec.name, folder);
+    world.watchDownloads(hostName, folder);
     const peer = world.createPeer(spec.name, {
+      host: hostName,
       whohasWaitMs: 200,
       // On loopback the receiver's FIN linger (3 s) is real time spent at every teardown.
       ...(world.transport === 'real' ? { transfer: { lingerMs: 300 } } : {}),
@@ -107,8 +115,10 @@ export class Swarm {
       if (end.error) world.userErrors.push(end.error);
     });
     world.transcripts.push({ label: spec.name, lines: handle.lines });
+    // A peer whose host crashed after it started is gone, even once the host is back up.
+    const crashedBefore = world.wasCrashed(hostName);
     world.disposers.push(async () => {
-      if (!world.isCrashed(spec.name)) await world.settle(peer.close());
+      if (crashedBefore || !world.wasCrashed(hostName)) await world.settle(peer.close());
     });
     this.peers.set(spec.name, handle);
     if (spec.enter !== false) await this.enter(handle, spec.room ?? DEFAULT_ROOM, spec.password);
@@ -208,7 +218,7 @@ export class Swarm {
   /** After healing: a fresh file moves between the first two live peers of one room. */
   private async probeTransfer(): Promise<void> {
     const live = [...this.peers.values()].filter(
-      (p) => !p.retired && !this.world.isCrashed(p.name) && p.peer.state === 'in-room',
+      (p) => !p.retired && !this.world.isCrashed(p.host.name) && p.peer.state === 'in-room',
     );
     const owner = live.find((p) => live.some((q) => q !== p && q.peer.room === p.peer.room));
     const requester = live.find((q) => q !== owner && q.peer.room === owner?.peer.room);

@@ -26,6 +26,7 @@ export async function createScenarioWorld(options: ScenarioWorldOptions): Promis
     seed: options.seed,
     maxTimeMs: options.maxTimeMs,
     impairments: options.impairments,
+    simulator: options.capture ? { capture: true } : undefined,
   });
   return new ScenarioWorld(options, backend);
 }

@@ -1,8 +1,8 @@
 // `npm run build` (and `prepare`, so `npm ci` runs it): bundles the CLI into dist/whohas.mjs,
 // which bin/whohas.js runs instead of loading every TypeScript module through tsx (~0.3 s saved
 // per command). Packages are bundled too (one file to compile instead of hundreds to resolve),
-// except tsx (the bench's workers register it at run time) and xmlbuilder2 (loaded only for a
-// JUnit report). CommonJS packages get a `require` for the Node built-ins they use.
+// except tsx (the bench's workers register it at run time), xmlbuilder2 (loaded only for a
+// JUnit report), Vega (loaded only to draw charts) and playwright-core (only for PNG charts). CommonJS packages get a `require` for the Node built-ins they use.
 //
 // Modules that spawn TypeScript workers next to themselves (bench/sweep/pool.ts, the baselines,
 // the bench roles) build the worker's address from `import.meta.url`; in a bundle that would be
@@ -37,7 +37,7 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  external: ['tsx', 'tsx/*', 'xmlbuilder2'],
+  external: ['tsx', 'tsx/*', 'xmlbuilder2', 'vega', 'vega-lite', 'playwright-core'],
   banner: {
     js: "import { createRequire as whohasRequire } from 'node:module'; const require = whohasRequire(import.meta.url);",
   },

@@ -1,3 +1,4 @@
+import { promiseHooks } from 'node:v8';
 import { WhohasError } from '../impl/errors.ts';
 import { type EventHandler, EventQueue, type SimEvent } from './event-queue.ts';
 
@@ -10,8 +11,11 @@ export interface Budget {
 
 /** Events run back to back between macrotask yields, at most (keeps I/O and GC breathing). */
 const EVENTS_PER_YIELD = 4096;
-/** Microtask turns granted before the clock moves on (see the contract below). */
-const MICROTASK_TURNS = 4;
+/**
+ * Microtask turns tried before falling back to a macrotask turn (which drains every microtask):
+ * bounds the loop when another simulator in the same process keeps the microtask queue busy.
+ */
+const MAX_DRAIN_TURNS = 256;
 /**
  * Before the clock jumps this far ahead (to an idle timer: a keepalive, a login deadline), a full
  * macrotask turn, as when the queue runs dry: a long continuation chain still settling must not
@@ -20,6 +24,42 @@ const MICROTASK_TURNS = 4;
 const LONG_JUMP_MS = 1_000;
 
 const yieldToMacrotasks = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Promise reactions run so far in this process (await continuations and then-callbacks), counted
+ * by a V8 promise hook installed while any simulator runs. A microtask turn in which no reaction
+ * but our own ran proves the microtask queue was empty: nothing is left to settle.
+ */
+let reactions = 0;
+let hookUsers = 0;
+let stopHook: (() => void) | null = null;
+const countReaction = () => {
+  reactions++;
+};
+
+function hookOn(): void {
+  if (hookUsers++ !== 0) return;
+  const stop = promiseHooks.onBefore(countReaction);
+  stopHook = () => stop();
+}
+
+function hookOff(): void {
+  if (--hookUsers === 0) {
+    stopHook?.();
+    stopHook = null;
+  }
+}
+
+/** Returns once every ready continuation has run (the microtask queue is empty). */
+async function drainMicrotasks(): Promise<void> {
+  for (let turn = 0; turn < MAX_DRAIN_TURNS; turn++) {
+    const before = reactions;
+    await undefined;
+    // Our own continuation is one reaction; any other means work was pending: go again.
+    if (reactions - before <= 1) return;
+  }
+  await yieldToMacrotasks();
+}
 
 /**
  * The simulator's run loop and virtual clock: one event queue ordered by (virtual time,
@@ -31,8 +71,10 @@ const yieldToMacrotasks = () => new Promise<void>((resolve) => setImmediate(reso
  * - Promises the simulator creates (fs operations, connect, listen, bind, close) settle inside an
  *   event at the current virtual time; after such an event the loop yields a macrotask turn
  *   (setImmediate), so every continuation chain finishes before the next event runs.
- * - Before the clock advances, the loop grants MICROTASK_TURNS microtask turns, so short
- *   continuation chains of promises *you* settle inside event callbacks also run at that time.
+ * - Before the clock advances, every ready continuation runs: the loop takes microtask turns
+ *   until one passes in which no promise reaction but its own ran (a V8 promise hook counts
+ *   them), so promise chains *you* settle inside event callbacks, of any length, finish at the
+ *   event's virtual time (turmoil's guarantee). queueMicrotask callbacks are not counted.
  * - Before the clock jumps LONG_JUMP_MS or more, it yields a macrotask turn.
  * - Every EVENTS_PER_YIELD events it yields a macrotask turn regardless.
  * All yield points depend only on the event sequence, never on wall time: runs stay deterministic.
@@ -133,8 +175,13 @@ export class Clockwork {
       settled = true;
     });
     watched.catch(() => {});
-    // An already settled promise reports so within a few microtask turns: run nothing then.
-    for (let turn = 0; turn < MICROTASK_TURNS; turn++) await undefined;
+    // An already settled promise (or one a pending chain settles) reports so first: run nothing.
+    hookOn();
+    try {
+      await drainMicrotasks();
+    } finally {
+      hookOff();
+    }
     const finished = await this.drive(Number.POSITIVE_INFINITY, () => settled);
     if (!finished) {
       throw new WhohasError(
@@ -149,6 +196,7 @@ export class Clockwork {
   private async drive(stopAt: number, done: (() => boolean) | null): Promise<boolean> {
     if (this.running) throw new WhohasError('BAD_ARGUMENT', 'the simulator is already running');
     this.running = true;
+    hookOn();
     try {
       let sinceYield = 0;
       let turnsGranted = false;
@@ -169,7 +217,7 @@ export class Clockwork {
             await yieldToMacrotasks();
             sinceYield = 0;
           } else {
-            for (let turn = 0; turn < MICROTASK_TURNS; turn++) await undefined;
+            await drainMicrotasks();
           }
           turnsGranted = true;
           continue;
@@ -187,6 +235,7 @@ export class Clockwork {
         }
       }
     } finally {
+      hookOff();
       this.running = false;
     }
   }

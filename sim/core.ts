@@ -1,5 +1,5 @@
 import type { EventHandler, SimEvent } from './event-queue.ts';
-import type { Path } from './path.ts';
+import type { Carrier } from './routing.ts';
 import type { Trace } from './trace.ts';
 
 /** What hosts, paths and sockets need from the simulator (kept narrow to avoid import cycles). */
@@ -18,8 +18,11 @@ export interface SimCore {
   settle<T>(operation: () => T): Promise<T>;
   /** Tells the run loop that the current event settled a promise (so it yields after it). */
   noteSettled(): void;
-  /** The path carrying packets from one host to another (created on first use). */
-  pathBetween(from: number, to: number): Path;
+  /**
+   * What carries packets from one host to another: the pair's private path (connect, or the
+   * default lan), or the route over links when both hosts are linked and not connected.
+   */
+  carrier(from: number, to: number): Carrier;
   /** Resolves an address as seen from host `from` to a host index, or -1. */
   hostIndexOf(address: string, from: number): number;
 }

@@ -113,7 +113,7 @@ export class SimDatagramSocket
       this.fail(systemError('EHOSTUNREACH', 'send', `EHOSTUNREACH: ${address}`), callback);
       return;
     }
-    const path = host.core.pathBetween(host.index, target);
+    const path = host.core.carrier(host.index, target);
     if (msg.length + UDP_OVERHEAD > path.config.mtu) {
       this.fail(systemError('EMSGSIZE', 'send', `EMSGSIZE: send ${address}:${port}`), callback);
       return;

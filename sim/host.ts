@@ -6,6 +6,7 @@ import { createSimDgram, type SimDatagramSocket } from './dgram.ts';
 import type { SimEvent } from './event-queue.ts';
 import { createSimFileSystem } from './fs.ts';
 import { MemoryTree } from './memfs.ts';
+import type { SimNat } from './nat.ts';
 import { acceptSyn, createSimNet, type SimStreamServer } from './net.ts';
 import { type Packet, type PacketSink, SYN, UDP } from './packet.ts';
 import type { SeededRandom } from './random.ts';
@@ -19,6 +20,8 @@ export interface HostOptions {
    * beyond a socket's receive buffer are dropped ('rcvbuf'), as with a slow real host.
    */
   processingCostMs?: number;
+  /** Puts the host on this NAT's private network (Simulator.addHost gives it 192.168.N.x). */
+  behind?: SimNat;
 }
 
 const FIRST_EPHEMERAL = 49152;
@@ -33,6 +36,8 @@ interface Timer {
  * store that survives crashes, and a random stream forked from the simulator seed and its name.
  */
 export class SimHost implements PacketSink {
+  /** Hosts never forward packets in transit (routers do). */
+  readonly forwards = false;
   readonly platform: Platform;
   /** Synchronous file helpers for fixtures and checks (same store as platform.fs). */
   readonly files: HostFiles;
@@ -40,6 +45,8 @@ export class SimHost implements PacketSink {
   epoch = 0;
   crashed = false;
   processingCostMs: number;
+  /** The NAT this host sits behind, or null on the public side. */
+  readonly behind: SimNat | null;
   readonly udpPorts = new Map<number, SimDatagramSocket>();
   readonly tcpPorts = new Map<number, SimStreamServer | SimStreamSocket>();
   readonly streams = new Set<SimStreamSocket>();
@@ -73,6 +80,7 @@ export class SimHost implements PacketSink {
     options: HostOptions,
   ) {
     this.processingCostMs = options.processingCostMs ?? 0;
+    this.behind = options.behind ?? null;
     const tree = new MemoryTree();
     this.files = new HostFiles(tree);
     this.platform = {

@@ -2,6 +2,14 @@
 export type { SimDatagramSocket } from './dgram.ts';
 export { type EventHandler, EventQueue, type SimEvent } from './event-queue.ts';
 export { type HostFiles, type HostOptions, SimHost } from './host.ts';
+export {
+  type NatBehaviour,
+  type NatMapping,
+  type NatOptions,
+  NatStats,
+  type NatType,
+  SimNat,
+} from './nat.ts';
 export { CONNECT_TIMEOUT_MS } from './net.ts';
 export {
   type Packet,
@@ -14,11 +22,19 @@ export {
   type Jitter,
   type PathConfig,
   type ProfileName,
+  parseBandwidth,
   profiles,
   type ResolvedPathConfig,
   resolvePathConfig,
 } from './profiles.ts';
-export { Simulator, type SimulatorOptions } from './simulator.ts';
+export type { QueueSpec } from './queue.ts';
+export { type Carrier, Route, Router, type TopologyNode } from './routing.ts';
+export {
+  type LinkSpec,
+  type NodeRef,
+  Simulator,
+  type SimulatorOptions,
+} from './simulator.ts';
 export { HIGH_WATER_MARK, MSS, RECEIVE_WINDOW } from './stream.ts';
 export type {
   DropReason,

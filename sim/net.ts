@@ -70,7 +70,7 @@ export function acceptSyn(host: SimHost, syn: Packet): void {
   const client = syn.target as SimStreamSocket;
   const listener = host.tcpPorts.get(syn.dstPort);
   if (!(listener instanceof SimStreamServer) || !listener.accepts(syn.dstAddress)) {
-    const path = host.core.pathBetween(host.index, syn.from.index);
+    const path = host.core.carrier(host.index, syn.from.index);
     path.send({
       proto: TCP,
       from: host,

@@ -1,28 +1,14 @@
 import type { SimCore } from './core.ts';
-import { cloneWithPayload, type Packet, type PacketSink, UDP } from './packet.ts';
+import { LossModel } from './loss.ts';
+import { cloneWithPayload, type Packet, type PacketSink, UDP, UDP_OVERHEAD } from './packet.ts';
+import { LOST, PathStats } from './path-stats.ts';
 import type { ResolvedPathConfig } from './profiles.ts';
-import type { SeededRandom } from './random.ts';
+import { LinkQueue, resolveQueue } from './queue.ts';
+import { CoDelQueue } from './queue-codel.ts';
+import { forkRandom, type SeededRandom } from './random.ts';
 import type { DropReason } from './trace.ts';
 
-/** Per-direction packet counts: plain read-only numbers. */
-export class PathStats {
-  sent = 0;
-  /** Arrived at the far host (which may still drop it: no socket, host down). */
-  delivered = 0;
-  dropped = 0;
-  /** Of `dropped`: datagrams lost to i.i.d. or burst loss. */
-  lost = 0;
-  /** Of `dropped`: datagrams dropped by a partition. */
-  partitionDropped = 0;
-  /** Of `dropped`: datagrams refused by a full drop-tail queue. */
-  queueDropped = 0;
-  /** Stream segments a partition held back until heal. */
-  stalled = 0;
-  duplicated = 0;
-  corrupted = 0;
-  reordered = 0;
-  bytesSent = 0;
-}
+export { PathStats } from './path-stats.ts';
 
 /**
  * One direction of a link between two hosts. A transmitter serializes packets at the path's
@@ -42,10 +28,16 @@ export class Path {
   private bytesPerMs = 0;
   private busyUntil = 0;
   private lastArrival = 0;
-  private burstBad = false;
   private partitioned = false;
   private held = false;
   private waiting: Packet[] = [];
+  private extraFraming = 0;
+  private readonly queue: LinkQueue;
+  private readonly losses: LossModel;
+  /** A CoDel link dequeues in events of its own (queue-codel.ts); null otherwise. */
+  private codel: CoDelQueue | null = null;
+  private serving = false;
+  private readonly serveFn = () => this.serve();
   private readonly deliver: (packet: Packet) => void;
 
   constructor(
@@ -54,8 +46,15 @@ export class Path {
     readonly to: PacketSink,
     config: ResolvedPathConfig,
     private readonly random: SeededRandom,
+    /** Names the queue's own random stream (RED). */
+    label = `${from.index}->${to.index}`,
   ) {
     this.cfg = config;
+    this.losses = new LossModel(config, random);
+    this.queue = new LinkQueue(
+      resolveQueue(config.queue ?? { kind: 'droptail' }, config.queueBytes),
+      forkRandom(core.seed, `queue/${label}`),
+    );
     this.configure(config);
     this.deliver = (packet) => {
       this.stats.delivered++;
@@ -80,6 +79,14 @@ export class Path {
     const finite = Number.isFinite(config.bandwidthBps);
     this.msPerByte = finite ? 8000 / config.bandwidthBps : 0;
     this.bytesPerMs = finite ? config.bandwidthBps / 8000 : 0;
+    this.extraFraming = config.framingBytes - UDP_OVERHEAD;
+    this.losses.configure(config);
+    const queue = resolveQueue(config.queue ?? { kind: 'droptail' }, config.queueBytes);
+    this.queue.configure(queue);
+    if (queue.kind !== 'codel') this.codel = null;
+    else if (this.codel === null) {
+      this.codel = new CoDelQueue(queue.targetMs, queue.intervalMs, queue.bytes, queue.packets);
+    } else this.codel.configure(queue.targetMs, queue.intervalMs, queue.bytes, queue.packets);
   }
 
   send(packet: Packet): void {
@@ -124,38 +131,84 @@ export class Path {
 
   private transmit(packet: Packet, alreadyQueued: boolean): void {
     const core = this.core;
-    const cfg = this.cfg;
     const now = core.now;
     const isDatagram = packet.proto === UDP;
-    const start = Math.max(this.busyUntil, now);
-    if (start > now) {
-      const backlog = (start - now) * this.bytesPerMs;
-      // The backlog is derived from times: allow for rounding in the last bits.
-      if (isDatagram && !alreadyQueued && backlog + packet.wireSize > cfg.queueBytes + 1e-6) {
-        this.drop(packet, 'queue');
-        return;
-      }
-      core.trace.record(now, 'queued', packet);
+    const size = packet.wireSize + this.extraFraming;
+    if (this.codel !== null) {
+      this.enqueueCoDel(this.codel, packet, size, alreadyQueued);
+      return;
     }
-    const departure = start + packet.wireSize * this.msPerByte;
-    this.busyUntil = departure;
-    const random = this.random;
-    if (isDatagram) {
-      const burst = cfg.burstLoss;
-      if (burst !== null) {
-        if (this.burstBad) {
-          if (random.next() < burst.pBadToGood) this.burstBad = false;
-        } else if (random.next() < burst.pGoodToBad) {
-          this.burstBad = true;
-        }
-        const p = this.burstBad ? (burst.lossBad ?? 1) : (burst.lossGood ?? 0);
-        if (p > 0 && random.next() < p) {
-          this.drop(packet, 'burst-loss');
+    const start = Math.max(this.busyUntil, now);
+    const queue = this.queue;
+    const stats = this.stats;
+    if (start > now || queue.early) {
+      queue.advance(now);
+      if (isDatagram && !alreadyQueued) {
+        const refused = queue.admit(size, now, this.busyUntil, this.bytesPerMs);
+        if (refused !== null) {
+          this.drop(packet, refused);
           return;
         }
       }
-      if (cfg.loss > 0 && random.next() < cfg.loss) {
-        this.drop(packet, 'loss');
+      if (start > now) {
+        queue.push(start, size);
+        if (queue.bytes > stats.peakQueueBytes) stats.peakQueueBytes = queue.bytes;
+        if (queue.packets > stats.peakQueuePackets) stats.peakQueuePackets = queue.packets;
+        stats.sojournTotalMs += start - now;
+        core.trace.record(now, 'queued', packet);
+      }
+    }
+    this.depart(packet, size, start);
+  }
+
+  private enqueueCoDel(codel: CoDelQueue, packet: Packet, size: number, alreadyQueued: boolean) {
+    const now = this.core.now;
+    if (packet.proto === UDP && !alreadyQueued && codel.full(size)) {
+      this.drop(packet, 'queue');
+      return;
+    }
+    const waits = this.busyUntil > now || codel.packets > 0;
+    codel.push(packet, size, now);
+    if (waits) {
+      const stats = this.stats;
+      if (codel.bytes > stats.peakQueueBytes) stats.peakQueueBytes = codel.bytes;
+      if (codel.packets > stats.peakQueuePackets) stats.peakQueuePackets = codel.packets;
+      this.core.trace.record(now, 'queued', packet);
+    }
+    if (this.serving) return;
+    this.serving = true;
+    if (this.busyUntil > now) this.core.schedule(this.busyUntil, this.serveFn);
+    else this.serve();
+  }
+
+  /** The CoDel link is free: the next packet CoDel lets through goes on the wire. */
+  private serve(): void {
+    const codel = this.codel;
+    const now = this.core.now;
+    const next = codel?.dequeue(now, (packet) => this.drop(packet, 'codel')) ?? null;
+    if (next === null) {
+      this.serving = false;
+      return;
+    }
+    this.stats.sojournTotalMs += now - next.enqueuedAt;
+    this.depart(next.packet, next.size, now);
+    if ((codel as CoDelQueue).packets > 0) this.core.schedule(this.busyUntil, this.serveFn);
+    else this.serving = false;
+  }
+
+  /** The packet starts transmitting at `start`: loss models, propagation, delivery. */
+  private depart(packet: Packet, size: number, start: number): void {
+    const core = this.core;
+    const cfg = this.cfg;
+    const isDatagram = packet.proto === UDP;
+    this.stats.enqueued++;
+    const departure = start + size * this.msPerByte;
+    this.busyUntil = departure;
+    const random = this.random;
+    if (isDatagram) {
+      const lost = this.losses.lose(size);
+      if (lost !== null) {
+        this.drop(packet, lost);
         return;
       }
     }
@@ -205,9 +258,12 @@ export class Path {
   private drop(packet: Packet, reason: DropReason): void {
     const stats = this.stats;
     stats.dropped++;
-    if (reason === 'loss' || reason === 'burst-loss') stats.lost++;
+    stats.drops[reason] = (stats.drops[reason] ?? 0) + 1;
+    if (LOST.has(reason)) stats.lost++;
     else if (reason === 'partition') stats.partitionDropped++;
-    else if (reason === 'queue') stats.queueDropped++;
+    else if (reason === 'queue' || reason === 'red-early' || reason === 'codel') {
+      stats.queueDropped++;
+    }
     this.core.trace.record(this.core.now, 'dropped', packet, reason);
   }
 

@@ -1,156 +1,122 @@
 import { WhohasError } from '../impl/errors.ts';
-import { Clockwork } from './clockwork.ts';
-import type { SimCore } from './core.ts';
-import { type HostOptions, SimHost } from './host.ts';
-import { Path } from './path.ts';
-import { writePcap } from './pcap.ts';
+import type { HostOptions, SimHost } from './host.ts';
+import { type NatOptions, SimNat } from './nat.ts';
+import { type HostRef, Network } from './network.ts';
+import type { Path } from './path.ts';
+import { writePcapng } from './pcap.ts';
+import { type PathConfig, type ProfileName, resolvePathConfig } from './profiles.ts';
 import {
-  type PathConfig,
-  type ProfileName,
-  type ResolvedPathConfig,
-  resolvePathConfig,
-} from './profiles.ts';
-import { forkRandom } from './random.ts';
-import { Trace } from './trace.ts';
+  type Carrier,
+  type Router,
+  Topology,
+  type TopologyNode,
+  Unreachable,
+  ViaNat,
+} from './routing.ts';
 
-export interface SimulatorOptions {
-  /** Everything random derives from it; print it with every result. Default 1. */
-  seed?: number | string;
-  /** Budget: no event may run past this virtual time (ms). Default one hour. */
-  maxTimeMs?: number;
-  /** Budget: total events over the simulator's life. Default 50 million. */
-  maxEvents?: number;
-  /** Keep a full record of every packet event in `trace.records`. */
-  trace?: boolean;
-  /** Keep every sent packet for pcap(). */
-  capture?: boolean;
-  /**
-   * false: every path ignores loss, burst loss, duplication, corruption, reordering and jitter,
-   * and partition() does nothing; bandwidth, delay, queues, MTU, holds and crashes still apply.
-   * For premise checks: a fault scenario must fail when its fault cannot happen. Default true.
-   */
-  impairments?: boolean;
-}
+export type { SimulatorOptions } from './network.ts';
 
-type HostRef = SimHost | string;
+/** A host, router or NAT, or its name. */
+export type NodeRef = TopologyNode | string;
+/** A link's configuration (one direction): a profile name or a PathConfig. */
+export type LinkSpec = ProfileName | PathConfig;
 
 /**
  * The deterministic network simulator: the run loop and virtual clock (Clockwork, which also
- * documents how async code is driven), hosts with simulated Platforms, and per-direction paths
- * with impairments, partitions and holds. Two simulators share nothing.
+ * documents how async code is driven), hosts with simulated Platforms and private per-pair paths
+ * (Network), routers and links (Topology), and NAT boxes. Two simulators share nothing.
+ *
+ * What carries packets from host A to host B (carrier()): the pair's private path if connect()
+ * configured it; nothing (a 'no-route' drop) if B sits behind a NAT that A is not behind; A's
+ * NAT if A sits behind one; the route over links if both are linked; else the default private
+ * path ('lan', or 'loopback' to itself).
  */
-export class Simulator extends Clockwork implements SimCore {
-  readonly trace = new Trace();
-  readonly hosts: SimHost[] = [];
-  private readonly byAddress = new Map<string, number>();
-  private readonly paths: (Path | undefined)[][] = [];
-  private autoAddresses = 0;
-  readonly impairments: boolean;
+export class Simulator extends Network {
+  private readonly topology = new Topology(this);
+  private readonly nats: SimNat[] = [];
 
-  constructor(options: SimulatorOptions = {}) {
-    super(options.seed ?? 1, {
-      maxTimeMs: options.maxTimeMs ?? 3_600_000,
-      maxEvents: options.maxEvents ?? 50_000_000,
-    });
-    if (options.trace) this.trace.records = [];
-    if (options.capture) this.trace.captures = [];
-    this.impairments = options.impairments ?? true;
+  /** A host; `behind: nat` puts it on the NAT's private network (192.168.N.x). */
+  override addHost(name: string, options: HostOptions = {}): SimHost {
+    const nat = options.behind;
+    if (nat === undefined) return super.addHost(name, options);
+    if (!this.nats.includes(nat))
+      throw new WhohasError('BAD_ARGUMENT', 'behind: not a NAT of this simulator');
+    const address = options.address ?? nat.nextInsideAddress();
+    const host = super.addHost(name, { ...options, address });
+    nat.adopt(host);
+    return host;
   }
 
-  addHost(name: string, options: HostOptions = {}): SimHost {
-    if (this.hosts.some((host) => host.name === name)) {
-      throw new WhohasError('BAD_ARGUMENT', `a host named '${name}' already exists`);
-    }
-    const address = options.address ?? this.nextAutoAddress();
-    if (this.byAddress.has(address) || address === '127.0.0.1') {
-      throw new WhohasError('BAD_ARGUMENT', `address ${address} is already taken`);
-    }
-    const index = this.hosts.length;
-    const host = new SimHost(
-      this,
-      index,
+  /** A NAT box with a public address (10.x like every host outside): see nat.ts. */
+  addNat(name: string, options: NatOptions = {}): SimNat {
+    const number = this.nats.length + 1;
+    const nat = this.register(
       name,
-      address,
-      forkRandom(this.seed, `host/${name}`),
-      options,
+      options.address,
+      (index, address, random) => new SimNat(this, index, name, address, random, options, number),
     );
-    this.hosts.push(host);
-    this.paths.push([]);
-    this.byAddress.set(address, index);
-    return host;
+    this.nats.push(nat);
+    return nat;
   }
 
-  /** 10.0.0.1, 10.0.0.2, ... skipping network/broadcast-looking and taken addresses. */
-  private nextAutoAddress(): string {
-    for (;;) {
-      const n = ++this.autoAddresses;
-      const address = `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
-      if ((n & 255) !== 0 && (n & 255) !== 255 && !this.byAddress.has(address)) return address;
+  /** A router: forwards packets between its links, has no Platform. */
+  addRouter(name: string): Router {
+    this.checkNewName(name);
+    return this.topology.addRouter(name);
+  }
+
+  /**
+   * Links two nodes (hosts or routers), both directions with `spec` (or b→a with `reverse`).
+   * Linking them again reconfigures the link; routes are computed anew on next use.
+   */
+  link(a: NodeRef, b: NodeRef, spec: LinkSpec, reverse: LinkSpec = spec): void {
+    const x = this.node(a);
+    const y = this.node(b);
+    const there = this.effective(resolvePathConfig(spec));
+    const back = this.effective(resolvePathConfig(reverse));
+    this.topology.link(x, y, there, back);
+    this.carriers = this.carriers.map(() => []);
+  }
+
+  /** The link direction a→b (its config and stats). */
+  linkBetween(a: NodeRef, b: NodeRef): Path {
+    const x = this.node(a);
+    const y = this.node(b);
+    const link = this.topology.linkBetween(x, y);
+    if (link === undefined) {
+      throw new WhohasError('BAD_ARGUMENT', `no link between '${x.name}' and '${y.name}'`);
     }
+    return link;
   }
 
-  host(name: string): SimHost {
-    const host = this.hosts.find((candidate) => candidate.name === name);
-    if (host === undefined) throw new WhohasError('BAD_ARGUMENT', `no host named '${name}'`);
-    return host;
+  /** The links a datagram from host a to host b crosses, in order ([] when none route it). */
+  route(a: HostRef, b: HostRef): Path[] {
+    return [...(this.topology.route(this.resolve(a), this.resolve(b))?.links ?? [])];
   }
 
-  /** Configures a→b (and b→a from `reverse`, or the same config). Replaces earlier settings. */
-  connect(
-    a: HostRef,
-    b: HostRef,
-    config: ProfileName | PathConfig,
-    reverse: ProfileName | PathConfig = config,
-  ): void {
-    const from = this.resolve(a);
-    const to = this.resolve(b);
-    this.pathBetween(from.index, to.index).configure(this.effective(resolvePathConfig(config)));
-    if (from !== to) {
-      this.pathBetween(to.index, from.index).configure(this.effective(resolvePathConfig(reverse)));
-    }
+  /** Every link direction made with link(). */
+  allLinks(): Path[] {
+    return this.topology.allLinks();
   }
 
-  /** The path a→b (its config and stats). */
-  path(a: HostRef, b: HostRef): Path {
-    return this.pathBetween(this.resolve(a).index, this.resolve(b).index);
+  carrier(from: number, to: number): Carrier {
+    return this.carriers[from][to] ?? this.findCarrier(from, to);
   }
 
-  /** Both directions drop datagrams; stream segments wait for heal(). */
-  partition(a: HostRef, b: HostRef): void {
-    if (!this.impairments) return;
-    for (const path of this.bothWays(a, b)) path.setPartitioned(true);
-  }
-
-  heal(a: HostRef, b: HostRef): void {
-    for (const path of this.bothWays(a, b)) path.setPartitioned(false);
-  }
-
-  /** Both directions keep every packet until release(), which sends them on in order. */
-  hold(a: HostRef, b: HostRef): void {
-    for (const path of this.bothWays(a, b)) path.hold();
-  }
-
-  release(a: HostRef, b: HostRef): void {
-    for (const path of this.bothWays(a, b)) path.release();
-  }
-
-  pathBetween(from: number, to: number): Path {
-    const row = this.paths[from];
-    let path = row[to];
-    if (path === undefined) {
-      const source = this.hosts[from];
-      const target = this.hosts[to];
-      const config = this.effective(resolvePathConfig(from === to ? 'loopback' : 'lan'));
-      const random = forkRandom(this.seed, `path/${source.name}->${target.name}`);
-      path = new Path(this, source, target, config, random);
-      row[to] = path;
-    }
-    return path;
-  }
-
-  hostIndexOf(address: string, from: number): number {
-    if (address === '127.0.0.1' || address === 'localhost') return from;
-    return this.byAddress.get(address) ?? -1;
+  private findCarrier(from: number, to: number): Carrier {
+    const source = this.hosts[from];
+    const target = this.hosts[to];
+    const inner = source.behind;
+    const outer = target.behind;
+    let found: Carrier;
+    if (from === to || this.connected.has(from * 65536 + to)) found = this.pathBetween(from, to);
+    else if (outer !== null && outer !== inner && outer !== source) {
+      found = new Unreachable(this, target);
+    } else if (inner !== null && inner !== outer) {
+      found = new ViaNat(this.pathBetween(from, inner.index), target);
+    } else found = this.topology.route(source, target) ?? this.pathBetween(from, to);
+    this.carriers[from][to] = found;
+    return found;
   }
 
   /** The trace hash: equal for runs with equal seed and configuration. */
@@ -168,43 +134,26 @@ export class Simulator extends Clockwork implements SimCore {
     );
   }
 
-  /** The captured packets as a pcap file (needs `capture: true`). */
-  pcap(): Buffer {
+  /** The captured packets as a pcapng file, drops and damage as comments (needs `capture: true`). */
+  pcap(comment?: string): Buffer {
     const captures = this.trace.captures;
     if (captures === null) {
       throw new WhohasError('BAD_ARGUMENT', 'pcap() needs new Simulator({ capture: true })');
     }
-    return writePcap(captures);
+    return writePcapng(captures, {
+      comment: `whohas simulator, seed ${this.seed}${comment ? `: ${comment}` : ''}`,
+    });
   }
 
-  /** Every path made so far (each direction its own), for counters. */
-  allPaths(): Path[] {
-    return this.paths.flatMap((row) => row.filter((path): path is Path => path !== undefined));
+  private node(ref: NodeRef): TopologyNode {
+    if (typeof ref !== 'string') return ref;
+    const router = this.topology.router(ref);
+    return router ?? this.host(ref);
   }
 
-  /** `config` as this simulator applies it: without impairments when they are switched off. */
-  private effective(config: ResolvedPathConfig): ResolvedPathConfig {
-    if (this.impairments) return config;
-    return {
-      ...config,
-      loss: 0,
-      burstLoss: null,
-      duplicate: 0,
-      corrupt: 0,
-      reorder: 0,
-      jitter: null,
-    };
-  }
-
-  private resolve(ref: HostRef): SimHost {
-    return typeof ref === 'string' ? this.host(ref) : ref;
-  }
-
-  private bothWays(a: HostRef, b: HostRef): Path[] {
-    const from = this.resolve(a).index;
-    const to = this.resolve(b).index;
-    return from === to
-      ? [this.pathBetween(from, to)]
-      : [this.pathBetween(from, to), this.pathBetween(to, from)];
+  protected override checkNewName(name: string): void {
+    if (this.hosts.some((host) => host.name === name) || this.topology.router(name)) {
+      throw new WhohasError('BAD_ARGUMENT', `a host or router named '${name}' already exists`);
+    }
   }
 }

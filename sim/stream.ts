@@ -3,7 +3,7 @@ import { TypedEmitter } from '../impl/platform/emitter.ts';
 import type { StreamSocket, StreamSocketEvents } from '../impl/platform/types.ts';
 import type { SimHost } from './host.ts';
 import { ACK, FIN, type Packet, PSH, RST, SYN, TCP, TCP_OVERHEAD } from './packet.ts';
-import type { Path } from './path.ts';
+import type { Carrier } from './routing.ts';
 
 /** write() returns false once this many bytes wait to be sent (node:net's default). */
 export const HIGH_WATER_MARK = 16 * 1024;
@@ -28,7 +28,7 @@ export class SimStreamSocket extends TypedEmitter<StreamSocketEvents> implements
   established = false;
   /** A client waiting for SYN+ACK (null error) or RST (ECONNREFUSED). */
   pending: ((error: Error | null) => void) | null = null;
-  private readonly path: Path;
+  private readonly path: Carrier;
   private readonly epoch: number;
   private readonly sendQueue: Buffer[] = [];
   private sendOffset = 0;
@@ -63,7 +63,7 @@ export class SimStreamSocket extends TypedEmitter<StreamSocketEvents> implements
   ) {
     super();
     this.epoch = host.epoch;
-    this.path = host.core.pathBetween(host.index, peerHostIndex);
+    this.path = host.core.carrier(host.index, peerHostIndex);
   }
 
   get writableLength(): number {

@@ -23,6 +23,12 @@ export type DropReason =
   | 'host-down'
   | 'no-socket'
   | 'rcvbuf'
+  | 'red-early'
+  | 'bit-error'
+  | 'drop-list'
+  | 'nat-filtered'
+  | 'no-route'
+  | 'codel'
   /** A connected socket takes datagrams only from its peer (the kernel drops the rest). */
   | 'not-connected';
 
@@ -44,7 +50,13 @@ const REASON_CODES: Record<DropReason, number> = {
   'host-down': 5,
   'no-socket': 6,
   rcvbuf: 7,
-  'not-connected': 8,
+  'red-early': 8,
+  'bit-error': 9,
+  'drop-list': 10,
+  'nat-filtered': 11,
+  'no-route': 12,
+  codel: 13,
+  'not-connected': 14,
 };
 
 export interface TraceRecord {
@@ -57,9 +69,12 @@ export interface TraceRecord {
   size: number;
 }
 
+/** A packet kept for pcapng: sent, or what the network did to it (sim/pcap.ts). */
 export interface Capture {
   time: number;
   packet: Packet;
+  event?: TraceEvent;
+  reason?: DropReason;
 }
 
 export class TraceCounters {
@@ -78,6 +93,12 @@ export class TraceCounters {
     'host-down': 0,
     'no-socket': 0,
     rcvbuf: 0,
+    'red-early': 0,
+    'bit-error': 0,
+    'drop-list': 0,
+    'nat-filtered': 0,
+    'no-route': 0,
+    codel: 0,
     'not-connected': 0,
   };
 }
@@ -115,7 +136,9 @@ export class Trace {
         size: packet.wireSize,
       });
     }
-    if (this.captures !== null && event === 'sent') this.captures.push({ time, packet });
+    if (this.captures !== null && event !== 'queued' && event !== 'delivered') {
+      this.captures.push({ time, packet, event, reason });
+    }
   }
 
   /** 16 hex digits; equal for equal runs. */

@@ -8,6 +8,7 @@ import { TransferReceiver, TransferSender } from '../../impl/arq/index.ts';
 import { isWhohasError } from '../../impl/errors.ts';
 import { pointPaths } from '../sweep/paths.ts';
 import type { PointSpec } from '../sweep/spec.ts';
+import { captureOptions, writeCapture } from './capture.ts';
 import { ContentCache } from './content.ts';
 import { transferOptions } from './options.ts';
 import { outcome } from './outcome.ts';
@@ -18,7 +19,11 @@ export class SimGbnEngine implements TransferEngine {
 
   async run(point: PointSpec): Promise<TransferOutcome> {
     const content = this.#content.get(point.fileBytes);
-    const world = await createWorld({ backend: 'sim', seed: point.seed });
+    const world = await createWorld({
+      backend: 'sim',
+      seed: point.seed,
+      simulator: captureOptions(point),
+    });
     const sim = world.sim!;
     const [senderHost, receiverHost] = ['sender', 'receiver'].map((n) => world.simHost(n));
     // The point's path: data flows sender → receiver, ACKs back.
@@ -61,6 +66,8 @@ export class SimGbnEngine implements TransferEngine {
     } catch (error) {
       if (!isWhohasError(error)) throw error;
       return outcome(error.code, receiver.stats, sender.stats);
+    } finally {
+      await writeCapture(sim, point);
     }
   }
 

@@ -7,6 +7,7 @@
 import { createWorld } from '../../harness/world.ts';
 import { pointPaths } from '../sweep/paths.ts';
 import type { PointSpec } from '../sweep/spec.ts';
+import { captureOptions, writeCapture } from './capture.ts';
 import { ContentCache } from './content.ts';
 import {
   download,
@@ -26,7 +27,24 @@ export class SimPeerEngine implements TransferEngine {
 
   async run(point: PointSpec): Promise<TransferOutcome> {
     const content = this.#content.get(point.fileBytes);
-    const world = await createWorld({ backend: 'sim', seed: point.seed });
+    const world = await createWorld({
+      backend: 'sim',
+      seed: point.seed,
+      simulator: captureOptions(point),
+    });
+    const sim = world.sim!;
+    try {
+      return await this.#run(point, world, content);
+    } finally {
+      await writeCapture(sim, point);
+    }
+  }
+
+  async #run(
+    point: PointSpec,
+    world: Awaited<ReturnType<typeof createWorld>>,
+    content: ReturnType<ContentCache['get']>,
+  ): Promise<TransferOutcome> {
     const sim = world.sim!;
     // Hosts in this order (addresses follow it); the point's path joins owner and requester.
     const [, ownerHost, requesterHost] = ['server', OWNER, REQUESTER].map((n) => world.simHost(n));

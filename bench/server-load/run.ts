@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { quantileSorted } from 'simple-statistics';
 import { ChatServer } from '../../impl/chat/index.ts';
 import { createNodePlatform } from '../../impl/platform/node.ts';
 import { deafPhase } from './deaf.ts';
@@ -182,10 +183,11 @@ async function holdAndFanOut(load: LoadProcess): Promise<void> {
   await server.close('bench over');
 }
 
+/** Median, 99th percentile (simple-statistics, nearest rank) and maximum of the delays. */
 function percentiles(delays: number[]) {
   const sorted = [...delays].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-  return { samples: sorted.length, p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1] };
+  const at = (q: number) => (sorted.length === 0 ? Number.NaN : quantileSorted(sorted, q));
+  return { samples: sorted.length, p50: at(0.5), p99: at(0.99), max: at(1) };
 }
 
 async function flood(load: LoadProcess): Promise<void> {

@@ -1,8 +1,9 @@
 /**
  * One CSV row per run, through csv-stringify. Simulated rows hold no wall-clock figure, so the
- * same seed writes the same bytes. `whohas merge` reads sweep CSVs back (our own format only:
- * plain fields, quoted by csv-stringify when needed) and joins shards in matrix order.
+ * same seed writes the same bytes. `whohas merge` and `whohas report` read sweep CSVs back
+ * through csv-parse; merge joins shards in matrix order.
  */
+import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { WhohasError } from '../../impl/errors.ts';
 
@@ -59,35 +60,13 @@ export function toCsv(rows: Row[]): string {
   );
 }
 
-/** Parses one of our CSVs: header first, RFC 4180 quoting. */
+/** Parses one of our CSVs (csv-parse: header first, RFC 4180 quoting, \n or \r\n). */
 export function parseCsv(text: string): { header: string[]; records: string[][] } {
-  const records: string[][] = [];
-  let field = '';
-  let record: string[] = [];
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i];
-    if (quoted) {
-      if (char === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (char === '"') quoted = false;
-      else field += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ',') {
-      record.push(field);
-      field = '';
-    } else if (char === '\n' || char === '\r') {
-      if (char === '\r' && text[i + 1] === '\n') i++;
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = '';
-    } else field += char;
-  }
-  if (field !== '' || record.length > 0) {
-    record.push(field);
-    records.push(record);
+  let records: string[][];
+  try {
+    records = parse(text, { relax_column_count: true, record_delimiter: ['\r\n', '\n'] });
+  } catch (error) {
+    throw new WhohasError('BAD_ARGUMENT', `not a CSV: ${(error as Error).message}`);
   }
   const header = records.shift();
   if (!header) throw new WhohasError('BAD_ARGUMENT', 'empty CSV');

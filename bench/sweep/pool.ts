@@ -47,7 +47,7 @@ async function runHere(points: PointSpec[], options: PoolOptions): Promise<Row[]
 }
 
 /** tsx must be registered inside the thread before the TypeScript worker module loads. */
-function startWorker(): Worker {
+export function startWorker(): Worker {
   const tsx = import.meta.resolve('tsx/esm/api');
   const module = new URL('./worker.ts', import.meta.url).href;
   const bootstrap = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(module)});`;

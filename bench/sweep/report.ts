@@ -8,8 +8,10 @@ import type { Table } from '../table.ts';
 import { formatBytes, formatPercent } from '../units.ts';
 import { type ChartSeries, renderChart } from './chart.ts';
 import type { Row } from './csv.ts';
+import { spread } from './stats.ts';
 
 type Key =
+  | 'transport'
   | 'window'
   | 'arq'
   | 'packet_size'
@@ -22,6 +24,7 @@ type Key =
   | 'jitter_ms';
 
 const SERIES_KEYS: Key[] = [
+  'transport',
   'arq',
   'loss',
   'packet_size',
@@ -47,13 +50,28 @@ export function layoutFor(rows: Row[]): Layout {
     distinct(rows, 'window').length > 1 || distinct(rows, 'packet_size').length < 2
       ? 'window'
       : 'packet_size';
-  const series = SERIES_KEYS.filter((key) => key !== x && distinct(rows, key).length > 1);
+  // A key joins the series only if it splits rows the keys before it leave together: a loopback
+  // run's profile, delay and bandwidth follow from its transport and would only lengthen labels.
+  const series: Key[] = [];
+  for (const key of SERIES_KEYS) {
+    if (key === x) continue;
+    const seen = new Map<string, string | number>();
+    const splits = rows.some((row) => {
+      const group = [x, ...series].map((k) => row[k]).join('\u0000');
+      const value = seen.get(group);
+      seen.set(group, value ?? row[key]);
+      return value !== undefined && value !== row[key];
+    });
+    if (splits) series.push(key);
+  }
   return { x, series };
 }
 
 export function label(key: Key, value: string | number): string {
   const n = Number(value);
   switch (key) {
+    case 'transport':
+      return value === 'udp' ? 'real loopback' : 'simulated';
     case 'arq':
       return String(value).toUpperCase();
     case 'loss':
@@ -81,6 +99,10 @@ export interface Group {
   runs: number;
   failed: number;
   meanBps: number;
+  /** Sample standard deviation of the finished runs' throughput (NaN below two runs). */
+  sdBps: number;
+  /** Half-width of the 95 % confidence interval of the mean throughput (Student's t). */
+  ciBps: number;
   modelBps: number;
   retransmits: number;
   timeouts: number;
@@ -103,12 +125,15 @@ export function groupRows(rows: Row[], layout = layoutFor(rows)): Group[] {
     const ok = members.filter((row) => row.status === 'ok');
     const numbers = (column: keyof Row) =>
       ok.filter((row) => row[column] !== '').map((row) => Number(row[column]));
+    const throughput = spread(numbers('throughput_Bps'));
     return {
       series: id.split('\u0000')[0],
       x: Number(members[0][layout.x]),
       runs: members.length,
       failed: members.length - ok.length,
-      meanBps: mean(numbers('throughput_Bps')),
+      meanBps: throughput.mean,
+      sdBps: throughput.sd,
+      ciBps: throughput.ci95,
       modelBps: mean(numbers('model_Bps')),
       retransmits: mean(numbers('retransmits')),
       timeouts: mean(numbers('timeouts')),
@@ -131,6 +156,8 @@ export function summaryTable(rows: Row[]): Table {
     layout.x === 'window' ? 'window' : 'packet size',
     'runs',
     'MB/s',
+    '± sd',
+    '± 95 % CI',
     udp ? '÷ UDP blast' : 'model MB/s',
     udp ? '÷ TCP' : 'sim ÷ model',
     'retransmits',
@@ -143,12 +170,14 @@ export function summaryTable(rows: Row[]): Table {
       g.x,
       g.failed > 0 ? `${g.runs} (${g.failed} failed)` : g.runs,
       MB(g.meanBps),
+      MB(g.sdBps),
+      MB(g.ciBps),
       udp ? fixed(g.overUdpBlast, 3) : MB(g.modelBps),
       udp ? fixed(g.overTcp, 3) : fixed(g.meanBps / g.modelBps, 3),
       fixed(g.retransmits, 0),
       fixed(g.timeouts, 0),
     ]),
-    align: ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+    align: ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
   };
 }
 

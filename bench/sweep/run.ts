@@ -27,6 +27,8 @@ export interface SweepRunOptions {
   shard?: Shard;
   progress?: boolean;
   label?: string;
+  /** Simulated points: one pcapng per run in this folder (bench/engines/capture.ts). */
+  pcapDir?: string;
   /** Told each baseline as it is measured (UDP sweeps). */
   onNote?: (line: string) => void;
 }
@@ -44,7 +46,8 @@ export async function runSweep(
 ): Promise<SweepResult> {
   const started = performance.now();
   const matrix = expandMatrix(spec);
-  const points = options.shard ? shardPoints(matrix, options.shard) : matrix;
+  const chosen = options.shard ? shardPoints(matrix, options.shard) : matrix;
+  const points = options.pcapDir ? chosen.map((p) => ({ ...p, pcapDir: options.pcapDir })) : chosen;
   for (const point of points) checkPoint(point);
   const progress = progressBar(options.label ?? 'sweep', points.length, options.progress ?? true);
   const status = (row: Row) =>
@@ -67,7 +70,7 @@ export async function runSweep(
 }
 
 /** Bad settings fail here, at once and with a clear message, not inside a worker thread. */
-function checkPoint(point: PointSpec): void {
+export function checkPoint(point: PointSpec): void {
   resolveTransferOptions(transferOptions(point));
   if (point.transport === 'sim') pointPaths(point);
 }

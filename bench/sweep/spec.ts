@@ -65,6 +65,8 @@ export interface PointSpec extends TransferSettings {
   bandwidthBps: number | null;
   seed: number;
   repeat: number;
+  /** Simulated points: write the run's packets to this folder as pcapng (not part of the matrix). */
+  pcapDir?: string;
 }
 
 export function expandMatrix(spec: SweepSpec): PointSpec[] {

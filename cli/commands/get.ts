@@ -1,14 +1,17 @@
 /**
  * `whohas get FILE --name NAME --room R ...`: one download and out. Logs in and joins the room
  * (never creates it: a new room is empty, so nobody could answer), asks whohas (or only --from),
- * downloads from the first responder with fallback to the next, and prints the statistics:
- * one summary line, or with --json exactly one JSON object on stdout. The file is verified
- * (size and SHA-256) before it is committed. Exit 0 on success, 1 otherwise.
+ * and downloads the content most owners hold (or --sha256's): in chunks from up to --sources
+ * owners at once, resuming what an interrupted run kept, or whole from the first responder with
+ * fallback to the next when the owners announce no tree. Prints the statistics: a summary, or
+ * with --json exactly one JSON object on stdout. The file is verified (size and SHA-256) before
+ * it is committed. Exit 0 on success, 1 otherwise.
  */
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { isWhohasError, WhohasError } from '../../impl/errors.ts';
 import {
+  DEFAULT_SOURCES,
   DEFAULT_WHOHAS_WAIT_MS,
   type DownloadResult,
   Peer,
@@ -26,10 +29,24 @@ interface GetFlags extends SessionFlags, SecurityFlags {
   out: string;
   wait: number;
   json?: boolean;
+  sources: number;
+  sha256?: string;
 }
 
 /** The receiver re-acknowledges a lost final ACK this long; a one-shot need not wait 3 s. */
 const GET_LINGER_MS = 1000;
+
+function sourceCount(text: string): number {
+  const value = parseDecimal(text);
+  if (value === undefined || value < 1 || value > 64)
+    throw new InvalidArgumentError('must be a whole number from 1 to 64');
+  return value;
+}
+
+function contentHash(text: string): string {
+  if (!/^[0-9a-fA-F]{64}$/.test(text)) throw new InvalidArgumentError('must be 64 hex digits');
+  return text.toLowerCase();
+}
 
 function milliseconds(text: string): number {
   const value = parseDecimal(text);
@@ -48,6 +65,12 @@ export function register(program: Command): void {
     .option('--from <USER>', 'ask only this owner (default: everyone, first responder first)')
     .option('--out <DIR>', 'where the file lands (never overwriting: "name (1).ext")', '.')
     .option('--wait <MS>', 'how long whohas collects answers', milliseconds, DEFAULT_WHOHAS_WAIT_MS)
+    .option('--sources <N>', 'owners to fetch chunks from at once', sourceCount, DEFAULT_SOURCES)
+    .option(
+      '--sha256 <HEX>',
+      'only this content (owners of other bytes under the name are skipped)',
+      contentHash,
+    )
     .option('--json', 'print exactly one JSON object on stdout')
     .action(async (file: string, flags: GetFlags) => {
       process.exitCode = await get(file, flags);
@@ -79,7 +102,9 @@ async function get(file: string, flags: GetFlags): Promise<number> {
     }
     const result = await peer.getFile(responders, file, {
       waitMs: flags.wait,
-      onProgress: (bytes, size, from) => bars.update(from, file, from, bytes, size),
+      sources: flags.sources,
+      sha256: flags.sha256,
+      onProgress: (bytes, size, from) => bars.update(file, file, from, bytes, size),
     });
     bars.stop();
     report(file, result, flags);
@@ -105,7 +130,11 @@ function report(file: string, result: DownloadResult, flags: GetFlags): void {
       arq: flags.arq,
       packetSize: flags.packetSize,
       verified: 'sha256',
+      sha256: result.sha256,
       stats: statsJson(result.stats),
+      sources: result.sources,
+      resumedBytes: result.resumedBytes,
+      disagreement: result.disagreement,
       failures: failuresJson(result.failures),
     };
     process.stdout.write(`${JSON.stringify(json)}\n`);
@@ -115,6 +144,11 @@ function report(file: string, result: DownloadResult, flags: GetFlags): void {
     process.stderr.write(
       `${failure.user} could not deliver: ${failure.error.code} ${failure.error.message}\n`,
     );
+  }
+  if (result.disagreement) process.stderr.write(`note: ${result.disagreement}\n`);
+  if (result.sources.length > 1 || result.resumedBytes > 0) {
+    const by = result.sources.map((s) => `${s.user} ${s.chunks} chunks ${s.bytes} B`).join(', ');
+    process.stderr.write(`sources: ${by}; resumed ${result.resumedBytes} B\n`);
   }
   // One write: a reader that stops after the first line (| head -1) does not break the second.
   process.stdout.write(

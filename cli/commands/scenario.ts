@@ -7,7 +7,8 @@
  * report file cannot be written.
  */
 import { randomInt } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import type { BackendKind } from '../../harness/backend.ts';
 import { isWhohasError } from '../../impl/errors.ts';
@@ -53,6 +54,7 @@ interface Options {
   out?: string;
   impairments: boolean;
   list?: boolean;
+  pcap?: string;
 }
 
 function usageError(message: string): void {
@@ -83,6 +85,9 @@ async function run(selector: string, options: Options): Promise<void> {
     console.log(`${chosen.length} of ${catalogue.length} scenarios`);
     return;
   }
+  if (options.pcap !== undefined && options.transport !== 'sim') {
+    return usageError('--pcap needs --transport sim: only the simulator sees every packet');
+  }
   const seed = options.seed ?? randomInt(0, 2 ** 31);
   if (!Number.isSafeInteger(seedList(seed, options.seeds).at(-1))) {
     return usageError('--seed plus --seeds goes past the largest safe integer');
@@ -108,6 +113,7 @@ async function run(selector: string, options: Options): Promise<void> {
     seeds: options.seeds,
     transport: options.transport,
     impairments: options.impairments,
+    onPcap: options.pcap === undefined ? undefined : pcapWriter(options.pcap),
     print: (line) => {
       table.push(line);
       progress.finish();
@@ -136,6 +142,14 @@ async function run(selector: string, options: Options): Promise<void> {
   process.exitCode = suite.exitCode;
 }
 
+/** One pcapng per run: `<family>_<name>-seed<S>.pcapng` in the folder. */
+function pcapWriter(dir: string) {
+  mkdirSync(dir, { recursive: true });
+  return (pcapng: Buffer, run: { scenario: string; seed: number }) => {
+    writeFileSync(join(dir, `${run.scenario.replaceAll('/', '_')}-seed${run.seed}.pcapng`), pcapng);
+  };
+}
+
 export function register(program: Command): void {
   program
     .command('scenario')
@@ -160,6 +174,7 @@ export function register(program: Command): void {
       '--no-impairments',
       'switch the network impairments off (a premise check: fault scenarios must fail)',
     )
+    .option('--pcap <DIR>', 'sim: one pcapng per run in DIR, drops and damage as packet comments')
     .option('--list', 'list the scenarios with their tags and descriptions, then exit')
     // Usage errors (bad flag values, unknown options) exit 64, apart from every test outcome.
     .exitOverride((error) => {

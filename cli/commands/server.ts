@@ -13,7 +13,11 @@ import {
   DEFAULT_PORT_TRIES,
 } from '../../impl/chat/index.ts';
 import type { ChatLimits } from '../../impl/chat/limits.ts';
+import type { RelayGranter } from '../../impl/chat/relay-grants.ts';
+import { BindingResponder } from '../../impl/nat/binding.ts';
+import { DEFAULT_RELAY_LIMITS, RelayServer } from '../../impl/nat/relay.ts';
 import { createNodePlatform } from '../../impl/platform/node.ts';
+import type { AddressInfo, DatagramSocket, Platform } from '../../impl/platform/types.ts';
 import { printAbove } from '../console/terminal.ts';
 
 function count(name: string, min: number) {
@@ -51,6 +55,10 @@ interface ServerFlags extends Partial<ChatLimits> {
   port: number;
   portTries: number;
   quiet?: boolean;
+  stun?: boolean;
+  relay?: boolean;
+  relayBandwidth: number;
+  relayQuota: number;
   dialog: DialogName;
 }
 
@@ -65,6 +73,20 @@ export function register(program: Command): void {
       'ports to try upwards while taken',
       count('port-tries', 1),
       DEFAULT_PORT_TRIES,
+    )
+    .option('--no-stun', 'do not answer STUN Binding requests on UDP (the TCP port number)')
+    .option('--no-relay', 'do not relay transfers between peers that cannot reach each other')
+    .option(
+      '--relay-bandwidth <BPS>',
+      'bytes per second the relay forwards in all',
+      count('relay-bandwidth', 1),
+      DEFAULT_RELAY_LIMITS.bandwidthBps,
+    )
+    .option(
+      '--relay-quota <BYTES>',
+      'bytes one user may have relayed',
+      count('relay-quota', 1),
+      DEFAULT_RELAY_LIMITS.userQuotaBytes,
     )
     .option('--quiet', 'do not log connections and logins to stderr')
     .addOption(
@@ -87,6 +109,7 @@ export function register(program: Command): void {
 }
 
 async function runServer(flags: ServerFlags, limits: Partial<ChatLimits>): Promise<void> {
+  const platform = createNodePlatform();
   // On a terminal a log line goes above the admin prompt, the half-typed command redrawn after it.
   let console_: Interface | undefined;
   const log = (text: string) => {
@@ -94,9 +117,17 @@ async function runServer(flags: ServerFlags, limits: Partial<ChatLimits>): Promi
       printAbove(console_, process.stderr, text);
     } else console.error(text);
   };
+  // The relay lives on the STUN socket, which is bound once the TCP port is known.
+  let relay: RelayServer | undefined;
+  const granter: { -readonly [K in keyof RelayGranter]: RelayGranter[K] } = {
+    available: () => relay !== undefined,
+    port: 0,
+    grant: (...args) => relay?.grant(...args),
+  };
   const server = new ChatServer({
     ...limits,
-    platform: createNodePlatform(),
+    platform,
+    relay: granter,
     host: flags.host,
     port: flags.port,
     portTries: flags.portTries,
@@ -105,6 +136,15 @@ async function runServer(flags: ServerFlags, limits: Partial<ChatLimits>): Promi
   });
   const address = await server.listen();
   console.log(`whohas server listening on ${address.address}:${address.port}`);
+  const stun = flags.stun === false ? undefined : await startStun(platform, address, flags.quiet);
+  if (stun && flags.relay !== false) {
+    relay = new RelayServer(stun, platform.clock, {
+      bandwidthBps: flags.relayBandwidth,
+      userQuotaBytes: flags.relayQuota,
+    });
+    granter.port = address.port;
+    stun.on('message', (msg, rinfo) => relay?.handle(msg, rinfo));
+  }
 
   console_ = createInterface({
     input: process.stdin,
@@ -113,7 +153,8 @@ async function runServer(flags: ServerFlags, limits: Partial<ChatLimits>): Promi
     prompt: 'admin> ',
   });
   console_.on('line', (line) => {
-    for (const out of server.admin.execute(line)) console.log(out);
+    const lines = line.trim() === 'relays' ? relayLines(relay) : server.admin.execute(line);
+    for (const out of lines) console.log(out);
     if (process.stdin.isTTY) console_.prompt();
   });
   let closing = false;
@@ -136,12 +177,52 @@ async function runServer(flags: ServerFlags, limits: Partial<ChatLimits>): Promi
   console_.on('SIGINT', () => onSignal('SIGINT'));
 
   await server.closed;
+  await stun?.close();
   closing = true;
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   console_.close();
   process.stdin.destroy();
   console.log('whohas server closed');
+}
+
+/** The admin console's `relays`: every live relay and the relay's counters. */
+function relayLines(relay: RelayServer | undefined): string[] {
+  if (!relay) return ['no relay (--no-relay, --no-stun, or its UDP port was taken)'];
+  const { granted, active, bytesRelayed, refused, overLimit } = relay.stats;
+  return [
+    ...relay
+      .list()
+      .map((r) => `relay ${r.transferId}: ${r.users[0]} ↔ ${r.users[1]}, ${r.bound} of 2 bound`),
+    `relays granted ${granted}, active ${active}, bytes relayed ${bytesRelayed}, refused ${refused}, over limit ${overLimit}`,
+  ];
+}
+
+/**
+ * STUN Binding on the UDP port of the TCP port's number (docs/PROTOCOL.md, "NAT"): peers learn
+ * their reflexive address here. A taken UDP port costs only this service, never the chat.
+ */
+async function startStun(
+  platform: Platform,
+  address: AddressInfo,
+  quiet: boolean | undefined,
+): Promise<DatagramSocket | undefined> {
+  // '::' serves both families on Linux (a dual-stack socket), as the TCP listener does.
+  const socket = platform.dgram.createSocket(address.address.includes(':') ? 'udp6' : 'udp4');
+  try {
+    await socket.bind(address.port, address.address);
+  } catch (error) {
+    console.error(
+      `[server] no STUN on udp ${address.address}:${address.port}: ${(error as Error).message}`,
+    );
+    return undefined;
+  }
+  socket.on('error', (error) => {
+    if (!quiet) console.error(`[server] STUN socket: ${error.code}`);
+  });
+  new BindingResponder(socket);
+  console.log(`STUN on udp ${address.address}:${address.port}`);
+  return socket;
 }
 
 function camel(flag: string): string {

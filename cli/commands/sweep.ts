@@ -8,6 +8,8 @@ import type { Command } from 'commander';
 import { machine, sidecarPath, writeProvenance } from '../../bench/provenance.ts';
 import { toCsv } from '../../bench/sweep/csv.ts';
 import { IDEAL_PROFILE } from '../../bench/sweep/paths.ts';
+import { parseQueueUrl } from '../../bench/sweep/queue.ts';
+import { runQueueSweep, untilInterrupted } from '../../bench/sweep/queue-sweep.ts';
 import { summaryTable, sweepChart } from '../../bench/sweep/report.ts';
 import { runSweep } from '../../bench/sweep/run.ts';
 import {
@@ -32,7 +34,14 @@ import {
 import { SCHEMES, type Scheme } from '../../impl/arq/codec.ts';
 import { WhohasError } from '../../impl/errors.ts';
 import { profiles } from '../../sim/profiles.ts';
-import { givenOptions, named, refuseInapplicable, refuseUnseededShard } from '../sweep-flags.ts';
+import { writeSweepReport } from '../report-file.ts';
+import {
+  givenOptions,
+  named,
+  refuseInapplicable,
+  refuseQueueWithWorkers,
+  refuseUnseededShard,
+} from '../sweep-flags.ts';
 
 interface SweepFlags {
   transport: string;
@@ -58,7 +67,10 @@ interface SweepFlags {
   timeLimit?: string;
   out?: string;
   chart?: boolean;
+  report?: string | true;
+  pcap?: string;
   shard?: string;
+  queue?: string;
   progress: boolean;
 }
 
@@ -118,9 +130,18 @@ export function register(program: Command): void {
     )
     .option('--out <file.csv>', 'write the CSV there (default: CSV on stdout, the rest on stderr)')
     .option('--chart', 'draw a chart of mean throughput')
+    .option('--pcap <dir>', 'sim: one pcapng per run in dir, drops and damage as packet comments')
+    .option(
+      '--report [file.html]',
+      'write the HTML report (charts with error bars, summary); default: beside --out, else runs/',
+    )
     .option(
       '--shard <i/n>',
       'run only slice i of n of the matrix (needs --seed and --out; join with whohas merge)',
+    )
+    .option(
+      '--queue <redis://HOST:PORT>',
+      'run the points on whohas worker processes anywhere, through a BullMQ queue in this Redis',
     )
     .option('--no-progress', 'no progress bar')
     .addHelpText(
@@ -206,6 +227,7 @@ function quote(arg: string): string {
 
 async function sweep(flags: SweepFlags, given: Set<string>): Promise<void> {
   refuseUnseededShard(given);
+  refuseQueueWithWorkers(given);
   const seed =
     flags.seed === undefined ? randomInt(0, 2 ** 31) : named('--seed', flags.seed, parseSeed);
   const spec = specFrom(flags, seed, given);
@@ -217,12 +239,18 @@ async function sweep(flags: SweepFlags, given: Set<string>): Promise<void> {
     ? (line: string) => console.log(line)
     : (line: string) => console.error(line);
   say(`seed ${seed}  (replay: ${replayCommand(seed)})`);
-  const result = await runSweep(spec, {
-    workers,
-    shard,
-    progress: flags.progress,
-    onNote: say,
-  });
+  const queue = flags.queue === undefined ? undefined : parseQueueUrl(flags.queue);
+  const result = queue
+    ? await untilInterrupted((signal) =>
+        runQueueSweep(spec, { url: queue, shard, progress: flags.progress, onNote: say, signal }),
+      )
+    : await runSweep(spec, {
+        workers,
+        shard,
+        progress: flags.progress,
+        onNote: say,
+        pcapDir: flags.pcap,
+      });
   const csv = toCsv(result.rows);
   if (flags.out) {
     await writeFile(flags.out, csv);
@@ -248,6 +276,10 @@ async function sweep(flags: SweepFlags, given: Set<string>): Promise<void> {
   );
   if (result.rows.length === 0) return;
   say(renderTable(summaryTable(result.rows)));
+  if (flags.report !== undefined) {
+    const html = await writeSweepReport(result.rows, flags.report, flags.out, seed);
+    say(`wrote the report to ${html}`);
+  }
   if (flags.chart) {
     const stream = flags.out ? process.stdout : process.stderr;
     say(

@@ -2,6 +2,8 @@
  * Lines from a user in a room: `@user|text`, `@all|text`, `@me|text` and `@server|command`.
  * The sender written on every delivered line is the session's own username, never client text.
  */
+import type { Random } from '../platform/types.ts';
+import { type RelayGranter, relayCommand } from './relay-grants.ts';
 import type { Registry } from './rooms.ts';
 import { LEFT, type Session } from './session.ts';
 import type { MutableChatStats } from './stats.ts';
@@ -21,14 +23,27 @@ const SERVER = nameKey('server');
 const ALL = nameKey('all');
 const ME = nameKey('me');
 const PONG = /^pong(\|.*)?$/i;
+/** A router built without a relay never draws a token (relayCommand refuses first). */
+const NO_RANDOM: Random = {
+  next: () => 0,
+  int: (min) => min,
+  bytes: (length) => Buffer.alloc(length),
+};
 
 export class Router {
   readonly #registry: Registry;
   readonly #stats: MutableChatStats;
 
-  constructor(registry: Registry, stats: MutableChatStats) {
+  readonly #relay: { granter: RelayGranter | undefined; random: Random } | undefined;
+
+  constructor(
+    registry: Registry,
+    stats: MutableChatStats,
+    relay?: { granter: RelayGranter | undefined; random: Random },
+  ) {
     this.#registry = registry;
     this.#stats = stats;
+    this.#relay = relay;
   }
 
   route(session: Session, line: string): void {
@@ -85,7 +100,18 @@ export class Router {
         this.#password(session, argument);
         return;
       case 'help':
-        session.send(okLine('Commands: get_rooms, get_peers, get_passwd, direct_tag, exit, help'));
+        session.send(
+          okLine('Commands: get_rooms, get_peers, get_passwd, direct_tag, relay, exit, help'),
+        );
+        return;
+      case 'relay':
+        relayCommand(
+          session,
+          argument,
+          this.#registry,
+          this.#relay?.granter,
+          this.#relay?.random ?? NO_RANDOM,
+        );
         return;
       case 'direct_tag':
         session.directTag = true;

@@ -12,6 +12,7 @@ import { GREETING, LoginDialog } from './login.ts';
 import { OutboxBudget } from './outbox-budget.ts';
 import { OutputBatch } from './output-batch.ts';
 import { PasswordGuard } from './password-guard.ts';
+import type { RelayGranter } from './relay-grants.ts';
 import { Registry } from './rooms.ts';
 import { Router } from './router.ts';
 import { Session, type SessionHost } from './session.ts';
@@ -34,6 +35,8 @@ export interface ChatServerOptions extends Partial<ChatLimits> {
   log?: (line: string) => void;
   /** The dialog texts spoken: ours (default) or the 2016 report's (impl/chat/dialog-2016.ts). */
   dialog?: DialogName;
+  /** The relay beside the server (`@server|relay`, impl/chat/relay-grants.ts); none by default. */
+  relay?: RelayGranter;
 }
 
 export class ChatServer {
@@ -67,7 +70,7 @@ export class ChatServer {
   #resolveClosed!: () => void;
 
   constructor(options: ChatServerOptions) {
-    const { platform, host, port, portTries, log, dialog, ...limits } = options;
+    const { platform, host, port, portTries, log, dialog, relay, ...limits } = options;
     this.limits = resolveLimits(limits);
     this.#platform = platform;
     this.#host = host ?? DEFAULT_HOST;
@@ -84,7 +87,10 @@ export class ChatServer {
     this.#closed = new Promise((resolve) => {
       this.#resolveClosed = resolve;
     });
-    const router = new Router(this.#registry, this.#stats);
+    const router = new Router(this.#registry, this.#stats, {
+      granter: relay,
+      random: platform.random,
+    });
     this.#addresses = new AddressBook(this.limits);
     this.#guard = new PasswordGuard(this.limits, platform.clock, this.#stats);
     this.#sessionHost = {

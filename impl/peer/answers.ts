@@ -51,7 +51,10 @@ export class Answers {
           if (have.file !== file || seen.has(key)) return;
           if (only !== undefined && key !== nameKey(only)) return;
           seen.add(key);
-          responders.push({ user: from, file, size: have.size, address: have.address });
+          const responder: Responder = { user: from, file, size: have.size, address: have.address };
+          if (have.sha256 !== undefined) responder.sha256 = have.sha256;
+          if (have.tree !== undefined) responder.tree = have.tree;
+          responders.push(responder);
           if (only !== undefined) finish();
         },
         onGone: (error) => finish(error),

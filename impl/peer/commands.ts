@@ -82,20 +82,21 @@ export interface DownloadCommand {
 /**
  * `@owner|getfile|<file>` as a person types it: the console turns it into a real download from
  * that owner rather than sending the bare 2016 form, which carries no datagram port.
+ * `@all|getfile|<file>` downloads from every owner of the file's content at once (`from` 'all').
  */
 export function parseDownloadCommand(line: string): DownloadCommand | CommandError | undefined {
   const fields = line.split('|');
   if (fields.length < 2 || fields[1] !== 'getfile' || !fields[0].startsWith('@')) return undefined;
   const from = fields[0].slice(1);
-  if (from === '' || from === 'me' || from === 'all' || from === 'server') {
+  if (from === '' || from === 'me' || from === 'server') {
     return {
       kind: 'error',
       code: 'BAD_ARGUMENT',
-      message: `getfile needs one owner: @<user>|getfile|<file>, not @${from}`,
+      message: `getfile needs an owner or all: @<user>|getfile|<file>, not @${from}`,
     };
   }
   if (fields.length !== 3) {
-    return { kind: 'error', code: 'BAD_ARGUMENT', message: 'usage: @<user>|getfile|<file>' };
+    return { kind: 'error', code: 'BAD_ARGUMENT', message: 'usage: @<user or all>|getfile|<file>' };
   }
   const problem = fileNameProblem(fields[2]);
   if (problem) return { kind: 'error', code: 'BAD_FILENAME', message: problem };

@@ -3,18 +3,18 @@
  * owner over chat, and let a TransferReceiver take the file. A refusal, a failed transfer or the owner
  * leaving moves on to the next responder; the reasons are kept and all reported if none works.
  */
-
 import type { Scheme } from '../arq/codec.ts';
 import { TransferReceiver } from '../arq/driver-receiver.ts';
 import type { TransferStats } from '../arq/stats.ts';
 import { nameKey } from '../chat/wire.ts';
-import { type ErrorCode, isWhohasError, WhohasError } from '../errors.ts';
-import type { TimerHandle } from '../platform/types.ts';
+import { type ErrorCode, WhohasError } from '../errors.ts';
+import { asWhohasError, reportProgress } from './download-progress.ts';
 import { landingName } from './landing-name.ts';
 import { Lingering } from './lingering.ts';
 import {
   type DeliveredMessage,
   encodeFileMessage,
+  type GetfileMessage,
   MAX_TRANSFER_ID,
   type RefusedMessage,
   type SendingMessage,
@@ -29,8 +29,6 @@ import type {
   TransferInfo,
 } from './types.ts';
 
-const PROGRESS_INTERVAL_MS = 200;
-
 interface Attempt {
   info: TransferInfo;
   ownerKey: string;
@@ -40,11 +38,18 @@ interface Attempt {
   stopped: WhohasError | undefined;
 }
 
-export interface DownloadSettings {
-  window: number;
-  arq: Scheme;
-  packetSize: number;
-  outDir: string;
+export type DownloadSettings = { window: number; arq: Scheme; packetSize: number; outDir: string };
+
+/**
+ * Part of a file (multi-source.ts): a byte range or the tree, asked for by content, committed
+ * as `name` in `dir` (the resume folder) instead of the landing name in the download folder.
+ */
+export interface Piece {
+  dir: string;
+  name: string;
+  request: Pick<GetfileMessage, 'sha256' | 'range' | 'part'>;
+  /** Called once the piece is under way with a function that stops it (a slower copy). */
+  onStart?: (stop: (error: WhohasError) => void, stats: () => TransferStats) => void;
 }
 
 export class Downloads {
@@ -78,8 +83,9 @@ export class Downloads {
         if (!isMember(responder.user)) {
           throw new WhohasError('PEER_GONE', `${responder.user} is not in the room`);
         }
-        const { path, stats } = await this.#attempt(responder, settings, options);
-        return { path, stats, from: responder, failures };
+        const sha256 = responder.sha256 === undefined ? {} : { sha256: responder.sha256 };
+        const { path, stats } = await this.#attempt(responder, settings, options, sha256);
+        return { path, stats, from: responder, failures, sources: [], resumedBytes: 0 };
       } catch (error) {
         const failure = asWhohasError(error);
         // These would stop every other responder too: say so now, not once per responder.
@@ -147,13 +153,26 @@ export class Downloads {
     for (const attempt of this.#attempts.values()) this.#stop(attempt, this.#stopAll);
   }
 
+  /** One piece of a file from one owner (no fallback: the caller picks the next owner). */
+  piece(
+    responder: Responder,
+    settings: DownloadSettings,
+    piece: Piece,
+  ): Promise<{ path: string; stats: TransferStats }> {
+    if (this.#stopAll) return Promise.reject(this.#stopAll);
+    return this.#attempt(responder, settings, {}, piece.request, piece);
+  }
+
   async #attempt(
     responder: Responder,
     settings: DownloadSettings,
     options: DownloadOptions,
+    content: Piece['request'],
+    piece?: Piece,
   ): Promise<{ path: string; stats: TransferStats }> {
     const { platform } = this.#link;
-    await platform.fs.mkdir(settings.outDir);
+    const dir = piece?.dir ?? settings.outDir;
+    await platform.fs.mkdir(dir);
     const socket = platform.dgram.createSocket();
     const socketClosed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
     let attempt: Attempt | undefined;
@@ -166,8 +185,8 @@ export class Downloads {
         socket,
         peerAddress: responder.address,
         transferId,
-        dir: settings.outDir,
-        name: await landingName(platform.fs, settings.outDir, responder.file),
+        dir,
+        name: piece?.name ?? (await landingName(platform.fs, dir, responder.file)),
         options: {
           ...this.#link.transferOptions,
           window: settings.window,
@@ -202,11 +221,17 @@ export class Downloads {
         window: settings.window,
         packetSize: settings.packetSize,
         arq: settings.arq,
+        ...content,
       });
+      const running = attempt;
+      piece?.onStart?.(
+        (error) => this.#stop(running, error),
+        () => running.receiver.stats,
+      );
       if (attempt.stopped) this.#stop(attempt, attempt.stopped);
       else this.#request(attempt, request);
       const progress = options.onProgress
-        ? this.#reportProgress(attempt, options.onProgress)
+        ? reportProgress(this.#link.platform.clock, running, options.onProgress)
         : undefined;
       try {
         const result = await receiver.done;
@@ -234,26 +259,6 @@ export class Downloads {
     } catch (error) {
       this.#stop(attempt, asWhohasError(error));
     }
-  }
-
-  /** Polls the receiver's plain statistics on the platform clock while the transfer runs. */
-  #reportProgress(
-    attempt: Attempt,
-    onProgress: NonNullable<DownloadOptions['onProgress']>,
-  ): { stop(): void } {
-    const { clock } = this.#link.platform;
-    let timer: TimerHandle | undefined;
-    const tick = () => {
-      onProgress(attempt.receiver.stats.bytes, attempt.info.size, attempt.info.user);
-      timer = clock.setTimeout(tick, PROGRESS_INTERVAL_MS);
-    };
-    timer = clock.setTimeout(tick, PROGRESS_INTERVAL_MS);
-    return {
-      stop: () => {
-        clock.clearTimeout(timer);
-        onProgress(attempt.receiver.stats.bytes, attempt.info.size, attempt.info.user);
-      },
-    };
   }
 
   #match(owner: string, reply: SendingMessage | RefusedMessage): Attempt | undefined {
@@ -288,10 +293,4 @@ export class Downloads {
       if (!this.#attempts.has(id)) return id;
     }
   }
-}
-
-function asWhohasError(error: unknown): WhohasError {
-  if (isWhohasError(error)) return error;
-  const text = error instanceof Error ? error.message : String(error);
-  return new WhohasError('IO_ERROR', text, { cause: error });
 }

@@ -1,12 +1,9 @@
 /** The peer's public surface: the Peer class and what its API speaks in. */
 export { type LocalCommand, parseDownloadCommand, parseLocalCommand } from './commands.ts';
+export { DEFAULT_SOURCES } from './fetch-content.ts';
 export * from './limits.ts';
-export {
-  encodeFileMessage,
-  type FileMessage,
-  parseFileMessage,
-  parseUserLine,
-} from './messages.ts';
+export { DEFAULT_CHUNK_BYTES } from './merkle.ts';
+export { encodeFileMessage, type FileMessage, parseFileMessage } from './messages.ts';
 export { fileNameProblem, TEMP_PREFIX } from './names.ts';
 export { Peer, type PeerEvents, type PeerOptions, type PeerState } from './peer.ts';
 export { FileRoomPins, PINS_FILE, type RoomIdentity, type RoomPins } from './room-pins.ts';
@@ -16,6 +13,8 @@ export type {
   DownloadOptions,
   DownloadResult,
   Responder,
+  SourceReport,
   TransferEnd,
   TransferInfo,
 } from './types.ts';
+export { parseUserLine } from './user-line.ts';

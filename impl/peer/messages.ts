@@ -6,6 +6,15 @@
 import { SCHEMES, type Scheme } from '../arq/codec.ts';
 import type { PeerErrorCode, TransferErrorCode } from '../errors.ts';
 import { packetSizeProblem, parseDecimal, windowProblem } from './limits.ts';
+import {
+  type ByteRange,
+  encodeExtras,
+  encodeRange,
+  encodeTree,
+  parseExtras,
+  type TreeId,
+} from './message-fields.ts';
+import { parseHave, withContentFields } from './messages-content.ts';
 import { fileNameProblem, printable } from './names.ts';
 
 export const MAX_TRANSFER_ID = 0xffff_ffff;
@@ -21,6 +30,10 @@ export interface HaveMessage {
   size: number;
   /** The address the owner's datagrams come from. */
   address: string;
+  /** The file's SHA-256 (hex), when the owner has hashed it (`sha256=`; absent in older answers). */
+  sha256?: string;
+  /** Its chunk tree (`tree=<chunkBytes>:<root>`), for resume and several sources. */
+  tree?: TreeId;
 }
 
 export interface GetfileMessage {
@@ -34,6 +47,12 @@ export interface GetfileMessage {
   packetSize: number;
   /** The ARQ scheme asked for; an absent field (older requesters) means 'gbn'. */
   arq: Scheme;
+  /** The content wanted (`sha256=`): refused with CONTENT_MISMATCH if the file holds other. */
+  sha256?: string;
+  /** Only these bytes of the file (`range=<offset>+<length>`). */
+  range?: ByteRange;
+  /** `part=tree`: the leaves of the file's chunk tree instead of the file. */
+  part?: 'tree';
 }
 
 export interface SendingMessage {
@@ -86,8 +105,22 @@ export function encodeFileMessage(message: FileMessage): string {
     case 'whohas':
       return `whohas|${message.file}`;
     case 'have':
-      return `have|${message.file}|${message.size}|${message.address}`;
-    case 'getfile':
+      return [
+        'have',
+        message.file,
+        message.size,
+        message.address,
+        ...encodeExtras({
+          sha256: message.sha256,
+          tree: message.tree && encodeTree(message.tree),
+        }),
+      ].join('|');
+    case 'getfile': {
+      const extras = encodeExtras({
+        sha256: message.sha256,
+        range: message.range && encodeRange(message.range),
+        part: message.part,
+      });
       return [
         'getfile',
         message.file,
@@ -96,9 +129,11 @@ export function encodeFileMessage(message: FileMessage): string {
         message.transferId,
         message.window,
         message.packetSize,
-        // Go-Back-N requests keep the seven-field form every owner reads.
-        ...(message.arq === 'gbn' ? [] : [message.arq]),
+        // Plain Go-Back-N requests keep the seven-field form every owner reads.
+        ...(message.arq === 'gbn' && extras.length === 0 ? [] : [message.arq]),
+        ...extras,
       ].join('|');
+    }
     case 'sending':
       return `sending|${message.file}|${message.transferId}|${message.size}|${message.port}`;
     case 'delivered':
@@ -156,14 +191,6 @@ export function parseFileMessage(text: string): FileMessage | BadRequest | undef
   }
 }
 
-function parseHave(fields: string[]): HaveMessage | undefined {
-  if (fields.length !== 4) return undefined;
-  const [, file, sizeText, address] = fields;
-  const size = parseDecimal(sizeText);
-  if (fileNameProblem(file) || size === undefined || address === '') return undefined;
-  return { kind: 'have', file, size, address };
-}
-
 function parseGetfile(fields: string[]): GetfileMessage | BadRequest {
   const file = fields[1] ?? '';
   const transferId = parseTransferId(fields[4]);
@@ -183,11 +210,16 @@ function parseGetfile(fields: string[]): GetfileMessage | BadRequest {
       `getfile needs ${GETFILE_USAGE} (missing: ${missing}); use a whohas client to download, the 2016 form carries no datagram port`,
     );
   }
-  if (fields.length > 8)
-    return bad('BAD_ARGUMENT', `getfile has too many fields; expected ${GETFILE_USAGE}`);
+  const extraAt = fields.length > 7 && fields[7].includes('=') ? 7 : 8;
+  const extras = parseExtras(fields.slice(extraAt));
+  if (typeof extras === 'string') {
+    const usage = `${GETFILE_USAGE}[|<key>=<value>...]`;
+    return bad('BAD_ARGUMENT', `getfile has too many fields: ${extras}; expected ${usage}`);
+  }
   const nameProblem = fileNameProblem(file);
   if (nameProblem) return bad('BAD_FILENAME', nameProblem);
-  const [, , address, portText, idText, windowText, packetText, arqText = 'gbn'] = fields;
+  const [, , address, portText, idText, windowText, packetText] = fields;
+  const arqText = extraAt === 8 ? (fields[7] ?? 'gbn') : 'gbn';
   if (!/^[0-9A-Za-z.:-]+$/.test(address)) return bad('BAD_ARGUMENT', `bad address "${address}"`);
   const port = parseDecimal(portText);
   if (port === undefined || port < 1 || port > 65_535) {
@@ -213,7 +245,17 @@ function parseGetfile(fields: string[]): GetfileMessage | BadRequest {
   if (arq === undefined) {
     return bad('UNSUPPORTED_ARQ', `arq must be one of ${SCHEMES.join(', ')}, got "${arqText}"`);
   }
-  return { kind: 'getfile', file, address, port, transferId, window, packetSize, arq };
+  const request: GetfileMessage = {
+    kind: 'getfile',
+    file,
+    address,
+    port,
+    transferId,
+    window,
+    packetSize,
+    arq,
+  };
+  return withContentFields(request, extras) ?? request;
 }
 
 function parseSending(fields: string[]): SendingMessage | undefined {
@@ -243,21 +285,4 @@ function parseTransferId(text: string | undefined): number | undefined {
 
 function oneLine(text: string): string {
   return text.replace(/[\r\n]+/g, ' ');
-}
-
-/** A room line from another user (`#from|text`) with its file-search message, if it is one. */
-export function parseUserLine(
-  line: string,
-): { from: string; message: FileMessage | BadRequest | undefined } | undefined {
-  // A connection that asked for direct_tag gets its private messages as DIRECT|<sender>|<text>.
-  const body = line.startsWith('DIRECT|')
-    ? line.slice('DIRECT|'.length)
-    : line.startsWith('#')
-      ? line.slice(1)
-      : undefined;
-  if (body === undefined) return undefined;
-  const bar = body.indexOf('|');
-  const from = body.slice(0, bar);
-  if (bar < 1 || from === 'me' || from === 'server') return undefined;
-  return { from, message: parseFileMessage(body.slice(bar + 1)) };
 }

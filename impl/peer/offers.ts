@@ -2,6 +2,7 @@
  * The owner's side of whohas: the peer answers by itself for each file it shares, and says
  * nothing about the rest (a file not shared is simply not found, as in 2016).
  */
+import type { ContentCache } from './content.ts';
 import { encodeFileMessage } from './messages.ts';
 import type { ShareFolder } from './share-folder.ts';
 import type { PeerLink } from './types.ts';
@@ -15,9 +16,12 @@ export class Offers {
   /** Until then (platform time) whohas gets no answer: the server said we are over its rate. */
   #quietUntil = Number.NEGATIVE_INFINITY;
 
-  constructor(link: PeerLink, share: ShareFolder) {
+  readonly #content: ContentCache;
+
+  constructor(link: PeerLink, share: ShareFolder, content: ContentCache) {
     this.#link = link;
     this.#share = share;
+    this.#content = content;
   }
 
   /**
@@ -33,9 +37,18 @@ export class Offers {
   async answer(asker: string, file: string): Promise<void> {
     if (this.#link.platform.clock.now() < this.#quietUntil) return;
     try {
-      const { size } = await this.#share.lookupShared(file);
+      const { size, path } = await this.#share.lookupShared(file);
+      // Named by content when the hash is known or quick to get; else the next answer has it.
+      const hashes = await this.#content.lookup(path, this.#link.platform.clock);
+      const content =
+        hashes?.size === size
+          ? {
+              sha256: hashes.sha256.toString('hex'),
+              tree: { chunkBytes: hashes.chunkBytes, root: hashes.root.toString('hex') },
+            }
+          : {};
       const address = this.#link.localAddress();
-      this.#link.reply(asker, encodeFileMessage({ kind: 'have', file, size, address }));
+      this.#link.reply(asker, encodeFileMessage({ kind: 'have', file, size, address, ...content }));
     } catch {
       // Not shared, missing or not a valid name: whohas gets no answer, as in 2016.
     }

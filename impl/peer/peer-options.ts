@@ -19,6 +19,7 @@ import {
   DEFAULT_WINDOW,
   type ServerAddress,
 } from './limits.ts';
+import { DEFAULT_CHUNK_BYTES, MAX_CHUNK_BYTES, MIN_CHUNK_BYTES } from './merkle.ts';
 import { DEFAULT_STALE_PARTIAL_MS } from './partials.ts';
 import { REPLY_BUDGET, type ReplyBudgetLimits } from './reply-budget.ts';
 import type { RoomPins } from './room-pins.ts';
@@ -54,6 +55,8 @@ export interface PeerOptions {
   stalePartialMs?: number;
   /** The owner's reply budget (docs/PROTOCOL.md, "Reply budget"); raise it only for a server with higher limits. */
   replyBudget?: Partial<ReplyBudgetLimits>;
+  /** Chunk size of the trees this owner announces (default 1 MiB; 16 KiB to 64 MiB). */
+  chunkBytes?: number;
 }
 
 export interface PeerEvents {
@@ -82,6 +85,7 @@ export interface PeerSettings {
   acceptRoomChange: boolean;
   stalePartialMs: number;
   replyBudget: ReplyBudgetLimits;
+  chunkBytes: number;
 }
 
 /** Throws BAD_NAME, BAD_WINDOW, BAD_PACKET_SIZE or BAD_ARGUMENT for an option out of range. */
@@ -102,6 +106,7 @@ export function resolvePeerOptions(options: PeerOptions): PeerSettings {
     acceptRoomChange: options.acceptRoomChange ?? false,
     stalePartialMs: checkStalePartialMs(options.stalePartialMs ?? DEFAULT_STALE_PARTIAL_MS),
     replyBudget: checkReplyBudget({ ...REPLY_BUDGET, ...options.replyBudget }),
+    chunkBytes: checkChunkBytes(options.chunkBytes ?? DEFAULT_CHUNK_BYTES),
   };
 }
 
@@ -122,4 +127,15 @@ function checkStalePartialMs(ms: number): number {
     throw new WhohasError('BAD_ARGUMENT', `stalePartialMs must be a number >= 0, got ${ms}`);
   }
   return ms;
+}
+
+function checkChunkBytes(bytes: number): number {
+  if (!Number.isInteger(bytes) || bytes < MIN_CHUNK_BYTES || bytes > MAX_CHUNK_BYTES) {
+    const range = `${MIN_CHUNK_BYTES} to ${MAX_CHUNK_BYTES}`;
+    throw new WhohasError(
+      'BAD_ARGUMENT',
+      `chunkBytes must be an integer from ${range}, got ${bytes}`,
+    );
+  }
+  return bytes;
 }

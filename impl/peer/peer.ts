@@ -1,17 +1,17 @@
 /**
  * A whohas peer: the chat client of one user, its share folder, and the whohas/getfile protocol
- * (docs/protocol-files.md) on top. It answers whohas and getfile by itself, downloads with
- * fallback, and runs on any Platform (real sockets or the simulator) unchanged.
+ * (docs/PROTOCOL.md) on top: it answers by itself, downloads by content, runs on any Platform.
  */
 import { EventEmitter } from 'node:events';
 import type { Scheme } from '../arq/codec.ts';
 import { WhohasError } from '../errors.ts';
 import type { Platform } from '../platform/types.ts';
 import { Answers } from './answers.ts';
+import { ContentCache } from './content.ts';
 import { Downloads } from './downloads.ts';
+import { fetchContent } from './fetch-content.ts';
 import { checkArq, checkPacketSize, checkWindow, type ServerAddress } from './limits.ts';
 import { runLocalCommand } from './local.ts';
-import { parseUserLine } from './messages.ts';
 import { requireFileName } from './names.ts';
 import { Offers } from './offers.ts';
 import { Partials } from './partials.ts';
@@ -34,6 +34,7 @@ import type {
   TransferInfo,
 } from './types.ts';
 import { Uploads } from './uploads.ts';
+import { parseUserLine } from './user-line.ts';
 
 export type { PeerEvents, PeerOptions, PeerState } from './peer-options.ts';
 
@@ -79,8 +80,9 @@ export class Peer extends EventEmitter<PeerEvents> {
       started: (info) => this.emit('transfer-start', info),
       ended: (end) => this.emit('transfer-end', end),
     };
-    this.#offers = new Offers(link, this.shareFolder);
-    this.#uploads = new Uploads(link, this.shareFolder, settings.parallel);
+    const content = new ContentCache(platform.fs, settings.chunkBytes);
+    this.#offers = new Offers(link, this.shareFolder, content);
+    this.#uploads = new Uploads(link, this.shareFolder, settings.parallel, content);
     this.#downloads = new Downloads(link);
     this.#partials = new Partials(platform.fs, settings.stalePartialMs);
     session.on('line', (line) => this.emit('line', line));
@@ -141,7 +143,6 @@ export class Peer extends EventEmitter<PeerEvents> {
   get droppedLines(): number {
     return this.#session.droppedLines;
   }
-
   setShare(file: string, on: boolean): void {
     this.shareFolder.setShared(file, on);
   }
@@ -204,8 +205,8 @@ export class Peer extends EventEmitter<PeerEvents> {
   }
 
   /**
-   * Downloads `file` from the responders in turn (or from the named user, asked first with a
-   * whohas of its own), falling back on refusal, failure or departure.
+   * Downloads `file` by content (fetch-content.ts): in chunks from several owners when they
+   * announce a tree, else from the responders in turn (or the named user, asked first).
    */
   async getFile(
     from: string | readonly Responder[],
@@ -220,17 +221,16 @@ export class Peer extends EventEmitter<PeerEvents> {
     if (typeof from === 'string') {
       const waitMs = options.waitMs ?? this.#settings.whohasWaitMs;
       responders = await this.#answers.askOwner(this.#session, this.name, from, file, waitMs);
-    } else {
-      if (from.some((responder) => responder.file !== file)) {
-        throw new WhohasError('BAD_ARGUMENT', `every responder must offer ${file}`);
-      }
-      responders = from;
-    }
+    } else if (from.some((responder) => responder.file !== file)) {
+      throw new WhohasError('BAD_ARGUMENT', `every responder must offer ${file}`);
+    } else responders = from;
     const arq = checkArq(options.arq ?? this.#arq);
     const settings = { window, packetSize, arq, outDir: options.outDir ?? this.shareFolder.path };
     await this.#partials.sweep(settings.outDir);
+    const { fs, clock } = this.platform;
+    const [downloads, isMember] = [this.#downloads, (u: string) => this.#session.isMember(u)];
     return this.#track(
-      this.#downloads.fetch(responders, settings, options, (user) => this.#session.isMember(user)),
+      fetchContent({ downloads, fs, clock, file, responders, settings, options, isMember }),
     );
   }
 

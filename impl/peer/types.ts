@@ -3,6 +3,7 @@ import type { TransferOptionsInput } from '../arq/options.ts';
 import type { TransferStats } from '../arq/stats.ts';
 import type { WhohasError } from '../errors.ts';
 import type { Platform } from '../platform/types.ts';
+import type { TreeId } from './message-fields.ts';
 
 /** A peer that answered whohas: it offers `file` of `size` bytes, sending from `address`. */
 export interface Responder {
@@ -10,6 +11,10 @@ export interface Responder {
   file: string;
   size: number;
   address: string;
+  /** The file's SHA-256 (hex) when the owner said (answers of older peers do not). */
+  sha256?: string;
+  /** Its chunk tree, when the owner said: resume and several sources need it. */
+  tree?: TreeId;
 }
 
 export type TransferDirection = 'upload' | 'download';
@@ -46,6 +51,24 @@ export interface DownloadResult {
   from: Responder;
   /** Why each earlier responder could not deliver, in the order they were tried. */
   failures: AttemptFailure[];
+  /** Every owner a chunked download used (docs/PROTOCOL.md, "Several sources"). */
+  sources: SourceReport[];
+  /** Bytes an earlier, interrupted download had kept and verified: not fetched again. */
+  resumedBytes: number;
+  /** The content fetched, when the owners named it. */
+  sha256?: string;
+  /** Set when owners disagreed on what the name holds (the majority's content was fetched). */
+  disagreement?: string;
+}
+
+/** What one owner contributed to a download. */
+export interface SourceReport {
+  user: string;
+  /** Bytes of verified chunks it delivered. */
+  bytes: number;
+  chunks: number;
+  /** Its refusals, failed transfers and bad chunks. */
+  failures: number;
 }
 
 export interface AttemptFailure {
@@ -63,6 +86,10 @@ export interface DownloadOptions {
   onProgress?: (bytes: number, size: number, from: string) => void;
   /** For a user name rather than responders: how long to wait for that owner's `have`. */
   waitMs?: number;
+  /** Owners to fetch chunks from at once (default 4; 1: one at a time, still resumable). */
+  sources?: number;
+  /** Fetch this content only (hex SHA-256): owners of other content under the name are skipped. */
+  sha256?: string;
 }
 
 /** What uploads and downloads need from the Peer that owns them. */

@@ -9,11 +9,13 @@ import { TransferSender } from '../arq/driver-sender.ts';
 import { nameKey } from '../chat/wire.ts';
 import { type ErrorCode, isWhohasError, WhohasError } from '../errors.ts';
 import type { DatagramSocket, FileReader } from '../platform/types.ts';
+import type { ContentCache } from './content.ts';
 import { guardedReader, isOwnerSideFailure } from './guarded-reader.ts';
 import { HashCache } from './hash-cache.ts';
 import { type BadRequest, encodeFileMessage, type GetfileMessage, refusalFor } from './messages.ts';
 import type { ShareFolder } from './share-folder.ts';
 import type { PeerLink, TransferEnd, TransferInfo } from './types.ts';
+import { uploadSource } from './upload-source.ts';
 
 /**
  * How long an upload may wait for the requester to echo START's token: 18 STARTs with the default
@@ -45,10 +47,13 @@ export class Uploads {
   /** Hashes of files sent before: a second send of the same file starts without a pre-pass. */
   readonly #hashes = new HashCache();
 
-  constructor(link: PeerLink, share: ShareFolder, parallel: number) {
+  readonly #content: ContentCache;
+
+  constructor(link: PeerLink, share: ShareFolder, parallel: number, content: ContentCache) {
     this.#link = link;
     this.#share = share;
     this.#parallel = parallel;
+    this.#content = content;
   }
 
   get parallel(): number {
@@ -114,12 +119,15 @@ export class Uploads {
     let reader: FileReader | undefined;
     let socket: DatagramSocket | undefined;
     let path = '';
+    let whole = true;
     try {
       try {
         const opened = await this.#share.openShared(request.file);
         reader = guardedReader(opened.reader, request.file);
         path = opened.file.path;
-        upload.info = { ...upload.info, size: opened.file.size };
+        const source = await uploadSource(path, reader, request, this.#content);
+        ({ reader, whole } = source);
+        upload.info = { ...upload.info, size: reader.size };
         socket = this.#link.platform.dgram.createSocket();
         const bound = await socket.bind(0, this.#link.localAddress());
         if (upload.cancelled) throw upload.cancelled;
@@ -129,7 +137,7 @@ export class Uploads {
           peer: { address: request.address, port: request.port },
           transferId: request.transferId,
           file: reader,
-          sha256: this.#hashes.get(path, reader),
+          sha256: whole ? this.#knownHash(path, reader) : undefined,
           options: {
             ...this.#link.transferOptions,
             window: request.window,
@@ -162,7 +170,7 @@ export class Uploads {
         end = { ...upload.info, stats: await upload.sender.done };
         // The receiver verified this hash against the bytes read: safe to reuse for this file.
         const { sha256 } = upload.sender;
-        if (sha256 !== undefined) this.#hashes.set(path, reader, sha256);
+        if (sha256 !== undefined && whole) this.#hashes.set(path, reader, sha256);
         // The final ACK arrived: the requester may stop lingering for a repeated FIN.
         const { file, transferId } = request;
         this.#link.reply(requester, encodeFileMessage({ kind: 'delivered', file, transferId }));
@@ -196,6 +204,11 @@ export class Uploads {
     for (const upload of this.#active.values()) {
       this.#cancel(upload, new WhohasError('TRANSFER_ABORTED', reason));
     }
+  }
+
+  /** A hash from a verified send, or from hashing the file for a whohas answer. */
+  #knownHash(path: string, reader: FileReader): Uint8Array | undefined {
+    return this.#hashes.get(path, reader) ?? this.#content.get(path, reader)?.sha256;
   }
 
   #slotsTaken(): number {

@@ -9,13 +9,13 @@ import type {
   SystemError,
 } from './types.ts';
 
-/** IPv4 datagram sockets on node:dgram. */
+/** IPv4 (default) or IPv6 datagram sockets on node:dgram. */
 export function createNodeDgram(): DgramApi {
-  return { createSocket: () => new NodeDatagramSocket() };
+  return { createSocket: (type = 'udp4') => new NodeDatagramSocket(type) };
 }
 
 class NodeDatagramSocket extends TypedEmitter<DatagramSocketEvents> implements DatagramSocket {
-  readonly #socket = dgram.createSocket('udp4');
+  readonly #socket: dgram.Socket;
   #closed = false;
   #closing: Promise<void> | undefined;
   // node:dgram refuses buffer sizes before bind; we remember them and apply them on bind
@@ -28,8 +28,9 @@ class NodeDatagramSocket extends TypedEmitter<DatagramSocketEvents> implements D
   #peerPort = -1;
   #peerAddress = '';
 
-  constructor() {
+  constructor(type: 'udp4' | 'udp6') {
     super();
+    this.#socket = dgram.createSocket(type);
     this.#socket.on('listening', () => this.#applyBufferSizes());
     this.#socket.on('message', (msg, rinfo) =>
       this.emit('message', msg, { address: rinfo.address, port: rinfo.port, size: rinfo.size }),

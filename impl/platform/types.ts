@@ -132,7 +132,8 @@ export interface DatagramSocket extends Emitter<DatagramSocketEvents> {
 }
 
 export interface DgramApi {
-  createSocket(): DatagramSocket;
+  /** IPv4 unless told 'udp6' (the simulator has one address family and ignores it). */
+  createSocket(type?: 'udp4' | 'udp6'): DatagramSocket;
 }
 
 // ---------------------------------------------------------------- clock

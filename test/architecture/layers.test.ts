@@ -19,14 +19,15 @@ interface Layer {
   readonly may: readonly string[];
 }
 
-const product = ['peer', 'arq', 'chat', 'platform'];
+const product = ['peer', 'arq', 'chat', 'nat', 'platform'];
 const harnessAndBelow = ['harness', 'sim', ...product];
 
 const LAYERS: readonly Layer[] = [
   { area: 'platform', paths: ['impl/platform/', 'impl/errors.ts'], may: [] },
   { area: 'arq', paths: ['impl/arq/'], may: ['platform'] },
-  { area: 'chat', paths: ['impl/chat/'], may: ['platform'] },
-  { area: 'peer', paths: ['impl/peer/'], may: ['arq', 'chat', 'platform'] },
+  { area: 'nat', paths: ['impl/nat/'], may: ['platform'] },
+  { area: 'chat', paths: ['impl/chat/'], may: ['nat', 'platform'] },
+  { area: 'peer', paths: ['impl/peer/'], may: ['arq', 'chat', 'nat', 'platform'] },
   { area: 'sim', paths: ['sim/'], may: ['platform'] },
   { area: 'harness', paths: ['harness/'], may: ['sim', ...product] },
   { area: 'scenarios', paths: ['scenarios/'], may: harnessAndBelow },
@@ -37,7 +38,7 @@ const LAYERS: readonly Layer[] = [
 
 /** Modules that only the real platform (and the CLI or harness above) may use. */
 const REAL_IO = /^(node:)?(net|dgram|fs|fs\/promises|child_process|worker_threads)$/;
-const NO_REAL_IO = ['arq', 'chat', 'peer', 'sim'];
+const NO_REAL_IO = ['arq', 'chat', 'nat', 'peer', 'sim'];
 
 function areaOf(file: string): string | undefined {
   return LAYERS.find((layer) => layer.paths.some((p) => file === p || file.startsWith(p)))?.area;

@@ -47,3 +47,13 @@ test('groups average the seeds that finished and count the ones that failed', (t
   const table = summaryTable(rows);
   t.deepEqual(table.rows[2].slice(0, 3), ['loss 5 %', 1, '2 (1 failed)']);
 });
+
+test('a setting that follows from an earlier series key does not lengthen the labels', (t) => {
+  // Loopback rows differ from simulated ones in profile and delay too: the transport says it all.
+  const mixed = [1, 2].flatMap((window) => [
+    row({ window, transport: 'udp', profile: 'loopback', delay_ms: 0 }),
+    row({ window, transport: 'sim', profile: 'lan', delay_ms: 0.1 }),
+  ]);
+  t.deepEqual(layoutFor(mixed).series, ['transport']);
+  t.deepEqual([...new Set(groupRows(mixed).map((g) => g.series))], ['real loopback', 'simulated']);
+});

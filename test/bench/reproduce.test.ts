@@ -6,8 +6,14 @@
 import test from 'ava';
 import {
   CODE_2016_HERE,
+  ceilingsOf,
+  FILE_BYTES,
+  htmlBeside,
+  PACKET_SIZE,
   REPORT_2016,
   REPORT_CAVEAT,
+  REPRODUCE_CSV,
+  referencesFor,
   reproduceTable,
 } from '../../bench/reproduce.ts';
 import type { Row } from '../../bench/sweep/csv.ts';
@@ -33,4 +39,38 @@ test("the report's figures are labelled as the report's, with the independent me
   for (const fact of ['21–28 MB/s', '~43 MB/s', 'window 64', '7 of 12']) {
     t.true(caveat.includes(fact), fact);
   }
+});
+
+test('the HTML report goes beside the CSV, in the ignored runs/ folder for npm start', (t) => {
+  t.is(htmlBeside(REPRODUCE_CSV), 'runs/reproduce-2016.html');
+  t.is(htmlBeside('out/sweep.csv'), 'out/sweep.html');
+});
+
+test('the 2016 marks go on charts of the 2016 setting only', (t) => {
+  const setting = (packet_size: number, window: number) =>
+    ({ packet_size, file_bytes: FILE_BYTES, window }) as unknown as Row;
+  const marks = referencesFor([setting(PACKET_SIZE, 16), setting(PACKET_SIZE, 32)]);
+  t.deepEqual(
+    marks.map((mark) => [mark.x, Number(mark.y.toFixed(2))]),
+    [
+      [16, 1.04],
+      [32, 1.12],
+      [16, 21],
+      [32, 43],
+    ],
+  );
+  t.is(marks[2].y2, 28);
+  t.deepEqual(referencesFor([setting(1024, 16), setting(1024, 32)]), []);
+});
+
+test('ceilings are the raw UDP and TCP figures of a loopback run, in MB/s', (t) => {
+  const rows = [
+    { udp_blast_Bps: 60e6, tcp_Bps: 1.4e9 },
+    { udp_blast_Bps: 80e6, tcp_Bps: 1.6e9 },
+  ] as unknown as Row[];
+  t.deepEqual(
+    ceilingsOf(rows).map((c) => c.y),
+    [70, 1500],
+  );
+  t.deepEqual(ceilingsOf([{ udp_blast_Bps: '', tcp_Bps: '' } as unknown as Row]), []);
 });

@@ -129,7 +129,7 @@ test('@server|get_rooms, get_peers and get_passwd', onSim, async (t, world) => {
   t.is(await eko.ask('@server|get_passwd|nowhere'), 'ERROR|NO_SUCH_ROOM|No chatroom named nowhere');
   t.is(
     await eko.ask('@server|help'),
-    'OK|Commands: get_rooms, get_peers, get_passwd, direct_tag, exit, help',
+    'OK|Commands: get_rooms, get_peers, get_passwd, direct_tag, relay, exit, help',
   );
   t.regex(await eko.ask('@server|sudo'), /^ERROR\|UNKNOWN_COMMAND\|Unknown server command sudo;/);
 });

@@ -31,7 +31,7 @@ const TINY = [
   '1',
 ];
 
-test('shards of one seed merge into the whole sweep; a shard of another seed is refused', async (t) => {
+test('shards of one seed merge into the whole sweep; a shard of another seed or spec is refused', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'whohas-merge-'));
   const at = (name: string) => join(dir, name);
   try {
@@ -40,6 +40,8 @@ test('shards of one seed merge into the whole sweep; a shard of another seed is 
     await run(['--seed', '5', '--shard', '1/2', '--out', at('s1.csv')]);
     await run(['--seed', '5', '--shard', '2/2', '--out', at('s2.csv')]);
     await run(['--seed', '6', '--shard', '2/2', '--out', at('other.csv')]);
+    // The same seed and shard count, another matrix: s1 + wider would join without an overlap.
+    await run(['--seed', '5', '--shard', '2/2', '--window', '1,8', '--out', at('wider.csv')]);
     const sidecar = JSON.parse(await readFile(at('s1.json'), 'utf8'));
     t.is(sidecar.seed, 5);
     t.deepEqual(sidecar.spec.windows, [1, 2, 4]);
@@ -54,6 +56,13 @@ test('shards of one seed merge into the whole sweep; a shard of another seed is 
     t.regex(
       error?.message ?? '',
       /other\.csv was run with seed 6 .* seed 5: shards of different sweeps/,
+    );
+    const mixed = await t.throwsAsync(
+      whohas(['merge', at('s1.csv'), at('wider.csv'), '--out', at('bad.csv')]),
+    );
+    t.regex(
+      mixed?.message ?? '',
+      /wider\.csv and .*s1\.csv are shards of different sweeps \(they differ in windows\)/,
     );
   } finally {
     await rm(dir, { recursive: true, force: true });

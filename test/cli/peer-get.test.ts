@@ -44,7 +44,10 @@ test('a server and two peers as processes move a file byte-identically over loop
     t.is(report.stats.bytes, data.length);
     t.is(report.path, join(dir, 'downloads', 'text'));
     t.true((await readFile(report.path)).equals(data));
-    await owner.line(/^upload done: text: 3\.15 MB to eko/);
+    // Four 1 MiB chunks (the last one 5 bytes), all from the one owner, nothing resumed.
+    t.deepEqual(report.sources, [{ user: 'eswar', bytes: data.length, chunks: 4, failures: 0 }]);
+    t.is(report.resumedBytes, 0);
+    await owner.line(/\|range=3145728\+5$/);
 
     // The same over Selective Repeat: the owner runs whatever scheme the requester asks for.
     const selective = start([
@@ -132,12 +135,17 @@ test('the raw console (--raw) runs local commands and turns a typed getfile into
     eko.write('@me|setwindow|8');
     await eko.line(/^OK\|Window set to 8 for the next downloads$/);
     eko.write('@all|whohas|notes.txt');
-    await eko.line(/^#eswar\|have\|notes\.txt\|16\|127\.0\.0\.1$/);
+    // The answer names the content: its SHA-256 and chunk tree.
+    await eko.line(
+      /^#eswar\|have\|notes\.txt\|16\|127\.0\.0\.1\|sha256=[0-9a-f]{64}\|tree=1048576:[0-9a-f]{64}$/,
+    );
     eko.write('@eswar|getfile|notes.txt');
     const [, path] = await eko.line(/^notes\.txt: 0\.00 MB from eswar in .* -> (.*)$/);
     t.is(path, join(dir, 'mine', 'notes.txt'));
     t.is(await readFile(path, 'utf8'), 'the 2016 report\n');
-    await owner.line(/^#eko\|getfile\|notes\.txt\|127\.0\.0\.1\|\d+\|\d+\|8\|2048$/);
+    await owner.line(
+      /^#eko\|getfile\|notes\.txt\|127\.0\.0\.1\|\d+\|\d+\|8\|2048\|gbn\|sha256=[0-9a-f]{64}$/,
+    );
     eko.write('@me|getsharestatus');
     await eko.line(/^SHARE\|notes\.txt\|16\|shared$/);
     eko.write('@eswar|hello');

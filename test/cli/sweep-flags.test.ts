@@ -39,6 +39,18 @@ test(refused, ['--transport', 'udp', '--burst', '3'], /--burst applies to --tran
 test(refused, ['--transport', 'udp', '--delay', '10ms'], /--delay applies to --transport sim/);
 test(refused, ['--transport', 'udp', '--workers', '2'], /--workers applies to --transport sim/);
 test(refused, ['--time-limit', '5s'], /--time-limit applies to --transport udp/);
+// A queue's workers run simulated points elsewhere: loopback points and local threads do not fit.
+test(
+  refused,
+  ['--transport', 'udp', '--queue', 'redis://127.0.0.1:6379'],
+  /--queue applies to --transport sim/,
+);
+test(
+  refused,
+  ['--queue', 'redis://127.0.0.1:6379', '--workers', '2'],
+  /--workers applies to a local sweep; with --queue, start whohas worker --concurrency N/,
+);
+test(refused, ['--queue', 'localhost:6379'], /--queue: '.*' is not a Redis URL/);
 // Shards: one seed for all, and a sidecar for merge to check.
 test(refused, ['--shard', '1/2', '--out', 'x.csv'], /--shard needs --seed/);
 test(refused, ['--shard', '1/2', '--seed', '3'], /--shard needs --out/);

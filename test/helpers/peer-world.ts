@@ -4,9 +4,9 @@
  * files, logged into one room. Everything derives from the seed, which `replay` names.
  */
 import type { ExecutionContext } from 'ava';
-import { createWorld, type World } from '../../harness/world.ts';
+import { createWorld, type PeerStart, type World } from '../../harness/world.ts';
 import type { ChatServer, ChatServerOptions } from '../../impl/chat/index.ts';
-import type { Peer, PeerOptions } from '../../impl/peer/peer.ts';
+import type { Peer } from '../../impl/peer/peer.ts';
 import type {
   PathConfig,
   ProfileName,
@@ -23,7 +23,7 @@ export interface PeerSpec {
   /** Files in the peer's share folder: name → contents. */
   files?: Record<string, Uint8Array | string>;
   /** Peer options beyond platform, name, server and folder. */
-  options?: Partial<Omit<PeerOptions, 'platform' | 'name' | 'server'>>;
+  options?: Partial<Omit<PeerStart, 'server'>>;
   /** Log in and enter the room while building (default true). */
   enter?: boolean;
 }

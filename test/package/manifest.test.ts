@@ -46,6 +46,7 @@ test('npm pack ships the program and not the tests', async (t) => {
   );
   for (const needed of [
     'bin/whohas.js',
+    'dissector/whohas.lua',
     'cli/main.ts',
     'impl/errors.ts',
     'package.json',

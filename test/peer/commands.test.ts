@@ -51,7 +51,6 @@ test('a typed @owner|getfile|file becomes a download', (t) => {
 
 test('a typed getfile without one owner or with a bad name is refused', (t) => {
   for (const [line, code] of [
-    ['@all|getfile|text', 'BAD_ARGUMENT'],
     ['@me|getfile|text', 'BAD_ARGUMENT'],
     ['@eswar|getfile', 'BAD_ARGUMENT'],
     ['@eswar|getfile|a|b', 'BAD_ARGUMENT'],
@@ -59,4 +58,12 @@ test('a typed getfile without one owner or with a bad name is refused', (t) => {
   ]) {
     t.is((parseDownloadCommand(line) as { code?: string })?.code, code, line);
   }
+});
+
+test('a typed @all|getfile|file downloads from every owner of the content', (t) => {
+  t.deepEqual(parseDownloadCommand('@all|getfile|text'), {
+    kind: 'download',
+    from: 'all',
+    file: 'text',
+  });
 });

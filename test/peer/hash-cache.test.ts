@@ -50,7 +50,7 @@ test('beyond its limit the cache drops the least recently used file', (t) => {
   t.is(cache.get('/a', reader('a')), HASH_A);
 });
 
-test('every upload reads the file once; the second send of a file announces its hash in START', async (t) => {
+test('every upload reads the file once; the hash of the whohas answer goes in START', async (t) => {
   const size = 200_000;
   const first = patternBytes(size, 3);
   const world = await buildWorld({
@@ -99,13 +99,16 @@ test('every upload reads the file once; the second send of a file announces its 
     return { data: world.host('eko').files.read(result.path), read: bytesRead, start, hashInStart };
   };
 
+  // The first whohas answer hashes the file (one read) to name its content; the upload reads it
+  // once more and announces that hash in START: no pre-pass within the upload.
   const firstSend = await download();
   t.true(firstSend.data.equals(first));
-  t.is(firstSend.read, size, 'no hash pre-pass: hashed while sending, FIN carries it');
-  t.false(firstSend.hashInStart);
+  t.is(firstSend.read, 2 * size, 'one read to answer whohas by content, one to send');
+  t.true(firstSend.hashInStart);
+  t.true(firstSend.start.sha256.equals(sha256(first)));
   const again = await download();
   t.true(again.data.equals(first));
-  t.is(again.read, size);
+  t.is(again.read, size, 'the answer and START take the cached hash: only the send reads');
   t.true(again.hashInStart, 'the cached hash goes in START');
   t.true(again.start.sha256.equals(sha256(first)));
 
@@ -113,6 +116,7 @@ test('every upload reads the file once; the second send of a file announces its 
   world.host('eswar').files.write(`${world.folderOf('eswar')}/a`, changed);
   const third = await download();
   t.true(third.data.equals(changed), 'the new contents, verified against their own hash');
-  t.false(third.hashInStart, 'a changed file is not taken from the cache');
+  t.is(third.read, 2 * size, 'a changed file is hashed again');
+  t.true(third.start.sha256.equals(sha256(changed)), 'never the old hash');
   await world.close();
 });

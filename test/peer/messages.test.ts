@@ -4,9 +4,9 @@ import {
   encodeFileMessage,
   type FileMessage,
   parseFileMessage,
-  parseUserLine,
   refusalFor,
 } from '../../impl/peer/messages.ts';
+import { parseUserLine } from '../../impl/peer/user-line.ts';
 
 const roundTrip = test.macro({
   exec(t, message: FileMessage, text: string) {
@@ -190,3 +190,84 @@ test(userLine, '#me|whohas|text', undefined);
 test(userLine, 'DIRECT|server|whohas|text', undefined);
 test(userLine, 'DIRECT||whohas|text', undefined);
 test(userLine, 'OK|whohas|text', undefined);
+
+// Content fields (docs/PROTOCOL.md, "Content and chunks"): optional key=value fields at the end.
+const HASH = 'ab'.repeat(32);
+const ROOT = 'cd'.repeat(32);
+test(
+  roundTrip,
+  {
+    kind: 'have',
+    file: 'text',
+    size: 5,
+    address: '10.0.0.2',
+    sha256: HASH,
+    tree: { chunkBytes: 1_048_576, root: ROOT },
+  },
+  `have|text|5|10.0.0.2|sha256=${HASH}|tree=1048576:${ROOT}`,
+);
+test(
+  roundTrip,
+  {
+    kind: 'getfile',
+    file: 'text',
+    address: '127.0.0.1',
+    port: 4,
+    transferId: 7,
+    window: 16,
+    packetSize: 2048,
+    arq: 'gbn',
+    sha256: HASH,
+    range: { offset: 1_048_576, length: 1_048_576 },
+  },
+  `getfile|text|127.0.0.1|4|7|16|2048|gbn|sha256=${HASH}|range=1048576+1048576`,
+);
+test(
+  roundTrip,
+  {
+    kind: 'getfile',
+    file: 'text',
+    address: '127.0.0.1',
+    port: 4,
+    transferId: 7,
+    window: 16,
+    packetSize: 2048,
+    arq: 'sr',
+    sha256: HASH,
+    part: 'tree',
+  },
+  `getfile|text|127.0.0.1|4|7|16|2048|sr|sha256=${HASH}|part=tree`,
+);
+
+const haveReads = test.macro({
+  exec(t, text: string, expected: unknown) {
+    t.deepEqual(parseFileMessage(text), expected);
+  },
+  title: (_t, text: string) => `"${text.slice(0, 60)}" reads as expected`,
+});
+const plain = { kind: 'have', file: 'text', size: 5, address: '10.0.0.2' };
+// Why: an answer from an older peer names no content; it still counts as a responder.
+test(haveReads, 'have|text|5|10.0.0.2', plain);
+// Why: a malformed hash is dropped, not trusted; the answer stays an answer.
+test(haveReads, 'have|text|5|10.0.0.2|sha256=xyz', plain);
+// Why: fields this build does not know are for later builds: ignored.
+test(haveReads, `have|text|5|10.0.0.2|sha256=${HASH}|colour=blue`, { ...plain, sha256: HASH });
+test(haveReads, 'have|text|5|10.0.0.2|nonsense', undefined);
+test(haveReads, `have|text|5|10.0.0.2|tree=1024:${ROOT}`, plain);
+
+test(badRequest, 'getfile|text|1.2.3.4|5|6|7|2048|gbn|sha256=12', 'BAD_ARGUMENT', /sha256=/);
+test(badRequest, 'getfile|text|1.2.3.4|5|6|7|2048|gbn|range=5+0', 'BAD_ARGUMENT', /range=/);
+test(badRequest, 'getfile|text|1.2.3.4|5|6|7|2048|gbn|part=head', 'BAD_ARGUMENT', /part=/);
+test(
+  badRequest,
+  'getfile|text|1.2.3.4|5|6|7|2048|gbn|range=0+1|range=0+2',
+  'BAD_ARGUMENT',
+  /given twice/,
+);
+test('key=value fields may follow the seven-field getfile directly (Go-Back-N)', (t) => {
+  t.like(parseFileMessage(`getfile|text|1.2.3.4|5|6|7|2048|sha256=${HASH}`), {
+    kind: 'getfile',
+    arq: 'gbn',
+    sha256: HASH,
+  });
+});

@@ -1,11 +1,16 @@
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import test from 'ava';
 import { isWhohasError, type WhohasError } from '../../impl/errors.ts';
 import type { TransferInfo } from '../../impl/peer/index.ts';
+import { DEFAULT_CHUNK_BYTES, hashContent } from '../../impl/peer/merkle.ts';
+import { bufferReader } from '../../impl/peer/upload-source.ts';
 import { buildWorld } from '../helpers/peer-world.ts';
 import { patternBytes } from '../helpers/platforms.ts';
 
 const MB = 1024 * 1024;
+const hashOf = (data: Uint8Array) =>
+  hashContent(bufferReader(Buffer.from(data)), DEFAULT_CHUNK_BYTES);
 
 test('whohas is answered only by sharers, and getfile moves several MB byte-identically', async (t) => {
   const data = patternBytes(5 * MB + 17, 1);
@@ -21,8 +26,16 @@ test('whohas is answered only by sharers, and getfile moves several MB byte-iden
   });
   const eko = world.peer('eko');
   const responders = await world.run(eko.whohas('text'));
+  // The answer names the content too: the owner hashed its file before answering.
   t.deepEqual(responders, [
-    { user: 'eswar', file: 'text', size: data.length, address: world.host('eswar').address },
+    {
+      user: 'eswar',
+      file: 'text',
+      size: data.length,
+      address: world.host('eswar').address,
+      sha256: createHash('sha256').update(data).digest('hex'),
+      tree: { chunkBytes: DEFAULT_CHUNK_BYTES, root: (await hashOf(data)).root.toString('hex') },
+    },
   ]);
   const result = await world.run(eko.getFile(responders, 'text'));
   t.is(result.path, `${world.folderOf('eko')}/text`);

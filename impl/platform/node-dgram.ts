@@ -27,6 +27,10 @@ class NodeDatagramSocket extends TypedEmitter<DatagramSocketEvents> implements D
   // Once connected, node:dgram refuses an address on send: sends to the peer go without one.
   #peerPort = -1;
   #peerAddress = '';
+  // Sends to the peer while connect() is under way (see connect).
+  #held: [Uint8Array, ((error: SystemError | null) => void) | undefined][] | undefined;
+  #heldPort = -1;
+  #heldAddress = '';
 
   constructor(type: 'udp4' | 'udp6') {
     super();
@@ -82,11 +86,21 @@ class NodeDatagramSocket extends TypedEmitter<DatagramSocketEvents> implements D
         this.#socket.connect(port, address, () => {
           this.#peerPort = port;
           this.#peerAddress = address;
+          const held = this.#held ?? [];
+          this.#held = undefined;
+          for (const [msg, callback] of held) this.#sendConnected(msg, port, address, callback);
           resolve();
         });
       } catch (error) {
         reject(error); // already connected, closed, bad port
+        return;
       }
+      // Until the kernel has connected, sends to the peer wait here: node:dgram looks an address
+      // up asynchronously, and one whose lookup ends after the connect is refused by libuv
+      // (EISCONN), silently without a callback: a lost datagram.
+      this.#held = [];
+      this.#heldPort = port;
+      this.#heldAddress = address;
     });
   }
 
@@ -97,8 +111,21 @@ class NodeDatagramSocket extends TypedEmitter<DatagramSocketEvents> implements D
     callback?: (error: SystemError | null) => void,
   ): void {
     if (this.#peerPort >= 0) this.#sendConnected(msg, port, address, callback);
+    else if (this.#held !== undefined) this.#hold(msg, port, address, callback);
     else if (callback === undefined) this.#socket.send(msg, port, address);
     else this.#socket.send(msg, port, address, (error) => callback(error as SystemError | null));
+  }
+
+  #hold(
+    msg: Uint8Array,
+    port: number,
+    address: string,
+    callback?: (error: SystemError | null) => void,
+  ): void {
+    if (port !== this.#heldPort || address !== this.#heldAddress) {
+      throw systemError('ERR_SOCKET_DGRAM_IS_CONNECTED', 'send', 'Already connecting');
+    }
+    this.#held!.push([msg, callback]);
   }
 
   /** To the connected peer without an address: no DNS lookup and no nextTick per datagram. */

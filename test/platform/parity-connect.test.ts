@@ -48,4 +48,26 @@ parityTests({
     await stranger.close();
     await peer.close();
   },
+
+  'datagrams sent while connect() is under way reach the peer, in order': async (t, world) => {
+    const { a, b, addressOf } = world;
+    const peer = b.dgram.createSocket();
+    const there = await peer.bind(0, addressOf(b));
+    const heard = heardBy(peer);
+    const client = a.dgram.createSocket();
+    await client.bind(0, addressOf(a));
+    // On Node the connect ends after an asynchronous lookup; a send whose own lookup ended after
+    // it was refused by libuv (EISCONN) without a word: these were lost before they were held.
+    const connected = client.connect!(there.port, addressOf(b));
+    for (const word of ['one', 'two', 'three']) {
+      client.send(Buffer.from(word), there.port, addressOf(b));
+    }
+    await connected;
+    client.send(Buffer.from('four'), there.port, addressOf(b));
+    // 'four' went last: once it is heard, whatever of the first three got through had arrived.
+    for (let n = 0; n < 4 && !heard.includes('four'); n++) await nextEvent(peer, 'message');
+    t.deepEqual(heard, ['one', 'two', 'three', 'four']);
+    await client.close();
+    await peer.close();
+  },
 });

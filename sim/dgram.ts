@@ -34,6 +34,9 @@ export class SimDatagramSocket
   private boundAddress = '0.0.0.0';
   private state: 'new' | 'bound' | 'closed' = 'new';
   private readonly epoch: number;
+  /** The peer after connect(): -1 while any source may send. */
+  private peerPort = -1;
+  private peerAddress = '';
 
   constructor(private readonly host: SimHost) {
     super();
@@ -55,6 +58,37 @@ export class SimDatagramSocket
     return { address: this.boundAddress, port: this.port };
   }
 
+  /**
+   * Connects at once (no event, so a run that never connects keeps its trace): from now on only
+   * datagrams from `address:port` are delivered, and sends may go only there. Binds if unbound.
+   */
+  connect(port: number, name: string): Promise<void> {
+    const address = name === 'localhost' ? LOOPBACK : name;
+    if (!(Number.isInteger(port) && port > 0 && port < 65536)) {
+      return Promise.reject(new WhohasError('BAD_ARGUMENT', `datagram connect: bad port ${port}`));
+    }
+    if (this.state === 'closed') {
+      return Promise.reject(systemError('ERR_SOCKET_DGRAM_NOT_RUNNING', 'connect', 'Not running'));
+    }
+    if (this.peerPort >= 0) {
+      return Promise.reject(
+        systemError('ERR_SOCKET_DGRAM_IS_CONNECTED', 'connect', 'Already connected'),
+      );
+    }
+    if (this.state === 'new' && !this.dead()) this.attach(0, undefined);
+    this.peerPort = port;
+    this.peerAddress = address;
+    return Promise.resolve();
+  }
+
+  /** Whether an arriving datagram gets through: from anyone, or only the connected peer. */
+  accepts(packet: Packet): boolean {
+    return (
+      this.peerPort < 0 ||
+      (packet.srcPort === this.peerPort && packet.srcAddress === this.peerAddress)
+    );
+  }
+
   send(
     msg: Uint8Array,
     port: number,
@@ -64,6 +98,9 @@ export class SimDatagramSocket
     const address = name === 'localhost' ? LOOPBACK : name;
     if (!(Number.isInteger(port) && port > 0 && port < 65536)) {
       throw new WhohasError('BAD_ARGUMENT', `datagram send: bad port ${port}`);
+    }
+    if (this.peerPort >= 0 && (port !== this.peerPort || address !== this.peerAddress)) {
+      throw systemError('ERR_SOCKET_DGRAM_IS_CONNECTED', 'send', 'Already connected');
     }
     const host = this.host;
     if (this.state === 'closed') {

@@ -181,6 +181,10 @@ export class SimHost implements PacketSink {
         core.trace.record(core.now, 'dropped', packet, 'no-socket');
         return;
       }
+      if (!socket.accepts(packet)) {
+        core.trace.record(core.now, 'dropped', packet, 'not-connected');
+        return;
+      }
       core.trace.record(core.now, 'delivered', packet);
       socket.deliver(packet);
       return;

@@ -28,7 +28,9 @@ export type DropReason =
   | 'drop-list'
   | 'nat-filtered'
   | 'no-route'
-  | 'codel';
+  | 'codel'
+  /** A connected socket takes datagrams only from its peer (the kernel drops the rest). */
+  | 'not-connected';
 
 const EVENT_CODES: Record<TraceEvent, number> = {
   sent: 1,
@@ -54,6 +56,7 @@ const REASON_CODES: Record<DropReason, number> = {
   'nat-filtered': 11,
   'no-route': 12,
   codel: 13,
+  'not-connected': 14,
 };
 
 export interface TraceRecord {
@@ -96,6 +99,7 @@ export class TraceCounters {
     'nat-filtered': 0,
     'no-route': 0,
     codel: 0,
+    'not-connected': 0,
   };
 }
 

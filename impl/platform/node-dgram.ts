@@ -1,4 +1,5 @@
 import * as dgram from 'node:dgram';
+import { systemError } from '../errors.ts';
 import { TypedEmitter } from './emitter.ts';
 import type {
   AddressInfo,
@@ -23,6 +24,13 @@ class NodeDatagramSocket extends TypedEmitter<DatagramSocketEvents> implements D
   #sendBufferSize: number | undefined;
   // While bind() is pending its failure belongs to the returned promise, not to 'error'.
   #binding = false;
+  // Once connected, node:dgram refuses an address on send: sends to the peer go without one.
+  #peerPort = -1;
+  #peerAddress = '';
+  // Sends to the peer while connect() is under way (see connect).
+  #held: [Uint8Array, ((error: SystemError | null) => void) | undefined][] | undefined;
+  #heldPort = -1;
+  #heldAddress = '';
 
   constructor(type: 'udp4' | 'udp6') {
     super();
@@ -72,14 +80,66 @@ class NodeDatagramSocket extends TypedEmitter<DatagramSocketEvents> implements D
     return { address, port };
   }
 
+  connect(port: number, address: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      try {
+        this.#socket.connect(port, address, () => {
+          this.#peerPort = port;
+          this.#peerAddress = address;
+          const held = this.#held ?? [];
+          this.#held = undefined;
+          for (const [msg, callback] of held) this.#sendConnected(msg, port, address, callback);
+          resolve();
+        });
+      } catch (error) {
+        reject(error); // already connected, closed, bad port
+        return;
+      }
+      // Until the kernel has connected, sends to the peer wait here: node:dgram looks an address
+      // up asynchronously, and one whose lookup ends after the connect is refused by libuv
+      // (EISCONN), silently without a callback: a lost datagram.
+      this.#held = [];
+      this.#heldPort = port;
+      this.#heldAddress = address;
+    });
+  }
+
   send(
     msg: Uint8Array,
     port: number,
     address: string,
     callback?: (error: SystemError | null) => void,
   ): void {
-    if (callback === undefined) this.#socket.send(msg, port, address);
+    if (this.#peerPort >= 0) this.#sendConnected(msg, port, address, callback);
+    else if (this.#held !== undefined) this.#hold(msg, port, address, callback);
+    else if (callback === undefined) this.#socket.send(msg, port, address);
     else this.#socket.send(msg, port, address, (error) => callback(error as SystemError | null));
+  }
+
+  #hold(
+    msg: Uint8Array,
+    port: number,
+    address: string,
+    callback?: (error: SystemError | null) => void,
+  ): void {
+    if (port !== this.#heldPort || address !== this.#heldAddress) {
+      throw systemError('ERR_SOCKET_DGRAM_IS_CONNECTED', 'send', 'Already connecting');
+    }
+    this.#held!.push([msg, callback]);
+  }
+
+  /** To the connected peer without an address: no DNS lookup and no nextTick per datagram. */
+  #sendConnected(
+    msg: Uint8Array,
+    port: number,
+    address: string,
+    callback?: (error: SystemError | null) => void,
+  ): void {
+    if (port !== this.#peerPort || address !== this.#peerAddress) {
+      throw systemError('ERR_SOCKET_DGRAM_IS_CONNECTED', 'send', 'Already connected');
+    }
+    if (callback === undefined) this.#socket.send(msg);
+    else this.#socket.send(msg, (error) => callback(error as SystemError | null));
   }
 
   setRecvBufferSize(bytes: number): void {

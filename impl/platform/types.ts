@@ -144,6 +144,14 @@ export interface DatagramSocket extends Emitter<DatagramSocketEvents> {
     address: string,
     callback?: (error: SystemError | null) => void,
   ): void;
+  /**
+   * Optional: fixes the socket's peer (a connected UDP socket). Sends to that peer then skip the
+   * per-datagram address lookup (and the kernel's route lookup); datagrams from any other source
+   * are no longer delivered, as the kernel drops them; a send to another address throws
+   * ERR_SOCKET_DGRAM_IS_CONNECTED. Sends to the peer made before the promise resolves go out,
+   * in order, once the socket is connected (Node holds them: see node-dgram.ts).
+   */
+  connect?(port: number, address: string): Promise<void>;
   setRecvBufferSize(bytes: number): void;
   setSendBufferSize(bytes: number): void;
   close(): Promise<void>;

@@ -133,7 +133,7 @@ export class RelayServer {
     const frame = decodeRelayFrame(msg);
     if (!frame) return false;
     const grant = this.#grants.get(frame.transferId);
-    if (!grant || !grant.token.equals(frame.token)) {
+    if (!grant?.token.equals(frame.token)) {
       this.stats.refused++;
       this.#reply(frame, RelayKind.REFUSED, from);
       return true;

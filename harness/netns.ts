@@ -57,6 +57,11 @@ function inNs(ns: string, command: string, args: string[], input?: string): void
   execFileSync(IP, ['netns', 'exec', ns, command, ...args], { stdio: 'pipe', input });
 }
 
+/** A veth pair with one end in each namespace (names short: interface names end at 15). */
+function veth([nsA, nameA]: [string, string], [nsB, nameB]: [string, string]): void {
+  ip(['link', 'add', nameA, 'netns', nsA, 'type', 'veth', 'peer', 'name', nameB, 'netns', nsB]);
+}
+
 /** Why namespaces with NAT cannot be built here, or undefined when they can. */
 export function netnsUnavailableReason(): string | undefined {
   if (process.platform !== 'linux') return 'network namespaces need Linux';
@@ -124,40 +129,13 @@ function buildSite(
     made.push(ns);
     inNs(ns, 'ip', ['link', 'set', 'lo', 'up']);
   }
-  // Router's wan side on the public bridge.
-  ip([
-    'link',
-    'add',
-    `${tag}w${index}`,
-    'netns',
-    routerNs,
-    'type',
-    'veth',
-    'peer',
-    'name',
-    `${tag}p${index}`,
-    'netns',
-    serverNs,
-  ]);
+  // Router's wan side on the public bridge; its lan side to its one peer.
+  veth([routerNs, `${tag}w${index}`], [serverNs, `${tag}p${index}`]);
   inNs(routerNs, 'ip', ['link', 'set', `${tag}w${index}`, 'name', 'wan']);
   inNs(serverNs, 'ip', ['link', 'set', `${tag}p${index}`, 'master', 'br0', 'up']);
   inNs(routerNs, 'ip', ['addr', 'add', `${publicAddress}/24`, 'dev', 'wan']);
   inNs(routerNs, 'ip', ['link', 'set', 'wan', 'up']);
-  // Router's lan side to its one peer.
-  ip([
-    'link',
-    'add',
-    `${tag}l${index}`,
-    'netns',
-    routerNs,
-    'type',
-    'veth',
-    'peer',
-    'name',
-    `${tag}h${index}`,
-    'netns',
-    peerNs,
-  ]);
+  veth([routerNs, `${tag}l${index}`], [peerNs, `${tag}h${index}`]);
   inNs(routerNs, 'ip', ['link', 'set', `${tag}l${index}`, 'name', 'lan']);
   inNs(routerNs, 'ip', ['addr', 'add', `${prefix}.1/24`, 'dev', 'lan']);
   inNs(routerNs, 'ip', ['link', 'set', 'lan', 'up']);

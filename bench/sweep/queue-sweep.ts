@@ -13,15 +13,8 @@ import { WhohasError } from '../../impl/errors.ts';
 import { progressBar } from '../progress.ts';
 import { formatRate } from '../units.ts';
 import type { Row } from './csv.ts';
-import {
-  indexOfJob,
-  jobId,
-  type PointJob,
-  pointCommand,
-  pointLabel,
-  probeQueue,
-  QUEUE_NAME,
-} from './queue.ts';
+import { indexOfJob, jobId, type PointJob, pointCommand, pointLabel, QUEUE_NAME } from './queue.ts';
+import { probeQueue } from './queue-probe.ts';
 import { checkPoint, type SweepResult } from './run.ts';
 import { expandMatrix, type PointSpec, type Shard, type SweepSpec, shardPoints } from './spec.ts';
 

@@ -14,7 +14,8 @@ import { isWhohasError } from '../../impl/errors.ts';
 import type { Row } from './csv.ts';
 import type { FromWorker, ToWorker } from './pool.ts';
 import { startWorker } from './pool.ts';
-import { type PointJob, pointCommand, pointLabel, probeQueue, QUEUE_NAME } from './queue.ts';
+import { type PointJob, pointCommand, pointLabel, QUEUE_NAME } from './queue.ts';
+import { probeQueue } from './queue-probe.ts';
 import { checkPoint } from './run.ts';
 import type { PointSpec } from './spec.ts';
 

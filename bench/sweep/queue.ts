@@ -4,7 +4,6 @@
  * one command that replays a single point. The queue is BullMQ on Redis: its stalled-job check
  * retries the job of a worker that died, its locks keep a job on one worker at a time.
  */
-import { Redis } from 'ioredis';
 import { WhohasError } from '../../impl/errors.ts';
 import { rtoLabel } from './point.ts';
 import type { PointSpec } from './spec.ts';
@@ -55,34 +54,7 @@ export function parseQueueUrl(text: string): string {
 }
 
 /** How long the first PING may take before the queue counts as unreachable. */
-const PROBE_MS = 5_000;
-
-/**
- * Pings Redis once, failing fast with QUEUE_UNAVAILABLE (ioredis alone would retry forever);
- * the connections BullMQ opens afterwards reconnect on their own through a Redis restart.
- */
-export async function probeQueue(url: string): Promise<void> {
-  const redis = new Redis(parseQueueUrl(url), {
-    lazyConnect: true,
-    connectTimeout: PROBE_MS,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  // The socket's own error (ECONNREFUSED...) says more than ioredis' "Connection is closed".
-  let cause: Error | undefined;
-  redis.on('error', (error: Error) => {
-    cause ??= error;
-  });
-  try {
-    await redis.connect();
-    await redis.ping();
-  } catch (error) {
-    const why = (cause ?? (error instanceof Error ? error : new Error(String(error)))).message;
-    throw new WhohasError('QUEUE_UNAVAILABLE', `no Redis answered at ${url}: ${why}`);
-  } finally {
-    redis.disconnect();
-  }
-}
+export const PROBE_MS = 5_000;
 
 function quote(arg: string): string {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;

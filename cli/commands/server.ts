@@ -16,7 +16,6 @@ import {
 } from '../../impl/chat/index.ts';
 import type { ChatLimits } from '../../impl/chat/limits.ts';
 import type { RelayGranter } from '../../impl/chat/relay-grants.ts';
-import { RedisCluster } from '../../impl/cluster/index.ts';
 import { DEFAULT_RELAY_LIMITS, RelayServer } from '../../impl/nat/relay.ts';
 import { createNodePlatform } from '../../impl/platform/node.ts';
 import { printAbove } from '../console/terminal.ts';
@@ -155,10 +154,11 @@ async function runServer(flags: ServerFlags, limits: Partial<ChatLimits>): Promi
     port: 0,
     grant: (...args) => relay?.grant(...args),
   };
+  // ioredis loads only for a cluster: a single server starts without it.
   const cluster =
     flags.cluster === undefined
       ? undefined
-      : new RedisCluster({
+      : new (await import('../../impl/cluster/index.ts')).RedisCluster({
           url: flags.cluster,
           clock: platform.clock,
           random: platform.random,

@@ -9,7 +9,6 @@ import { machine, sidecarPath, writeProvenance } from '../../bench/provenance.ts
 import { toCsv } from '../../bench/sweep/csv.ts';
 import { IDEAL_PROFILE } from '../../bench/sweep/paths.ts';
 import { parseQueueUrl } from '../../bench/sweep/queue.ts';
-import { runQueueSweep, untilInterrupted } from '../../bench/sweep/queue-sweep.ts';
 import { summaryTable, sweepChart } from '../../bench/sweep/report.ts';
 import { runSweep } from '../../bench/sweep/run.ts';
 import {
@@ -241,8 +240,10 @@ async function sweep(flags: SweepFlags, given: Set<string>): Promise<void> {
   say(`seed ${seed}  (replay: ${replayCommand(seed)})`);
   const queue = flags.jobQueue === undefined ? undefined : parseQueueUrl(flags.jobQueue);
   const result = queue
-    ? await untilInterrupted((signal) =>
-        runQueueSweep(spec, { url: queue, shard, progress: flags.progress, onNote: say, signal }),
+    ? await import('../../bench/sweep/queue-sweep.ts').then(({ runQueueSweep, untilInterrupted }) =>
+        untilInterrupted((signal) =>
+          runQueueSweep(spec, { url: queue, shard, progress: flags.progress, onNote: say, signal }),
+        ),
       )
     : await runSweep(spec, {
         workers,

@@ -5,7 +5,6 @@
  */
 import type { Command } from 'commander';
 import { parseQueueUrl, QUEUE_NAME } from '../../bench/sweep/queue.ts';
-import { startQueueWorker } from '../../bench/sweep/queue-worker.ts';
 import { parseCount, parseDuration } from '../../bench/units.ts';
 import { named } from '../sweep-flags.ts';
 
@@ -32,6 +31,8 @@ export function register(program: Command): void {
       const url = parseQueueUrl(flags.queue);
       const concurrency = named('--concurrency', flags.concurrency, parseCount);
       const lockDurationMs = named('--lock-duration', flags.lockDuration, parseDuration);
+      // BullMQ loads with the worker only: every other command starts without it.
+      const { startQueueWorker } = await import('../../bench/sweep/queue-worker.ts');
       const worker = await startQueueWorker({
         url,
         concurrency,

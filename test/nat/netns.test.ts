@@ -55,10 +55,14 @@ async function stunFrom(net: NatNetwork, ns: string) {
 }
 
 if (unavailable) {
-  (inCi ? test : test.skip)(`real NATs in namespaces: ${unavailable}`, (t) => {
+  // A missing tool is an install step that failed: CI installs iproute2 and nftables, so there
+  // it fails. A machine that cannot make namespaces (no root, no CAP_NET_ADMIN) skips loudly,
+  // as the issue asks, even in CI.
+  const toolMissing = /not found/.test(unavailable);
+  (inCi && toolMissing ? test : test.skip)(`real NATs in namespaces: ${unavailable}`, (t) => {
     t.fail(unavailable);
   });
-  if (!inCi) console.warn(`SKIPPED the namespace NAT tests: ${unavailable}`);
+  console.warn(`SKIPPED the namespace NAT tests: ${unavailable}`);
 } else {
   test.serial(
     'behind a cone NAT the server sees the router, on one port for both servers; behind a symmetric NAT, one port per server',

@@ -44,8 +44,6 @@ export abstract class DriverEndpoint<C extends ArqCore> {
   #flushQueued = false;
   /** The peer port the socket was connected to (-1: not connected, sends name the peer). */
   #connectedPort = -1;
-  /** Only a side that knows its peer from the start connects (the sender: see #connect). */
-  readonly #connects: boolean;
 
   constructor(
     clock: Clock,
@@ -58,7 +56,6 @@ export abstract class DriverEndpoint<C extends ArqCore> {
     this.transferId = transferId;
     this.peerAddress = peer.address;
     this.peerPort = peer.port;
-    this.#connects = peer.port >= 0;
     this.#handlers = {
       message: this.#onMessage,
       error: this.#onSocketError,
@@ -149,15 +146,14 @@ export abstract class DriverEndpoint<C extends ArqCore> {
   }
 
   /**
-   * The sender knows its peer from the start and connects at its first send (START): a connected
-   * socket skips the address lookup per datagram (700 sends per MB at 1428-byte payloads), and
-   * the kernel drops datagrams from anyone else before they wake us. The receiver (44 ACKs per
-   * MB) does not connect: with it connected, a console test that downloads and quits failed in
-   * every full test run (not alone); left for later.
+   * Each side connects at its first send, once it knows its peer (the sender at START, the
+   * receiver at its first ACK): a connected socket skips the address lookup per datagram (700
+   * sends per MB at 1428-byte payloads), and the kernel drops datagrams from anyone else before
+   * they wake us.
    */
   #connect(): void {
     const socket = this.socket;
-    if (socket.connect === undefined || !this.#connects) return;
+    if (socket.connect === undefined) return;
     this.#connectedPort = this.peerPort;
     // Failing to connect only costs speed: sends keep naming the peer.
     socket.connect(this.peerPort, this.peerAddress).catch(() => {});

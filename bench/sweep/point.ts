@@ -122,15 +122,20 @@ export function simRow(point: PointSpec, outcome: TransferOutcome): Row {
     bandwidth_bps: round(data.bandwidthBps),
     model_Bps: round(model),
     over_model: model > 0 ? round(Number(common.throughput_Bps) / model, 6) : '',
-    udp_blast_Bps: '',
-    tcp_Bps: '',
-    over_udp_blast: '',
-    over_tcp: '',
-    udp_blast_callbacks_Bps: '',
-    atftp_Bps: '',
-    over_atftp: '',
+    ...NO_BASELINES,
   };
 }
+
+/** The same-run baseline columns before addBaselines (run.ts) fills them, on udp rows only. */
+export const NO_BASELINES = {
+  udp_blast_Bps: '',
+  tcp_Bps: '',
+  over_udp_blast: '',
+  over_tcp: '',
+  udp_blast_callbacks_Bps: '',
+  atftp_Bps: '',
+  over_atftp: '',
+} as const;
 
 export function udpRow(point: PointSpec, outcome: TransferOutcome): Row {
   return {
@@ -143,13 +148,7 @@ export function udpRow(point: PointSpec, outcome: TransferOutcome): Row {
     bandwidth_bps: '',
     model_Bps: '',
     over_model: '',
-    udp_blast_Bps: '',
-    tcp_Bps: '',
-    over_udp_blast: '',
-    over_tcp: '',
-    udp_blast_callbacks_Bps: '',
-    atftp_Bps: '',
-    over_atftp: '',
+    ...NO_BASELINES,
   };
 }
 

@@ -14,7 +14,7 @@ import { transferOptions } from '../engines/options.ts';
 import { transferIdFor } from '../engines/sim-gbn.ts';
 import { round } from './csv.ts';
 import { pointPaths } from './paths.ts';
-import { recoveryColumns, rtoLabel } from './point.ts';
+import { NO_BASELINES, recoveryColumns, rtoLabel } from './point.ts';
 import type { PointSpec } from './spec.ts';
 import {
   type CrossTraffic,
@@ -214,13 +214,7 @@ function topologyRow(
     srtt_ms: '',
     model_Bps: '',
     over_model: '',
-    udp_blast_Bps: '',
-    tcp_Bps: '',
-    over_udp_blast: '',
-    over_tcp: '',
-    udp_blast_callbacks_Bps: '',
-    atftp_Bps: '',
-    over_atftp: '',
+    ...NO_BASELINES,
     topology: topology.kind,
     flows: topology.flows,
     queue: queueLabel(topology.queue),

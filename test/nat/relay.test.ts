@@ -98,6 +98,28 @@ test('data from a third address is not forwarded, even with the right token', as
   t.is(relay.stats.datagramsRelayed, 0);
 });
 
+test('a stranger who learnt the token cannot inject into a live relay: only the bound address speaks for a side', async (t) => {
+  const { sim, hosts, relay, inner, relayAt } = await relayWorld(5);
+  relay.grant(9, TOKEN, 'bob', 'alice');
+  const sockets = [
+    new RelaySocket(inner[0], { server: relayAt, transferId: 9, token: TOKEN, side: 1 }),
+    new RelaySocket(inner[1], { server: relayAt, transferId: 9, token: TOKEN, side: 0 }),
+  ];
+  await sim.until(Promise.all(sockets.map((s, i) => s.bindRelay(hosts[i].platform.clock))));
+  const heard: string[] = [];
+  sockets[1].on('message', (msg) => heard.push(msg.toString()));
+  // Mallory sniffed the token (the chat line) and sends as Alice's side from her own host.
+  const mallory = sim.addHost('mallory');
+  const forger = mallory.platform.dgram.createSocket();
+  await sim.until(forger.bind(0));
+  const frame = { kind: RelayKind.DATA, transferId: 9, token: TOKEN, side: 1 as const };
+  forger.send(encodeRelayFrame(frame, Buffer.from('evil')), relayAt.port, relayAt.address);
+  sockets[0].send(Buffer.from('real'), 0, '');
+  await sim.runUntil(sim.now + 100);
+  t.deepEqual(heard, ['real'], 'only Alice, from her bound address, reached Bob');
+  t.is(relay.stats.refused, 1);
+});
+
 test('over the per-user quota, datagrams are dropped and counted, not relayed', async (t) => {
   const { sim, hosts, relay, inner, relayAt } = await relayWorld(4, { userQuotaBytes: 1000 });
   relay.grant(8, TOKEN, 'bob', 'alice');

@@ -27,6 +27,16 @@ export const SITES: Site[] = [
   'symmetric',
 ];
 const STUN_PORT = 7000;
+
+/**
+ * Whether hole punching joins `left` and `right` (RFC 4787): only a symmetric NAT facing a
+ * port-restricted or symmetric one defeats it (test/nat/punch.test.ts proves it on bare sockets).
+ */
+export function punchable(left: Site, right: Site): boolean {
+  const hard = (site: Site) => site === 'symmetric';
+  const strict = (site: Site) => site === 'symmetric' || site === 'port-restricted';
+  return !((hard(left) && strict(right)) || (hard(right) && strict(left)));
+}
 const PEER_PORT = 41000;
 
 export async function punchAcross(left: Site, right: Site, seed = 1) {

@@ -27,6 +27,7 @@ import type { DownloadSettings, Downloads } from './downloads.ts';
 import { chunkCount, chunkRange } from './merkle.ts';
 import { RequestPace } from './request-pace.ts';
 import { assemble, type Content, chunkName, loadResume, verifyChunk } from './resume.ts';
+import { type Copy, RunCopies, runIndices, type Source, ticker } from './run-copies.ts';
 import { type Landed, landRun, runName } from './run-landing.ts';
 import { sumStats } from './stats-sum.ts';
 import { fetchTree } from './tree-fetch.ts';
@@ -61,21 +62,7 @@ export interface ChunkedResult {
   failures: AttemptFailure[];
 }
 
-export interface Source extends SourceReport {
-  responder: Responder;
-  inRow: number;
-  dropped: boolean;
-  /** Chunks in this owner's next run (chunk-runs.ts). */
-  runLength: number;
-}
-
-interface Copy {
-  source: Source;
-  run: Run;
-  stop?: (error: WhohasError) => void;
-  stats?: () => TransferStats;
-  superseded: boolean;
-}
+export type { Source } from './run-copies.ts';
 
 export async function fetchChunked(job: ChunkedJob): Promise<ChunkedResult> {
   const run = new ChunkedRun(job);
@@ -87,7 +74,7 @@ class ChunkedRun {
   readonly #sources: Source[];
   readonly #failures: AttemptFailure[] = [];
   readonly #pieces: TransferStats[] = [];
-  readonly #inflight = new Map<number, Copy[]>();
+  readonly #inflight = new RunCopies();
   readonly #wakers = new Set<() => void>();
   readonly #count: number;
   readonly #cap: number;
@@ -176,22 +163,17 @@ class ChunkedRun {
     const run = chooseRun({
       count: this.#count,
       held: this.#held,
-      busy: (index) => this.#inflight.has(index),
+      busy: (index) => this.#inflight.busy(index),
       length: Math.min(source.runLength, this.#cap),
       sources: this.#sources.filter((other) => !other.dropped).length,
     });
-    if (run !== undefined) return run;
-    for (const copies of this.#inflight.values()) {
-      if (copies.length === 1 && copies[0].source !== source) return copies[0].run;
-    }
-    return undefined;
+    return run ?? this.#inflight.endgame(source);
   }
 
   async #fetchRun(source: Source, run: Run): Promise<void> {
     const { content, settings } = this.#job;
     const copy: Copy = { source, run, superseded: false };
-    const indices = Array.from({ length: run.count }, (_, i) => run.first + i);
-    for (const index of indices) this.#inflight.set(index, [...this.#copies(index), copy]);
+    this.#inflight.add(copy);
     const piece = {
       dir: settings.outDir,
       name: run.count === 1 ? chunkName(content, run.first) : runName(content, run.first),
@@ -225,16 +207,12 @@ class ChunkedRun {
       }
       source.inRow = 0;
       source.runLength = nextRunLength(source.runLength, true, this.#cap);
-      this.#supersede(copy, indices);
+      this.#inflight.supersede(copy, this.#held);
     } catch (error) {
-      const done = indices.every((index) => this.#held.has(index));
+      const done = runIndices(run).every((index) => this.#held.has(index));
       if (!copy.superseded && !done) this.#fail(source, asWhohasError(error));
     } finally {
-      for (const index of indices) {
-        const left = this.#copies(index).filter((other) => other !== copy);
-        if (left.length > 0) this.#inflight.set(index, left);
-        else this.#inflight.delete(index);
-      }
+      this.#inflight.remove(copy);
       this.#wake();
     }
   }
@@ -251,28 +229,6 @@ class ChunkedRun {
     }
     const good = await verifyChunk(fs, dir, content, this.#leaves, index);
     return good ? { kept: [index], bad: [] } : { kept: [], bad: [index] };
-  }
-
-  /** Stops the other copies whose every chunk is now held. */
-  #supersede(copy: Copy, indices: readonly number[]): void {
-    for (const other of new Set(indices.flatMap((index) => this.#copies(index)))) {
-      if (other === copy) continue;
-      const { first, count } = other.run;
-      if (!Array.from({ length: count }, (_, i) => first + i).every((i) => this.#held.has(i))) {
-        continue;
-      }
-      other.superseded = true;
-      other.stop?.(
-        new WhohasError(
-          'TRANSFER_ABORTED',
-          `chunks ${first}+${count} came from ${copy.source.user} first`,
-        ),
-      );
-    }
-  }
-
-  #copies(index: number): Copy[] {
-    return this.#inflight.get(index) ?? [];
   }
 
   #fail(source: Source, error: WhohasError): void {
@@ -314,26 +270,15 @@ class ChunkedRun {
   #progress(): { stop(): void } {
     const { onProgress, clock, content } = this.#job;
     if (onProgress === undefined) return { stop: () => undefined };
-    const report = () => {
+    return ticker(clock, PROGRESS_MS, () => {
       let bytes = this.#verifiedBytes;
       const users = new Set<string>();
-      const copies = new Set([...this.#inflight.values()].flat());
-      for (const copy of copies) {
+      for (const copy of this.#inflight.all()) {
         users.add(copy.source.user);
         const { length } = runRange(content.size, content.tree.chunkBytes, copy.run);
         if (!copy.superseded) bytes += Math.min(copy.stats?.().bytes ?? 0, length);
       }
       onProgress(Math.min(bytes, content.size), content.size, [...users].join('+') || 'resume');
-    };
-    let timer = clock.setTimeout(function tick() {
-      report();
-      timer = clock.setTimeout(tick, PROGRESS_MS);
-    }, PROGRESS_MS);
-    return {
-      stop: () => {
-        clock.clearTimeout(timer);
-        report();
-      },
-    };
+    });
   }
 }

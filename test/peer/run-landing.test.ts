@@ -2,7 +2,7 @@
  * Landing a run of chunks (impl/peer/run-landing.ts, multi-source.ts): each chunk of a run is
  * checked against its leaf and kept on its own, so a bad chunk inside a run is refetched while
  * the run's good chunks stay; several owners still share the file; and an interruption mid-run
- * loses at most that run, never the chunks verified before it.
+ * loses at most that run, never the chunks verified before it; a slow owner holds nobody back.
  */
 import test from 'ava';
 import { chunkName, treeName } from '../../impl/peer/resume.ts';
@@ -146,4 +146,78 @@ test('an owner gone mid-run: the chunks of the runs before are kept and resumed,
   t.is(result.sources[0].bytes, data.length - 7 * CHUNK, 'bob sent only what was missing');
   t.deepEqual(world.listFiles('eko'), ['big']);
   await world.close();
+});
+
+/** A disk whose every read after the first open of a file takes `ms` of the clock: a slow owner. */
+function slowReads(ms: number) {
+  return (platform: Platform): Platform => {
+    const fs = Object.create(platform.fs) as Platform['fs'];
+    const opened = new Set<string>();
+    fs.openRead = async (path) => {
+      const reader = await platform.fs.openRead(path);
+      if (!opened.has(path)) {
+        opened.add(path);
+        return reader;
+      }
+      const wait = () => new Promise<void>((resolve) => platform.clock.setTimeout(resolve, ms));
+      return {
+        size: reader.size,
+        identity: reader.identity,
+        read: async (position, length) => {
+          await wait();
+          return reader.read(position, length);
+        },
+        close: () => reader.close(),
+      };
+    };
+    return { ...platform, fs };
+  };
+}
+
+/** Virtual ms of a get from the owners given, and what each delivered. */
+async function timedGet(t: import('ava').ExecutionContext, slowAnn: boolean, sources: string[]) {
+  const world = await buildWorld({
+    t,
+    seed: 34,
+    profile: { profile: 'lan', bandwidthBps: 10e6, delayMs: 1 },
+    peers: [
+      ...sources.map((name) => ({
+        name,
+        files: { big: data },
+        options: {
+          chunkBytes: CHUNK,
+          ...(name === 'ann' && slowAnn ? { fault: slowReads(500) } : {}),
+        },
+      })),
+      'eko',
+    ],
+  });
+  const eko = world.peer('eko');
+  const responders = await world.run(eko.whohas('big'));
+  const at = world.sim.now;
+  const result = await world.run(eko.getFile(responders, 'big', { sources: sources.length }));
+  const ms = world.sim.now - at;
+  t.true(world.host('eko').files.read(result.path).equals(data));
+  t.deepEqual(world.listFiles('eko'), ['big']);
+  await world.close();
+  return { ms, result };
+}
+
+test('a slow owner does not hold the download back: the fast one delivers most, no later than alone', async (t) => {
+  const alone = await timedGet(t, false, ['bob']);
+  const both = await timedGet(t, true, ['ann', 'bob']);
+  const ann = both.result.sources.find((s) => s.user === 'ann')!;
+  const bob = both.result.sources.find((s) => s.user === 'bob')!;
+  t.log(
+    `bob alone ${alone.ms} ms; slow ann + bob ${both.ms} ms (ann ${ann.chunks}, bob ${bob.chunks} chunks)`,
+  );
+  t.true(
+    ann.chunks >= 1 && bob.chunks > 4 * ann.chunks,
+    `bob ${bob.chunks} chunks, ann ${ann.chunks}`,
+  );
+  // The slow owner's small runs cost nothing: at worst its last one is copied by the fast one.
+  t.true(
+    both.ms <= alone.ms * 1.05,
+    `${both.ms} ms with slow ann vs ${alone.ms} ms from bob alone`,
+  );
 });

@@ -28,7 +28,7 @@ import { chunkCount, chunkRange } from './merkle.ts';
 import { RequestPace } from './request-pace.ts';
 import { assemble, type Content, chunkName, loadResume, verifyChunk } from './resume.ts';
 import { type Copy, RunCopies, runIndices, type Source, ticker } from './run-copies.ts';
-import { type Landed, landRun, runName } from './run-landing.ts';
+import { type Landed, landRun, runName, salvageRuns } from './run-landing.ts';
 import { sumStats } from './stats-sum.ts';
 import { fetchTree } from './tree-fetch.ts';
 import type { AttemptFailure, Responder, SourceReport } from './types.ts';
@@ -107,6 +107,7 @@ class ChunkedRun {
     this.#held = resume.held;
     const fail = (source: Source, error: WhohasError) => this.#fail(source, error);
     this.#leaves = resume.leaves ?? (await fetchTree(this.#job, this.#sources, fail));
+    const salvaged = await salvageRuns(fs, settings.outDir, content, this.#leaves, this.#held);
     for (const index of this.#held) this.#verifiedBytes += this.#length(index);
     const progress = this.#progress();
     try {
@@ -135,7 +136,7 @@ class ChunkedRun {
       path,
       stats: sumStats(this.#pieces, seconds),
       sources,
-      resumedBytes: resume.resumedBytes,
+      resumedBytes: resume.resumedBytes + salvaged,
       failures: this.#failures,
     };
   }

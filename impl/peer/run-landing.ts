@@ -3,13 +3,14 @@
  * committed in the download folder as `.whohas-<id>-r<first>.part`. Each chunk is read from it,
  * checked against its leaf and, when it matches and is not held yet, committed as its own
  * `.whohas-<id>-c<i>.part`, the file resume keeps (resume.ts); then the run file goes. Reads one
- * chunk at a time, so a 64 MiB run never sits in memory.
+ * chunk at a time, so a 64 MiB run never sits in memory. A run file a crash left between its
+ * landing and its split is split by the next download of the content (salvageRuns).
  */
 import { posix } from 'node:path';
 import { TEMP_PREFIX, TEMP_SUFFIX } from '../platform/temp-name.ts';
 import type { FileSystem } from '../platform/types.ts';
 import type { Run } from './chunk-runs.ts';
-import { chunkRange, leafHash } from './merkle.ts';
+import { chunkCount, chunkRange, leafHash } from './merkle.ts';
 import { type Content, chunkName, resumeId } from './resume.ts';
 
 export const runName = (content: Content, first: number): string =>
@@ -65,4 +66,43 @@ async function commitChunk(fs: FileSystem, dir: string, name: string, bytes: Buf
     if ((error as { code?: string }).code === 'EEXIST') return false;
     throw error;
   }
+}
+
+/**
+ * Splits the run files of this content that a crash left in `dir` (each chunk checked against
+ * its leaf, as when it landed); adds their chunks to `held` and returns the bytes so kept.
+ */
+export async function salvageRuns(
+  fs: FileSystem,
+  dir: string,
+  content: Content,
+  leaves: readonly Buffer[],
+  held: Set<number>,
+): Promise<number> {
+  const count = chunkCount(content.size, content.tree.chunkBytes);
+  let bytes = 0;
+  for (const entry of await fs.list(dir).catch(() => [])) {
+    const first = runFirst(content, entry.name);
+    if (first === undefined || first >= count) continue;
+    const path = posix.join(dir, entry.name);
+    const { size } = await fs.stat(path);
+    const run = {
+      first,
+      count: Math.min(count - first, Math.ceil(size / content.tree.chunkBytes)),
+    };
+    const landed = await landRun(fs, dir, content, leaves, run, path, held);
+    for (const index of landed.kept) {
+      held.add(index);
+      bytes += chunkRange(content.size, content.tree.chunkBytes, index).length;
+    }
+  }
+  return bytes;
+}
+
+/** The first chunk of a run file of this content, from its name. */
+function runFirst(content: Content, name: string): number | undefined {
+  const head = `${TEMP_PREFIX}${resumeId(content)}-r`;
+  if (!name.startsWith(head) || !name.endsWith(TEMP_SUFFIX)) return undefined;
+  const digits = name.slice(head.length, name.length - TEMP_SUFFIX.length);
+  return /^\d{1,9}$/.test(digits) ? Number(digits) : undefined;
 }

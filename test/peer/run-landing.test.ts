@@ -6,6 +6,7 @@
  */
 import test from 'ava';
 import { chunkName, treeName } from '../../impl/peer/resume.ts';
+import { runName } from '../../impl/peer/run-landing.ts';
 import type { Platform } from '../../impl/platform/types.ts';
 import { buildWorld } from '../helpers/peer-world.ts';
 import { patternBytes } from '../helpers/platforms.ts';
@@ -220,4 +221,30 @@ test('a slow owner does not hold the download back: the fast one delivers most, 
     both.ms <= alone.ms * 1.05,
     `${both.ms} ms with slow ann vs ${alone.ms} ms from bob alone`,
   );
+});
+
+test('a run file left by a crash before its split is split by the next get: its good chunks count as resumed', async (t) => {
+  const world = await buildWorld({
+    t,
+    seed: 35,
+    peers: [{ name: 'ann', files: { big: data }, options: { chunkBytes: CHUNK } }, 'eko'],
+  });
+  const eko = world.peer('eko');
+  const responders = await world.run(eko.whohas('big'));
+  const content = {
+    file: 'big',
+    size: data.length,
+    sha256: responders[0].sha256!,
+    tree: responders[0].tree!,
+  };
+  // Chunks 3 to 6 landed as one run; chunk 5's bytes were damaged on the disk since.
+  const run = Buffer.from(data.subarray(3 * CHUNK, 7 * CHUNK));
+  run[2 * CHUNK + 10] ^= 1;
+  world.host('eko').files.write(`${world.folderOf('eko')}/${runName(content, 3)}`, run);
+  const result = await world.run(eko.getFile(responders, 'big', { sources: 1 }));
+  t.true(world.host('eko').files.read(result.path).equals(data));
+  t.is(result.resumedBytes, 3 * CHUNK, 'chunks 3, 4 and 6 kept; the damaged one fetched again');
+  t.is(result.sources[0].bytes, data.length - 3 * CHUNK);
+  t.deepEqual(world.listFiles('eko'), ['big'], 'the run file is gone');
+  await world.close();
 });

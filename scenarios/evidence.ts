@@ -134,7 +134,7 @@ export interface FaultMark {
 /** Call when the fault phase ends, before healing. */
 export function markFaultEnd(world: ScenarioWorld): FaultMark {
   return {
-    network: world.backend.counters(),
+    network: world.counters(),
     serverStats: world.servers.map((record) => ({ ...record.server.stats })),
     transcriptLines: world.transcripts.map((t) => t.lines.length),
     userErrors: world.userErrors.length,
@@ -158,7 +158,7 @@ export function readEvidence(world: ScenarioWorld, mark?: FaultMark): Counters {
       transfers,
       crashes: world.crashes,
       serverStats: world.servers.map((record) => record.server.stats),
-      network: world.backend.counters(),
+      network: world.counters(),
     });
   }
   return collectEvidence({

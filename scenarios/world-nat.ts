@@ -1,0 +1,139 @@
+/**
+ * NATs in a scenario world (the simulator only): hosts placed behind NAT boxes of sim/nat.ts,
+ * a chat server with its NAT service beside it (STUN and the relay on the UDP port of the TCP
+ * port's number, as `whohas server` runs it), and the counters NAT scenarios prove their faults
+ * with:
+ * - `nat.mappingsCreated`, `nat.mappingsExpired`, `nat.filteredInbound`, `nat.restarts`: summed
+ *   over the world's NAT boxes (sim/nat.ts NatStats; restarts are the scenario's own);
+ * - `relay.granted`, `relay.bytesRelayed`, `relay.refused`, `relay.overLimit`: summed over the
+ *   servers' relays (impl/nat/relay.ts RelayStats);
+ * - `stun.answered`: Binding requests the servers answered.
+ * A world without NATs or NAT services reports none of these, so other families' reports stay
+ * as they were.
+ */
+import type { WorldHost } from '../harness/backend.ts';
+import type { ServerHandle } from '../harness/world.ts';
+import type { RelayGranter } from '../impl/chat/relay-grants.ts';
+import { WhohasError } from '../impl/errors.ts';
+import { BindingResponder } from '../impl/nat/binding.ts';
+import { type RelayLimits, RelayServer } from '../impl/nat/relay.ts';
+import type { DatagramSocket } from '../impl/platform/types.ts';
+import type { NatOptions, SimNat } from '../sim/nat.ts';
+import type { ServerOptions } from './records.ts';
+import type { ScenarioWorld } from './world.ts';
+
+/** The NAT service beside one chat server. */
+export interface NatService {
+  readonly server: ServerHandle;
+  readonly socket: DatagramSocket;
+  readonly stun: BindingResponder;
+  /** Undefined when started with `relay: false` (the server refuses relays: RELAY_REFUSED). */
+  readonly relay: RelayServer | undefined;
+}
+
+export interface NatServiceOptions {
+  /** The relay's limits, or false for none. */
+  relay?: Partial<RelayLimits> | false;
+}
+
+/** The NAT box `name` (made by `behindNat`). */
+export function natBox(world: ScenarioWorld, name: string): SimNat {
+  const nat = world.natBoxes.get(name);
+  if (nat === undefined) throw new WhohasError('BAD_ARGUMENT', `no NAT named ${name}`);
+  return nat;
+}
+
+/**
+ * Puts host `hostName` behind the NAT box `natName`, made with `options` when it is new. Call it
+ * before anything else uses the host (a host is made in public on first use).
+ */
+export function behindNat(
+  world: ScenarioWorld,
+  hostName: string,
+  natName: string,
+  options: NatOptions = {},
+): WorldHost {
+  if (world.kind !== 'sim') throw new WhohasError('BAD_ARGUMENT', 'NATs need the simulator');
+  if (world.hosts.has(hostName)) {
+    throw new WhohasError('BAD_ARGUMENT', `${hostName} already exists in public`);
+  }
+  if (!world.natBoxes.has(natName)) {
+    world.hosts.set(natName, world.backend.addHost(natName, { nat: options }));
+    world.natBoxes.set(natName, world.simHost(natName) as SimNat);
+  }
+  const host = world.backend.addHost(hostName, { behind: natName });
+  world.hosts.set(hostName, host);
+  return host;
+}
+
+/** A chat server with STUN and (unless `relay: false`) the relay on its UDP port. */
+export async function startNatServer(
+  world: ScenarioWorld,
+  options: ServerOptions & NatServiceOptions = {},
+): Promise<NatService> {
+  const { relay: relayLimits = {}, ...serverOptions } = options;
+  // The server takes its granter before its port is known; the relay comes once it is bound.
+  let relay: RelayServer | undefined;
+  let port = 0;
+  const granter: RelayGranter = {
+    available: () => relay !== undefined,
+    get port() {
+      return port;
+    },
+    grant: (...args) => relay?.grant(...args),
+  };
+  const server = await world.startServer({
+    ...serverOptions,
+    ...(relayLimits === false ? {} : { relay: granter }),
+  });
+  port = server.port;
+  const socket = server.host.platform.dgram.createSocket();
+  await world.until(socket.bind(server.port, server.host.address));
+  const stun = new BindingResponder(socket);
+  if (relayLimits !== false) {
+    relay = new RelayServer(socket, server.host.platform.clock, relayLimits);
+    socket.on('message', (msg, rinfo) => relay?.handle(msg, rinfo));
+  }
+  const service: NatService = { server, socket, stun, relay };
+  world.natServices.push(service);
+  world.disposers.push(() => world.settle(socket.close()));
+  return service;
+}
+
+/** The NAT counters (module comment) of a world with NATs or NAT services; else none. */
+export function natCounters(world: ScenarioWorld): Record<string, number> {
+  if (world.natBoxes.size === 0 && world.natServices.length === 0) return {};
+  const tally: Record<string, number> = {
+    'nat.mappingsCreated': 0,
+    'nat.mappingsExpired': 0,
+    'nat.filteredInbound': 0,
+    'nat.restarts': world.natRestarts,
+    'relay.granted': 0,
+    'relay.bytesRelayed': 0,
+    'relay.refused': 0,
+    'relay.overLimit': 0,
+    'stun.answered': 0,
+  };
+  for (const nat of world.natBoxes.values()) {
+    // A NAT notices expiry only when it looks a mapping up: sweep so idle ones are counted.
+    nat.mappings();
+    tally['nat.mappingsCreated'] += nat.stats.mappingsCreated;
+    tally['nat.mappingsExpired'] += nat.stats.mappingsExpired;
+    tally['nat.filteredInbound'] += nat.stats.filteredInbound;
+  }
+  for (const { relay, stun } of world.natServices) {
+    tally['stun.answered'] += stun.stats.answered;
+    if (relay === undefined) continue;
+    tally['relay.granted'] += relay.stats.granted;
+    tally['relay.bytesRelayed'] += relay.stats.bytesRelayed;
+    tally['relay.refused'] += relay.stats.refused;
+    tally['relay.overLimit'] += relay.stats.overLimit;
+  }
+  return tally;
+}
+
+/** The NAT box reboots: every mapping is gone (sim/nat.ts `restart`); counted as `nat.restarts`. */
+export function restartNat(world: ScenarioWorld, name: string): void {
+  natBox(world, name).restart();
+  world.natRestarts++;
+}

@@ -62,3 +62,42 @@ export function lyingDisk(platform: Platform): Platform {
   };
   return { ...platform, fs };
 }
+
+/** When a stalling disk's one stall began and ended (on the platform's clock); unset until then. */
+export interface DiskStall {
+  startedAt?: number;
+  endedAt?: number;
+}
+
+/**
+ * A disk that stalls once (a disk spinning up, a full journal flushing): the first temp-file
+ * write once `afterBytes` have been written waits `ms` of the platform's clock, every other write
+ * is immediate. A receiver on it stops draining its buffer, so its window closes and the transfer
+ * goes quiet for about `ms`. `stall` says when it happened.
+ */
+export function stallingDisk(
+  platform: Platform,
+  { afterBytes, ms }: { afterBytes: number; ms: number },
+  stall: DiskStall = {},
+): Platform {
+  const fs: FileSystem = Object.create(platform.fs);
+  let written = 0;
+  fs.createTemp = async (dir, hint) => {
+    const writer = await platform.fs.createTemp(dir, hint);
+    const stalling: FileWriter = Object.create(writer);
+    stalling.write = (data) => {
+      const due = written >= afterBytes && stall.startedAt === undefined;
+      written += data.length;
+      if (!due) return writer.write(data);
+      stall.startedAt = platform.clock.now();
+      return new Promise<void>((resolve, reject) =>
+        platform.clock.setTimeout(() => {
+          stall.endedAt = platform.clock.now();
+          writer.write(data).then(resolve, reject);
+        }, ms),
+      );
+    };
+    return stalling;
+  };
+  return { ...platform, fs };
+}

@@ -3,7 +3,12 @@
  * platform as a control, so the fault is shown to come from the wrapper and not from the host.
  */
 import test from 'ava';
-import { failingCommit, slowDisk } from '../../harness/disk-faults.ts';
+import {
+  type DiskStall,
+  failingCommit,
+  slowDisk,
+  stallingDisk,
+} from '../../harness/disk-faults.ts';
 import { createWorld } from '../../harness/world.ts';
 import type { Platform } from '../../impl/platform/types.ts';
 import type { Simulator } from '../../sim/index.ts';
@@ -53,4 +58,16 @@ test('a failing disk refuses the commit with EIO and leaves no file; the plain d
       .filter((name) => !name.startsWith('.')),
     ['ok'],
   );
+});
+
+test('a stalling disk waits once, at the first write past its threshold; the plain disk never', async (t) => {
+  const { sim, host } = await simHost();
+  t.is(await threeWrites(sim, host.platform), 0);
+  const stall: DiskStall = {};
+  // 'a' makes 1 byte written, so 'b' is the first write at or past afterBytes = 1.
+  t.is(
+    await threeWrites(sim, stallingDisk(host.platform, { afterBytes: 1, ms: 40_000 }, stall)),
+    40_000,
+  );
+  t.is((stall.endedAt ?? 0) - (stall.startedAt ?? 0), 40_000);
 });

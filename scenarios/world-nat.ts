@@ -13,26 +13,21 @@
  */
 import type { WorldHost } from '../harness/backend.ts';
 import type { ServerHandle } from '../harness/world.ts';
-import type { RelayGranter } from '../impl/chat/relay-grants.ts';
 import { WhohasError } from '../impl/errors.ts';
-import { BindingResponder } from '../impl/nat/binding.ts';
-import { type RelayLimits, RelayServer } from '../impl/nat/relay.ts';
-import type { DatagramSocket } from '../impl/platform/types.ts';
+import type { RelayLimits } from '../impl/nat/relay.ts';
+import { NatGranter, type NatService, startNatService } from '../impl/nat/service.ts';
 import type { NatOptions, SimNat } from '../sim/nat.ts';
 import type { ServerOptions } from './records.ts';
 import type { ScenarioWorld } from './world.ts';
 
-/** The NAT service beside one chat server. */
-export interface NatService {
+/** The NAT service beside one chat server (impl/nat/service.ts), with its server. */
+export interface ServedNat {
   readonly server: ServerHandle;
-  readonly socket: DatagramSocket;
-  readonly stun: BindingResponder;
-  /** Undefined when started with `relay: false` (the server refuses relays: RELAY_REFUSED). */
-  readonly relay: RelayServer | undefined;
+  readonly service: NatService;
 }
 
-export interface NatServiceOptions {
-  /** The relay's limits, or false for none. */
+export interface NatServerOptions {
+  /** The relay's limits, or false for none (the server refuses relays: RELAY_REFUSED). */
   relay?: Partial<RelayLimits> | false;
 }
 
@@ -69,35 +64,18 @@ export function behindNat(
 /** A chat server with STUN and (unless `relay: false`) the relay on its UDP port. */
 export async function startNatServer(
   world: ScenarioWorld,
-  options: ServerOptions & NatServiceOptions = {},
-): Promise<NatService> {
-  const { relay: relayLimits = {}, ...serverOptions } = options;
-  // The server takes its granter before its port is known; the relay comes once it is bound.
-  let relay: RelayServer | undefined;
-  let port = 0;
-  const granter: RelayGranter = {
-    available: () => relay !== undefined,
-    get port() {
-      return port;
-    },
-    grant: (...args) => relay?.grant(...args),
-  };
-  const server = await world.startServer({
-    ...serverOptions,
-    ...(relayLimits === false ? {} : { relay: granter }),
-  });
-  port = server.port;
-  const socket = server.host.platform.dgram.createSocket();
-  await world.until(socket.bind(server.port, server.host.address));
-  const stun = new BindingResponder(socket);
-  if (relayLimits !== false) {
-    relay = new RelayServer(socket, server.host.platform.clock, relayLimits);
-    socket.on('message', (msg, rinfo) => relay?.handle(msg, rinfo));
-  }
-  const service: NatService = { server, socket, stun, relay };
-  world.natServices.push(service);
-  world.disposers.push(() => world.settle(socket.close()));
-  return service;
+  options: ServerOptions & NatServerOptions = {},
+): Promise<ServedNat> {
+  const { relay = {}, ...serverOptions } = options;
+  // The server takes its granter before its port is known; the service comes once it is bound.
+  const granter = new NatGranter();
+  const server = await world.startServer({ ...serverOptions, relay: granter });
+  const at = { address: server.host.address, port: server.port };
+  granter.service = await world.until(startNatService(server.host.platform, at, { relay }));
+  const served: ServedNat = { server, service: granter.service };
+  world.natServices.push(served);
+  world.disposers.push(() => world.settle(served.service.close()));
+  return served;
 }
 
 /** The NAT counters (module comment) of a world with NATs or NAT services; else none. */
@@ -121,8 +99,9 @@ export function natCounters(world: ScenarioWorld): Record<string, number> {
     tally['nat.mappingsExpired'] += nat.stats.mappingsExpired;
     tally['nat.filteredInbound'] += nat.stats.filteredInbound;
   }
-  for (const { relay, stun } of world.natServices) {
-    tally['stun.answered'] += stun.stats.answered;
+  for (const { service } of world.natServices) {
+    const { relay, responder } = service;
+    tally['stun.answered'] += responder.stats.answered;
     if (relay === undefined) continue;
     tally['relay.granted'] += relay.stats.granted;
     tally['relay.bytesRelayed'] += relay.stats.bytesRelayed;

@@ -20,7 +20,7 @@ import {
   seededBytes,
   sha256,
 } from './records.ts';
-import { type NatService, natCounters } from './world-nat.ts';
+import { natCounters, type ServedNat } from './world-nat.ts';
 
 export async function createScenarioWorld(options: ScenarioWorldOptions): Promise<ScenarioWorld> {
   const backend = await createBackend({
@@ -62,7 +62,7 @@ export class ScenarioWorld extends World {
   readonly random: seedrandom.PRNG;
   /** NAT boxes, the servers' NAT services and NAT reboots so far (world-nat.ts). */
   readonly natBoxes = new Map<string, SimNat>();
-  readonly natServices: NatService[] = [];
+  readonly natServices: ServedNat[] = [];
   natRestarts = 0;
   private readonly startedAt: number;
   private probes = 0;

@@ -33,13 +33,13 @@ test.serial(
   async (t) => {
     const w = await world();
     const alice = behindNat(w, 'alice', 'nat-a', { type: 'port-restricted' });
-    const service = await startNatServer(w);
+    const served = await startNatServer(w);
     const socket = alice.platform.dgram.createSocket();
     await w.until(socket.bind(41_000));
     const reflexive = await w.until(
       discoverReflexive(
         socket,
-        { address: service.server.host.address, port: service.server.port },
+        { address: served.server.host.address, port: served.server.port },
         alice.platform,
       ),
     );
@@ -62,13 +62,13 @@ test.serial(
       type: 'port-restricted',
       mappingTimeoutMs: 20_000,
     });
-    const service = await startNatServer(w);
+    const served = await startNatServer(w);
     const socket = alice.platform.dgram.createSocket();
     await w.until(socket.bind(41_000));
     await w.until(
       discoverReflexive(
         socket,
-        { address: service.server.host.address, port: service.server.port },
+        { address: served.server.host.address, port: served.server.port },
         alice.platform,
       ),
     );
@@ -86,7 +86,7 @@ test.serial(
     t.is(natBox(w, 'nat-a').mappings().length, 0);
     t.is(w.counters()['nat.restarts'], 1);
 
-    socket.send(Buffer.from('again'), 9, service.server.host.address);
+    socket.send(Buffer.from('again'), 9, served.server.host.address);
     await w.sleep(25_000);
     t.is(w.counters()['nat.mappingsExpired'], 1, 'the idle mapping expired after 20 s');
     await w.until(Promise.all([socket.close(), stranger.close()]));

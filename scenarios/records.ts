@@ -15,7 +15,7 @@ export interface ServerOptions {
   portTries?: number;
   limits?: Partial<ChatLimits>;
   /** The relay the server grants (world-nat.ts `startNatServer` makes it); none by default. */
-  relay?: RelayGranter;
+  granter?: RelayGranter;
 }
 
 export interface ClientRecord {

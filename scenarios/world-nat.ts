@@ -5,6 +5,8 @@
  * with:
  * - `nat.mappingsCreated`, `nat.mappingsExpired`, `nat.filteredInbound`, `nat.restarts`: summed
  *   over the world's NAT boxes (sim/nat.ts NatStats; restarts are the scenario's own);
+ * - what a scenario measured itself (`world.natNotes`), e.g. `nat.quietMs`: the longest time
+ *   a transfer sent nothing;
  * - `relay.granted`, `relay.bytesRelayed`, `relay.refused`, `relay.overLimit`: summed over the
  *   servers' relays (impl/nat/relay.ts RelayStats);
  * - `stun.answered`: Binding requests the servers answered.
@@ -64,12 +66,12 @@ export function behindNat(
 /** A chat server with STUN and (unless `relay: false`) the relay on its UDP port. */
 export async function startNatServer(
   world: ScenarioWorld,
-  options: ServerOptions & NatServerOptions = {},
+  options: Omit<ServerOptions, 'granter'> & NatServerOptions = {},
 ): Promise<ServedNat> {
   const { relay = {}, ...serverOptions } = options;
   // The server takes its granter before its port is known; the service comes once it is bound.
   const granter = new NatGranter();
-  const server = await world.startServer({ ...serverOptions, relay: granter });
+  const server = await world.startServer({ ...serverOptions, granter });
   const at = { address: server.host.address, port: server.port };
   granter.service = await world.until(startNatService(server.host.platform, at, { relay }));
   const served: ServedNat = { server, service: granter.service };
@@ -86,6 +88,7 @@ export function natCounters(world: ScenarioWorld): Record<string, number> {
     'nat.mappingsExpired': 0,
     'nat.filteredInbound': 0,
     'nat.restarts': world.natRestarts,
+    ...world.natNotes,
     'relay.granted': 0,
     'relay.bytesRelayed': 0,
     'relay.refused': 0,

@@ -64,6 +64,7 @@ export class ScenarioWorld extends World {
   readonly natBoxes = new Map<string, SimNat>();
   readonly natServices: ServedNat[] = [];
   natRestarts = 0;
+  readonly natNotes: Record<string, number> = {};
   private readonly startedAt: number;
   private probes = 0;
 
@@ -133,8 +134,11 @@ export class ScenarioWorld extends World {
   // ------------------------------------------------------------ chat
 
   override startServer(options: ServerOptions = {}): Promise<ServerHandle> {
-    const { limits, relay, ...start } = options;
-    return super.startServer({ ...start, settings: relay ? { ...limits, relay } : limits });
+    const { limits, granter, ...start } = options;
+    return super.startServer({
+      ...start,
+      settings: granter ? { ...limits, relay: granter } : limits,
+    });
   }
 
   /** A raw connection that has not logged in; not counted as well-behaved. */

@@ -114,8 +114,14 @@ export function natCounters(world: ScenarioWorld): Record<string, number> {
   return tally;
 }
 
-/** The NAT box reboots: every mapping is gone (sim/nat.ts `restart`); counted as `nat.restarts`. */
+/**
+ * The NAT box reboots: every mapping is gone (sim/nat.ts `restart`). Counted as `nat.restarts`,
+ * and the live mappings it dropped as `nat.mappingsDropped`.
+ */
 export function restartNat(world: ScenarioWorld, name: string): void {
-  natBox(world, name).restart();
+  const nat = natBox(world, name);
+  const live = nat.mappings().length;
+  nat.restart();
   world.natRestarts++;
+  world.natNotes['nat.mappingsDropped'] = (world.natNotes['nat.mappingsDropped'] ?? 0) + live;
 }

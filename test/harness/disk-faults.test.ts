@@ -7,7 +7,7 @@ import {
   type DiskStall,
   failingCommit,
   slowDisk,
-  stallingDisk,
+  stallingReads,
 } from '../../harness/disk-faults.ts';
 import { createWorld } from '../../harness/world.ts';
 import type { Platform } from '../../impl/platform/types.ts';
@@ -60,14 +60,20 @@ test('a failing disk refuses the commit with EIO and leaves no file; the plain d
   );
 });
 
-test('a stalling disk waits once, at the first write past its threshold; the plain disk never', async (t) => {
+test('stalling reads wait once, when armed, at the first read past the threshold', async (t) => {
   const { sim, host } = await simHost();
-  t.is(await threeWrites(sim, host.platform), 0);
-  const stall: DiskStall = {};
-  // 'a' makes 1 byte written, so 'b' is the first write at or past afterBytes = 1.
-  t.is(
-    await threeWrites(sim, stallingDisk(host.platform, { afterBytes: 1, ms: 40_000 }, stall)),
-    40_000,
-  );
-  t.is((stall.endedAt ?? 0) - (stall.startedAt ?? 0), 40_000);
+  host.files.write('/downloads/f', Buffer.alloc(300));
+  const stall: DiskStall = { armed: false };
+  const platform = stallingReads(host.platform, { afterBytes: 100, ms: 30_000 }, stall);
+  const readAll = async () => {
+    const reader = await sim.until(platform.fs.openRead('/downloads/f'));
+    const start = sim.now;
+    for (const position of [0, 100, 200]) await sim.until(reader.read(position, 100));
+    return sim.now - start;
+  };
+  t.is(await readAll(), 0, 'not armed: the hashing pass reads at full speed');
+  stall.armed = true;
+  t.is(await readAll(), 30_000);
+  t.is(await readAll(), 0, 'only once');
+  t.is((stall.endedAt ?? 0) - (stall.startedAt ?? 0), 30_000);
 });

@@ -7,10 +7,11 @@
  * paths to the server and to each other (`impairNatPaths`).
  *
  * `watchSends` records when a host's UDP sockets sent what (transfer datagrams apart from hole
- * punching probes), so a scenario can measure how long a transfer went quiet.
+ * punching probes and STUN), so a scenario can see data flow and measure how long it stopped.
  */
 import type { WorldHost } from '../harness/backend.ts';
 import type { RelayLimits } from '../impl/nat/relay.ts';
+import { looksLikeStun } from '../impl/nat/stun.ts';
 import type { DatagramSocket, Platform } from '../impl/platform/types.ts';
 import type { NatOptions, NatType } from '../sim/nat.ts';
 import type { LinkProfile } from './format.ts';
@@ -99,15 +100,23 @@ export function impairNatPaths(world: ScenarioWorld, link: LinkProfile = world.l
   }
 }
 
-/** One datagram a watched host sent: when, from which local port, and whether it was a probe. */
+/**
+ * One datagram a watched host sent: when, from which local port, and what: a hole-punching
+ * probe, a STUN request, or `data` (a transfer datagram, or a relay frame carrying one).
+ */
 export interface Sent {
   at: number;
   port: number;
-  probe: boolean;
+  kind: 'probe' | 'stun' | 'data';
 }
 
 /** Hole-punching probes start 0xF0 'W' 'H' 'P' (impl/nat/punch.ts). */
 const PROBE_MAGIC = [0xf0, 0x57, 0x48, 0x50];
+
+function kindOf(bytes: Uint8Array): Sent['kind'] {
+  if (PROBE_MAGIC.every((b, i) => bytes[i] === b)) return 'probe';
+  return looksLikeStun(bytes) ? 'stun' : 'data';
+}
 
 /** The platform, recording into `log` every datagram its UDP sockets send. */
 export function watchSends(platform: Platform, log: Sent[]): Platform {
@@ -119,8 +128,7 @@ export function watchSends(platform: Platform, log: Sent[]): Platform {
       try {
         port = socket.address().port;
       } catch {}
-      const probe = PROBE_MAGIC.every((b, i) => bytes[i] === b);
-      log.push({ at: platform.clock.now(), port, probe });
+      log.push({ at: platform.clock.now(), port, kind: kindOf(bytes) });
       return (send as (...args: unknown[]) => void)(bytes, ...rest);
     }) as DatagramSocket['send'];
     return socket;

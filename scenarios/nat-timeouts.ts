@@ -1,18 +1,22 @@
 /**
  * The time-bound NAT faults of the `nat` family: a transfer that goes quiet longer than the NATs'
  * mapping timeout (the receiver's disk stalls, its window closes), and a NAT that reboots in the
- * middle of a transfer. Both peers sit behind port-restricted NATs: endpoint-independent mapping
- * gives each socket exactly one mapping, so the transfer's mappings are the ones made after the
- * download began, and filtering admits only the other side's endpoint.
+ * middle of a transfer. In the quiet transfer both peers sit behind port-restricted NATs:
+ * endpoint-independent mapping gives each socket exactly one mapping, so the transfer's mappings
+ * are the ones made after the download began, and filtering admits only the other side's
+ * endpoint.
  */
 import { type DiskStall, stallingReads } from '../harness/disk-faults.ts';
+import type { NatType } from '../sim/nat.ts';
 import { invariant } from './invariants.ts';
 import { impairNatPaths, longestQuiet, natPair, type Sent, watchSends } from './nat-swarm.ts';
-import { type Attempt, nextTransferStart, type Swarm } from './swarm.ts';
+import type { Attempt, Swarm } from './swarm.ts';
 import type { ScenarioWorld } from './world.ts';
 import { natBox, restartNat } from './world-nat.ts';
 
 const NATS = ['nat-alice', 'nat-bob'];
+export const CONES: NatType[] = ['full-cone', 'address-restricted', 'port-restricted'];
+const NAT_TYPES: NatType[] = [...CONES, 'symmetric'];
 
 /** Every live UDP mapping of the NATs as `nat inner→public port`. */
 function udpMappings(world: ScenarioWorld): Map<string, string> {
@@ -74,7 +78,7 @@ export async function quietTransfer(
   const start = stall.startedAt ?? 0;
   const end = stall.endedAt ?? world.backend.now();
   const mine = (s: Sent) => ports.has(s.port);
-  const quietMs = longestQuiet(sent, (s) => mine(s) && !s.probe, start, end);
+  const quietMs = longestQuiet(sent, (s) => mine(s) && s.kind === 'data', start, end);
   world.natNotes['nat.quietMs'] = Math.round(quietMs);
   const live = udpMappings(world);
   return {
@@ -86,28 +90,37 @@ export async function quietTransfer(
 }
 
 /**
- * alice downloads 600 kB from bob, both behind port-restricted NATs, and alice's NAT reboots
- * while it flows: every mapping is gone, the chat connection's too. With port preservation the
- * next outbound datagram (a keepalive probe, at most 15 s later) makes the same mapping again;
- * without, the transfer's mapping comes back on another port.
+ * alice downloads 600 kB from bob, both behind NATs of one type (drawn from the seed among
+ * `sites`: the cones punch a direct path, symmetric NATs go through the relay), and alice's NAT
+ * reboots while the
+ * data flows (after her 20th acknowledgment): every mapping is gone, the chat connection's too.
+ * With port preservation her next outbound datagram (an ACK, a relay frame, or a keepalive probe
+ * within 15 s) makes a mapping on the same port again; without, it comes back on another port.
  */
 export async function restartMidTransfer(
   world: ScenarioWorld,
-  { portPreservation }: { portPreservation: boolean },
-): Promise<{ swarm: Swarm; outcome: Attempt }> {
+  { portPreservation, sites = NAT_TYPES }: { portPreservation: boolean; sites?: NatType[] },
+): Promise<{ swarm: Swarm; outcome: Attempt; site: NatType }> {
+  const site = sites[Math.floor(world.random() * sites.length)];
+  const sent: Sent[] = [];
   const { swarm } = await natPair(world, {
-    alice: 'port-restricted',
-    bob: 'port-restricted',
+    alice: site,
+    bob: site,
     nat: { portPreservation },
     bytes: 600_000,
+    aliceOptions: { fault: (p) => watchSends(p, sent) },
   });
   // The scenario's link (4 Mbit/s) keeps the transfer going for about 1.2 s.
   impairNatPaths(world);
-  // Once data flows to alice (her receiver started: the punch is done), within its 1.2 s.
-  const receiving = nextTransferStart(swarm.get('alice'));
+  const acks = () => sent.filter((s) => s.kind === 'data').length;
   const download = swarm.start('alice', 'bob', 'data.bin');
-  await world.until(receiving);
-  await world.sleep(50 + Math.floor(world.random() * 500));
+  // Data flows both ways once alice acknowledges: both punches (or relay binds) are done.
+  await world.eventually(
+    () => acks() >= 20,
+    () => `alice sent ${acks()} acknowledgments`,
+    1,
+  );
+  await world.sleep(Math.floor(world.random() * 500));
   const box = natBox(world, 'nat-alice');
   const filtered = box.stats.filteredInbound;
   restartNat(world, 'nat-alice');
@@ -115,5 +128,5 @@ export async function restartMidTransfer(
   // What the reboot cost: bob's datagrams that found no mapping (0 when alice's next ACK left
   // before bob's next datagram arrived and, with port preservation, made the same mapping).
   world.natNotes['nat.filteredAfterRestart'] = box.stats.filteredInbound - filtered;
-  return { swarm, outcome };
+  return { swarm, outcome, site };
 }

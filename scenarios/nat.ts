@@ -11,7 +11,7 @@ import { proves } from './evidence.ts';
 import { family } from './format.ts';
 import { invariant } from './invariants.ts';
 import { impairNatPaths, NAT_ON, natPair } from './nat-swarm.ts';
-import { quietTransfer, restartMidTransfer } from './nat-timeouts.ts';
+import { CONES, quietTransfer, restartMidTransfer } from './nat-timeouts.ts';
 import { nextTransferEnd } from './swarm.ts';
 
 const FAILED = ['ALL_RESPONDERS_FAILED', 'TRANSFER_TIMEOUT', 'TRANSFER_ABORTED', 'PEER_GONE'];
@@ -95,16 +95,38 @@ export const nat = family('nat', [
   {
     name: 'restart',
     description:
-      "The requester's port-preserving NAT reboots mid-transfer: her next ACK or keepalive (at most 15 s) makes the same mapping again, the file arrives intact",
+      "The requester's port-preserving cone NAT reboots mid-transfer: her next ACK or keepalive probe (within 15 s) makes the same mapping again, the file arrives intact",
     link: { bandwidthBps: 4e6, delayMs: 2 },
     evidence: proves('nat.restarts', 'nat.mappingsDropped'),
     budget: { faultMs: 180_000 },
     async script(world) {
-      const { outcome } = await restartMidTransfer(world, { portPreservation: true });
+      const { outcome, site } = await restartMidTransfer(world, {
+        portPreservation: true,
+        sites: CONES,
+      });
       invariant(
         outcome.ok,
-        `the download failed: ${outcome.error?.code} ${outcome.error?.message}`,
+        `behind ${site} NATs: ${outcome.error?.code} ${outcome.error?.message}`,
       );
+    },
+  },
+  {
+    name: 'restart-relay',
+    description:
+      "The requester's port-preserving symmetric NAT reboots mid-transfer over the relay: intact if her next ACK leaves before the relay's next frame arrives, else a clean TRANSFER_TIMEOUT (nothing on the relay path speaks first to re-make her mapping)",
+    link: { bandwidthBps: 4e6, delayMs: 2 },
+    evidence: proves('nat.restarts', 'nat.mappingsDropped', 'relay.bytesRelayed'),
+    budget: { faultMs: 180_000 },
+    async script(world) {
+      const { outcome } = await restartMidTransfer(world, {
+        portPreservation: true,
+        sites: ['symmetric'],
+      });
+      const bitten = (world.natNotes['nat.filteredAfterRestart'] ?? 0) > 0;
+      // Without a keepalive on the relay path a bitten receiver stays silent until it gives up.
+      if (outcome.ok) return;
+      invariant(bitten, `failed though the reboot filtered nothing: ${outcome.error.code}`);
+      invariant(FAILED.includes(outcome.error.code), `failed with ${outcome.error.code}`);
     },
   },
   {
@@ -115,8 +137,10 @@ export const nat = family('nat', [
     evidence: proves('nat.restarts', 'nat.mappingsDropped', 'transfer.failed'),
     budget: { faultMs: 180_000 },
     async script(world) {
-      const { swarm, outcome } = await restartMidTransfer(world, { portPreservation: false });
-      invariant(!outcome.ok, 'the download survived its NAT mapping it on new ports');
+      const { swarm, outcome, site } = await restartMidTransfer(world, {
+        portPreservation: false,
+      });
+      invariant(!outcome.ok, `behind ${site} NATs the download survived its new ports`);
       invariant(FAILED.includes(outcome.error.code), `failed with ${outcome.error.code}`);
       // Her chat connection's mapping moved too: the server's lines to her old port are
       // filtered, so she is deaf (a real TCP would be reset). She logs in again and fetches.

@@ -5,15 +5,20 @@
  */
 import test from 'ava';
 import { encodeProbe } from '../../impl/nat/punch.ts';
+import { encodeBindingRequest } from '../../impl/nat/stun.ts';
 import { longestQuiet, type Sent, watchSends } from '../../scenarios/nat-swarm.ts';
 import { Simulator } from '../../sim/index.ts';
 
-const send = (at: number, probe = false, port = 1): Sent => ({ at, port, probe });
+const send = (at: number, probe = false, port = 1): Sent => ({
+  at,
+  port,
+  kind: probe ? 'probe' : 'data',
+});
 
 const quiet = test.macro({
   exec(t, log: Sent[], keepProbes: boolean, expected: number) {
     t.is(
-      longestQuiet(log, (s) => keepProbes || !s.probe, 100, 200),
+      longestQuiet(log, (s) => keepProbes || s.kind === 'data', 100, 200),
       expected,
     );
   },
@@ -40,17 +45,22 @@ test(
   20,
 );
 
-test('watchSends records every datagram, probes marked, from the sending port', async (t) => {
+test('watchSends records every datagram, probes and STUN told from data, with the sending port', async (t) => {
   const sim = new Simulator({ seed: 1 });
   const [a, b] = [sim.addHost('a'), sim.addHost('b')];
   const log: Sent[] = [];
   const socket = watchSends(a.platform, log).dgram.createSocket();
   await sim.until(socket.bind(4000));
   socket.send(encodeProbe(1, 7, Buffer.alloc(8, 1)), 5000, b.address);
+  socket.send(encodeBindingRequest(Buffer.alloc(12, 3)), 5000, b.address);
   socket.send(Buffer.from([2, 0, 0, 0]), 5000, b.address);
   await sim.run();
-  t.deepEqual(log, [
-    { at: 0, port: 4000, probe: true },
-    { at: 0, port: 4000, probe: false },
-  ]);
+  t.deepEqual(
+    log.map((s) => [s.at, s.port, s.kind]),
+    [
+      [0, 4000, 'probe'],
+      [0, 4000, 'stun'],
+      [0, 4000, 'data'],
+    ],
+  );
 });

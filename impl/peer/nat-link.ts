@@ -85,6 +85,7 @@ export class PeerNat {
   /** After login: learns the reflexive address in the background, and again every REFRESH_MS. */
   start(): void {
     if (this.#closed) return;
+    this.#platform.clock.clearTimeout(this.#refresh); // a second login: one refresh chain
     void this.#discover();
   }
 

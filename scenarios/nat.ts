@@ -174,7 +174,8 @@ export const nat = family('nat', [
     name: 'stranger-probes',
     description:
       "A stranger sprays forged probes (the live transfer id, a wrong token) and junk at both peers' reflexive ports while they punch: counted, never answered, the file arrives intact",
-    link: 'lan',
+    // 20 ms each way between the NATs: the punch takes round trips long enough to be sprayed.
+    link: { delayMs: 20 },
     evidence: proves('punch.strangers', 'transfer.direct'),
     async script(world) {
       // Full-cone NATs let anyone's datagrams through to a mapped port: the stranger's reach.
@@ -183,6 +184,7 @@ export const nat = family('nat', [
         bob: 'full-cone',
         bytes: 200_000,
       });
+      impairNatPaths(world);
       const bob = swarm.get('bob');
       const alice = swarm.get('alice');
       const mallory = world.host('mallory').platform.dgram.createSocket();
@@ -197,9 +199,9 @@ export const nat = family('nat', [
         () => 'no getfile reached bob',
         1,
       );
-      // Every 5 ms while they punch: the getfile names alice's reflexive port, bob's sending his.
+      // Every 2 ms while they punch: the getfile names alice's reflexive port, bob's sending his.
       let sprayed = 0;
-      for (let round = 0; round < 60; round++) {
+      for (let round = 0; round < 100; round++) {
         const lines = [...bob.lines.filter(isGetfile), ...alice.lines.filter(isSending)];
         const transferId = Number(bob.lines.find(isGetfile)?.split('|')[5]);
         const forged = [
@@ -212,7 +214,7 @@ export const nat = family('nat', [
           for (const datagram of forged) mallory.send(datagram, port, address);
           sprayed += forged.length;
         }
-        await world.sleep(5);
+        await world.sleep(2);
       }
       invariant(sprayed > 0, 'no reflexive candidate to spray at');
       const got = await world.until(download);

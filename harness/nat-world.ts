@@ -90,8 +90,9 @@ export interface NatPeerWorldOptions {
   nat?: { alice?: PeerOptions['nat']; bob?: PeerOptions['nat'] };
   /** Wraps a peer's platform (a spy, a fault) before the peer is built on it. */
   platforms?: { alice?: (platform: Platform) => Platform; bob?: (platform: Platform) => Platform };
-  /** More options for both peers (transfer settings, ...). */
+  /** More options for both peers (transfer settings, ...), and for each (identities, ...). */
   peer?: Partial<Omit<PeerOptions, 'platform' | 'name' | 'server' | 'folder' | 'nat'>>;
+  each?: { alice?: NatPeerWorldOptions['peer']; bob?: NatPeerWorldOptions['peer'] };
 }
 
 export interface NatPeerWorld {
@@ -142,6 +143,7 @@ export async function natPeerWorld(
     const wrap = options.platforms?.[name] ?? ((platform: Platform) => platform);
     return new Peer({
       ...options.peer,
+      ...options.each?.[name],
       platform: wrap(host.platform),
       name,
       server: { host: serverHost.address, port: NAT_SERVER_PORT },

@@ -41,7 +41,10 @@ export class TransferChannel extends TypedEmitter<DatagramSocketEvents> implemen
     else this.emit('message', msg, rinfo);
   };
   readonly #onRelay = (msg: Buffer, rinfo: RemoteInfo) => this.emit('message', msg, rinfo);
-  readonly #onError = (error: SystemError) => this.emit('error', error);
+  /** Before the driver listens (STUN, punching), a socket error is not worth a crash. */
+  readonly #onError = (error: SystemError) => {
+    if (this.listenerCount('error') > 0) this.emit('error', error);
+  };
 
   constructor(raw: DatagramSocket, server: { address: string; port: number }) {
     super();

@@ -75,6 +75,7 @@ export class NatPath {
     bound: AddressInfo,
     token?: Buffer,
   ): Promise<NatPath | undefined> {
+    await nat?.loggedIn();
     const server = nat?.active ? nat.server() : undefined;
     if (nat === undefined || server === undefined) return undefined;
     const channel = new TransferChannel(raw, server);
@@ -115,6 +116,10 @@ export class NatPath {
       onVerified: (address, port) => {
         if (heard) return;
         heard = true;
+        // Until our own answer comes (a short transfer may end first), this is the pair.
+        const kind = remote.find((c) => c.address === address && c.port === port)?.kind;
+        const remoteText = endpointText(address, port);
+        this.#pair = { local: this.#local, remote: remoteText, kind: kind ?? 'peer-reflexive' };
         onPeer(address, port);
       },
     });

@@ -13,7 +13,7 @@ import { WhohasError } from '../impl/errors.ts';
 import { createNodePlatform } from '../impl/platform/node.ts';
 import type { Platform } from '../impl/platform/types.ts';
 import { resolvePathConfig } from '../sim/index.ts';
-import type { Backend, LinkSpec, WorldHost } from './backend.ts';
+import type { Backend, HostPlace, LinkSpec, WorldHost } from './backend.ts';
 import { type ImpairedPlatform, type ImpairmentOptions, impairDatagrams } from './impaired.ts';
 
 /**
@@ -86,7 +86,8 @@ export async function createRealBackend(
 
   return {
     kind: 'real',
-    addHost(name: string): WorldHost {
+    addHost(name: string, place?: HostPlace): WorldHost {
+      if (place !== undefined) unsupported('a NAT');
       const host = new RealHost(name, root);
       hosts.push(host);
       return host;

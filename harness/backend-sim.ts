@@ -6,7 +6,8 @@
 import { WhohasError } from '../impl/errors.ts';
 import type { PathConfig, ProfileName, SimHost, SimulatorOptions } from '../sim/index.ts';
 import { Simulator } from '../sim/index.ts';
-import type { Backend, LinkSpec, WorldHost } from './backend.ts';
+import { SimNat } from '../sim/nat.ts';
+import type { Backend, HostPlace, LinkSpec, WorldHost } from './backend.ts';
 
 function onLan(spec: LinkSpec): ProfileName | PathConfig {
   return typeof spec === 'string' || spec.profile !== undefined
@@ -29,12 +30,22 @@ export function createSimBackend(
   const impaired: Array<[SimHost, SimHost]> = [];
   const partitioned: Array<[SimHost, SimHost]> = [];
   const simHost = (host: WorldHost) => hosts.get(host) as SimHost;
+  const natNamed = (name: string) => {
+    const nat = sim.host(name);
+    if (!(nat instanceof SimNat)) throw new WhohasError('BAD_ARGUMENT', `${name} is not a NAT`);
+    return nat;
+  };
 
   return {
     kind: 'sim',
     sim,
-    addHost(name: string): WorldHost {
-      const host = sim.addHost(name);
+    addHost(name: string, place?: HostPlace): WorldHost {
+      const host =
+        place === undefined
+          ? sim.addHost(name)
+          : 'nat' in place
+            ? sim.addNat(name, place.nat)
+            : sim.addHost(name, { behind: natNamed(place.behind) });
       const world: WorldHost = {
         name,
         platform: host.platform,

@@ -5,6 +5,7 @@
  */
 import type { Platform } from '../impl/platform/types.ts';
 import type { PathConfig, ProfileName } from '../sim/index.ts';
+import type { NatOptions } from '../sim/nat.ts';
 
 /** Which network a world runs on: the simulator, or real sockets on loopback. */
 export type BackendKind = 'sim' | 'real';
@@ -27,9 +28,15 @@ export interface WorldHost {
   dir(name: string): string;
 }
 
+/**
+ * Where a new host sits, on the simulator only (sim/nat.ts): a NAT box itself (`nat`), or a
+ * host on the private side of a NAT box added before (`behind`, its name). Default: in public.
+ */
+export type HostPlace = { nat: NatOptions } | { behind: string };
+
 export interface Backend {
   readonly kind: BackendKind;
-  addHost(name: string): WorldHost;
+  addHost(name: string, place?: HostPlace): WorldHost;
   /** Impairs the datagram path a→b (and b→a with `reverse`). */
   impair(a: WorldHost, b: WorldHost, forward: LinkSpec, reverse: LinkSpec): void;
   partition(a: WorldHost, b: WorldHost): void;

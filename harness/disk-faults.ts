@@ -62,3 +62,55 @@ export function lyingDisk(platform: Platform): Platform {
   };
   return { ...platform, fs };
 }
+
+/**
+ * When a stalling disk's one stall began and ended (on the platform's clock); unset until then.
+ * `armed: false` holds the stall off (reads the owner makes to hash its files) until set true.
+ */
+export interface DiskStall {
+  armed?: boolean;
+  startedAt?: number;
+  endedAt?: number;
+}
+
+/** Runs `then` after the stall (the first call once `due`), or at once. */
+function stallOnce<T>(
+  platform: Platform,
+  stall: DiskStall,
+  ms: number,
+  due: boolean,
+  then: () => Promise<T>,
+): Promise<T> {
+  if (!due || stall.armed === false || stall.startedAt !== undefined) return then();
+  stall.startedAt = platform.clock.now();
+  return new Promise<T>((resolve, reject) =>
+    platform.clock.setTimeout(() => {
+      stall.endedAt = platform.clock.now();
+      then().then(resolve, reject);
+    }, ms),
+  );
+}
+
+/**
+ * A disk whose reads stall once: the first read at or past position `afterBytes` (once `stall`
+ * is armed) waits `ms` of the platform's clock. An owner on it has nothing to send for about
+ * `ms`, with its window open: the transfer goes quiet both ways.
+ */
+export function stallingReads(
+  platform: Platform,
+  { afterBytes, ms }: { afterBytes: number; ms: number },
+  stall: DiskStall,
+): Platform {
+  const fs: FileSystem = Object.create(platform.fs);
+  fs.openRead = async (path) => {
+    const reader = await platform.fs.openRead(path);
+    return {
+      size: reader.size,
+      identity: reader.identity,
+      read: (position, length) =>
+        stallOnce(platform, stall, ms, position >= afterBytes, () => reader.read(position, length)),
+      close: () => reader.close(),
+    };
+  };
+  return { ...platform, fs };
+}

@@ -6,6 +6,7 @@ import type { Scenario } from './format.ts';
 import { lines } from './lines.ts';
 import { login } from './login.ts';
 import { malicious } from './malicious.ts';
+import { nat } from './nat.ts';
 import { server } from './server.ts';
 import { transferFaults } from './transfers-faults.ts';
 import { transferRequests } from './transfers-requests.ts';
@@ -19,6 +20,7 @@ export const catalogue: readonly Scenario[] = [
   ...transferFaults,
   ...transferSources,
   ...server,
+  ...nat,
 ];
 
 /** `all`, an exact name, or a tag (every family is a tag). */

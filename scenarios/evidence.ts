@@ -18,6 +18,8 @@
  *   `transfer.maxBytes` (the largest transfer that completed).
  * - `server.cutOff`, `server.killed`, `server.refusedFull`, `server.rateLimited`,
  *   `server.badLines`: the chat servers' own statistics, summed.
+ * - NAT worlds only (scenarios/world-nat.ts): `nat.*`, `relay.*`, `stun.answered`; and from
+ *   completed ends that crossed NATs, `transfer.direct`, `transfer.relayed`, `punch.strangers`.
  * - `error.<CODE>`: sightings of an error code by users: `ERROR|<CODE>|` lines, `refused`
  *   replies to getfile, errors raised through the API or as peer events (one code reaching a
  *   user by two routes counts twice).
@@ -134,7 +136,7 @@ export interface FaultMark {
 /** Call when the fault phase ends, before healing. */
 export function markFaultEnd(world: ScenarioWorld): FaultMark {
   return {
-    network: world.backend.counters(),
+    network: world.counters(),
     serverStats: world.servers.map((record) => ({ ...record.server.stats })),
     transcriptLines: world.transcripts.map((t) => t.lines.length),
     userErrors: world.userErrors.length,
@@ -158,7 +160,7 @@ export function readEvidence(world: ScenarioWorld, mark?: FaultMark): Counters {
       transfers,
       crashes: world.crashes,
       serverStats: world.servers.map((record) => record.server.stats),
-      network: world.backend.counters(),
+      network: world.counters(),
     });
   }
   return collectEvidence({
@@ -217,6 +219,10 @@ function tallyTransfers(tally: Tally, ends: readonly TransferEnd[]): void {
     }
     const stats = end.stats;
     add(tally, 'transfer.completed');
+    // Across NATs (scenarios/nat.ts): which path carried it, and what its hole punching met.
+    if (end.route !== undefined)
+      add(tally, end.route === 'relay' ? 'transfer.relayed' : 'transfer.direct');
+    if (end.nat !== undefined) add(tally, 'punch.strangers', end.nat.strangers);
     add(tally, 'transfer.retransmits', stats.retransmits);
     add(tally, 'transfer.timeouts', stats.timeouts);
     add(tally, 'transfer.fastRetransmits', stats.fastRetransmits);

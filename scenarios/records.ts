@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { BackendKind, LinkProfile, WorldHost } from '../harness/backend.ts';
 import type { LineClient } from '../harness/line-client.ts';
 import type { ChatLimits } from '../impl/chat/limits.ts';
+import type { RelayGranter } from '../impl/chat/relay-grants.ts';
 
 /** A chat server to start: its host (default `server`), port, port tries and limits. */
 export interface ServerOptions {
@@ -13,6 +14,8 @@ export interface ServerOptions {
   port?: number;
   portTries?: number;
   limits?: Partial<ChatLimits>;
+  /** The relay the server grants (world-nat.ts `startNatServer` makes it); none by default. */
+  granter?: RelayGranter;
 }
 
 export interface ClientRecord {

@@ -10,6 +10,7 @@ import type { LoginOptions } from '../harness/login.ts';
 import { createBackend, type ServerHandle, World } from '../harness/world.ts';
 import { WhohasError } from '../impl/errors.ts';
 import type { TransferEnd } from '../impl/peer/types.ts';
+import type { SimNat } from '../sim/nat.ts';
 import type { LinkProfile } from './format.ts';
 import {
   type ClientRecord,
@@ -19,6 +20,7 @@ import {
   seededBytes,
   sha256,
 } from './records.ts';
+import { natCounters, type ServedNat } from './world-nat.ts';
 
 export async function createScenarioWorld(options: ScenarioWorldOptions): Promise<ScenarioWorld> {
   const backend = await createBackend({
@@ -58,6 +60,11 @@ export class ScenarioWorld extends World {
   /** Objects with cleanup to run at the end (peers, extra sockets). */
   readonly disposers: Array<() => Promise<void> | void> = [];
   readonly random: seedrandom.PRNG;
+  /** NAT boxes, the servers' NAT services and NAT reboots so far (world-nat.ts). */
+  readonly natBoxes = new Map<string, SimNat>();
+  readonly natServices: ServedNat[] = [];
+  natRestarts = 0;
+  readonly natNotes: Record<string, number> = {};
   private readonly startedAt: number;
   private probes = 0;
 
@@ -75,6 +82,11 @@ export class ScenarioWorld extends World {
   startPhase(name: 'fault' | 'healed', budgetMs: number): void {
     this.phase = name;
     this.setBudget(budgetMs);
+  }
+
+  /** The network's counters, and the NATs' and relays' when there are any (world-nat.ts). */
+  counters(): Record<string, number> {
+    return { ...this.backend.counters(), ...natCounters(this) };
   }
 
   elapsedMs(): number {
@@ -122,8 +134,11 @@ export class ScenarioWorld extends World {
   // ------------------------------------------------------------ chat
 
   override startServer(options: ServerOptions = {}): Promise<ServerHandle> {
-    const { limits, ...start } = options;
-    return super.startServer({ ...start, settings: limits });
+    const { limits, granter, ...start } = options;
+    return super.startServer({
+      ...start,
+      settings: granter ? { ...limits, relay: granter } : limits,
+    });
   }
 
   /** A raw connection that has not logged in; not counted as well-behaved. */

@@ -34,6 +34,13 @@ export interface NatOptions {
   filtering?: NatBehaviour;
   /** Idle time after which a mapping is gone (default 120,000 ms). */
   mappingTimeoutMs?: number;
+  /**
+   * The same for TCP mappings, when it differs (default: mappingTimeoutMs). RFC 5382 REQ-5 asks
+   * at least 2 h 4 min for established connections: a world with a short UDP timeout sets this,
+   * else its chat connections lose their mappings (and the simulated stream, which does not
+   * retransmit, its segments) whenever the chat is quiet for that long.
+   */
+  tcpMappingTimeoutMs?: number;
   /** A new mapping keeps the inner port when it is free (default true). */
   portPreservation?: boolean;
   /** Inside hosts reach each other through the public address (default false). */
@@ -87,6 +94,7 @@ export class SimNat extends SimHost {
   readonly mapping: NatBehaviour;
   readonly filtering: NatBehaviour;
   readonly mappingTimeoutMs: number;
+  readonly tcpMappingTimeoutMs: number;
   readonly portPreservation: boolean;
   readonly hairpinning: boolean;
   readonly inside = new Set<SimHost>();
@@ -115,6 +123,8 @@ export class SimNat extends SimHost {
     }
     this.mappingTimeoutMs = options.mappingTimeoutMs ?? 120_000;
     if (!(this.mappingTimeoutMs > 0)) bad('mappingTimeoutMs must be > 0');
+    this.tcpMappingTimeoutMs = options.tcpMappingTimeoutMs ?? this.mappingTimeoutMs;
+    if (!(this.tcpMappingTimeoutMs > 0)) bad('tcpMappingTimeoutMs must be > 0');
     this.portPreservation = options.portPreservation ?? true;
     this.hairpinning = options.hairpinning ?? false;
   }
@@ -260,7 +270,8 @@ export class SimNat extends SimHost {
 
   /** Removes the mapping if it has expired by `now`; true if it had. */
   private expire(mapping: Mapping, now: number): boolean {
-    if (now - mapping.lastUsed < this.mappingTimeoutMs) return false;
+    const timeoutMs = mapping.proto === UDP ? this.mappingTimeoutMs : this.tcpMappingTimeoutMs;
+    if (now - mapping.lastUsed < timeoutMs) return false;
     this.byKey.delete(mapping.key);
     this.byPort.delete(mapping.proto * 65536 + mapping.publicPort);
     this.stats.mappingsExpired++;

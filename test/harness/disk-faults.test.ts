@@ -3,7 +3,12 @@
  * platform as a control, so the fault is shown to come from the wrapper and not from the host.
  */
 import test from 'ava';
-import { failingCommit, slowDisk } from '../../harness/disk-faults.ts';
+import {
+  type DiskStall,
+  failingCommit,
+  slowDisk,
+  stallingReads,
+} from '../../harness/disk-faults.ts';
 import { createWorld } from '../../harness/world.ts';
 import type { Platform } from '../../impl/platform/types.ts';
 import type { Simulator } from '../../sim/index.ts';
@@ -53,4 +58,22 @@ test('a failing disk refuses the commit with EIO and leaves no file; the plain d
       .filter((name) => !name.startsWith('.')),
     ['ok'],
   );
+});
+
+test('stalling reads wait once, when armed, at the first read past the threshold', async (t) => {
+  const { sim, host } = await simHost();
+  host.files.write('/downloads/f', Buffer.alloc(300));
+  const stall: DiskStall = { armed: false };
+  const platform = stallingReads(host.platform, { afterBytes: 100, ms: 30_000 }, stall);
+  const readAll = async () => {
+    const reader = await sim.until(platform.fs.openRead('/downloads/f'));
+    const start = sim.now;
+    for (const position of [0, 100, 200]) await sim.until(reader.read(position, 100));
+    return sim.now - start;
+  };
+  t.is(await readAll(), 0, 'not armed: the hashing pass reads at full speed');
+  stall.armed = true;
+  t.is(await readAll(), 30_000);
+  t.is(await readAll(), 0, 'only once');
+  t.is((stall.endedAt ?? 0) - (stall.startedAt ?? 0), 30_000);
 });

@@ -253,3 +253,34 @@ test('a crashed NAT drops everything until restart(), which comes back with no m
   await sim.run();
   t.deepEqual(inbox, [`${bob.address}:6000 after`]);
 });
+
+const quietTcp = test.macro({
+  async exec(t, tcpMappingTimeoutMs: number | undefined, delivered: string) {
+    const { sim, nat, alice } = await box({
+      type: 'port-restricted',
+      mappingTimeoutMs: 1000,
+      ...(tcpMappingTimeoutMs === undefined ? {} : { tcpMappingTimeoutMs }),
+    });
+    const bob = sim.addHost('bob');
+    const server = bob.platform.net.createServer();
+    const accepted: Array<{ write(data: string): boolean }> = [];
+    server.on('connection', (peer) => accepted.push(peer));
+    await sim.until(server.listen(8000));
+    const client = await sim.until(alice.platform.net.connect(8000, bob.address));
+    let answer = '';
+    client.on('data', (chunk) => (answer += chunk));
+    // The connection stays quiet past the UDP timeout, then the server speaks first.
+    await sim.runUntil(sim.now + 5000);
+    accepted[0]?.write('late');
+    await sim.runUntil(sim.now + 100);
+    t.is(answer, delivered);
+    t.is(nat.stats.filteredInbound, delivered === '' ? 1 : 0);
+  },
+  title: (_, timeout) =>
+    timeout === undefined
+      ? 'TCP shares the UDP mapping timeout by default: a connection quiet past it loses inbound segments'
+      : 'tcpMappingTimeoutMs keeps a quiet TCP connection mapped past the UDP timeout',
+});
+
+test(quietTcp, undefined, '');
+test(quietTcp, 7_440_000, 'late');

@@ -118,7 +118,7 @@ napi_value SendMmsg(napi_env env, napi_callback_info info) {
       syscallCount++;
       result = sendmmsg(batch.fd, messages, count, MSG_DONTWAIT);
     } while (result < 0 && errno == EINTR);
-    if (result < 0) return Number(env, sent > 0 ? sent : -errno);
+    if (result < 0) return Number(env, sent > 0 ? static_cast<double>(sent) : -static_cast<double>(errno));
     sent += result;
     index += result;
     if (static_cast<uint32_t>(result) < count) break;  // the next one fails: the caller asks again
@@ -169,7 +169,7 @@ napi_value SendGso(napi_env env, napi_callback_info info) {
       syscallCount++;
       result = sendmsg(batch.fd, &message, MSG_DONTWAIT);
     } while (result < 0 && errno == EINTR);
-    if (result < 0) return Number(env, sent > 0 ? sent : -errno);
+    if (result < 0) return Number(env, sent > 0 ? static_cast<double>(sent) : -static_cast<double>(errno));
     sent += count;
     index += count;
   }

@@ -6,11 +6,16 @@
  * the median over rounds is printed, with the load average.
  *
  *   npx tsx bench/peers.ts [--rounds 5] [--bytes 21760000] [--windows 16,32] [--block 1428]
- *                          [--csv results/peers.csv]
+ *                          [--native] [--csv results/peers.csv]
+ *
+ * --native measures every whohas figure twice in each round, in alternating order: with
+ * node:dgram alone (WHOHAS_NATIVE=0) and with the native addon's sendmmsg (WHOHAS_NATIVE=1,
+ * impl/platform/native-udp.ts), and prints both ratios.
  *
  * whohas at `--packet-size 1444` carries 1428 payload bytes (16 header bytes), as atftp at
  * blksize 1428 does (4 header bytes): the same payload per datagram and the same window.
  */
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +23,7 @@ import { parseArgs } from 'node:util';
 import { stringify } from 'csv-stringify/sync';
 import { isMain } from '../harness/roles.ts';
 import { HEADER_BYTES } from '../impl/arq/codec.ts';
+import { nativeUdpPath } from '../impl/platform/native-udp.ts';
 import { ensureAtftp, runAtftp } from './baselines/atftp.ts';
 import { runUdpBlast } from './baselines/udp-blast.ts';
 import { runLoopbackTransfers } from './gbn-loopback.ts';
@@ -33,6 +39,11 @@ export interface PeerRound {
   whohasBps: Record<number, number>;
   /** whohas at N = 16 and 2048-byte datagrams (the 2016 experiment). */
   whohas2016Bps: number;
+  /** With --native: the same two whohas figures over the addon's sendmmsg. */
+  nativeBps?: Record<number, number>;
+  native2016Bps?: number;
+  /** CPU seconds per MB, sender + receiver, of the N = 16 2048-byte transfer: dgram, native. */
+  cpuPerMb2016?: [number, number];
   loadAverage: number;
 }
 
@@ -46,8 +57,17 @@ async function main(): Promise<void> {
       windows: { type: 'string', default: '16,32' },
       block: { type: 'string', default: '1428' },
       csv: { type: 'string' },
+      native: { type: 'boolean', default: false },
     },
   });
+  const native = values.native;
+  if (native && !nativeBuilt()) {
+    console.error(
+      'bench/peers: --native needs the addon (node scripts/build-native.mjs --verbose)',
+    );
+    process.exitCode = 2;
+    return;
+  }
   const rounds = Number(values.rounds);
   const bytes = Number(values.bytes);
   const block = Number(values.block);
@@ -76,14 +96,27 @@ async function main(): Promise<void> {
       });
       const atftpBps: Record<number, number> = {};
       const whohasBps: Record<number, number> = {};
+      const nativeBps: Record<number, number> = {};
+      // With --native, both paths in each slot, the one first that went second last round.
+      const both = async (window: number, packetSize: number) => {
+        if (!native) return [(await whohasWarm(file, sha256, window, packetSize)).bps];
+        const order = round % 2 === 1 ? ['0', '1'] : ['1', '0'];
+        const runs: Record<string, WarmRun> = {};
+        for (const flag of order) {
+          process.env.WHOHAS_NATIVE = flag; // the role processes inherit it
+          runs[flag] = await whohasWarm(file, sha256, window, packetSize);
+        }
+        delete process.env.WHOHAS_NATIVE;
+        return [runs['0'].bps, runs['1'].bps, runs['0'].cpuPerMb, runs['1'].cpuPerMb];
+      };
       for (const window of windows) {
         const [tftp] = await runAtftp({ fileBytes: bytes, window, blockBytes: block });
         if (tftp.status === 'ok' && !tftp.identical)
           throw new Error('atftp delivered a different file');
         atftpBps[window] = tftp.status === 'ok' ? tftp.bytesPerSecond : Number.NaN;
-        whohasBps[window] = await whohasWarm(file, sha256, window, block + HEADER_BYTES);
+        [whohasBps[window], nativeBps[window]] = await both(window, block + HEADER_BYTES);
       }
-      const whohas2016Bps = await whohasWarm(file, sha256, 16, 2048);
+      const [whohas2016Bps, native2016Bps, cpuDgram, cpuNative] = await both(16, 2048);
       const entry: PeerRound = {
         round,
         blastBps: blast.bytesPerSecond,
@@ -91,6 +124,7 @@ async function main(): Promise<void> {
         atftpBps,
         whohasBps,
         whohas2016Bps,
+        ...(native ? { nativeBps, native2016Bps, cpuPerMb2016: [cpuDgram, cpuNative] } : {}),
         loadAverage: loadavg()[0],
       };
       all.push(entry);
@@ -104,11 +138,19 @@ async function main(): Promise<void> {
             .join('; ') +
           `; whohas N=16 2048 B ${mb(whohas2016Bps)} MB/s = ${(whohas2016Bps / entry.blastBps).toFixed(2)} of the blast; load ${entry.loadAverage.toFixed(2)}`,
       );
+      if (native) {
+        console.log(
+          `  native sendmmsg: ${windows.map((w) => `N=${w} ${mb(nativeBps[w])} (${(nativeBps[w] / atftpBps[w]).toFixed(2)}x atftp)`).join('; ')}; ` +
+            `N=16 2048 B ${mb(native2016Bps)} MB/s = ${(native2016Bps / entry.blastBps).toFixed(2)} of the blast; ` +
+            `CPU ms/MB (both sides) at 2048 B: dgram ${(cpuDgram * 1e3).toFixed(2)}, native ${(cpuNative * 1e3).toFixed(2)}`,
+        );
+      }
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
   summarize(all, windows, block);
+  if (native) summarizeNative(all, windows, block);
   if (values.csv) {
     await writeCsv(values.csv, all, windows);
     await writeProvenance(values.csv, {
@@ -125,17 +167,44 @@ async function main(): Promise<void> {
   }
 }
 
+interface WarmRun {
+  bps: number;
+  /** CPU seconds per MB, both processes. */
+  cpuPerMb: number;
+}
+
 /** A fresh process pair moves the file twice; the second (warm) transfer is the figure. */
 async function whohasWarm(
   file: string,
   sha256: Buffer,
   window: number,
   packetSize: number,
-): Promise<number> {
+): Promise<WarmRun> {
   const runs = await runLoopbackTransfers({ file, sha256, window, packetSize }, 2);
   const warm = runs[runs.length - 1];
   if (!warm.identical) throw new Error('whohas delivered a different file');
-  return warm.receiver.throughputBps;
+  return {
+    bps: warm.receiver.throughputBps,
+    cpuPerMb: (warm.receiverCpuSeconds + warm.senderCpuSeconds) / (warm.bytes / 1e6),
+  };
+}
+
+function summarizeNative(all: PeerRound[], windows: number[], block: number): void {
+  const median = (pick: (round: PeerRound) => number) => medianOf(all.map(pick));
+  console.log('  with the native addon (sendmmsg), same rounds:');
+  for (const window of windows) {
+    console.log(
+      `    N=${window}, ${block}-byte blocks: whohas ${mb(median((r) => r.nativeBps![window]))} MB/s, ÷ atftp ` +
+        `${median((r) => r.nativeBps![window] / r.atftpBps[window]).toFixed(2)}; ÷ whohas on node:dgram ` +
+        `${median((r) => r.nativeBps![window] / r.whohasBps[window]).toFixed(2)}`,
+    );
+  }
+  console.log(
+    `    N=16, 2048-byte datagrams: whohas ${mb(median((r) => r.native2016Bps!))} MB/s; ÷ blast ` +
+      `${median((r) => r.native2016Bps! / r.blastBps).toFixed(2)}; ÷ whohas on node:dgram ` +
+      `${median((r) => r.native2016Bps! / r.whohas2016Bps).toFixed(2)}; CPU ms/MB, both sides: ` +
+      `dgram ${(median((r) => r.cpuPerMb2016![0]) * 1e3).toFixed(2)}, native ${(median((r) => r.cpuPerMb2016![1]) * 1e3).toFixed(2)}`,
+  );
 }
 
 function summarize(all: PeerRound[], windows: number[], block: number): void {
@@ -156,6 +225,11 @@ function summarize(all: PeerRound[], windows: number[], block: number): void {
   );
 }
 
+function nativeBuilt(): boolean {
+  const path = nativeUdpPath();
+  return path !== undefined && existsSync(path);
+}
+
 async function writeCsv(path: string, all: PeerRound[], windows: number[]): Promise<void> {
   const rows = all.map((r) => ({
     round: r.round,
@@ -170,6 +244,18 @@ async function writeCsv(path: string, all: PeerRound[], windows: number[]): Prom
     ),
     whohas_n16_2048_Bps: Math.round(r.whohas2016Bps),
     whohas_n16_2048_over_blast: (r.whohas2016Bps / r.blastBps).toFixed(3),
+    ...(r.nativeBps === undefined
+      ? {}
+      : Object.fromEntries([
+          ...windows.flatMap((w) => [
+            [`native_w${w}_Bps`, Math.round(r.nativeBps![w])],
+            [`native_over_atftp_w${w}`, (r.nativeBps![w] / r.atftpBps[w]).toFixed(3)],
+          ]),
+          ['native_n16_2048_Bps', Math.round(r.native2016Bps!)],
+          ['native_n16_2048_over_blast', (r.native2016Bps! / r.blastBps).toFixed(3)],
+          ['cpu_ms_per_MB_n16_2048_dgram', (r.cpuPerMb2016![0] * 1e3).toFixed(3)],
+          ['cpu_ms_per_MB_n16_2048_native', (r.cpuPerMb2016![1] * 1e3).toFixed(3)],
+        ])),
     load_average: r.loadAverage.toFixed(2),
   }));
   await writeFile(path, stringify(rows, { header: true }));

@@ -30,9 +30,30 @@ const SOURCE = new URL('../../native/udp_batch.cc', import.meta.url);
 
 let loaded: NativeUdp | null | undefined;
 
+/**
+ * WHOHAS_NATIVE: `0` sends with node:dgram alone; `sendmmsg` batches with sendmmsg(2) only;
+ * `gso` (or `1`) also sends batches of equal-size datagrams as UDP GSO. Unset: DEFAULT_MODE.
+ */
+export type NativeMode = 'off' | 'sendmmsg' | 'gso';
+export const DEFAULT_MODE: NativeMode = 'gso';
+
+export function nativeMode(): NativeMode {
+  const value = process.env.WHOHAS_NATIVE;
+  if (value === '0' || value === 'off') return 'off';
+  if (value === 'sendmmsg') return 'sendmmsg';
+  if (value === '1' || value === 'gso') return 'gso';
+  return DEFAULT_MODE;
+}
+
+/** Whether sockets should try UDP GSO (WHOHAS_NATIVE). */
+export function nativeGsoWanted(): boolean {
+  return nativeMode() === 'gso';
+}
+
 /** The addon if it is built for the current source and not turned off; loaded once. */
 export function loadNativeUdp(): NativeUdp | undefined {
-  if (loaded === undefined) loaded = process.env.WHOHAS_NATIVE === '0' ? null : tryLoad();
+  if (nativeMode() === 'off') return undefined;
+  if (loaded === undefined) loaded = tryLoad();
   return loaded ?? undefined;
 }
 

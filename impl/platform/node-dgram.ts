@@ -1,8 +1,8 @@
 import * as dgram from 'node:dgram';
-import { getSystemErrorName } from 'node:util';
 import { systemError } from '../errors.ts';
 import { TypedEmitter } from './emitter.ts';
-import { loadNativeUdp, type NativeUdp, socketFd } from './native-udp.ts';
+import { NativeBatchSender } from './native-batch.ts';
+import { loadNativeUdp, type NativeUdp, nativeGsoWanted, socketFd } from './native-udp.ts';
 import type {
   AddressInfo,
   DatagramSocket,
@@ -15,8 +15,17 @@ import type {
  * IPv4 (default) or IPv6 datagram sockets on node:dgram; with `sendBatch` when the native addon
  * is there (pass `null` to do without it, or the addon to insist on it).
  */
-export function createNodeDgram(native: NativeUdp | null = loadNativeUdp() ?? null): DgramApi {
-  return { createSocket: (type = 'udp4') => new NodeDatagramSocket(type, native ?? undefined) };
+export function createNodeDgram(
+  native: NativeUdp | null = loadNativeUdp() ?? null,
+  gso = nativeGsoWanted(),
+): DgramApi {
+  return {
+    createSocket: (type = 'udp4') =>
+      new NodeDatagramSocket(
+        type,
+        native === null ? undefined : new NativeBatchSender(native, gso),
+      ),
+  };
 }
 
 class NodeDatagramSocket extends TypedEmitter<DatagramSocketEvents> implements DatagramSocket {
@@ -41,11 +50,11 @@ class NodeDatagramSocket extends TypedEmitter<DatagramSocketEvents> implements D
   /** With the native addon (impl/platform/native-udp.ts): several datagrams per system call. */
   readonly sendBatch?: (msgs: readonly Uint8Array[], port: number, address: string) => void;
 
-  constructor(type: 'udp4' | 'udp6', native: NativeUdp | undefined) {
+  constructor(type: 'udp4' | 'udp6', batch: NativeBatchSender | undefined) {
     super();
     this.#socket = dgram.createSocket(type);
-    if (native !== undefined) {
-      this.sendBatch = (msgs, port, address) => this.#sendBatch(native, msgs, port, address);
+    if (batch !== undefined) {
+      this.sendBatch = (msgs, port, address) => this.#sendBatch(batch, msgs, port, address);
     }
     this.#socket.on('listening', () => this.#applyBufferSizes());
     this.#socket.on('message', (msg, rinfo) =>
@@ -155,12 +164,12 @@ class NodeDatagramSocket extends TypedEmitter<DatagramSocketEvents> implements D
   }
 
   /**
-   * To the connected peer with sendmmsg(2): one system call (and one call into C++) for the
-   * whole batch instead of one each. Before the socket is connected, or while datagrams the
-   * kernel refused earlier still wait in node:dgram's queue (they must go first), it is a loop
-   * of send().
+   * To the connected peer with sendmmsg(2) or UDP GSO: one system call (and one call into C++)
+   * for the whole batch instead of one each. Before the socket is connected, or while datagrams
+   * the kernel refused earlier still wait in node:dgram's queue (they must go first), it is a
+   * loop of send().
    */
-  #sendBatch(native: NativeUdp, msgs: readonly Uint8Array[], port: number, address: string): void {
+  #sendBatch(batch: NativeBatchSender, msgs: readonly Uint8Array[], port: number, address: string) {
     const fd = this.#peerPort < 0 || this.#queued > 0 ? undefined : socketFd(this.#socket);
     if (fd === undefined) {
       for (const msg of msgs) this.send(msg, port, address);
@@ -169,24 +178,15 @@ class NodeDatagramSocket extends TypedEmitter<DatagramSocketEvents> implements D
     if (port !== this.#peerPort || address !== this.#peerAddress) {
       throw systemError('ERR_SOCKET_DGRAM_IS_CONNECTED', 'send', 'Already connected');
     }
-    let next = 0;
-    while (next < msgs.length) {
-      const taken = native.sendmmsg(fd, msgs, next);
-      if (taken > 0) {
-        next += taken;
-        continue;
-      }
-      const code = getSystemErrorName(taken);
-      if (code === 'EAGAIN' || code === 'EWOULDBLOCK' || code === 'ENOBUFS') {
-        // The socket buffer is full: node:dgram keeps the rest and sends it when it can.
-        for (; next < msgs.length; next++) this.#sendQueued(msgs[next]);
-        return;
-      }
-      // That one datagram failed (EMSGSIZE, ECONNREFUSED...): reported as node:dgram reports a
-      // failed send without a callback, on 'error' after this tick; the rest still go.
+    // A datagram that fails is reported as node:dgram reports a failed send without a
+    // callback: on 'error', after this tick.
+    const failed = (code: string) => {
       const error = systemError(code, 'send');
       process.nextTick(() => this.emit('error', error));
-      next++;
+    };
+    // The socket buffer is full: node:dgram keeps the rest and sends it when it can.
+    for (let next = batch.send(fd, msgs, failed); next < msgs.length; next++) {
+      this.#sendQueued(msgs[next]);
     }
   }
 

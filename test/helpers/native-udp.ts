@@ -6,13 +6,13 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import test from 'ava';
-import { loadNativeUdp, type NativeUdp } from '../../impl/platform/native-udp.ts';
+import { loadNativeUdp, type NativeUdp, nativeMode } from '../../impl/platform/native-udp.ts';
 
 const BUILD = fileURLToPath(new URL('../../scripts/build-native.mjs', import.meta.url));
 
 function buildAndLoad(): NativeUdp | string {
   if (process.platform !== 'linux') return 'sendmmsg and UDP GSO are Linux system calls';
-  if (process.env.WHOHAS_NATIVE === '0') return 'WHOHAS_NATIVE=0 turns the addon off';
+  if (nativeMode() === 'off') return 'WHOHAS_NATIVE=0 turns the addon off';
   const built = spawnSync(process.execPath, [BUILD, '--strict'], { encoding: 'utf8' });
   if (built.status !== 0) return `the addon did not build: ${built.stderr.trim() || built.status}`;
   return loadNativeUdp() ?? 'the addon built but does not load';

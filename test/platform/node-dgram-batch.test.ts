@@ -13,7 +13,8 @@ import { nativeTests } from '../helpers/native-udp.ts';
 
 /** The addon with its calls counted, and `refuse(after)` to fake a full socket buffer once. */
 function counted(native: NativeUdp) {
-  const calls = { sendmmsg: 0, refused: 0 };
+  const calls = { sendmmsg: 0, gso: 0, refused: 0 };
+  let gsoRefused = false;
   let refuseAfter = -1;
   let full = false;
   const wrapper: NativeUdp = {
@@ -34,17 +35,27 @@ function counted(native: NativeUdp) {
       }
       return native.sendmmsg(fd, buffers, start);
     },
-    sendGso: native.sendGso,
+    sendGso(fd, buffers, start, segmentBytes) {
+      calls.gso++;
+      // As a kernel or device without UDP GSO.
+      if (gsoRefused) return -constants.errno.EIO;
+      return native.sendGso(fd, buffers, start, segmentBytes);
+    },
     syscalls: native.syscalls,
   };
-  return { wrapper, calls, refuse: (after: number) => (refuseAfter = after) };
+  return {
+    wrapper,
+    calls,
+    refuse: (after: number) => (refuseAfter = after),
+    noGso: () => (gsoRefused = true),
+  };
 }
 
-async function pair(t: { teardown(fn: () => void): void }, native: NativeUdp | null) {
+async function pair(t: { teardown(fn: () => void): void }, native: NativeUdp | null, gso = false) {
   const receiver = dgram.createSocket('udp4');
   await new Promise<void>((resolve) => receiver.bind(0, '127.0.0.1', resolve));
   const port = receiver.address().port;
-  const socket: DatagramSocket = createNodeDgram(native).createSocket();
+  const socket: DatagramSocket = createNodeDgram(native, gso).createSocket();
   await socket.bind(0, '127.0.0.1');
   t.teardown(() => {
     receiver.close();
@@ -124,6 +135,35 @@ nativeTests('sendBatch on the Node datagram socket', (native) => {
     socket.sendBatch!(numbered(20, 5), port, '127.0.0.1');
     t.is(calls.sendmmsg, before + 1);
     t.deepEqual(await until(25), range(25));
+  });
+
+  test('GSO: a batch of equal-size datagrams goes in one GSO send, arriving as datagrams in order', async (t) => {
+    const { wrapper, calls } = counted(native);
+    const { socket, port, until } = await pair(t, wrapper, true);
+    await socket.connect!(port, '127.0.0.1');
+    socket.sendBatch!([...numbered(0, 20, 1444), ...numbered(20, 1, 300)], port, '127.0.0.1');
+    t.deepEqual([calls.gso, calls.sendmmsg], [1, 0]);
+    t.deepEqual(await until(21), range(21));
+  });
+
+  test('GSO: a batch of mixed sizes goes with sendmmsg instead', async (t) => {
+    const { wrapper, calls } = counted(native);
+    const { socket, port, until } = await pair(t, wrapper, true);
+    await socket.connect!(port, '127.0.0.1');
+    socket.sendBatch!([...numbered(0, 3, 100), ...numbered(3, 3, 200)], port, '127.0.0.1');
+    t.deepEqual([calls.gso, calls.sendmmsg], [0, 1]);
+    t.deepEqual(await until(6), range(6));
+  });
+
+  test('GSO refused (EIO: no segmentation offload): sendmmsg for this batch and the next', async (t) => {
+    const { wrapper, calls, noGso } = counted(native);
+    const { socket, port, until } = await pair(t, wrapper, true);
+    await socket.connect!(port, '127.0.0.1');
+    noGso();
+    socket.sendBatch!(numbered(0, 8), port, '127.0.0.1');
+    socket.sendBatch!(numbered(8, 8), port, '127.0.0.1');
+    t.deepEqual([calls.gso, calls.sendmmsg], [1, 2], 'GSO tried once, then off for the socket');
+    t.deepEqual(await until(16), range(16));
   });
 
   test('a batch to another address than the connected one throws, as send() does', async (t) => {

@@ -8,9 +8,10 @@
  *   npx tsx bench/peers.ts [--rounds 5] [--bytes 21760000] [--windows 16,32] [--block 1428]
  *                          [--native] [--csv results/peers.csv]
  *
- * --native measures every whohas figure twice in each round, in alternating order: with
- * node:dgram alone (WHOHAS_NATIVE=0) and with the native addon's sendmmsg (WHOHAS_NATIVE=1,
- * impl/platform/native-udp.ts), and prints both ratios.
+ * --native measures every whohas figure three times in each round, in rotating order: with
+ * node:dgram alone (WHOHAS_NATIVE=0), with the native addon's sendmmsg (WHOHAS_NATIVE=sendmmsg)
+ * and with its UDP GSO (WHOHAS_NATIVE=gso; impl/platform/native-udp.ts), and prints the ratios
+ * of each, CPU time and send system calls per MB (bench/peers-native.ts).
  *
  * whohas at `--packet-size 1444` carries 1428 payload bytes (16 header bytes), as atftp at
  * blksize 1428 does (4 header bytes): the same payload per datagram and the same window.
@@ -27,6 +28,17 @@ import { nativeUdpPath } from '../impl/platform/native-udp.ts';
 import { ensureAtftp, runAtftp } from './baselines/atftp.ts';
 import { runUdpBlast } from './baselines/udp-blast.ts';
 import { runLoopbackTransfers } from './gbn-loopback.ts';
+import {
+  KEY_2016,
+  nativeColumns,
+  nativeRoundLine,
+  type PathRound,
+  rotate,
+  SEND_PATHS,
+  type SendPath,
+  summarizeNative,
+  type WarmRun,
+} from './peers-native.ts';
 import { machine, writeProvenance } from './provenance.ts';
 import { makeFile, medianOf } from './source-file.ts';
 
@@ -39,11 +51,8 @@ export interface PeerRound {
   whohasBps: Record<number, number>;
   /** whohas at N = 16 and 2048-byte datagrams (the 2016 experiment). */
   whohas2016Bps: number;
-  /** With --native: the same two whohas figures over the addon's sendmmsg. */
-  nativeBps?: Record<number, number>;
-  native2016Bps?: number;
-  /** CPU seconds per MB, sender + receiver, of the N = 16 2048-byte transfer: dgram, native. */
-  cpuPerMb2016?: [number, number];
+  /** With --native: every whohas figure on each send path (whohasBps and whohas2016Bps: dgram). */
+  paths?: Record<SendPath, PathRound>;
   loadAverage: number;
 }
 
@@ -96,27 +105,30 @@ async function main(): Promise<void> {
       });
       const atftpBps: Record<number, number> = {};
       const whohasBps: Record<number, number> = {};
-      const nativeBps: Record<number, number> = {};
-      // With --native, both paths in each slot, the one first that went second last round.
-      const both = async (window: number, packetSize: number) => {
-        if (!native) return [(await whohasWarm(file, sha256, window, packetSize)).bps];
-        const order = round % 2 === 1 ? ['0', '1'] : ['1', '0'];
-        const runs: Record<string, WarmRun> = {};
-        for (const flag of order) {
-          process.env.WHOHAS_NATIVE = flag; // the role processes inherit it
-          runs[flag] = await whohasWarm(file, sha256, window, packetSize);
+      const paths = Object.fromEntries(
+        SEND_PATHS.map((path) => [path, { bps: {}, cpuMsPerMb: {}, sendCallsPerMb: {} }]),
+      ) as Record<SendPath, PathRound>;
+      // With --native, every path in each slot, in an order that rotates from round to round.
+      const measure = async (key: number, window: number, packetSize: number) => {
+        if (!native) return (await whohasWarm(file, sha256, window, packetSize)).bps;
+        for (const path of rotate(SEND_PATHS, round)) {
+          process.env.WHOHAS_NATIVE = path === 'dgram' ? '0' : path; // the role processes inherit it
+          const run = await whohasWarm(file, sha256, window, packetSize);
+          paths[path].bps[key] = run.bps;
+          paths[path].cpuMsPerMb[key] = run.cpuMsPerMb;
+          paths[path].sendCallsPerMb[key] = run.sendCallsPerMb;
         }
         delete process.env.WHOHAS_NATIVE;
-        return [runs['0'].bps, runs['1'].bps, runs['0'].cpuPerMb, runs['1'].cpuPerMb];
+        return paths.dgram.bps[key];
       };
       for (const window of windows) {
         const [tftp] = await runAtftp({ fileBytes: bytes, window, blockBytes: block });
         if (tftp.status === 'ok' && !tftp.identical)
           throw new Error('atftp delivered a different file');
         atftpBps[window] = tftp.status === 'ok' ? tftp.bytesPerSecond : Number.NaN;
-        [whohasBps[window], nativeBps[window]] = await both(window, block + HEADER_BYTES);
+        whohasBps[window] = await measure(window, window, block + HEADER_BYTES);
       }
-      const [whohas2016Bps, native2016Bps, cpuDgram, cpuNative] = await both(16, 2048);
+      const whohas2016Bps = await measure(KEY_2016, 16, 2048);
       const entry: PeerRound = {
         round,
         blastBps: blast.bytesPerSecond,
@@ -124,7 +136,7 @@ async function main(): Promise<void> {
         atftpBps,
         whohasBps,
         whohas2016Bps,
-        ...(native ? { nativeBps, native2016Bps, cpuPerMb2016: [cpuDgram, cpuNative] } : {}),
+        ...(native ? { paths } : {}),
         loadAverage: loadavg()[0],
       };
       all.push(entry);
@@ -138,13 +150,7 @@ async function main(): Promise<void> {
             .join('; ') +
           `; whohas N=16 2048 B ${mb(whohas2016Bps)} MB/s = ${(whohas2016Bps / entry.blastBps).toFixed(2)} of the blast; load ${entry.loadAverage.toFixed(2)}`,
       );
-      if (native) {
-        console.log(
-          `  native sendmmsg: ${windows.map((w) => `N=${w} ${mb(nativeBps[w])} (${(nativeBps[w] / atftpBps[w]).toFixed(2)}x atftp)`).join('; ')}; ` +
-            `N=16 2048 B ${mb(native2016Bps)} MB/s = ${(native2016Bps / entry.blastBps).toFixed(2)} of the blast; ` +
-            `CPU ms/MB (both sides) at 2048 B: dgram ${(cpuDgram * 1e3).toFixed(2)}, native ${(cpuNative * 1e3).toFixed(2)}`,
-        );
-      }
+      if (native) console.log(nativeRoundLine(entry, windows));
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -167,12 +173,6 @@ async function main(): Promise<void> {
   }
 }
 
-interface WarmRun {
-  bps: number;
-  /** CPU seconds per MB, both processes. */
-  cpuPerMb: number;
-}
-
 /** A fresh process pair moves the file twice; the second (warm) transfer is the figure. */
 async function whohasWarm(
   file: string,
@@ -183,28 +183,12 @@ async function whohasWarm(
   const runs = await runLoopbackTransfers({ file, sha256, window, packetSize }, 2);
   const warm = runs[runs.length - 1];
   if (!warm.identical) throw new Error('whohas delivered a different file');
+  const mbMoved = warm.bytes / 1e6;
   return {
     bps: warm.receiver.throughputBps,
-    cpuPerMb: (warm.receiverCpuSeconds + warm.senderCpuSeconds) / (warm.bytes / 1e6),
+    cpuMsPerMb: ((warm.receiverCpuSeconds + warm.senderCpuSeconds) * 1e3) / mbMoved,
+    sendCallsPerMb: warm.senderSendCalls / mbMoved,
   };
-}
-
-function summarizeNative(all: PeerRound[], windows: number[], block: number): void {
-  const median = (pick: (round: PeerRound) => number) => medianOf(all.map(pick));
-  console.log('  with the native addon (sendmmsg), same rounds:');
-  for (const window of windows) {
-    console.log(
-      `    N=${window}, ${block}-byte blocks: whohas ${mb(median((r) => r.nativeBps![window]))} MB/s, ÷ atftp ` +
-        `${median((r) => r.nativeBps![window] / r.atftpBps[window]).toFixed(2)}; ÷ whohas on node:dgram ` +
-        `${median((r) => r.nativeBps![window] / r.whohasBps[window]).toFixed(2)}`,
-    );
-  }
-  console.log(
-    `    N=16, 2048-byte datagrams: whohas ${mb(median((r) => r.native2016Bps!))} MB/s; ÷ blast ` +
-      `${median((r) => r.native2016Bps! / r.blastBps).toFixed(2)}; ÷ whohas on node:dgram ` +
-      `${median((r) => r.native2016Bps! / r.whohas2016Bps).toFixed(2)}; CPU ms/MB, both sides: ` +
-      `dgram ${(median((r) => r.cpuPerMb2016![0]) * 1e3).toFixed(2)}, native ${(median((r) => r.cpuPerMb2016![1]) * 1e3).toFixed(2)}`,
-  );
 }
 
 function summarize(all: PeerRound[], windows: number[], block: number): void {
@@ -244,18 +228,7 @@ async function writeCsv(path: string, all: PeerRound[], windows: number[]): Prom
     ),
     whohas_n16_2048_Bps: Math.round(r.whohas2016Bps),
     whohas_n16_2048_over_blast: (r.whohas2016Bps / r.blastBps).toFixed(3),
-    ...(r.nativeBps === undefined
-      ? {}
-      : Object.fromEntries([
-          ...windows.flatMap((w) => [
-            [`native_w${w}_Bps`, Math.round(r.nativeBps![w])],
-            [`native_over_atftp_w${w}`, (r.nativeBps![w] / r.atftpBps[w]).toFixed(3)],
-          ]),
-          ['native_n16_2048_Bps', Math.round(r.native2016Bps!)],
-          ['native_n16_2048_over_blast', (r.native2016Bps! / r.blastBps).toFixed(3)],
-          ['cpu_ms_per_MB_n16_2048_dgram', (r.cpuPerMb2016![0] * 1e3).toFixed(3)],
-          ['cpu_ms_per_MB_n16_2048_native', (r.cpuPerMb2016![1] * 1e3).toFixed(3)],
-        ])),
+    ...(r.paths === undefined ? {} : nativeColumns(r, windows)),
     load_average: r.loadAverage.toFixed(2),
   }));
   await writeFile(path, stringify(rows, { header: true }));

@@ -19,6 +19,7 @@ import { loadNativeUdp, socketFd } from '../impl/platform/native-udp.ts';
 import { baselineMain, withReceiverAndSender } from './baselines/process.ts';
 import { machine, writeProvenance } from './provenance.ts';
 import { medianOf } from './source-file.ts';
+import type { Table } from './table.ts';
 
 /** How the sender sends: node:dgram, or the addon's sendmmsg / GSO with `batch` datagrams. */
 export const VARIANTS = ['dgram', 'sendmmsg-16', 'sendmmsg-64', 'gso-16', 'gso-64'] as const;
@@ -160,6 +161,40 @@ async function senderRole(
 }
 
 const mb = (bps: number) => (bps / 1e6).toFixed(1);
+
+/** results/native-blast.csv as a table: per variant, the medians over rounds. */
+export function nativeBlastTable(rows: Array<Record<string, string | number>>): Table {
+  const median = (of: typeof rows, column: string) => medianOf(of.map((r) => Number(r[column])));
+  return {
+    head: [
+      'sender',
+      'MB/s received',
+      '÷ dgram (same round)',
+      'send calls/MB',
+      'sender CPU ms/MB',
+      'receiver CPU ms/MB',
+      'loss',
+    ],
+    rows: VARIANTS.map((variant) => {
+      const mine = rows.filter((r) => r.variant === variant);
+      const ratio = medianOf(
+        mine.map((r) => {
+          const base = rows.find((b) => b.round === r.round && b.variant === 'dgram');
+          return Number(r.Bps) / Number(base?.Bps);
+        }),
+      );
+      return [
+        variant,
+        Number((median(mine, 'Bps') / 1e6).toFixed(1)),
+        Number(ratio.toFixed(2)),
+        Number(median(mine, 'syscalls_per_MB').toFixed(1)),
+        Number(median(mine, 'sender_cpu_ms_per_MB').toFixed(2)),
+        Number(median(mine, 'receiver_cpu_ms_per_MB').toFixed(2)),
+        `${(median(mine, 'loss') * 100).toFixed(1)} %`,
+      ];
+    }),
+  };
+}
 
 await baselineMain(import.meta.url, { receiver: receiverRole, sender: senderRole }, async () => {
   const { values } = parseArgs({

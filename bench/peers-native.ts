@@ -4,6 +4,7 @@
  * send system calls per MB; the lines and CSV columns for them.
  */
 import { medianOf } from './source-file.ts';
+import type { Table } from './table.ts';
 
 export const SEND_PATHS = ['dgram', 'sendmmsg', 'gso'] as const;
 export type SendPath = (typeof SEND_PATHS)[number];
@@ -91,4 +92,47 @@ export function nativeColumns(round: Round, windows: number[]): Record<string, s
     }
   }
   return out;
+}
+
+/** results/native-send.csv as a table: per figure and send path, the medians over rounds. */
+export function nativeSendTable(rows: Array<Record<string, string | number>>): Table {
+  const keys = [
+    ...new Set(
+      Object.keys(rows[0] ?? {}).flatMap((column) => {
+        const match = /^dgram_(w\d+|n16_2048)_Bps$/.exec(column);
+        return match ? [match[1]] : [];
+      }),
+    ),
+  ];
+  const median = (column: string) => medianOf(rows.map((row) => Number(row[column])));
+  return {
+    head: [
+      'transfer',
+      'send path',
+      'MB/s',
+      'ratio (same round)',
+      '÷ dgram path',
+      'CPU ms/MB, both sides',
+      'sender send calls/MB',
+    ],
+    rows: keys.flatMap((key) =>
+      SEND_PATHS.map((path) => {
+        const over = key === 'n16_2048' ? 'blast' : 'atftp';
+        const name = `${path}_${key}`;
+        return [
+          key === 'n16_2048' ? 'N=16, 2048 B' : `N=${key.slice(1)}, 1444 B`,
+          path,
+          Number((median(`${name}_Bps`) / 1e6).toFixed(1)),
+          `${median(`${name}_over_${over}`).toFixed(2)} × ${over}`,
+          Number(
+            medianOf(
+              rows.map((row) => Number(row[`${name}_Bps`]) / Number(row[`dgram_${key}_Bps`])),
+            ).toFixed(2),
+          ),
+          Number(median(`${name}_cpu_ms_per_MB`).toFixed(1)),
+          Number(median(`${name}_sends_per_MB`).toFixed(0)),
+        ];
+      }),
+    ),
+  };
 }

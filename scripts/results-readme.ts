@@ -6,6 +6,8 @@
  */
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { nativeBlastTable } from '../bench/native-blast.ts';
+import { nativeSendTable } from '../bench/peers-native.ts';
 import { machineLine, type Provenance, readProvenance } from '../bench/provenance.ts';
 import {
   baselineLine,
@@ -40,6 +42,20 @@ interface Section {
 const code = (text: string) => ['```text', text, '```'];
 
 const SECTIONS: Section[] = [
+  {
+    csv: `${RESULTS}/native-blast.csv`,
+    title: 'Batched sends: the UDP blast with sendmmsg and GSO',
+    intro:
+      'A raw UDP blast on loopback (2048-byte datagrams, a counting receiver process), sent with node:dgram and with the native addon (`native/udp_batch.cc`): sendmmsg in batches of 16 and 64, UDP GSO with 16 and 64 segments. Medians over interleaved rounds; the load average of each round is in the CSV.',
+    body: (rows) => [renderMarkdownTable(nativeBlastTable(rows))],
+  },
+  {
+    csv: `${RESULTS}/native-send.csv`,
+    title: 'whohas on each send path: node:dgram, sendmmsg, GSO',
+    intro:
+      'whohas transfers (21.76 MB, warm) on node:dgram alone, with sendmmsg and with UDP GSO (`WHOHAS_NATIVE=0|sendmmsg|gso`), beside atftp and the raw blast in the same rounds (`bench/peers.ts --native`). Medians over rounds; ratios within each round.',
+    body: (rows) => [renderMarkdownTable(nativeSendTable(rows))],
+  },
   {
     csv: `${RESULTS}/reproduce-2016.csv`,
     title: 'The 2016 report, reproduced',

@@ -1,5 +1,6 @@
 /**
- * sendBatch on the Node datagram socket (impl/platform/node-dgram.ts) with the native addon:
+ * sendBatch on the Node datagram socket (impl/platform/node-dgram.ts) over the native addon
+ * (impl/platform/native-batch.ts: sendmmsg, or UDP GSO for equal-size datagrams):
  * behaves as that many send() calls (order, errors), in fewer system calls, and hands what the
  * kernel refuses for now (EAGAIN/ENOBUFS) to node:dgram's queue without reordering.
  */

@@ -48,6 +48,9 @@ export interface LoopbackRun {
   senderCpuSeconds: number;
   receiverContextSwitches: number;
   senderContextSwitches: number;
+  /** sendmsg-family system calls each side made for its sends (sendmmsg with the addon). */
+  receiverSendCalls: number;
+  senderSendCalls: number;
   identical: boolean;
 }
 
@@ -121,6 +124,10 @@ export async function runLoopbackTransfers(
         senderCpuSeconds: sent.cpuSeconds,
         receiverContextSwitches: received.contextSwitches,
         senderContextSwitches: sent.contextSwitches,
+        // With the addon, a datagram sent through node:dgram (before the connect, after an
+        // EAGAIN) is not counted: a lower bound then.
+        receiverSendCalls: received.nativeSendCalls ?? received.stats.packetsSent,
+        senderSendCalls: sent.nativeSendCalls ?? sent.stats.packetsSent,
         identical,
       });
     }
@@ -252,7 +259,8 @@ async function main(): Promise<void> {
             `ACKs ${run.receiver.packetsSent}, receiver duplicates ${run.receiver.duplicates} / out of order ${run.receiver.outOfOrder}, ` +
             `CPU s: receiver ${run.receiverCpuSeconds.toFixed(2)}, sender ${run.senderCpuSeconds.toFixed(2)}; ` +
             `per MB: context switches receiver ${perMb(run.receiverContextSwitches, bytes)}, sender ${perMb(run.senderContextSwitches, bytes)}, ` +
-            `sendmsg receiver ${perMb(run.receiver.packetsSent, bytes)}, sender ${perMb(run.sender.packetsSent, bytes)}; ` +
+            `datagrams sent receiver ${perMb(run.receiver.packetsSent, bytes)}, sender ${perMb(run.sender.packetsSent, bytes)}, ` +
+            `in send syscalls receiver ${perMb(run.receiverSendCalls, bytes)}, sender ${perMb(run.senderSendCalls, bytes)}; ` +
             `identical=${run.identical}, receiver peak RSS ${(run.receiverPeakRss / 1e6).toFixed(0)} MB`,
         );
       }

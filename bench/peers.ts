@@ -6,11 +6,17 @@
  * the median over rounds is printed, with the load average.
  *
  *   npx tsx bench/peers.ts [--rounds 5] [--bytes 21760000] [--windows 16,32] [--block 1428]
- *                          [--csv results/peers.csv]
+ *                          [--native] [--csv results/peers.csv]
+ *
+ * --native measures every whohas figure three times in each round, in rotating order: with
+ * node:dgram alone (WHOHAS_NATIVE=0), with the native addon's sendmmsg (WHOHAS_NATIVE=sendmmsg)
+ * and with its UDP GSO (WHOHAS_NATIVE=gso; impl/platform/native-udp.ts), and prints the ratios
+ * of each, CPU time and send system calls per MB (bench/peers-native.ts).
  *
  * whohas at `--packet-size 1444` carries 1428 payload bytes (16 header bytes), as atftp at
  * blksize 1428 does (4 header bytes): the same payload per datagram and the same window.
  */
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,9 +24,21 @@ import { parseArgs } from 'node:util';
 import { stringify } from 'csv-stringify/sync';
 import { isMain } from '../harness/roles.ts';
 import { HEADER_BYTES } from '../impl/arq/codec.ts';
+import { nativeUdpPath } from '../impl/platform/native-udp.ts';
 import { ensureAtftp, runAtftp } from './baselines/atftp.ts';
 import { runUdpBlast } from './baselines/udp-blast.ts';
 import { runLoopbackTransfers } from './gbn-loopback.ts';
+import {
+  KEY_2016,
+  nativeColumns,
+  nativeRoundLine,
+  type PathRound,
+  rotate,
+  SEND_PATHS,
+  type SendPath,
+  summarizeNative,
+  type WarmRun,
+} from './peers-native.ts';
 import { machine, writeProvenance } from './provenance.ts';
 import { makeFile, medianOf } from './source-file.ts';
 
@@ -33,6 +51,8 @@ export interface PeerRound {
   whohasBps: Record<number, number>;
   /** whohas at N = 16 and 2048-byte datagrams (the 2016 experiment). */
   whohas2016Bps: number;
+  /** With --native: every whohas figure on each send path (whohasBps and whohas2016Bps: dgram). */
+  paths?: Record<SendPath, PathRound>;
   loadAverage: number;
 }
 
@@ -46,8 +66,17 @@ async function main(): Promise<void> {
       windows: { type: 'string', default: '16,32' },
       block: { type: 'string', default: '1428' },
       csv: { type: 'string' },
+      native: { type: 'boolean', default: false },
     },
   });
+  const native = values.native;
+  if (native && !nativeBuilt()) {
+    console.error(
+      'bench/peers: --native needs the addon (node scripts/build-native.mjs --verbose)',
+    );
+    process.exitCode = 2;
+    return;
+  }
   const rounds = Number(values.rounds);
   const bytes = Number(values.bytes);
   const block = Number(values.block);
@@ -76,14 +105,30 @@ async function main(): Promise<void> {
       });
       const atftpBps: Record<number, number> = {};
       const whohasBps: Record<number, number> = {};
+      const paths = Object.fromEntries(
+        SEND_PATHS.map((path) => [path, { bps: {}, cpuMsPerMb: {}, sendCallsPerMb: {} }]),
+      ) as Record<SendPath, PathRound>;
+      // With --native, every path in each slot, in an order that rotates from round to round.
+      const measure = async (key: number, window: number, packetSize: number) => {
+        if (!native) return (await whohasWarm(file, sha256, window, packetSize)).bps;
+        for (const path of rotate(SEND_PATHS, round)) {
+          process.env.WHOHAS_NATIVE = path === 'dgram' ? '0' : path; // the role processes inherit it
+          const run = await whohasWarm(file, sha256, window, packetSize);
+          paths[path].bps[key] = run.bps;
+          paths[path].cpuMsPerMb[key] = run.cpuMsPerMb;
+          paths[path].sendCallsPerMb[key] = run.sendCallsPerMb;
+        }
+        delete process.env.WHOHAS_NATIVE;
+        return paths.dgram.bps[key];
+      };
       for (const window of windows) {
         const [tftp] = await runAtftp({ fileBytes: bytes, window, blockBytes: block });
         if (tftp.status === 'ok' && !tftp.identical)
           throw new Error('atftp delivered a different file');
         atftpBps[window] = tftp.status === 'ok' ? tftp.bytesPerSecond : Number.NaN;
-        whohasBps[window] = await whohasWarm(file, sha256, window, block + HEADER_BYTES);
+        whohasBps[window] = await measure(window, window, block + HEADER_BYTES);
       }
-      const whohas2016Bps = await whohasWarm(file, sha256, 16, 2048);
+      const whohas2016Bps = await measure(KEY_2016, 16, 2048);
       const entry: PeerRound = {
         round,
         blastBps: blast.bytesPerSecond,
@@ -91,6 +136,7 @@ async function main(): Promise<void> {
         atftpBps,
         whohasBps,
         whohas2016Bps,
+        ...(native ? { paths } : {}),
         loadAverage: loadavg()[0],
       };
       all.push(entry);
@@ -104,11 +150,13 @@ async function main(): Promise<void> {
             .join('; ') +
           `; whohas N=16 2048 B ${mb(whohas2016Bps)} MB/s = ${(whohas2016Bps / entry.blastBps).toFixed(2)} of the blast; load ${entry.loadAverage.toFixed(2)}`,
       );
+      if (native) console.log(nativeRoundLine(entry, windows));
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
   summarize(all, windows, block);
+  if (native) summarizeNative(all, windows, block);
   if (values.csv) {
     await writeCsv(values.csv, all, windows);
     await writeProvenance(values.csv, {
@@ -131,11 +179,16 @@ async function whohasWarm(
   sha256: Buffer,
   window: number,
   packetSize: number,
-): Promise<number> {
+): Promise<WarmRun> {
   const runs = await runLoopbackTransfers({ file, sha256, window, packetSize }, 2);
   const warm = runs[runs.length - 1];
   if (!warm.identical) throw new Error('whohas delivered a different file');
-  return warm.receiver.throughputBps;
+  const mbMoved = warm.bytes / 1e6;
+  return {
+    bps: warm.receiver.throughputBps,
+    cpuMsPerMb: ((warm.receiverCpuSeconds + warm.senderCpuSeconds) * 1e3) / mbMoved,
+    sendCallsPerMb: warm.senderSendCalls / mbMoved,
+  };
 }
 
 function summarize(all: PeerRound[], windows: number[], block: number): void {
@@ -156,6 +209,11 @@ function summarize(all: PeerRound[], windows: number[], block: number): void {
   );
 }
 
+function nativeBuilt(): boolean {
+  const path = nativeUdpPath();
+  return path !== undefined && existsSync(path);
+}
+
 async function writeCsv(path: string, all: PeerRound[], windows: number[]): Promise<void> {
   const rows = all.map((r) => ({
     round: r.round,
@@ -170,6 +228,7 @@ async function writeCsv(path: string, all: PeerRound[], windows: number[]): Prom
     ),
     whohas_n16_2048_Bps: Math.round(r.whohas2016Bps),
     whohas_n16_2048_over_blast: (r.whohas2016Bps / r.blastBps).toFixed(3),
+    ...(r.paths === undefined ? {} : nativeColumns(r, windows)),
     load_average: r.loadAverage.toFixed(2),
   }));
   await writeFile(path, stringify(rows, { header: true }));

@@ -7,6 +7,8 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NAT_MATRIX_CSV, natMatrixTable } from '../bench/nat-matrix.ts';
+import { nativeBlastTable } from '../bench/native-blast.ts';
+import { nativeSendTable } from '../bench/peers-native.ts';
 import { machineLine, type Provenance, readProvenance } from '../bench/provenance.ts';
 import {
   baselineLine,
@@ -41,6 +43,20 @@ interface Section {
 const code = (text: string) => ['```text', text, '```'];
 
 const SECTIONS: Section[] = [
+  {
+    csv: `${RESULTS}/native-blast.csv`,
+    title: 'Batched sends: the UDP blast with sendmmsg and GSO',
+    intro:
+      'A raw UDP blast on loopback (2048-byte datagrams, a counting receiver process), sent with node:dgram and with the native addon (`native/udp_batch.cc`): sendmmsg in batches of 16 and 64, UDP GSO with 16 and 64 segments. Medians over interleaved rounds; the load average of each round is in the CSV.',
+    body: (rows) => [renderMarkdownTable(nativeBlastTable(rows))],
+  },
+  {
+    csv: `${RESULTS}/native-send.csv`,
+    title: 'whohas on each send path: node:dgram, sendmmsg, GSO',
+    intro:
+      'whohas transfers (21.76 MB, warm) on node:dgram alone, with sendmmsg and with UDP GSO (`WHOHAS_NATIVE=0|sendmmsg|gso`), beside atftp and the raw blast in the same rounds (`bench/peers.ts --native`). Medians over rounds; ratios within each round.',
+    body: (rows) => [renderMarkdownTable(nativeSendTable(rows))],
+  },
   {
     csv: `${RESULTS}/reproduce-2016.csv`,
     title: 'The 2016 report, reproduced',
@@ -157,6 +173,17 @@ function defaultSweepFindings(rows: Row[]): string[] {
   return lines;
 }
 
+/** A bench's own CSV, every column as written (at most 60 rows: the file has the rest). */
+function plainTable(rows: Row[]): string {
+  if (rows.length === 0) return '(no rows)';
+  const head = Object.keys(rows[0]);
+  const shown = rows
+    .slice(0, 60)
+    .map((row) => head.map((key) => String((row as Record<string, unknown>)[key] ?? '')));
+  const more = rows.length > 60 ? `\n\n(${rows.length - 60} more rows in the CSV)` : '';
+  return renderMarkdownTable({ head, rows: shown }) + more;
+}
+
 function provenanceLines(csv: string, provenance: Provenance | undefined): string[] {
   if (!provenance) return [`Made by: (no ${csv.replace(/\.csv$/, '.json')} sidecar)`];
   return [
@@ -197,18 +224,26 @@ async function main(): Promise<void> {
     present.delete(s.csv);
     out.push(...(await section(s.csv, s.title, s.intro, s.body)));
   }
-  // Any other sweep written into results/ gets the generic summary and chart.
+  // Any other sweep written into results/ gets the generic summary and chart; any other table
+  // (a bench's own columns) is shown as it is.
   for (const csv of [...present].sort()) {
+    const sweep = (await readFile(csv, 'utf8'))
+      .split('\n', 1)[0]
+      .split(',')
+      .includes('throughput_Bps');
     out.push(
       ...(await section(
         csv,
         csv.replace(`${RESULTS}/`, ''),
-        'A sweep (`whohas sweep --out`).',
-        (rows) => [
-          renderMarkdownTable(summaryTable(rows)),
-          '',
-          ...code(sweepChart(rows, { title: 'Mean throughput' })),
-        ],
+        sweep ? 'A sweep (`whohas sweep --out`).' : 'Rows as the command wrote them.',
+        (rows) =>
+          sweep
+            ? [
+                renderMarkdownTable(summaryTable(rows)),
+                '',
+                ...code(sweepChart(rows, { title: 'Mean throughput' })),
+              ]
+            : [plainTable(rows)],
       )),
     );
   }

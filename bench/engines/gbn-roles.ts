@@ -15,6 +15,7 @@ import {
   type TransferStats,
 } from '../../impl/arq/index.ts';
 import { isWhohasError } from '../../impl/errors.ts';
+import { loadNativeUdp } from '../../impl/platform/native-udp.ts';
 import { createNodePlatform } from '../../impl/platform/node.ts';
 import type { DatagramSocket, Platform } from '../../impl/platform/types.ts';
 import { SealedSocket } from '../../impl/seal/sealed-socket.ts';
@@ -79,6 +80,11 @@ export interface TransferReport {
    * the two processes took turns instead of running side by side.
    */
   contextSwitches: number;
+  /**
+   * System calls the native addon made for this transfer's sends (sendmmsg: several datagrams
+   * each), when it is loaded; otherwise absent, and every datagram is one sendmsg.
+   */
+  nativeSendCalls?: number;
 }
 
 /** The parent's side: an order, type-checked. */
@@ -168,6 +174,7 @@ async function report(
   running: Running,
   cpu: NodeJS.CpuUsage,
   switchesBefore: number,
+  nativeCallsBefore: number,
 ) {
   let status = 'ok';
   let path: string | undefined;
@@ -186,6 +193,10 @@ async function report(
     cpuSeconds: cpuSeconds(role, cpu),
     contextSwitches: contextSwitches() - switchesBefore,
   };
+  const native = loadNativeUdp();
+  // None made (a sealed socket has no sendBatch): every datagram went through node:dgram.
+  const calls = native === undefined ? 0 : native.syscalls() - nativeCallsBefore;
+  if (calls > 0) result.nativeSendCalls = calls;
   return result;
 }
 
@@ -205,13 +216,14 @@ async function serve(role: GbnRole): Promise<void> {
       throw new Error(`the ${role} cannot ${order.type}`);
     const cpu = process.cpuUsage();
     const switches = contextSwitches();
+    const nativeCalls = loadNativeUdp()?.syscalls() ?? 0;
     if (order.type === 'send') current = await startSender(platform, order);
     else {
       const started = await startReceiver(platform, order as ReceiveOrder);
       current = started.running;
       parent.send({ port: started.port } satisfies Listening);
     }
-    report(role, current, cpu, switches).then(parent.send, (error: unknown) =>
+    report(role, current, cpu, switches, nativeCalls).then(parent.send, (error: unknown) =>
       parent.send({ error: String((error as Error).stack ?? error) }),
     );
   }

@@ -1,6 +1,8 @@
 import * as dgram from 'node:dgram';
 import { systemError } from '../errors.ts';
 import { TypedEmitter } from './emitter.ts';
+import { NativeBatchSender } from './native-batch.ts';
+import { loadNativeUdp, type NativeUdp, nativeGsoWanted, socketFd } from './native-udp.ts';
 import type {
   AddressInfo,
   DatagramSocket,
@@ -9,9 +11,21 @@ import type {
   SystemError,
 } from './types.ts';
 
-/** IPv4 (default) or IPv6 datagram sockets on node:dgram. */
-export function createNodeDgram(): DgramApi {
-  return { createSocket: (type = 'udp4') => new NodeDatagramSocket(type) };
+/**
+ * IPv4 (default) or IPv6 datagram sockets on node:dgram; with `sendBatch` when the native addon
+ * is there (pass `null` to do without it, or the addon to insist on it).
+ */
+export function createNodeDgram(
+  native: NativeUdp | null = loadNativeUdp() ?? null,
+  gso = nativeGsoWanted(),
+): DgramApi {
+  return {
+    createSocket: (type = 'udp4') =>
+      new NodeDatagramSocket(
+        type,
+        native === null ? undefined : new NativeBatchSender(native, gso),
+      ),
+  };
 }
 
 class NodeDatagramSocket extends TypedEmitter<DatagramSocketEvents> implements DatagramSocket {
@@ -31,10 +45,17 @@ class NodeDatagramSocket extends TypedEmitter<DatagramSocketEvents> implements D
   #held: [Uint8Array, ((error: SystemError | null) => void) | undefined][] | undefined;
   #heldPort = -1;
   #heldAddress = '';
+  /** Datagrams handed to node:dgram after the kernel said EAGAIN/ENOBUFS, not yet out. */
+  #queued = 0;
+  /** With the native addon (impl/platform/native-udp.ts): several datagrams per system call. */
+  readonly sendBatch?: (msgs: readonly Uint8Array[], port: number, address: string) => void;
 
-  constructor(type: 'udp4' | 'udp6') {
+  constructor(type: 'udp4' | 'udp6', batch: NativeBatchSender | undefined) {
     super();
     this.#socket = dgram.createSocket(type);
+    if (batch !== undefined) {
+      this.sendBatch = (msgs, port, address) => this.#sendBatch(batch, msgs, port, address);
+    }
     this.#socket.on('listening', () => this.#applyBufferSizes());
     this.#socket.on('message', (msg, rinfo) =>
       this.emit('message', msg, { address: rinfo.address, port: rinfo.port, size: rinfo.size }),
@@ -140,6 +161,41 @@ class NodeDatagramSocket extends TypedEmitter<DatagramSocketEvents> implements D
     }
     if (callback === undefined) this.#socket.send(msg);
     else this.#socket.send(msg, (error) => callback(error as SystemError | null));
+  }
+
+  /**
+   * To the connected peer with sendmmsg(2) or UDP GSO: one system call (and one call into C++)
+   * for the whole batch instead of one each. Before the socket is connected, or while datagrams
+   * the kernel refused earlier still wait in node:dgram's queue (they must go first), it is a
+   * loop of send().
+   */
+  #sendBatch(batch: NativeBatchSender, msgs: readonly Uint8Array[], port: number, address: string) {
+    const fd = this.#peerPort < 0 || this.#queued > 0 ? undefined : socketFd(this.#socket);
+    if (fd === undefined) {
+      for (const msg of msgs) this.send(msg, port, address);
+      return;
+    }
+    if (port !== this.#peerPort || address !== this.#peerAddress) {
+      throw systemError('ERR_SOCKET_DGRAM_IS_CONNECTED', 'send', 'Already connected');
+    }
+    // A datagram that fails is reported as node:dgram reports a failed send without a
+    // callback: on 'error', after this tick.
+    const failed = (code: string) => {
+      const error = systemError(code, 'send');
+      process.nextTick(() => this.emit('error', error));
+    };
+    // The socket buffer is full: node:dgram keeps the rest and sends it when it can.
+    for (let next = batch.send(fd, msgs, failed); next < msgs.length; next++) {
+      this.#sendQueued(msgs[next]);
+    }
+  }
+
+  #sendQueued(msg: Uint8Array): void {
+    this.#queued++;
+    this.#socket.send(msg, (error) => {
+      this.#queued--;
+      if (error) this.emit('error', error as SystemError);
+    });
   }
 
   setRecvBufferSize(bytes: number): void {

@@ -152,6 +152,14 @@ export interface DatagramSocket extends Emitter<DatagramSocketEvents> {
    * in order, once the socket is connected (Node holds them: see node-dgram.ts).
    */
   connect?(port: number, address: string): Promise<void>;
+  /**
+   * Optional: sends `msgs` as that many send() calls without a callback would (in order; a
+   * failure goes to 'error'), in fewer system calls (sendmmsg on a connected socket). Only
+   * sockets that can do better than a loop have it (the Node socket with the native addon,
+   * impl/platform/native-udp.ts); the simulator's has not, so its traces stay per datagram.
+   * The socket does not keep the array (the caller may reuse it at once).
+   */
+  sendBatch?(msgs: readonly Uint8Array[], port: number, address: string): void;
   setRecvBufferSize(bytes: number): void;
   setSendBufferSize(bytes: number): void;
   close(): Promise<void>;

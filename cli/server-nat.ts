@@ -6,12 +6,12 @@ import type { AddressInfo, Platform } from '../impl/platform/types.ts';
 /** The admin console's `relays`: every live relay and the relay's counters. */
 export function relayLines(relay: RelayServer | undefined): string[] {
   if (!relay) return ['no relay (--no-relay, --no-stun, or its UDP port was taken)'];
-  const { granted, active, bytesRelayed, refused, overLimit } = relay.stats;
+  const { granted, active, bytesRelayed, refused, overLimit, overQuota } = relay.stats;
   return [
     ...relay
       .list()
       .map((r) => `relay ${r.transferId}: ${r.users[0]} ↔ ${r.users[1]}, ${r.bound} of 2 bound`),
-    `relays granted ${granted}, active ${active}, bytes relayed ${bytesRelayed}, refused ${refused}, over limit ${overLimit}`,
+    `relays granted ${granted}, active ${active}, bytes relayed ${bytesRelayed}, refused ${refused}, over limit ${overLimit}, over quota ${overQuota}`,
   ];
 }
 

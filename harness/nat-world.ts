@@ -13,6 +13,7 @@
 import { ChatServer } from '../impl/chat/index.ts';
 import { BindingResponder, discoverReflexive } from '../impl/nat/binding.ts';
 import { type Candidate, HolePunch } from '../impl/nat/punch.ts';
+import type { RelayLimits } from '../impl/nat/relay.ts';
 import { NatGranter, type NatService, startNatService } from '../impl/nat/service.ts';
 import { Peer, type PeerOptions } from '../impl/peer/peer.ts';
 import type { Platform } from '../impl/platform/types.ts';
@@ -84,8 +85,8 @@ export interface NatPeerWorldOptions {
   seed?: number;
   /** What alice shares as `file.bin` (default 64 KiB of a pattern). */
   file?: Uint8Array;
-  /** The server's relay: false for none (the CLI's --no-relay). */
-  relay?: boolean;
+  /** The server's relay: false for none (the CLI's --no-relay), or its limits. */
+  relay?: boolean | Partial<RelayLimits>;
   /** Each peer's `nat` option (default `{ stun: 'server' }`). */
   nat?: { alice?: PeerOptions['nat']; bob?: PeerOptions['nat'] };
   /** Wraps a peer's platform (a spy, a fault) before the peer is built on it. */
@@ -129,7 +130,8 @@ export async function natPeerWorld(
   });
   await sim.until(server.listen());
   const at = { address: serverHost.address, port: NAT_SERVER_PORT };
-  const relay = options.relay === false ? false : {};
+  const relay =
+    options.relay === false ? false : options.relay === true ? {} : (options.relay ?? {});
   const service = await sim.until(startNatService(serverHost.platform, at, { relay }));
   granter.service = service;
   const file = options.file ?? Buffer.from(Array.from({ length: 65_536 }, (_, i) => i % 251));

@@ -7,7 +7,8 @@
  *   over the world's NAT boxes (sim/nat.ts NatStats; restarts are the scenario's own);
  * - what a scenario measured itself (`world.natNotes`), e.g. `nat.quietMs`: the longest time
  *   a transfer sent nothing;
- * - `relay.granted`, `relay.bytesRelayed`, `relay.refused`, `relay.overLimit`: summed over the
+ * - `relay.granted`, `relay.bytesRelayed`, `relay.refused`, `relay.overLimit`, `relay.overQuota`:
+ *   summed over the
  *   servers' relays (impl/nat/relay.ts RelayStats);
  * - `stun.answered`: Binding requests the servers answered.
  * A world without NATs or NAT services reports none of these, so other families' reports stay
@@ -93,6 +94,7 @@ export function natCounters(world: ScenarioWorld): Record<string, number> {
     'relay.bytesRelayed': 0,
     'relay.refused': 0,
     'relay.overLimit': 0,
+    'relay.overQuota': 0,
     'stun.answered': 0,
   };
   for (const nat of world.natBoxes.values()) {
@@ -110,6 +112,7 @@ export function natCounters(world: ScenarioWorld): Record<string, number> {
     tally['relay.bytesRelayed'] += relay.stats.bytesRelayed;
     tally['relay.refused'] += relay.stats.refused;
     tally['relay.overLimit'] += relay.stats.overLimit;
+    tally['relay.overQuota'] += relay.stats.overQuota;
   }
   return tally;
 }

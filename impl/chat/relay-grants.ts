@@ -19,7 +19,8 @@ export interface RelayGranter {
   grant(transferId: number, token: Buffer, requester: string, owner: string): void;
 }
 
-const TRANSFER_ID = /^[1-9]\d{0,9}$/;
+/** 0 included: a requester draws transfer ids from 0 up, and id 0 may need a relay too. */
+const TRANSFER_ID = /^(?:0|[1-9]\d{0,9})$/;
 
 export function relayCommand(
   session: Session,

@@ -4,10 +4,13 @@
  * chat server grants a relay for one transfer between two members of one room (`grant`); each
  * peer binds to it from its transfer socket with the transfer id and the grant's secret token;
  * from then on the server forwards each side's frames to the other, in memory only, within a
- * server-wide bandwidth cap and a per-user quota. Nothing is written to disk.
+ * server-wide bandwidth cap and a per-user quota. Nothing is written to disk. Over the cap a
+ * frame is dropped (ARQ backs off); a grant whose user's quota is used up is refused: REFUSED
+ * (payload: the reason, UTF-8) to both bound ends, and to any frame for it after that.
  *
  * Frame: 0xF1 'W' 'H' 'R' | kind u8 (1 bind, 2 bound, 3 data, 4 refused) | transfer id u32 |
- * token (8 bytes) | side u8 (0 requester, 1 owner) | payload (data: one transfer datagram).
+ * token (8 bytes) | side u8 (0 requester, 1 owner) | payload (data: one transfer datagram;
+ * refused after binding: the reason).
  */
 import type { Clock, DatagramSocket, RemoteInfo } from '../platform/types.ts';
 
@@ -70,15 +73,22 @@ export interface RelayStats {
   datagramsRelayed: number;
   /** Frames with no grant, a wrong token or a wrong source: dropped. */
   refused: number;
-  /** Data dropped by the bandwidth cap or a quota. */
+  /** Data dropped by the bandwidth cap. */
   overLimit: number;
+  /** Grants refused because a user's quota was used up (both ends told REFUSED). */
+  overQuota: number;
 }
+
+/** The reason a REFUSED after binding carries when a user's quota is used up. */
+export const QUOTA_REASON = 'relay quota used up';
 
 interface Grant {
   users: [string, string];
   token: Buffer;
   ends: [RemoteInfo | undefined, RemoteInfo | undefined];
   lastActive: number;
+  /** Set once the grant is refused (a quota used up): nothing more is forwarded. */
+  refused?: string;
 }
 
 export class RelayServer {
@@ -89,6 +99,7 @@ export class RelayServer {
     datagramsRelayed: 0,
     refused: 0,
     overLimit: 0,
+    overQuota: 0,
   };
   readonly #socket: DatagramSocket;
   readonly #clock: Clock;
@@ -138,12 +149,16 @@ export class RelayServer {
       this.#reply(frame, RelayKind.REFUSED, from);
       return true;
     }
+    if (grant.refused !== undefined) {
+      this.#reply(frame, RelayKind.REFUSED, from, grant.refused);
+      return true;
+    }
     const now = this.#clock.now();
     if (frame.kind === RelayKind.BIND) {
       grant.ends[frame.side] = { address: from.address, port: from.port, size: 0 };
       grant.lastActive = now;
       this.#reply(frame, RelayKind.BOUND, from);
-      this.stats.active = [...this.#grants.values()].filter((g) => g.ends[0] && g.ends[1]).length;
+      this.#countActive();
       return true;
     }
     const self = grant.ends[frame.side];
@@ -159,7 +174,13 @@ export class RelayServer {
     }
     if (!other) return true; // the other side has not bound yet: ARQ retransmits
     const user = grant.users[frame.side];
-    if (!this.#spend(user, frame.payload.length, now)) {
+    const spent = this.#spend(user, frame.payload.length, now);
+    if (spent === 'quota') {
+      this.#refuse(frame, grant, QUOTA_REASON);
+      this.stats.overQuota++;
+      return true;
+    }
+    if (spent === 'bandwidth') {
       this.stats.overLimit++;
       return true;
     }
@@ -171,23 +192,39 @@ export class RelayServer {
     return true;
   }
 
-  #spend(user: string, bytes: number, now: number): boolean {
+  #spend(user: string, bytes: number, now: number): 'ok' | 'quota' | 'bandwidth' {
     const used = this.#usedByUser.get(user) ?? 0;
-    if (used + bytes > this.#limits.userQuotaBytes) return false;
+    if (used + bytes > this.#limits.userQuotaBytes) return 'quota';
     // A token bucket of one second's worth: over the cap, datagrams drop and ARQ backs off.
     this.#budget = Math.min(
       this.#limits.bandwidthBps,
       this.#budget + ((now - this.#budgetAt) / 1000) * this.#limits.bandwidthBps,
     );
     this.#budgetAt = now;
-    if (this.#budget < bytes) return false;
+    if (this.#budget < bytes) return 'bandwidth';
     this.#budget -= bytes;
     this.#usedByUser.set(user, used + bytes);
-    return true;
+    return 'ok';
   }
 
-  #reply(frame: RelayFrame, kind: number, to: RemoteInfo): void {
-    this.#socket.send(encodeRelayFrame({ ...frame, kind }), to.port, to.address, () => {});
+  /** Ends a grant: both bound ends hear REFUSED with `reason`; later frames hear it again. */
+  #refuse(frame: RelayFrame, grant: Grant, reason: string): void {
+    grant.refused = reason;
+    grant.ends.forEach((end, side) => {
+      if (end) this.#reply({ ...frame, side: side as Side }, RelayKind.REFUSED, end, reason);
+    });
+    this.#countActive();
+  }
+
+  #countActive(): void {
+    this.stats.active = [...this.#grants.values()].filter(
+      (g) => g.ends[0] && g.ends[1] && g.refused === undefined,
+    ).length;
+  }
+
+  #reply(frame: RelayFrame, kind: number, to: RemoteInfo, reason?: string): void {
+    const payload = reason === undefined ? undefined : Buffer.from(reason, 'utf8');
+    this.#socket.send(encodeRelayFrame({ ...frame, kind }, payload), to.port, to.address, () => {});
   }
 
   #expire(): void {

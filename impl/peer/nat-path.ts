@@ -4,7 +4,8 @@
  * candidates, punch toward the other side's, and when punching fails within `punchMs` fall back
  * to the server's relay (the requester asks for it, both bind). The driver runs over `channel`,
  * which keeps probes, STUN and relay bytes from it; closing the channel ends the punch's
- * keepalives and the relay with the transfer.
+ * keepalives and the relay with the transfer. A relay that refuses the transfer after binding
+ * (its quota used up) stops it on each side with RELAY_REFUSED (`onRelayRefused`).
  */
 import { WhohasError } from '../errors.ts';
 import { discoverReflexive } from '../nat/binding.ts';
@@ -50,6 +51,8 @@ export class NatPath {
   #cancelWait: ((error: WhohasError) => void) | undefined;
   #pair: TransferPair | undefined;
   #closed = false;
+  #refusal: WhohasError | undefined;
+  #onRefused: ((error: WhohasError) => void) | undefined;
 
   private constructor(
     nat: PeerNat,
@@ -152,6 +155,10 @@ export class NatPath {
     const side = role === 'requester' ? 0 : 1;
     this.#relay = new RelaySocket(this.channel.raw, { server, transferId, token, side });
     await this.#relay.bindRelay(this.#platform.clock);
+    this.#relay.onRefused((error) => {
+      this.#refusal ??= error;
+      this.#onRefused?.(error);
+    });
     this.channel.via(this.#relay);
     this.#pair = { local: this.#local, remote: endpointText(address, port), kind: 'relay' };
     onPeer(address, port);
@@ -166,9 +173,16 @@ export class NatPath {
     stop: (error: WhohasError) => void,
   ): void {
     const lock = (address: string, port: number) => receiver.lockPeerPort(port, address);
+    this.onRelayRefused(stop);
     this.connect('requester', transfer.user, transfer.transferId, remote, lock).catch(
       (error: unknown) => stop(asWhohasError(error)),
     );
+  }
+
+  /** The relay refused the transfer after binding (RELAY_REFUSED): `stop` ends it, once. */
+  onRelayRefused(stop: (error: WhohasError) => void): void {
+    this.#onRefused = stop;
+    if (this.#refusal) stop(this.#refusal);
   }
 
   report(): NatReport {

@@ -169,6 +169,8 @@ export class Uploads {
         if (upload.nat && cand) {
           sending();
           peer = await upload.nat.connect('owner', requester, request.transferId, cand);
+          // Over the relay's quota the relay refuses the transfer: it stops here too.
+          upload.nat.onRelayRefused((error) => this.#cancel(upload, error));
           if (upload.cancelled) throw upload.cancelled;
           const { route, pair } = upload.nat.report();
           upload.info = { ...upload.info, route, pair };

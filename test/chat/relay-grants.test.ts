@@ -33,6 +33,20 @@ test(
   { relay: withRelay.relay },
 );
 
+const zero = recordingRelay();
+test(
+  '@server|relay grants transfer id 0: a requester may draw it, and its relay must not be refused',
+  onSim,
+  async (t, world) => {
+    const { eswar, eko } = await threeUsers(world);
+    const line = await eko.ask('@server|relay|0|eswar');
+    t.regex(line, /^RELAY\|0\|eko\|eswar\|[0-9a-f]{16}\|7001$/);
+    t.is(await eswar.next(), line);
+    t.is(zero.grants[0]?.transferId, 0);
+  },
+  { relay: zero.relay },
+);
+
 const refusals = recordingRelay();
 test(
   'a relay is refused for a user of another room, oneself, a bad id, and nobody is granted',
@@ -45,7 +59,8 @@ test(
       'bob is in another room',
     );
     t.regex(await eko.ask('@server|relay|77|eko'), /^ERROR\|NO_SUCH_USER\|/);
-    t.regex(await eko.ask('@server|relay|0|eswar'), /^ERROR\|BAD_FORMAT\|/);
+    t.regex(await eko.ask('@server|relay|01|eswar'), /^ERROR\|BAD_FORMAT\|/, 'a leading zero');
+    t.regex(await eko.ask('@server|relay|-1|eswar'), /^ERROR\|BAD_FORMAT\|/);
     t.regex(await eko.ask('@server|relay|4294967296|eswar'), /^ERROR\|BAD_FORMAT\|/);
     t.regex(await eko.ask('@server|relay|12'), /^ERROR\|BAD_FORMAT\|/);
     t.is(refusals.grants.length, 0);

@@ -120,7 +120,7 @@ test('a stranger who learnt the token cannot inject into a live relay: only the 
   t.is(relay.stats.refused, 1);
 });
 
-test('over the per-user quota, datagrams are dropped and counted, not relayed', async (t) => {
+test('over the per-user quota the relay refuses the grant: REFUSED to both ends, counted once, nothing more forwarded', async (t) => {
   const { sim, hosts, relay, inner, relayAt } = await relayWorld(4, { userQuotaBytes: 1000 });
   relay.grant(8, TOKEN, 'bob', 'alice');
   const sockets = [
@@ -128,10 +128,41 @@ test('over the per-user quota, datagrams are dropped and counted, not relayed', 
     new RelaySocket(inner[1], { server: relayAt, transferId: 8, token: TOKEN, side: 0 }),
   ];
   await sim.until(Promise.all(sockets.map((s, i) => s.bindRelay(hosts[i].platform.clock))));
+  const refusals: string[][] = [[], []];
+  sockets.forEach((s, i) => {
+    s.onRefused((error) => refusals[i].push(`${error.code} ${error.message}`));
+  });
   let delivered = 0;
   sockets[1].on('message', () => delivered++);
   for (let i = 0; i < 5; i++) sockets[0].send(Buffer.alloc(400), 0, '');
   await sim.runUntil(sim.now + 100);
   t.is(delivered, 2, '2 × 400 bytes fit in a 1000-byte quota');
+  t.is(relay.stats.overQuota, 1, 'the third frame used the quota up; the grant is refused once');
+  t.is(relay.stats.overLimit, 0, 'a quota is not the bandwidth cap');
+  t.is(relay.stats.active, 0);
+  t.deepEqual(refusals, [
+    ['RELAY_REFUSED relay quota used up'],
+    ['RELAY_REFUSED relay quota used up'],
+  ]);
+});
+
+test('over the bandwidth cap frames are dropped, not refused: ARQ backs off and the grant lives', async (t) => {
+  const { sim, hosts, relay, inner, relayAt } = await relayWorld(6, { bandwidthBps: 1000 });
+  relay.grant(10, TOKEN, 'bob', 'alice');
+  const sockets = [
+    new RelaySocket(inner[0], { server: relayAt, transferId: 10, token: TOKEN, side: 1 }),
+    new RelaySocket(inner[1], { server: relayAt, transferId: 10, token: TOKEN, side: 0 }),
+  ];
+  await sim.until(Promise.all(sockets.map((s, i) => s.bindRelay(hosts[i].platform.clock))));
+  let refused = 0;
+  for (const s of sockets) s.onRefused(() => refused++);
+  let delivered = 0;
+  sockets[1].on('message', () => delivered++);
+  for (let i = 0; i < 5; i++) sockets[0].send(Buffer.alloc(400), 0, '');
+  await sim.runUntil(sim.now + 100);
+  t.is(delivered, 2, "2 × 400 bytes fit in one second's 1000-byte budget");
   t.is(relay.stats.overLimit, 3);
+  t.is(relay.stats.overQuota, 0);
+  t.is(refused, 0);
+  t.is(relay.stats.active, 1);
 });

@@ -93,6 +93,30 @@ test('no relay on the server: the symmetric pair fails with RELAY_REFUSED in bou
   await world.close();
 });
 
+test('over the relay quota both sides end with RELAY_REFUSED in bounded time, no partial file', async (t) => {
+  // 64 KiB through a 20 kB quota: the relay refuses the transfer when alice's frames use it up.
+  const world = await natPeerWorld('symmetric', 'symmetric', {
+    seed: 6,
+    relay: { userQuotaBytes: 20_000 },
+  });
+  const { clock } = world.hosts.server.platform;
+  const relay = world.service.relay;
+  const started = clock.now();
+  const uploaded = uploadEnd(world).then((end) => ({ end, ms: clock.now() - started }));
+  const error = await world.run(world.bob.getFile('alice', 'file.bin')).catch((e: unknown) => e);
+  const bobMs = clock.now() - started;
+  const upload = await world.run(uploaded);
+  t.is(failureCode(error), 'RELAY_REFUSED');
+  t.is(relay?.stats.overQuota, 1, 'the quota ran out once');
+  t.is(upload.end.error?.code, 'RELAY_REFUSED');
+  t.is(upload.end.error?.message, 'relay quota used up');
+  // Punching (3 s), the relay, 20 kB: well within 10 s. Before, the relay dropped the excess
+  // silently and the transfer timed out about 51 s later.
+  t.true(bobMs < 10_000 && upload.ms < 10_000, `bob ${bobMs} ms, alice ${upload.ms} ms`);
+  t.deepEqual(leftovers(world), []);
+  await world.close();
+});
+
 test('a requester without relay fails with NAT_TRAVERSAL_FAILED when punching cannot work', async (t) => {
   const world = await natPeerWorld('symmetric', 'port-restricted', {
     seed: 5,

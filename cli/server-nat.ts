@@ -1,6 +1,7 @@
 /** The server's STUN responder and relay on its UDP port (docs/PROTOCOL.md, "NAT traversal"). */
 import { BindingResponder } from '../impl/nat/binding.ts';
 import type { RelayServer } from '../impl/nat/relay.ts';
+import { datagramTypeFor } from '../impl/platform/family.ts';
 import type { AddressInfo, DatagramSocket, Platform } from '../impl/platform/types.ts';
 
 /** The admin console's `relays`: every live relay and the relay's counters. */
@@ -25,7 +26,7 @@ export async function startStun(
   quiet: boolean | undefined,
 ): Promise<DatagramSocket | undefined> {
   // '::' serves both families on Linux (a dual-stack socket), as the TCP listener does.
-  const socket = platform.dgram.createSocket(address.address.includes(':') ? 'udp6' : 'udp4');
+  const socket = platform.dgram.createSocket(datagramTypeFor(address.address));
   try {
     await socket.bind(address.port, address.address);
   } catch (error) {

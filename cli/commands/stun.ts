@@ -10,6 +10,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { DEFAULT_PORT } from '../../impl/chat/index.ts';
 import { isWhohasError } from '../../impl/errors.ts';
 import { discoverReflexive } from '../../impl/nat/binding.ts';
+import { datagramTypeFor } from '../../impl/platform/family.ts';
 import { createNodePlatform } from '../../impl/platform/node.ts';
 
 interface StunFlags {
@@ -73,7 +74,7 @@ async function stun(
   flags: StunFlags,
 ): Promise<number> {
   const platform = createNodePlatform();
-  const socket = platform.dgram.createSocket(servers[0].address.includes(':') ? 'udp6' : 'udp4');
+  const socket = platform.dgram.createSocket(datagramTypeFor(servers[0].address));
   try {
     const local = await socket.bind(flags.localPort);
     const reflexive = [];

@@ -2,6 +2,7 @@ import { TransferReceiver } from '../arq/driver-receiver.ts';
 import type { TransferStats } from '../arq/stats.ts';
 import { nameKey } from '../chat/wire.ts';
 import { type ErrorCode, WhohasError } from '../errors.ts';
+import { datagramTypeFor } from '../platform/family.ts';
 import type { DownloadSettings, Piece } from './download-piece.ts';
 import { asWhohasError, reportProgress } from './download-progress.ts';
 import { landingName } from './landing-name.ts';
@@ -163,12 +164,13 @@ export class Downloads {
     const { platform } = this.#link;
     const dir = piece?.dir ?? settings.outDir;
     await platform.fs.mkdir(dir);
-    const socket = platform.dgram.createSocket();
+    const local = this.#link.localAddress();
+    const socket = platform.dgram.createSocket(datagramTypeFor(local));
     const socketClosed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
     let attempt: Attempt | undefined;
     let receiver: TransferReceiver | undefined;
     try {
-      const bound = await socket.bind(0, this.#link.localAddress());
+      const bound = await socket.bind(0, local);
       const transferId = this.#freshTransferId();
       const { seal, session } = this.#link;
       const context = {

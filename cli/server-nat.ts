@@ -3,6 +3,7 @@ import { BindingResponder } from '../impl/nat/binding.ts';
 import type { RelayServer } from '../impl/nat/relay.ts';
 import { datagramTypeFor } from '../impl/platform/family.ts';
 import type { AddressInfo, DatagramSocket, Platform } from '../impl/platform/types.ts';
+import { hostPort } from './host-port.ts';
 
 /** The admin console's `relays`: every live relay and the relay's counters. */
 export function relayLines(relay: RelayServer | undefined): string[] {
@@ -31,7 +32,7 @@ export async function startStun(
     await socket.bind(address.port, address.address);
   } catch (error) {
     console.error(
-      `[server] no STUN on udp ${address.address}:${address.port}: ${(error as Error).message}`,
+      `[server] no STUN on udp ${hostPort(address.address, address.port)}: ${(error as Error).message}`,
     );
     return undefined;
   }
@@ -39,6 +40,6 @@ export async function startStun(
     if (!quiet) console.error(`[server] STUN socket: ${error.code}`);
   });
   new BindingResponder(socket);
-  console.log(`STUN on udp ${address.address}:${address.port}`);
+  console.log(`STUN on udp ${hostPort(address.address, address.port)}`);
   return socket;
 }

@@ -11,6 +11,7 @@ import type { WhohasError } from '../../impl/errors.ts';
 import { DEFAULT_PARALLEL, Peer } from '../../impl/peer/index.ts';
 import { createNodePlatform } from '../../impl/platform/node.ts';
 import { runPeopleConsole } from '../console/run.ts';
+import { hostPort } from '../host-port.ts';
 import { addKeyFlags, type KeyFlags, keyOptions } from '../key-flags.ts';
 import { runConsole } from '../peer-console.ts';
 import {
@@ -119,7 +120,7 @@ async function serve(peer: Peer, flags: PeerFlags): Promise<void> {
   const entered = await enterRoom(peer, flags, flags.room!);
   const server = peer.server!;
   log(
-    `whohas peer ${peer.name} serving ${peer.shareFolder.path} in ${entered} on ${server.host}:${server.port}`,
+    `whohas peer ${peer.name} serving ${peer.shareFolder.path} in ${entered} on ${hostPort(server.host, server.port)}`,
   );
   const stop = await new Promise<{ signal?: string; error?: WhohasError }>((resolve) => {
     process.once('SIGINT', () => resolve({ signal: 'SIGINT' }));

@@ -19,6 +19,7 @@ import type { RelayGranter } from '../../impl/chat/relay-grants.ts';
 import { DEFAULT_RELAY_LIMITS, RelayServer } from '../../impl/nat/relay.ts';
 import { createNodePlatform } from '../../impl/platform/node.ts';
 import { printAbove } from '../console/terminal.ts';
+import { hostPort } from '../host-port.ts';
 import { relayLines, startStun } from '../server-nat.ts';
 import { addTlsFlags, serverTls, type TlsFlags } from '../tls-flags.ts';
 
@@ -195,7 +196,7 @@ async function runServer(flags: ServerFlags, limits: Partial<ChatLimits>): Promi
     }
     console.log(`whohas server joined cluster ${redact(flags.cluster!)} as ${node}`);
   }
-  console.log(`whohas server listening on ${address.address}:${address.port}`);
+  console.log(`whohas server listening on ${hostPort(address.address, address.port)}`);
   const stun = flags.stun === false ? undefined : await startStun(platform, address, flags.quiet);
   if (stun && flags.relay !== false) {
     relay = new RelayServer(stun, platform.clock, {

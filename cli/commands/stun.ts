@@ -12,6 +12,7 @@ import { isWhohasError } from '../../impl/errors.ts';
 import { discoverReflexive } from '../../impl/nat/binding.ts';
 import { datagramTypeFor } from '../../impl/platform/family.ts';
 import { createNodePlatform } from '../../impl/platform/node.ts';
+import { hostPort } from '../host-port.ts';
 
 interface StunFlags {
   localPort: number;
@@ -87,7 +88,7 @@ async function stun(
     } else {
       for (const r of reflexive) {
         console.log(
-          `reflexive ${r.address}:${r.port} seen by ${r.server.address}:${r.server.port} (local port ${local.port}, ${r.rttMs.toFixed(1)} ms)`,
+          `reflexive ${hostPort(r.address, r.port)} seen by ${hostPort(r.server.address, r.server.port)} (local port ${local.port}, ${r.rttMs.toFixed(1)} ms)`,
         );
       }
       if (mapping) console.log(`mapping: ${mapping}`);

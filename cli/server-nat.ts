@@ -1,8 +1,7 @@
 /** The server's STUN responder and relay on its UDP port (docs/PROTOCOL.md, "NAT traversal"). */
-import { BindingResponder } from '../impl/nat/binding.ts';
-import type { RelayServer } from '../impl/nat/relay.ts';
-import { datagramTypeFor } from '../impl/platform/family.ts';
-import type { AddressInfo, DatagramSocket, Platform } from '../impl/platform/types.ts';
+import type { RelayLimits, RelayServer } from '../impl/nat/relay.ts';
+import { type NatService, startNatService } from '../impl/nat/service.ts';
+import type { AddressInfo, Platform } from '../impl/platform/types.ts';
 import { hostPort } from './host-port.ts';
 
 /** The admin console's `relays`: every live relay and the relay's counters. */
@@ -18,28 +17,29 @@ export function relayLines(relay: RelayServer | undefined): string[] {
 }
 
 /**
- * STUN Binding on the UDP port of the TCP port's number (docs/PROTOCOL.md, "NAT"): peers learn
- * their reflexive address here. A taken UDP port costs only this service, never the chat.
+ * STUN Binding (and the relay, unless `relay` is false) on the UDP port of the TCP port's number
+ * (docs/PROTOCOL.md, "NAT traversal"), through impl/nat/service.ts as the simulated worlds do.
+ * A taken UDP port costs only this service, never the chat.
  */
 export async function startStun(
   platform: Platform,
   address: AddressInfo,
   quiet: boolean | undefined,
-): Promise<DatagramSocket | undefined> {
-  // '::' serves both families on Linux (a dual-stack socket), as the TCP listener does.
-  const socket = platform.dgram.createSocket(datagramTypeFor(address.address));
+  relay: Partial<RelayLimits> | false,
+): Promise<NatService | undefined> {
   try {
-    await socket.bind(address.port, address.address);
+    const service = await startNatService(platform, address, {
+      relay,
+      onError: (error) => {
+        if (!quiet) console.error(`[server] STUN socket: ${error.code}`);
+      },
+    });
+    console.log(`STUN on udp ${hostPort(address.address, address.port)}`);
+    return service;
   } catch (error) {
     console.error(
       `[server] no STUN on udp ${hostPort(address.address, address.port)}: ${(error as Error).message}`,
     );
     return undefined;
   }
-  socket.on('error', (error) => {
-    if (!quiet) console.error(`[server] STUN socket: ${error.code}`);
-  });
-  new BindingResponder(socket);
-  console.log(`STUN on udp ${hostPort(address.address, address.port)}`);
-  return socket;
 }

@@ -15,8 +15,8 @@ import {
   DEFAULT_PORT_TRIES,
 } from '../../impl/chat/index.ts';
 import type { ChatLimits } from '../../impl/chat/limits.ts';
-import type { RelayGranter } from '../../impl/chat/relay-grants.ts';
-import { DEFAULT_RELAY_LIMITS, RelayServer } from '../../impl/nat/relay.ts';
+import { DEFAULT_RELAY_LIMITS } from '../../impl/nat/relay.ts';
+import { NatGranter } from '../../impl/nat/service.ts';
 import { createNodePlatform } from '../../impl/platform/node.ts';
 import { printAbove } from '../console/terminal.ts';
 import { hostPort } from '../host-port.ts';
@@ -149,12 +149,7 @@ async function runServer(flags: ServerFlags, limits: Partial<ChatLimits>): Promi
     } else console.error(text);
   };
   // The relay lives on the STUN socket, which is bound once the TCP port is known.
-  let relay: RelayServer | undefined;
-  const granter: { -readonly [K in keyof RelayGranter]: RelayGranter[K] } = {
-    available: () => relay !== undefined,
-    port: 0,
-    grant: (...args) => relay?.grant(...args),
-  };
+  const granter = new NatGranter();
   // ioredis loads only for a cluster: a single server starts without it.
   const cluster =
     flags.cluster === undefined
@@ -197,15 +192,12 @@ async function runServer(flags: ServerFlags, limits: Partial<ChatLimits>): Promi
     console.log(`whohas server joined cluster ${redact(flags.cluster!)} as ${node}`);
   }
   console.log(`whohas server listening on ${hostPort(address.address, address.port)}`);
-  const stun = flags.stun === false ? undefined : await startStun(platform, address, flags.quiet);
-  if (stun && flags.relay !== false) {
-    relay = new RelayServer(stun, platform.clock, {
-      bandwidthBps: flags.relayBandwidth,
-      userQuotaBytes: flags.relayQuota,
-    });
-    granter.port = address.port;
-    stun.on('message', (msg, rinfo) => relay?.handle(msg, rinfo));
-  }
+  const relayLimits = { bandwidthBps: flags.relayBandwidth, userQuotaBytes: flags.relayQuota };
+  granter.service =
+    flags.stun === false
+      ? undefined
+      : await startStun(platform, address, flags.quiet, flags.relay !== false && relayLimits);
+  const relay = granter.service?.relay;
 
   console_ = createInterface({
     input: process.stdin,
@@ -238,7 +230,7 @@ async function runServer(flags: ServerFlags, limits: Partial<ChatLimits>): Promi
   console_.on('SIGINT', () => onSignal('SIGINT'));
 
   await server.closed;
-  await stun?.close();
+  await granter.service?.close();
   await cluster?.close();
   closing = true;
   process.off('SIGINT', onSignal);

@@ -32,7 +32,8 @@ export abstract class DriverEndpoint<C extends ArqCore> {
   protected readonly socket: DatagramSocket;
   protected readonly transferId: number;
   protected core: C | undefined;
-  protected readonly peerAddress: string;
+  /** Fixed, except that a receiver may be re-pointed before its first send (lockPeerPort). */
+  protected peerAddress: string;
   /** -1 while unknown (a receiver before START). */
   protected peerPort: number;
   /** Datagrams the driver dropped before the core saw them (wrong address or port, version 1). */

@@ -109,14 +109,16 @@ export class TransferReceiver extends DriverEndpoint<ArqReceiverCore> {
   }
 
   /**
-   * Takes datagrams only from this source port from now on (the owner announced it). Datagrams
-   * from another port that came first are not undone: they could only fail the hash check.
+   * Takes datagrams only from this source port (and `address`: the pair a hole punch or relay
+   * chose) from now on. Datagrams from elsewhere that came first are not undone: they could only
+   * fail the hash check.
    */
-  lockPeerPort(port: number): void {
+  lockPeerPort(port: number, address = this.peerAddress): void {
     if (!Number.isInteger(port) || port < 1 || port > 65_535) {
       throw new WhohasError('BAD_ARGUMENT', 'peer port must be an integer 1..65535');
     }
     this.peerPort = port;
+    this.peerAddress = address;
   }
 
   /** Gives up: tells the sender (ABORT), deletes the temp file, rejects with `code`. */

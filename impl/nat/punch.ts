@@ -28,6 +28,8 @@ export interface PunchOptions {
   intervalMs?: number;
   timeoutMs?: number;
   keepaliveMs?: number;
+  /** Called for every probe or answer with the right id and token, with where it came from. */
+  onVerified?: (address: string, port: number) => void;
 }
 
 export interface PunchResult {
@@ -82,6 +84,7 @@ export class HolePunch {
   readonly #token: Buffer;
   readonly #intervalMs: number;
   readonly #keepaliveMs: number;
+  readonly #onVerified: PunchOptions['onVerified'];
   readonly #started: number;
   #result: PunchResult | undefined;
   #timer: TimerHandle | undefined;
@@ -103,6 +106,7 @@ export class HolePunch {
     this.#token = options.token;
     this.#intervalMs = options.intervalMs ?? 50;
     this.#keepaliveMs = options.keepaliveMs ?? 15_000;
+    this.#onVerified = options.onVerified;
     this.#started = this.#clock.now();
     this.done = new Promise((resolve, reject) => {
       this.#settle = { resolve, reject };
@@ -131,7 +135,7 @@ export class HolePunch {
     // Once punched, only the chosen pair is kept alive; before, every candidate is tried.
     const targets = this.#result ? [this.#result] : this.#remote;
     for (const target of targets) {
-      this.#socket.send(probe, target.port, target.address, () => {});
+      this.#send(probe, target);
       this.stats.probesSent++;
     }
     this.#timer = this.#clock.setTimeout(
@@ -149,17 +153,13 @@ export class HolePunch {
       this.stats.strangers++;
       return;
     }
+    if (msg[4] === PROBE || msg[4] === ANSWER) this.#onVerified?.(rinfo.address, rinfo.port);
     if (msg[4] === PROBE) {
       // A symmetric NAT shows the other side at a port nobody could know in advance: probe it too.
       if (!this.#remote.some((c) => c.address === rinfo.address && c.port === rinfo.port)) {
         this.#remote.push({ address: rinfo.address, port: rinfo.port, kind: 'peer-reflexive' });
       }
-      this.#socket.send(
-        encodeProbe(ANSWER, this.#transferId, this.#token),
-        rinfo.port,
-        rinfo.address,
-        () => {},
-      );
+      this.#send(encodeProbe(ANSWER, this.#transferId, this.#token), rinfo);
       this.stats.probesAnswered++;
       return;
     }
@@ -180,6 +180,16 @@ export class HolePunch {
     this.#clock.clearTimeout(this.#timer);
     this.#timer = this.#clock.setTimeout(() => this.#probeAll(), this.#keepaliveMs);
     this.#settle.resolve(this.#result);
+  }
+
+  /**
+   * Once the transfer's driver has connected the socket to the chosen pair, a send elsewhere
+   * throws (ERR_SOCKET_DGRAM_IS_CONNECTED): that probe is simply not needed any more.
+   */
+  #send(bytes: Buffer, to: { address: string; port: number }): void {
+    try {
+      this.#socket.send(bytes, to.port, to.address, () => {});
+    } catch {}
   }
 
   #fail(timeoutMs: number): void {

@@ -11,6 +11,7 @@ import {
 } from './messages.ts';
 import { withContentFields } from './messages-content.ts';
 import { fileNameProblem, printable } from './names.ts';
+import { withNatFields } from './nat-fields.ts';
 
 export function parseGetfile(all: string[]): GetfileMessage | BadRequest {
   const last = all[all.length - 1] ?? '';
@@ -79,7 +80,8 @@ export function parseGetfile(all: string[]): GetfileMessage | BadRequest {
     packetSize,
     arq,
   };
-  const withContent = withContentFields(request, extras) ?? request;
+  const withContent =
+    withContentFields(request, extras) ?? withNatFields(request, extras) ?? request;
   if (!sealed || withContent.kind === 'bad-request') return withContent;
   const seal = parseOffer(last);
   if (seal === undefined) {

@@ -5,6 +5,8 @@
  */
 import type { Scheme } from '../arq/codec.ts';
 import type { PeerErrorCode, SecurityErrorCode, TransferErrorCode } from '../errors.ts';
+import { encodeCandidates, parseCandidates } from '../nat/candidates.ts';
+import type { Candidate } from '../nat/punch.ts';
 import { encodeOffer, parseOffer, type SealOffer } from '../seal/agreement.ts';
 import { parseGetfile, parseTransferId } from './getfile-parse.ts';
 import { parseDecimal } from './limits.ts';
@@ -56,6 +58,9 @@ export interface GetfileMessage {
   part?: 'tree';
   /** The requester's signed ephemeral key (a last `seal:` field): the transfer is sealed. */
   seal?: SealOffer;
+  /** The requester's candidates (`cand=`) and probe token (`punch=`): it can punch. */
+  cand?: Candidate[];
+  punch?: Buffer;
 }
 
 export interface SendingMessage {
@@ -65,6 +70,8 @@ export interface SendingMessage {
   size: number;
   /** The owner's datagram port. */
   port: number;
+  /** The owner's candidates (`cand=`): it punches toward the requester's. */
+  cand?: Candidate[];
   /** The owner's signed ephemeral key, answering a sealed getfile. */
   seal?: SealOffer;
 }
@@ -125,6 +132,8 @@ export function encodeFileMessage(message: FileMessage): string {
         sha256: message.sha256,
         range: message.range && encodeRange(message.range),
         part: message.part,
+        cand: message.cand && encodeCandidates(message.cand),
+        punch: message.punch?.toString('hex'),
       });
       return [
         'getfile',
@@ -144,6 +153,8 @@ export function encodeFileMessage(message: FileMessage): string {
     case 'sending':
       return [
         `sending|${message.file}|${message.transferId}|${message.size}|${message.port}`,
+        // `cand=` before the seal offer, which stays last.
+        ...(message.cand ? [`cand=${encodeCandidates(message.cand)}`] : []),
         ...(message.seal ? [encodeOffer(message.seal)] : []),
       ].join('|');
     case 'delivered':
@@ -202,16 +213,28 @@ export function parseFileMessage(text: string): FileMessage | BadRequest | undef
 }
 
 function parseSending(fields: string[]): SendingMessage | undefined {
-  if (fields.length !== 5 && fields.length !== 6) return undefined;
-  const [, file, idText, sizeText, portText, sealText] = fields;
-  const seal = sealText === undefined ? undefined : parseOffer(sealText);
-  if (sealText !== undefined && seal === undefined) return undefined;
+  if (fields.length < 5 || fields.length > 7) return undefined;
+  const [, file, idText, sizeText, portText, ...rest] = fields;
+  // Optional `cand=<list>`, then the optional seal offer (always last).
+  const candText = rest[0]?.startsWith('cand=') ? rest.shift()?.slice(5) : undefined;
+  const cand = candText === undefined ? undefined : parseCandidates(candText);
+  if (typeof cand === 'string' || rest.length > 1) return undefined;
+  const seal = rest[0] === undefined ? undefined : parseOffer(rest[0]);
+  if (rest[0] !== undefined && seal === undefined) return undefined;
   const transferId = parseTransferId(idText);
   const size = parseDecimal(sizeText);
   const port = parseDecimal(portText);
   if (transferId === undefined || size === undefined || port === undefined) return undefined;
   if (port < 1 || port > 65_535) return undefined;
-  return { kind: 'sending', file, transferId, size, port, ...(seal ? { seal } : {}) };
+  return {
+    kind: 'sending',
+    file,
+    transferId,
+    size,
+    port,
+    ...(cand ? { cand } : {}),
+    ...(seal ? { seal } : {}),
+  };
 }
 
 function parseRefused(fields: string[]): RefusedMessage | undefined {

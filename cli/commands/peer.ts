@@ -13,6 +13,7 @@ import { createNodePlatform } from '../../impl/platform/node.ts';
 import { runPeopleConsole } from '../console/run.ts';
 import { hostPort } from '../host-port.ts';
 import { addKeyFlags, type KeyFlags, keyOptions } from '../key-flags.ts';
+import { addNatFlags, type NatFlags, natOptions } from '../nat-flags.ts';
 import { runConsole } from '../peer-console.ts';
 import {
   addSessionFlags,
@@ -23,7 +24,7 @@ import {
 import { addSecurityFlags, type SecurityFlags, securityOptions } from '../security-flags.ts';
 import { transferEndLine } from '../transfer-format.ts';
 
-interface PeerFlags extends SessionFlags, SecurityFlags, KeyFlags {
+interface PeerFlags extends SessionFlags, SecurityFlags, KeyFlags, NatFlags {
   room?: string;
   create?: boolean;
   join?: boolean;
@@ -38,7 +39,7 @@ export function register(program: Command): void {
   const command = program
     .command('peer')
     .description('chat in a room and share files: an interactive console, or --serve headless');
-  addKeyFlags(addSecurityFlags(addSessionFlags(command, true)))
+  addNatFlags(addKeyFlags(addSecurityFlags(addSessionFlags(command, true))))
     .option('--room <R>', 'the room to enter (joined, or created if missing)')
     .addOption(new Option('--create', 'create the room (fail if it exists)').conflicts('join'))
     .addOption(new Option('--join', 'join the room (fail if it does not exist)'))
@@ -66,6 +67,7 @@ export function register(program: Command): void {
         new Peer({
           ...securityOptions(flags, platform, folder),
           ...keys,
+          ...natOptions(flags),
           platform,
           name,
           server: flags.server,

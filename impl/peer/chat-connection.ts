@@ -115,6 +115,10 @@ export class ChatConnection extends EventEmitter<ChatConnectionEvents> {
     return this.#socket.localAddress;
   }
 
+  get remoteAddress(): string {
+    return this.#socket.remoteAddress;
+  }
+
   /** Bytes written and not yet taken by the server, our queue included. */
   get outboxBytes(): number {
     return this.#socket.writableLength + this.#queuedBytes;

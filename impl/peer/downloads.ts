@@ -14,6 +14,7 @@ import {
   type RefusedMessage,
   type SendingMessage,
 } from './messages.ts';
+import { NatPath, type NatReport } from './nat-path.ts';
 import { matchReply } from './reply-match.ts';
 import { SealedDownload } from './transfer-seal.ts';
 import type {
@@ -35,6 +36,8 @@ interface Attempt {
   stopped: WhohasError | undefined;
   /** Present when the transfer is sealed. */
   sealed: SealedDownload | undefined;
+  /** Present when it may traverse NATs (candidates and a probe token went in getfile). */
+  nat: NatPath | undefined;
 }
 
 export type { DownloadSettings, Piece } from './download-piece.ts';
@@ -71,8 +74,9 @@ export class Downloads {
           throw new WhohasError('PEER_GONE', `${responder.user} is not in the room`);
         }
         const sha256 = responder.sha256 === undefined ? {} : { sha256: responder.sha256 };
-        const { path, stats } = await this.#attempt(responder, settings, options, sha256);
-        return { path, stats, from: responder, failures, sources: [], resumedBytes: 0 };
+        const { path, stats, ...nat } = await this.#attempt(responder, settings, options, sha256);
+        const route = nat.route ? { route: nat.route, pair: nat.pair } : {};
+        return { path, stats, from: responder, failures, sources: [], resumedBytes: 0, ...route };
       } catch (error) {
         const failure = asWhohasError(error);
         // These would stop every other responder too: say so now, not once per responder.
@@ -106,8 +110,12 @@ export class Downloads {
     if (reply.kind === 'sending') {
       attempt.accepted = true;
       attempt.info = { ...attempt.info, size: reply.size };
-      // Lock on to the owner's announced datagram port, not merely the first one heard from.
-      if (reply.port >= 1 && reply.port <= 65_535) attempt.receiver.lockPeerPort(reply.port);
+      const { nat, receiver } = attempt;
+      // The owner punches: so do we, and its datagrams come from the pair the punch finds.
+      if (nat && reply.cand) {
+        nat.follow(attempt.info, reply.cand, receiver, (error) => this.#stop(attempt, error));
+      } // Lock on to the owner's announced datagram port, not merely the first one heard from.
+      else if (reply.port >= 1 && reply.port <= 65_535) receiver.lockPeerPort(reply.port);
       // Until the owner's signed key is checked (and pinned) its datagrams wait unopened.
       attempt.sealed
         ?.accept(reply.seal, this.#link.session.server)
@@ -160,7 +168,7 @@ export class Downloads {
     options: DownloadOptions,
     content: Piece['request'],
     piece?: Piece,
-  ): Promise<{ path: string; stats: TransferStats }> {
+  ): Promise<{ path: string; stats: TransferStats } & Partial<NatReport>> {
     const { platform } = this.#link;
     const dir = piece?.dir ?? settings.outDir;
     await platform.fs.mkdir(dir);
@@ -169,9 +177,12 @@ export class Downloads {
     const socketClosed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
     let attempt: Attempt | undefined;
     let receiver: TransferReceiver | undefined;
+    let nat: NatPath | undefined;
     try {
       const bound = await socket.bind(0, local);
       const transferId = this.#freshTransferId();
+      nat = await NatPath.open(this.#link.nat, platform, socket, bound);
+      const channel = nat?.channel ?? socket;
       const { seal, session } = this.#link;
       const context = {
         requester: session.name,
@@ -179,10 +190,10 @@ export class Downloads {
         file: responder.file,
         transferId,
       };
-      const sealed = seal && new SealedDownload(seal, platform.random, socket, context);
+      const sealed = seal && new SealedDownload(seal, platform.random, channel, context);
       receiver = new TransferReceiver({
         platform,
-        socket: sealed?.socket ?? socket,
+        socket: sealed?.socket ?? channel,
         peerAddress: responder.address,
         transferId,
         dir,
@@ -210,6 +221,7 @@ export class Downloads {
         receiver,
         stopped: this.#stopAll,
         sealed,
+        nat,
       };
       this.#attempts.set(transferId, attempt);
       this.#link.started(attempt.info);
@@ -224,6 +236,7 @@ export class Downloads {
         arq: settings.arq,
         ...content,
         ...(sealed ? { seal: sealed.offer } : {}),
+        ...(nat ? { cand: nat.candidates, punch: nat.token } : {}),
       });
       const running = attempt;
       piece?.onStart?.(
@@ -239,7 +252,7 @@ export class Downloads {
         const result = await receiver.done;
         this.#lingering.add(responder.user, transferId, receiver, socketClosed);
         this.#finish(attempt, { ...attempt.info, stats: result.stats, path: result.path });
-        return result;
+        return { ...result, ...nat?.report() };
       } finally {
         progress?.stop();
       }
@@ -249,7 +262,7 @@ export class Downloads {
       throw failure;
     } finally {
       // Once a receiver exists it owns the socket (and lingers on it to re-acknowledge FIN).
-      if (!receiver) await socket.close().catch(() => undefined);
+      if (!receiver) await (nat?.channel ?? socket).close().catch(() => undefined);
     }
   }
 
@@ -271,7 +284,7 @@ export class Downloads {
   #finish(attempt: Attempt, end: TransferEnd): void {
     this.#attempts.delete(attempt.info.transferId);
     const seal = attempt.sealed && { ...attempt.sealed.socket.stats };
-    this.#link.ended(seal ? { ...end, seal } : end);
+    this.#link.ended({ ...end, ...(seal ? { seal } : {}), ...attempt.nat?.report() });
   }
 
   #stop(attempt: Attempt, error: WhohasError): void {

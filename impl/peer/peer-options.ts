@@ -21,6 +21,7 @@ import {
   type ServerAddress,
 } from './limits.ts';
 import { DEFAULT_CHUNK_BYTES, MAX_CHUNK_BYTES, MIN_CHUNK_BYTES } from './merkle.ts';
+import { DEFAULT_PUNCH_MS, type NatSettings } from './nat-link.ts';
 import { DEFAULT_STALE_PARTIAL_MS } from './partials.ts';
 import { REPLY_BUDGET, type ReplyBudgetLimits } from './reply-budget.ts';
 import type { RoomPins } from './room-pins.ts';
@@ -71,6 +72,13 @@ export interface PeerOptions {
   replyBudget?: Partial<ReplyBudgetLimits>;
   /** Chunk size of the trees this owner announces (default 1 MiB; 16 KiB to 64 MiB). */
   chunkBytes?: number;
+  /**
+   * NAT traversal (docs/PROTOCOL.md, "NAT traversal"): learn the reflexive address from `stun`
+   * ('server': the chat server's host and port), punch for every transfer (`punchMs`, default
+   * 3000), and ask the server's relay when punching fails (`relay`, default true). Off (the
+   * default): transfers go the LAN way, as in 2016.
+   */
+  nat?: false | { stun: NatSettings['stun']; punchMs?: number; relay?: boolean };
 }
 
 export interface PeerEvents {
@@ -101,6 +109,7 @@ export interface PeerSettings {
   stalePartialMs: number;
   replyBudget: ReplyBudgetLimits;
   chunkBytes: number;
+  nat: NatSettings | undefined;
 }
 
 /** Throws BAD_NAME, BAD_WINDOW, BAD_PACKET_SIZE or BAD_ARGUMENT for an option out of range. */
@@ -127,7 +136,20 @@ export function resolvePeerOptions(options: PeerOptions): PeerSettings {
     stalePartialMs: checkStalePartialMs(options.stalePartialMs ?? DEFAULT_STALE_PARTIAL_MS),
     replyBudget: checkReplyBudget({ ...REPLY_BUDGET, ...options.replyBudget }),
     chunkBytes: checkChunkBytes(options.chunkBytes ?? DEFAULT_CHUNK_BYTES),
+    nat: options.nat ? checkNat(options.nat) : undefined,
   };
+}
+
+function checkNat(nat: Exclude<PeerOptions['nat'], false | undefined>): NatSettings {
+  const punchMs = nat.punchMs ?? DEFAULT_PUNCH_MS;
+  if (typeof punchMs !== 'number' || !(punchMs > 0)) {
+    throw new WhohasError('BAD_ARGUMENT', `nat.punchMs must be a number > 0, got ${punchMs}`);
+  }
+  const { stun } = nat;
+  if (stun !== 'server' && !(stun?.port >= 1 && stun.port <= 65_535 && stun.address)) {
+    throw new WhohasError('BAD_ARGUMENT', "nat.stun must be 'server' or { address, port }");
+  }
+  return { stun, punchMs, relay: nat.relay !== false };
 }
 
 function checkReplyBudget(budget: ReplyBudgetLimits): ReplyBudgetLimits {

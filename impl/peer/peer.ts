@@ -13,8 +13,10 @@ import { fetchContent } from './fetch-content.ts';
 import { checkArq, checkPacketSize, checkWindow, type ServerAddress } from './limits.ts';
 import { runLocalCommand } from './local.ts';
 import { requireFileName } from './names.ts';
+import { PeerNat } from './nat-link.ts';
 import { Offers } from './offers.ts';
 import { Partials } from './partials.ts';
+import { peerLink } from './peer-link.ts';
 import {
   type PeerEvents,
   type PeerOptions,
@@ -26,13 +28,7 @@ import { ReplyBudget } from './reply-budget.ts';
 import { verifyRoom } from './room-pins.ts';
 import { ChatSession } from './session.ts';
 import { ShareFolder, type ShareStatus } from './share-folder.ts';
-import type {
-  DownloadOptions,
-  DownloadResult,
-  PeerLink,
-  Responder,
-  TransferInfo,
-} from './types.ts';
+import type { DownloadOptions, DownloadResult, Responder, TransferInfo } from './types.ts';
 import { Uploads } from './uploads.ts';
 import { parseUserLine } from './user-line.ts';
 
@@ -52,6 +48,7 @@ export class Peer extends EventEmitter<PeerEvents> {
   readonly #downloads: Downloads;
   readonly #partials: Partials;
   readonly #replies: ReplyBudget;
+  readonly #nat: PeerNat | undefined;
   readonly #tasks = new Set<Promise<unknown>>();
   #folderReady: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
@@ -71,17 +68,8 @@ export class Peer extends EventEmitter<PeerEvents> {
     const automatic = (line: string) => session.sendAutomatic(line);
     this.#replies = new ReplyBudget(platform.clock, automatic, settings.replyBudget);
     this.#answers = new Answers(platform.clock);
-    const link: PeerLink = {
-      platform,
-      sendTo: (to, text) => session.send(`@${to}|${text}`),
-      reply: (to, text) => this.#replies.reply(to, text),
-      localAddress: () => session.localAddress,
-      transferOptions: settings.transfer,
-      session,
-      seal: settings.seal,
-      started: (info) => this.emit('transfer-start', info),
-      ended: (end) => this.emit('transfer-end', end),
-    };
+    this.#nat = settings.nat && new PeerNat(platform, settings.nat, session);
+    const link = peerLink(this, settings, session, this.#replies, this.#nat);
     const content = new ContentCache(platform.fs, settings.chunkBytes);
     this.#offers = new Offers(link, this.shareFolder, content);
     this.#uploads = new Uploads(link, this.shareFolder, settings.parallel, content);
@@ -141,6 +129,10 @@ export class Peer extends EventEmitter<PeerEvents> {
   get downloads(): TransferInfo[] {
     return this.#downloads.active;
   }
+  /** Our address as the STUN server saw it (NAT traversal on and STUN answered), else undefined. */
+  get reflexive(): { address: string; port: number } | undefined {
+    return this.#nat?.reflexive;
+  }
   /** Automatic lines (answers to whohas, replies to getfile) dropped on a full outbox. */
   get droppedLines(): number {
     return this.#session.droppedLines;
@@ -160,6 +152,7 @@ export class Peer extends EventEmitter<PeerEvents> {
   async connect(): Promise<void> {
     await this.#openFolder();
     await this.#session.connect();
+    this.#nat?.start(); // in the background: a peer without a reflexive address still works
   }
 
   /** Creates `room` (private with a password). A refusal leaves the peer idle: connect() again. */
@@ -239,6 +232,7 @@ export class Peer extends EventEmitter<PeerEvents> {
     if (this.#closing) return this.#closing;
     this.#uploads.abortAll('the peer is closing');
     this.#replies.close();
+    this.#nat?.close();
     this.#downloads.abortAll('the peer is closing');
     this.#closing = this.#downloads
       .lingerDone()
@@ -254,6 +248,7 @@ export class Peer extends EventEmitter<PeerEvents> {
       this.#offers.rateLimited();
       return;
     }
+    if (this.#nat?.handleLine(line)) return;
     const parsed = parseUserLine(line);
     if (parsed === undefined) return;
     const { from, message } = parsed;

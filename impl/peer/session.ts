@@ -97,6 +97,10 @@ export class ChatSession extends EventEmitter<SessionEvents> {
   get localAddress(): string {
     return this.#connection?.localAddress ?? DEFAULT_SERVER_HOST;
   }
+  /** The server's address as our chat socket sees it (a name resolved): its UDP side is there. */
+  get remoteAddress(): string | undefined {
+    return this.#connection?.remoteAddress;
+  }
 
   /** Sends a line the user asked for: false without a connection, OUTBOX_FULL past the cap. */
   send(line: string): boolean {

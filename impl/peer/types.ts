@@ -6,6 +6,8 @@ import type { Platform } from '../platform/types.ts';
 import type { SealStats } from '../seal/sealed-socket.ts';
 import type { ServerAddress } from './limits.ts';
 import type { TreeId } from './message-fields.ts';
+import type { PeerNat } from './nat-link.ts';
+import type { NatReport, TransferPair } from './nat-path.ts';
 import type { SealSettings } from './transfer-seal.ts';
 
 /** A peer that answered whohas: it offers `file` of `size` bytes, sending from `address`. */
@@ -35,6 +37,10 @@ export interface TransferInfo {
   readonly packetSize: number;
   /** The ARQ scheme the transfer runs. */
   readonly arq: Scheme;
+  /** With NAT traversal, once known: punched (`direct`) or through the server's `relay`. */
+  readonly route?: 'direct' | 'relay';
+  /** The pair it runs over (with NAT traversal). */
+  readonly pair?: TransferPair;
 }
 
 export interface TransferEnd extends TransferInfo {
@@ -46,6 +52,8 @@ export interface TransferEnd extends TransferInfo {
   readonly error?: WhohasError;
   /** Sealed transfers: datagrams sealed, opened, and refused as forged or replayed. */
   readonly seal?: SealStats;
+  /** With NAT traversal: probes sent and answered, strangers, control datagrams filtered. */
+  readonly nat?: NatReport['nat'];
 }
 
 export interface DownloadResult {
@@ -64,6 +72,9 @@ export interface DownloadResult {
   sha256?: string;
   /** Set when owners disagreed on what the name holds (the majority's content was fetched). */
   disagreement?: string;
+  /** With NAT traversal: `direct` (punched) or `relay`, and the pair (absent: the LAN way). */
+  route?: 'direct' | 'relay';
+  pair?: TransferPair;
 }
 
 /** What one owner contributed to a download. */
@@ -115,6 +126,8 @@ export interface PeerLink {
   readonly session: { readonly name: string; readonly server: ServerAddress | undefined };
   /** Present when transfers are sealed. */
   readonly seal: SealSettings | undefined;
+  /** Present when the peer traverses NATs (PeerOptions.nat). */
+  readonly nat?: PeerNat;
   started(info: TransferInfo): void;
   ended(end: TransferEnd): void;
 }

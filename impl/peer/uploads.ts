@@ -15,6 +15,7 @@ import type { ContentCache } from './content.ts';
 import { guardedReader, isOwnerSideFailure } from './guarded-reader.ts';
 import { HashCache } from './hash-cache.ts';
 import { type BadRequest, encodeFileMessage, type GetfileMessage, refusalFor } from './messages.ts';
+import { NatPath } from './nat-path.ts';
 import type { ShareFolder } from './share-folder.ts';
 import { sealUpload } from './transfer-seal.ts';
 import type { PeerLink, TransferEnd, TransferInfo } from './types.ts';
@@ -41,6 +42,8 @@ interface Upload {
   cancelled: WhohasError | undefined;
   /** The sealed socket's counters, when the upload is sealed. */
   seal: SealStats | undefined;
+  /** Present when the requester sent candidates and we traverse NATs too. */
+  nat?: NatPath;
 }
 
 export class Uploads {
@@ -137,8 +140,12 @@ export class Uploads {
         const local = this.#link.localAddress();
         socket = this.#link.platform.dgram.createSocket(datagramTypeFor(local));
         const bound = await socket.bind(0, local);
+        const { seal, session, platform, nat } = this.#link;
+        const { cand, punch } = request;
+        // The requester can punch and so can we: the path is found before the sender starts.
+        upload.nat = cand && punch && (await NatPath.open(nat, platform, socket, bound, punch));
+        socket = upload.nat?.channel ?? socket;
         if (upload.cancelled) throw upload.cancelled;
-        const { seal, session, platform } = this.#link;
         const context = {
           requester,
           owner: session.name,
@@ -147,10 +154,31 @@ export class Uploads {
         };
         const sealed = seal && sealUpload(seal, platform.random, socket, context, request.seal);
         upload.seal = sealed?.socket.stats;
+        const sending = () =>
+          this.#link.reply(
+            requester,
+            encodeFileMessage({
+              kind: 'sending',
+              file: request.file,
+              transferId: request.transferId,
+              size: upload.info.size,
+              port: bound.port,
+              ...(upload.nat ? { cand: upload.nat.candidates } : {}),
+              ...(sealed ? { seal: sealed.offer } : {}),
+            }),
+          );
+        let peer = { address: request.address, port: request.port };
+        if (upload.nat && cand) {
+          sending();
+          peer = await upload.nat.connect('owner', requester, request.transferId, cand);
+          if (upload.cancelled) throw upload.cancelled;
+          const { route, pair } = upload.nat.report();
+          upload.info = { ...upload.info, route, pair };
+        }
         upload.sender = new TransferSender({
           platform: this.#link.platform,
           socket: sealed?.socket ?? socket,
-          peer: { address: request.address, port: request.port },
+          peer,
           transferId: request.transferId,
           file: reader,
           sha256: whole ? this.#knownHash(path, reader) : undefined,
@@ -161,17 +189,7 @@ export class Uploads {
             arq: request.arq,
           },
         });
-        this.#link.reply(
-          requester,
-          encodeFileMessage({
-            kind: 'sending',
-            file: request.file,
-            transferId: request.transferId,
-            size: upload.info.size,
-            port: bound.port,
-            ...(sealed ? { seal: sealed.offer } : {}),
-          }),
-        );
+        if (!upload.nat) sending();
       } catch (error) {
         // A requester that already left hears nothing; anyone else learns why.
         if (!upload.cancelled) {
@@ -199,7 +217,8 @@ export class Uploads {
       }
       // The slot is free before anyone hears of the end (a listener may count what still runs).
       this.#active.delete(key);
-      this.#link.ended(upload.seal ? { ...end, seal: { ...upload.seal } } : end);
+      const seal = upload.seal && { seal: { ...upload.seal } };
+      this.#link.ended(seal || upload.nat ? { ...end, ...seal, ...upload.nat?.report() } : end);
     } finally {
       this.#active.delete(key);
       // Once a sender exists it owns (and has closed) the file and the socket.
@@ -264,6 +283,7 @@ export class Uploads {
 
   #cancel(upload: Upload, error: WhohasError): void {
     upload.cancelled = error;
+    upload.nat?.close(error);
     upload.sender?.abort(error.message, error.code === 'SLOTS_FULL' ? 'SLOTS_FULL' : undefined);
   }
 }

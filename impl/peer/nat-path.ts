@@ -1,0 +1,185 @@
+/**
+ * The path of one transfer across NATs (docs/PROTOCOL.md, "NAT traversal"), for both sides: STUN
+ * the transfer socket (its own mapping: a symmetric NAT maps each socket apart), offer the
+ * candidates, punch toward the other side's, and when punching fails within `punchMs` fall back
+ * to the server's relay (the requester asks for it, both bind). The driver runs over `channel`,
+ * which keeps probes, STUN and relay bytes from it; closing the channel ends the punch's
+ * keepalives and the relay with the transfer.
+ */
+import { WhohasError } from '../errors.ts';
+import { discoverReflexive } from '../nat/binding.ts';
+import { endpointText } from '../nat/candidates.ts';
+import { TransferChannel } from '../nat/channel.ts';
+import { type Candidate, HolePunch, type PunchStats } from '../nat/punch.ts';
+import { RelaySocket } from '../nat/relay-socket.ts';
+import type { AddressInfo, DatagramSocket, Platform } from '../platform/types.ts';
+import { asWhohasError } from './download-progress.ts';
+import { type PeerNat, RELAY_ANSWER_MS } from './nat-link.ts';
+
+/** The pair a transfer ran over: "address:port" strings (IPv6 in brackets). */
+export interface TransferPair {
+  local: string;
+  remote: string;
+  kind: 'host' | 'reflexive' | 'peer-reflexive' | 'relay';
+}
+
+/** What a NAT-traversing transfer reports in its TransferEnd and DownloadResult. */
+export interface NatReport {
+  route: 'direct' | 'relay';
+  pair?: TransferPair;
+  nat: PunchStats & { filtered: number };
+}
+
+/** STUN retries on the transfer socket: the login STUN proved the server answers (0.7 s in all). */
+const TRANSFER_STUN = { attempts: 3, firstTimeoutMs: 100 };
+/** How long an owner whose punch failed waits, beyond `punchMs`, for the RELAY line. */
+const OWNER_RELAY_EXTRA_MS = 5_000;
+
+type Endpoint = { address: string; port: number };
+
+export class NatPath {
+  readonly channel: TransferChannel;
+  readonly candidates: Candidate[];
+  /** The probe token: drawn by the requester, taken from `punch=` by the owner. */
+  readonly token: Buffer;
+  readonly #nat: PeerNat;
+  readonly #platform: Platform;
+  readonly #local: string;
+  #punch: HolePunch | undefined;
+  #relay: RelaySocket | undefined;
+  #cancelWait: ((error: WhohasError) => void) | undefined;
+  #pair: TransferPair | undefined;
+  #closed = false;
+
+  private constructor(
+    nat: PeerNat,
+    platform: Platform,
+    channel: TransferChannel,
+    candidates: Candidate[],
+    token: Buffer,
+  ) {
+    this.#nat = nat;
+    this.#platform = platform;
+    this.channel = channel;
+    this.candidates = candidates;
+    this.token = token;
+    this.#local = endpointText(candidates[0].address, candidates[0].port);
+    channel.onClose(() => this.close());
+  }
+
+  /** The path of a transfer on `raw` (bound at `bound`), or undefined when NAT traversal is off. */
+  static async open(
+    nat: PeerNat | undefined,
+    platform: Platform,
+    raw: DatagramSocket,
+    bound: AddressInfo,
+    token?: Buffer,
+  ): Promise<NatPath | undefined> {
+    const server = nat?.active ? nat.server() : undefined;
+    if (nat === undefined || server === undefined) return undefined;
+    const channel = new TransferChannel(raw, server);
+    const candidates: Candidate[] = [{ kind: 'host', address: bound.address, port: bound.port }];
+    const mapped = await discoverReflexive(raw, server, platform, TRANSFER_STUN).catch(() => null);
+    if (mapped && (mapped.address !== bound.address || mapped.port !== bound.port)) {
+      candidates.push({ kind: 'reflexive', address: mapped.address, port: mapped.port });
+    }
+    return new NatPath(nat, platform, channel, candidates, token ?? platform.random.bytes(8));
+  }
+
+  /**
+   * Punches toward `remote` (the other side's candidates) and resolves with where the transfer's
+   * datagrams go: the punched pair, or the relay. `onPeer` hears of the other side's address as
+   * soon as a datagram with the right token comes from it (the owner's START may overtake our
+   * own answer), and again when the relay takes over. NAT_TRAVERSAL_FAILED or RELAY_REFUSED
+   * when neither works.
+   */
+  async connect(
+    role: 'requester' | 'owner',
+    other: string,
+    transferId: number,
+    remote: readonly Candidate[],
+    onPeer: (address: string, port: number) => void = () => {},
+  ): Promise<Endpoint> {
+    const { punchMs, relay } = this.#nat.settings;
+    // The owner listens for the RELAY line from the start: the requester may give up first.
+    const wait =
+      role === 'owner' && relay
+        ? this.#nat.waitRelay('owner', other, transferId, 2 * punchMs + OWNER_RELAY_EXTRA_MS)
+        : undefined;
+    this.#cancelWait = wait?.cancel;
+    let heard = false;
+    this.#punch = new HolePunch(this.channel.raw, remote, this.#platform, {
+      transferId,
+      token: this.token,
+      timeoutMs: punchMs,
+      onVerified: (address, port) => {
+        if (heard) return;
+        heard = true;
+        onPeer(address, port);
+      },
+    });
+    try {
+      const punched = await this.#punch.done;
+      const remoteText = endpointText(punched.address, punched.port);
+      this.#pair = { local: this.#local, remote: remoteText, kind: punched.kind };
+      wait?.cancel(new WhohasError('TRANSFER_ABORTED', 'punched'));
+      return punched;
+    } catch (error) {
+      if (!relay || this.#closed) throw error;
+    }
+    let grant: Promise<{ token: Buffer; port: number }>;
+    if (wait) grant = wait.grant;
+    else {
+      const asked = this.#nat.waitRelay('requester', other, transferId, RELAY_ANSWER_MS);
+      this.#cancelWait = asked.cancel;
+      if (!this.#nat.askRelay(transferId, other)) {
+        throw new WhohasError('SERVER_GONE', 'the server connection is gone');
+      }
+      grant = asked.grant;
+    }
+    const { token, port } = await grant;
+    const address = this.#nat.session.remoteAddress ?? this.#nat.server()!.address;
+    const server = { address, port };
+    const side = role === 'requester' ? 0 : 1;
+    this.#relay = new RelaySocket(this.channel.raw, { server, transferId, token, side });
+    await this.#relay.bindRelay(this.#platform.clock);
+    this.channel.via(this.#relay);
+    this.#pair = { local: this.#local, remote: endpointText(address, port), kind: 'relay' };
+    onPeer(address, port);
+    return server;
+  }
+
+  /** The requester's side, once the owner's `sending` named its candidates: punch, then lock on. */
+  follow(
+    transfer: { user: string; transferId: number },
+    remote: readonly Candidate[],
+    receiver: { lockPeerPort(port: number, address: string): void },
+    stop: (error: WhohasError) => void,
+  ): void {
+    const lock = (address: string, port: number) => receiver.lockPeerPort(port, address);
+    this.connect('requester', transfer.user, transfer.transferId, remote, lock).catch(
+      (error: unknown) => stop(asWhohasError(error)),
+    );
+  }
+
+  report(): NatReport {
+    const stats = this.#punch?.stats ?? {
+      probesSent: 0,
+      probesAnswered: 0,
+      answersReceived: 0,
+      strangers: 0,
+    };
+    return {
+      route: this.#pair?.kind === 'relay' ? 'relay' : 'direct',
+      ...(this.#pair ? { pair: this.#pair } : {}),
+      nat: { ...stats, filtered: this.channel.stats.filtered },
+    };
+  }
+
+  /** The transfer ended or was cancelled: no more probes, no more waiting for a relay. */
+  close(error = new WhohasError('TRANSFER_ABORTED', 'the transfer ended')): void {
+    this.#closed = true;
+    this.#punch?.close();
+    this.#cancelWait?.(error);
+  }
+}

@@ -23,7 +23,7 @@ import { addNatFlags, type NatFlags, natOptions } from '../nat-flags.ts';
 import { addSessionFlags, type SessionFlags } from '../peer-flags.ts';
 import { DownloadBars } from '../progress.ts';
 import { addSecurityFlags, type SecurityFlags, securityOptions } from '../security-flags.ts';
-import { failuresJson, failuresOf, statsJson, summaryLine } from '../transfer-format.ts';
+import { failuresJson, failuresOf, routedSummary, statsJson } from '../transfer-format.ts';
 
 interface GetFlags extends SessionFlags, SecurityFlags, KeyFlags, NatFlags {
   room: string;
@@ -141,7 +141,11 @@ function report(file: string, result: DownloadResult, flags: GetFlags): void {
     const json = {
       ok: true,
       file,
-      path: result.path,
+      // How the bytes came (docs/PROTOCOL.md, "NAT traversal"): punched or the LAN way is
+      // direct; the pair is there when NAT traversal chose it.
+      path: result.route ?? 'direct',
+      pair: result.pair,
+      saved: result.path,
       from: result.from.user,
       size: result.from.size,
       window: flags.window,
@@ -170,7 +174,7 @@ function report(file: string, result: DownloadResult, flags: GetFlags): void {
   }
   // One write: a reader that stops after the first line (| head -1) does not break the second.
   process.stdout.write(
-    `${summaryLine(file, result.from.user, 'from', result.stats)}\nsaved ${result.path} (size and SHA-256 verified)\n`,
+    `${routedSummary(file, result.from.user, 'from', result)}\nsaved ${result.path} (size and SHA-256 verified)\n`,
   );
 }
 

@@ -157,7 +157,7 @@ export class Downloads {
     responder: Responder,
     settings: DownloadSettings,
     piece: Piece,
-  ): Promise<{ path: string; stats: TransferStats }> {
+  ): Promise<{ path: string; stats: TransferStats } & Partial<NatReport>> {
     if (this.#stopAll) return Promise.reject(this.#stopAll);
     return this.#attempt(responder, settings, {}, piece.request, piece);
   }

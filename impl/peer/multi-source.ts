@@ -19,7 +19,7 @@ import { RequestPace } from './request-pace.ts';
 import { assemble, type Content, chunkName, loadResume, verifyChunk } from './resume.ts';
 import { sumStats } from './stats-sum.ts';
 import { fetchTree } from './tree-fetch.ts';
-import type { AttemptFailure, Responder, SourceReport } from './types.ts';
+import type { AttemptFailure, DownloadResult, Responder, SourceReport } from './types.ts';
 
 /** Failures in a row after which an owner is no longer asked. */
 export const MAX_SOURCE_FAILURES = 3;
@@ -46,12 +46,17 @@ export interface ChunkedResult {
   sources: SourceReport[];
   resumedBytes: number;
   failures: AttemptFailure[];
+  /** With NAT traversal: the route and pair of the owner that delivered the most bytes. */
+  route?: DownloadResult['route'];
+  pair?: DownloadResult['pair'];
 }
 
 export interface Source extends SourceReport {
   responder: Responder;
   inRow: number;
   dropped: boolean;
+  /** How its latest verified chunk came (NAT traversal): `direct` or `relay`, and the pair. */
+  path?: Pick<DownloadResult, 'route' | 'pair'>;
 }
 
 interface Copy {
@@ -125,12 +130,14 @@ class ChunkedRun {
     }
     const path = await assemble(fs, settings.outDir, content);
     const seconds = (clock.now() - started) / 1000;
+    const top = [...this.#sources].sort((a, b) => b.bytes - a.bytes)[0];
     return {
       path,
       stats: sumStats(this.#pieces, seconds),
       sources,
       resumedBytes: resume.resumedBytes,
       failures: this.#failures,
+      ...top?.path,
     };
   }
 
@@ -197,6 +204,7 @@ class ChunkedRun {
         return;
       }
       this.#held.add(index);
+      if (got.route) source.path = { route: got.route, pair: got.pair };
       this.#verifiedBytes += this.#length(index);
       this.#pieces.push(got.stats);
       source.bytes += got.stats.bytes;

@@ -2,7 +2,8 @@
  * IPv6 on the real loopback (::1), end to end through the CLI: `whohas server --host ::` serves
  * both families on one port (chat over TCP, STUN over UDP), and two peers that reach it as
  * `[::1]:PORT` move a file over IPv6. Before the transfer sockets took the chat socket's family,
- * this download failed with IO_ERROR (bind EINVAL ::1: a udp4 socket on an IPv6 address).
+ * this download failed with IO_ERROR (bind EINVAL ::1: a udp4 socket on an IPv6 address). With
+ * NAT traversal the candidates are IPv6 too.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -32,8 +33,12 @@ ipv6Test('two peers on [::1] move a file over IPv6 through a dual-stack server',
     const report = JSON.parse(get.stdout[0]);
     t.like(report, { ok: true, from: 'eswar', size: data.length, failures: [] });
     t.true((await readFile(join(dir, 'downloads', 'blob'))).equals(data), 'byte-identical');
-    // The requester's getfile named its IPv6 transfer address: the bytes moved over IPv6.
-    await owner.line(/^#eko\|getfile\|blob\|::1\|\d+\|/);
+    // The requester's getfile named its IPv6 transfer address and offered IPv6 candidates
+    // (NAT traversal is on): the bytes moved over IPv6, on the punched IPv6 pair.
+    await owner.line(/^#eko\|getfile\|blob\|::1\|\d+\|.*\|cand=h-::1-\d+(,|\|)/);
+    t.like(report, { path: 'direct', pair: { kind: 'host' } });
+    t.regex(report.pair.remote, /^\[::1\]:\d+$/);
+    t.regex(report.pair.local, /^\[::1\]:\d+$/);
 
     // The same port speaks IPv4 too: a login over 127.0.0.1 reaches the same room (nobody
     // shares `absent`: the clear failure comes after the login and the join).

@@ -91,4 +91,44 @@ if (unavailable) {
       }
     },
   );
+
+  const refused = test.macro(
+    async (t, where: 'requester' | 'server', flag: string, code: string) => {
+      const data = randomBytes(100_000);
+      const server = where === 'server' ? [flag] : [];
+      const world = await startNetnsTransfer(
+        ['symmetric', 'symmetric'],
+        { blob: data },
+        { server },
+      );
+      try {
+        const get = world.get('blob', where === 'requester' ? [flag] : []);
+        const { exit, json, output } = await report(get);
+        t.is(exit.code, 1, output);
+        t.deepEqual(
+          json.failures.map((f: { code: string }) => f.code),
+          [code],
+          output,
+        );
+        t.regex(get.stderr.join('\n'), new RegExp(code), 'the console says why');
+      } finally {
+        await world.close();
+      }
+    },
+  );
+  // No hole between two symmetric NATs, and no relay to fall back on: the code says which.
+  test.serial(
+    'symmetric NATs, the requester says --no-relay: NAT_TRAVERSAL_FAILED',
+    refused,
+    'requester',
+    '--no-relay',
+    'NAT_TRAVERSAL_FAILED',
+  );
+  test.serial(
+    'symmetric NATs, the server runs --no-relay: RELAY_REFUSED',
+    refused,
+    'server',
+    '--no-relay',
+    'RELAY_REFUSED',
+  );
 }

@@ -204,7 +204,9 @@ class ChunkedRun {
         return;
       }
       this.#held.add(index);
-      if (got.route) source.path = { route: got.route, pair: got.pair };
+      // A chunk whose report lacks the pair (the punch had not settled) keeps an earlier one.
+      if (got.route && (got.pair || !source.path?.pair))
+        source.path = { route: got.route, pair: got.pair };
       this.#verifiedBytes += this.#length(index);
       this.#pieces.push(got.stats);
       source.bytes += got.stats.bytes;

@@ -15,6 +15,7 @@ import { BindingResponder, discoverReflexive } from '../impl/nat/binding.ts';
 import { type Candidate, HolePunch } from '../impl/nat/punch.ts';
 import { NatGranter, type NatService, startNatService } from '../impl/nat/service.ts';
 import { Peer, type PeerOptions } from '../impl/peer/peer.ts';
+import type { Platform } from '../impl/platform/types.ts';
 import { type SimHost, Simulator } from '../sim/index.ts';
 import type { NatType } from '../sim/nat.ts';
 
@@ -87,8 +88,11 @@ export interface NatPeerWorldOptions {
   relay?: boolean;
   /** Each peer's `nat` option (default `{ stun: 'server' }`). */
   nat?: { alice?: PeerOptions['nat']; bob?: PeerOptions['nat'] };
-  /** More options for both peers (transfer settings, ...). */
+  /** Wraps a peer's platform (a spy, a fault) before the peer is built on it. */
+  platforms?: { alice?: (platform: Platform) => Platform; bob?: (platform: Platform) => Platform };
+  /** More options for both peers (transfer settings, ...), and for each (identities, ...). */
   peer?: Partial<Omit<PeerOptions, 'platform' | 'name' | 'server' | 'folder' | 'nat'>>;
+  each?: { alice?: NatPeerWorldOptions['peer']; bob?: NatPeerWorldOptions['peer'] };
 }
 
 export interface NatPeerWorld {
@@ -136,9 +140,11 @@ export async function natPeerWorld(
   const peers = ([alice, bob] as const).map((host, index) => {
     const name = index === 0 ? 'alice' : 'bob';
     const nat = options.nat?.[name];
+    const wrap = options.platforms?.[name] ?? ((platform: Platform) => platform);
     return new Peer({
       ...options.peer,
-      platform: host.platform,
+      ...options.each?.[name],
+      platform: wrap(host.platform),
       name,
       server: { host: serverHost.address, port: NAT_SERVER_PORT },
       folder: folderOf(name),

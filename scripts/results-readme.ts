@@ -6,6 +6,7 @@
  */
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { NAT_MATRIX_CSV, natMatrixTable } from '../bench/nat-matrix.ts';
 import { machineLine, type Provenance, readProvenance } from '../bench/provenance.ts';
 import {
   baselineLine,
@@ -99,6 +100,23 @@ const SECTIONS: Section[] = [
       '',
       ...explanation(rows),
     ],
+  },
+  {
+    csv: NAT_MATRIX_CSV,
+    title: 'Across NATs: the 5 × 5 matrix',
+    intro:
+      "Whole peers on the simulator (lan profile, virtual time): bob, behind one NAT type or none, downloads a file from alice, behind another, with NAT traversal on (STUN at login, candidates in getfile, hole punching, the server's relay when punching fails). Each cell: how the transfer went and the time from the request to bob's first file datagram. Only a symmetric NAT facing a port-restricted or symmetric one needs the relay (3 s of punching first).",
+    body: (rows) => {
+      const all = rows as Array<Record<string, string | number>>;
+      const legacy = all.find((row) => row.route === 'legacy');
+      return [
+        renderMarkdownTable(natMatrixTable(all)),
+        '',
+        legacy
+          ? `Beside it in the same run, none ↔ none with NAT traversal off (the 2016 way): first byte after ${Number(legacy.ttfb_ms).toFixed(1)} ms.`
+          : '',
+      ];
+    },
   },
 ];
 

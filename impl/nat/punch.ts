@@ -161,6 +161,12 @@ export class HolePunch {
       }
       this.#send(encodeProbe(ANSWER, this.#transferId, this.#token), rinfo);
       this.stats.probesAnswered++;
+      // A triggered check (RFC 8445 §7.3.1.4): the path that just worked one way is probed back
+      // at once, not at the next round, so this side is done one round trip later.
+      if (!this.#result) {
+        this.#send(encodeProbe(PROBE, this.#transferId, this.#token), rinfo);
+        this.stats.probesSent++;
+      }
       return;
     }
     if (msg[4] !== ANSWER) {

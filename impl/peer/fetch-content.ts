@@ -3,7 +3,7 @@
  * what their file holds; the content asked for (or the one most owners hold) is fetched, and
  * owners that disagree are named in the result. With `sources` (`whohas get` and the console
  * always give it), a file of more than one chunk whose owners announce a tree is fetched in
- * chunks from up to that many owners at once, resuming what an earlier run kept
+ * runs of chunks from up to that many owners at once, resuming what an earlier run kept
  * (multi-source.ts); anything else whole from one owner at a time, as before.
  */
 import type { Clock, FileSystem } from '../platform/types.ts';
@@ -50,6 +50,7 @@ export async function fetchContent(job: ContentJob): Promise<DownloadResult> {
       sources,
       isMember: job.isMember,
       onProgress: options.onProgress,
+      ...(options.maxRunBytes === undefined ? {} : { maxRunBytes: options.maxRunBytes }),
     });
     const top = [...result.sources].sort((a, b) => b.bytes - a.bytes)[0];
     const from = sources.find((r) => r.user === top?.user) ?? sources[0];

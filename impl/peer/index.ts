@@ -6,6 +6,8 @@ export * from './limits.ts';
 export { DEFAULT_CHUNK_BYTES } from './merkle.ts';
 export { encodeFileMessage, type FileMessage, parseFileMessage } from './messages.ts';
 export { fileNameProblem, TEMP_PREFIX } from './names.ts';
+export { DEFAULT_PUNCH_MS, type NatSettings } from './nat-link.ts';
+export type { NatReport, TransferPair } from './nat-path.ts';
 export { Peer, type PeerEvents, type PeerOptions, type PeerState } from './peer.ts';
 export { FileRoomPins, PINS_FILE, type RoomIdentity, type RoomPins } from './room-pins.ts';
 export {

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { FileReader } from '../platform/types.ts';
 
-/** Chunk size of the tree: 1 MiB (a lost transfer costs under one chunk; 100 chunks per 100 MB). */
+/** Chunk size of the tree: 1 MiB (the unit a leaf checks and resume keeps; 100 chunks per 100 MB). */
 export const DEFAULT_CHUNK_BYTES = 1024 * 1024;
 /** Smallest and largest chunk an owner may announce (a leaf list stays small: 32 B per chunk). */
 export const MIN_CHUNK_BYTES = 16 * 1024;

@@ -1,22 +1,34 @@
 /**
  * A chunked download (docs/PROTOCOL.md, "Several sources"): the tree first (kept from an
- * earlier run, or fetched and checked against the announced root), then every missing chunk as
- * a byte range from one of up to N owners of the same content at once, one chunk in flight per
- * owner (each owner's upload slots decide whether it serves). Each chunk is checked against its
- * leaf as it lands. A failed chunk goes back to the pool; an owner that failed three times in a
- * row, left, or sent a bad chunk is dropped (BAD_CHUNK is reported). Once no chunk is left to
- * hand out, an idle owner also fetches a chunk another owner is still on (the first copy wins,
- * the other is stopped): a slow or vanished owner's chunks move to the others.
+ * earlier run, or fetched and checked against the announced root), then every missing chunk
+ * from one of up to N owners of the same content at once, one request in flight per owner,
+ * each request a run of consecutive chunks as one byte range (chunk-runs.ts: 1, 2, 4, ... chunks
+ * per owner, within the cap and the owner's fair share). Each chunk of a run is checked against
+ * its leaf as the run lands (run-landing.ts). A failed run goes back to the pool; an owner that
+ * failed three times in a row, left, or sent a bad chunk is dropped (BAD_CHUNK is reported; the
+ * chunks of its run that matched are kept). Once no chunk is left to hand out, an idle owner
+ * also fetches a run another owner is still on (the first copy wins, the other is stopped): a
+ * slow or vanished owner's chunks move to the others.
  */
 import { posix } from 'node:path';
 import type { TransferStats } from '../arq/stats.ts';
 import { WhohasError } from '../errors.ts';
 import type { Clock, FileSystem } from '../platform/types.ts';
+import {
+  chooseRun,
+  MAX_RUN_BYTES,
+  nextRunLength,
+  type Run,
+  runCap,
+  runRange,
+} from './chunk-runs.ts';
 import { asWhohasError } from './download-progress.ts';
 import type { DownloadSettings, Downloads } from './downloads.ts';
 import { chunkCount, chunkRange } from './merkle.ts';
 import { RequestPace } from './request-pace.ts';
 import { assemble, type Content, chunkName, loadResume, verifyChunk } from './resume.ts';
+import { type Copy, RunCopies, runIndices, type Source, ticker } from './run-copies.ts';
+import { type Landed, landRun, runName, salvageRuns } from './run-landing.ts';
 import { sumStats } from './stats-sum.ts';
 import { fetchTree } from './tree-fetch.ts';
 import type { AttemptFailure, DownloadResult, Responder, SourceReport } from './types.ts';
@@ -38,6 +50,8 @@ export interface ChunkedJob {
   sources: readonly Responder[];
   isMember: (user: string) => boolean;
   onProgress?: (bytes: number, size: number, from: string) => void;
+  /** Largest run of chunks in one request (default MAX_RUN_BYTES; a chunk's size: no runs). */
+  maxRunBytes?: number;
 }
 
 export interface ChunkedResult {
@@ -51,20 +65,7 @@ export interface ChunkedResult {
   pair?: DownloadResult['pair'];
 }
 
-export interface Source extends SourceReport {
-  responder: Responder;
-  inRow: number;
-  dropped: boolean;
-  /** How its latest verified chunk came (NAT traversal): `direct` or `relay`, and the pair. */
-  path?: Pick<DownloadResult, 'route' | 'pair'>;
-}
-
-interface Copy {
-  source: Source;
-  stop?: (error: WhohasError) => void;
-  stats?: () => TransferStats;
-  superseded: boolean;
-}
+export type { Source } from './run-copies.ts';
 
 export async function fetchChunked(job: ChunkedJob): Promise<ChunkedResult> {
   const run = new ChunkedRun(job);
@@ -76,9 +77,10 @@ class ChunkedRun {
   readonly #sources: Source[];
   readonly #failures: AttemptFailure[] = [];
   readonly #pieces: TransferStats[] = [];
-  readonly #inflight = new Map<number, Copy[]>();
+  readonly #inflight = new RunCopies();
   readonly #wakers = new Set<() => void>();
   readonly #count: number;
+  readonly #cap: number;
   readonly #pace: RequestPace;
   #held = new Set<number>();
   #leaves: Buffer[] = [];
@@ -87,6 +89,7 @@ class ChunkedRun {
   constructor(job: ChunkedJob) {
     this.#job = job;
     this.#count = chunkCount(job.content.size, job.content.tree.chunkBytes);
+    this.#cap = runCap(job.content.tree.chunkBytes, job.maxRunBytes ?? MAX_RUN_BYTES);
     this.#pace = new RequestPace(job.clock);
     this.#sources = job.sources.map((responder) => ({
       user: responder.user,
@@ -96,6 +99,7 @@ class ChunkedRun {
       failures: 0,
       inRow: 0,
       dropped: false,
+      runLength: 1,
     }));
   }
 
@@ -106,6 +110,7 @@ class ChunkedRun {
     this.#held = resume.held;
     const fail = (source: Source, error: WhohasError) => this.#fail(source, error);
     this.#leaves = resume.leaves ?? (await fetchTree(this.#job, this.#sources, fail));
+    const salvaged = await salvageRuns(fs, settings.outDir, content, this.#leaves, this.#held);
     for (const index of this.#held) this.#verifiedBytes += this.#length(index);
     const progress = this.#progress();
     try {
@@ -135,7 +140,7 @@ class ChunkedRun {
       path,
       stats: sumStats(this.#pieces, seconds),
       sources,
-      resumedBytes: resume.resumedBytes,
+      resumedBytes: resume.resumedBytes + salvaged,
       failures: this.#failures,
       ...top?.path,
     };
@@ -147,41 +152,40 @@ class ChunkedRun {
         this.#fail(source, new WhohasError('PEER_GONE', `${source.user} is not in the room`));
         break;
       }
-      const index = this.#next(source);
-      if (index === undefined) {
+      const run = this.#next(source);
+      if (run === undefined) {
         if (this.#inflight.size === 0) break;
         await this.#changed();
         continue;
       }
-      await this.#fetchChunk(source, index);
+      await this.#fetchRun(source, run);
       if (source.inRow > 0 && !source.dropped) await this.#sleep(BUSY_BACKOFF_MS * source.inRow);
     }
     this.#wake();
   }
 
-  /** A chunk nobody has yet; else (endgame) one a single other owner is still fetching. */
-  #next(source: Source): number | undefined {
-    for (let index = 0; index < this.#count; index++) {
-      if (!this.#held.has(index) && !this.#inflight.has(index)) return index;
-    }
-    for (const [index, copies] of this.#inflight) {
-      if (copies.length === 1 && copies[0].source !== source) return index;
-    }
-    return undefined;
+  /** A run nobody has yet; else (endgame) the run a single other owner is still fetching. */
+  #next(source: Source): Run | undefined {
+    const run = chooseRun({
+      count: this.#count,
+      held: this.#held,
+      busy: (index) => this.#inflight.busy(index),
+      length: Math.min(source.runLength, this.#cap),
+      sources: this.#sources.filter((other) => !other.dropped).length,
+    });
+    return run ?? this.#inflight.endgame(source);
   }
 
-  async #fetchChunk(source: Source, index: number): Promise<void> {
-    const { fs, content, settings } = this.#job;
-    const copy: Copy = { source, superseded: false };
-    const copies = this.#inflight.get(index) ?? [];
-    copies.push(copy);
-    this.#inflight.set(index, copies);
+  async #fetchRun(source: Source, run: Run): Promise<void> {
+    const { content, settings } = this.#job;
+    const copy: Copy = { source, run, superseded: false };
+    this.#inflight.add(copy);
     const piece = {
       dir: settings.outDir,
-      name: chunkName(content, index),
+      name: run.count === 1 ? chunkName(content, run.first) : runName(content, run.first),
       request: {
         sha256: content.sha256,
-        range: chunkRange(content.size, content.tree.chunkBytes, index),
+        range: runRange(content.size, content.tree.chunkBytes, run),
       },
       onStart: (stop: Copy['stop'], stats: Copy['stats']) => {
         copy.stop = stop;
@@ -191,47 +195,56 @@ class ChunkedRun {
     try {
       await this.#pace.take();
       const got = await this.#job.downloads.piece(source.responder, settings, piece);
-      const expected = posix.join(settings.outDir, piece.name);
-      if (got.path !== expected || this.#held.has(index)) {
-        await fs.remove(got.path).catch(() => undefined); // another copy was first
-        return;
+      const landed = await this.#land(run, got.path);
+      for (const index of landed.kept) {
+        this.#held.add(index);
+        this.#verifiedBytes += this.#length(index);
+        source.bytes += this.#length(index);
+        source.chunks++;
       }
-      if (!(await verifyChunk(fs, settings.outDir, content, this.#leaves, index))) {
+      if (landed.kept.length > 0) this.#pieces.push(got.stats);
+      // A run whose report lacks the pair (the punch had not settled) keeps an earlier one.
+      if (landed.kept.length > 0 && got.route && (got.pair || !source.path?.pair)) {
+        source.path = { route: got.route, pair: got.pair };
+      }
+      if (landed.bad.length > 0) {
+        const which = landed.bad.join(', ');
         this.#fail(
           source,
-          new WhohasError('BAD_CHUNK', `${source.user} sent chunk ${index} with the wrong bytes`),
+          new WhohasError('BAD_CHUNK', `${source.user} sent chunk ${which} with the wrong bytes`),
         );
         return;
       }
-      this.#held.add(index);
-      // A chunk whose report lacks the pair (the punch had not settled) keeps an earlier one.
-      if (got.route && (got.pair || !source.path?.pair))
-        source.path = { route: got.route, pair: got.pair };
-      this.#verifiedBytes += this.#length(index);
-      this.#pieces.push(got.stats);
-      source.bytes += got.stats.bytes;
-      source.chunks++;
       source.inRow = 0;
-      for (const other of copies) {
-        if (other === copy) continue;
-        other.superseded = true;
-        other.stop?.(
-          new WhohasError('TRANSFER_ABORTED', `chunk ${index} came from ${source.user} first`),
-        );
-      }
+      source.runLength = nextRunLength(source.runLength, true, this.#cap);
+      this.#inflight.supersede(copy, this.#held);
     } catch (error) {
-      if (!copy.superseded && !this.#held.has(index)) this.#fail(source, asWhohasError(error));
+      const done = runIndices(run).every((index) => this.#held.has(index));
+      if (!copy.superseded && !done) this.#fail(source, asWhohasError(error));
     } finally {
-      const left = (this.#inflight.get(index) ?? []).filter((other) => other !== copy);
-      if (left.length > 0) this.#inflight.set(index, left);
-      else this.#inflight.delete(index);
+      this.#inflight.remove(copy);
       this.#wake();
     }
+  }
+
+  /** Checks and keeps the chunks of a run that arrived at `path` (one chunk: as it landed). */
+  async #land(run: Run, path: string): Promise<Landed> {
+    const { fs, content, settings } = this.#job;
+    const dir = settings.outDir;
+    if (run.count > 1) return landRun(fs, dir, content, this.#leaves, run, path, this.#held);
+    const index = run.first;
+    if (path !== posix.join(dir, chunkName(content, index)) || this.#held.has(index)) {
+      await fs.remove(path).catch(() => undefined); // another copy was first
+      return { kept: [], bad: [] };
+    }
+    const good = await verifyChunk(fs, dir, content, this.#leaves, index);
+    return good ? { kept: [index], bad: [] } : { kept: [], bad: [index] };
   }
 
   #fail(source: Source, error: WhohasError): void {
     source.failures++;
     source.inRow++;
+    source.runLength = 1;
     this.#failures.push({ user: source.user, error });
     if (
       FINAL.has(error.code) ||
@@ -267,27 +280,15 @@ class ChunkedRun {
   #progress(): { stop(): void } {
     const { onProgress, clock, content } = this.#job;
     if (onProgress === undefined) return { stop: () => undefined };
-    const report = () => {
+    return ticker(clock, PROGRESS_MS, () => {
       let bytes = this.#verifiedBytes;
       const users = new Set<string>();
-      for (const copies of this.#inflight.values()) {
-        for (const copy of copies) {
-          users.add(copy.source.user);
-          if (!copy.superseded)
-            bytes += Math.min(copy.stats?.().bytes ?? 0, content.tree.chunkBytes);
-        }
+      for (const copy of this.#inflight.all()) {
+        users.add(copy.source.user);
+        const { length } = runRange(content.size, content.tree.chunkBytes, copy.run);
+        if (!copy.superseded) bytes += Math.min(copy.stats?.().bytes ?? 0, length);
       }
       onProgress(Math.min(bytes, content.size), content.size, [...users].join('+') || 'resume');
-    };
-    let timer = clock.setTimeout(function tick() {
-      report();
-      timer = clock.setTimeout(tick, PROGRESS_MS);
-    }, PROGRESS_MS);
-    return {
-      stop: () => {
-        clock.clearTimeout(timer);
-        report();
-      },
-    };
+    });
   }
 }

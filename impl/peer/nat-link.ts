@@ -55,6 +55,8 @@ export class PeerNat {
   readonly #waits = new Map<string, Waiting>();
   #reflexive: Reflexive | undefined;
   #refresh: TimerHandle | undefined;
+  /** The login's discovery: a transfer asked for right after login waits for it (bounded). */
+  #login: Promise<void> | undefined;
   #closed = false;
 
   constructor(platform: Platform, settings: NatSettings, session: NatSession) {
@@ -85,7 +87,14 @@ export class PeerNat {
   /** After login: learns the reflexive address in the background, and again every REFRESH_MS. */
   start(): void {
     if (this.#closed) return;
-    void this.#discover();
+    this.#platform.clock.clearTimeout(this.#refresh); // a second login: one refresh chain
+    const discovery = this.#discover();
+    this.#login ??= discovery;
+  }
+
+  /** Resolves once the login's STUN answered or gave up (at most ~3.75 s after login). */
+  loggedIn(): Promise<void> {
+    return this.#login ?? Promise.resolve();
   }
 
   close(): void {

@@ -75,6 +75,7 @@ export class NatPath {
     bound: AddressInfo,
     token?: Buffer,
   ): Promise<NatPath | undefined> {
+    await nat?.loggedIn();
     const server = nat?.active ? nat.server() : undefined;
     if (nat === undefined || server === undefined) return undefined;
     const channel = new TransferChannel(raw, server);

@@ -106,6 +106,8 @@ export interface DownloadOptions {
   sources?: number;
   /** Fetch this content only (hex SHA-256): owners of other content under the name are skipped. */
   sha256?: string;
+  /** Largest run of chunks asked in one request (chunk-runs.ts; default 64 MiB). */
+  maxRunBytes?: number;
 }
 
 /** What uploads and downloads need from the Peer that owns them. */

@@ -145,3 +145,23 @@ test('an owner with NAT traversal off still serves a requester that sends candid
   t.is(result.pair, undefined);
   await world.close();
 });
+
+test('a STUN server that does not answer leaves NAT traversal off: the legacy path, no error', async (t) => {
+  // Nobody listens on UDP port 9 of the server's host.
+  const world = await natPeerWorld('none', 'none', {
+    seed: 8,
+    nat: { bob: { stun: { address: '10.0.0.1', port: 9 } } },
+  });
+  const getfiles: string[] = [];
+  world.alice.on('line', (line) => {
+    if (line.includes('|getfile|')) getfiles.push(line);
+  });
+  t.is(world.hosts.server.address, '10.0.0.1');
+  t.is(world.bob.reflexive, undefined);
+  const result = await world.run(world.bob.getFile('alice', 'file.bin'));
+  t.true(world.hosts.bob.files.read(result.path).equals(Buffer.from(world.file)));
+  t.is(getfiles.length, 1);
+  t.false(getfiles[0].includes('cand='));
+  t.is(result.route, undefined);
+  await world.close();
+});

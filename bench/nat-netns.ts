@@ -26,6 +26,7 @@ import { startNetnsTransfer } from '../harness/netns-transfer.ts';
 import { isMain } from '../harness/roles.ts';
 import { machine, writeProvenance } from './provenance.ts';
 import { medianOf } from './source-file.ts';
+import type { Table } from './table.ts';
 
 interface Setup {
   name: string;
@@ -49,6 +50,40 @@ export interface NetnsRow {
 }
 
 const mb = (bps: number) => (bps / 1e6).toFixed(2);
+
+export const NAT_NETNS_CSV = 'results/nat-netns.csv';
+
+/** The results README's table: one line per row of the CSV (scripts/results-readme.ts). */
+export function netnsTable(rows: ReadonlyArray<Record<string, string | number>>): Table {
+  const cap = (row: Record<string, string | number>) =>
+    row.relay_bandwidth_Bps === '' ? '' : `${mb(Number(row.relay_bandwidth_Bps))} MB/s`;
+  return {
+    head: [
+      'round',
+      'setup',
+      'path',
+      'pair',
+      'relay cap',
+      'download MB/s',
+      '÷ same-lan',
+      'data path MB/s',
+      '÷ same-lan',
+      'load',
+    ],
+    rows: rows.map((row) => [
+      Number(row.round),
+      String(row.setup),
+      String(row.path),
+      String(row.pair_kind),
+      cap(row),
+      mb(Number(row.throughput_Bps)),
+      Number(row.over_same_lan).toFixed(3),
+      mb(Number(row.data_path_Bps)),
+      Number(row.data_path_over_same_lan).toFixed(3),
+      Number(row.load_average).toFixed(2),
+    ]),
+  };
+}
 
 export function setups(relayBandwidth: number): Setup[] {
   return [

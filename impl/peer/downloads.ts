@@ -172,14 +172,13 @@ export class Downloads {
     const { platform } = this.#link;
     const dir = piece?.dir ?? settings.outDir;
     await platform.fs.mkdir(dir);
-    const local = this.#link.localAddress();
-    const socket = platform.dgram.createSocket(datagramTypeFor(local));
+    const socket = platform.dgram.createSocket(datagramTypeFor(this.#link.localAddress()));
     const socketClosed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
     let attempt: Attempt | undefined;
     let receiver: TransferReceiver | undefined;
     let nat: NatPath | undefined;
     try {
-      const bound = await socket.bind(0, local);
+      const bound = await socket.bind(0, this.#link.localAddress());
       const transferId = this.#freshTransferId();
       nat = await NatPath.open(this.#link.nat, platform, socket, bound);
       const channel = nat?.channel ?? socket;

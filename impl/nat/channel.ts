@@ -21,10 +21,12 @@ const RELAY_MAGIC = 0xf1;
 export interface ChannelStats {
   /** Probes, STUN and relay bytes kept from the driver. */
   filtered: number;
+  /** Datagrams handed to the driver. */
+  passed: number;
 }
 
 export class TransferChannel extends TypedEmitter<DatagramSocketEvents> implements DatagramSocket {
-  readonly stats: ChannelStats = { filtered: 0 };
+  readonly stats: ChannelStats = { filtered: 0, passed: 0 };
   readonly #raw: DatagramSocket;
   /** The chat server's UDP endpoint (STUN, relay): nothing from it is the peer's transfer. */
   readonly #server: { address: string; port: number };
@@ -38,10 +40,16 @@ export class TransferChannel extends TypedEmitter<DatagramSocketEvents> implemen
       msg[0] === RELAY_MAGIC ||
       (rinfo.address === this.#server.address && rinfo.port === this.#server.port);
     if (control) this.stats.filtered++;
-    else this.emit('message', msg, rinfo);
+    else {
+      this.stats.passed++;
+      this.emit('message', msg, rinfo);
+    }
   };
   readonly #onRelay = (msg: Buffer, rinfo: RemoteInfo) => this.emit('message', msg, rinfo);
-  readonly #onError = (error: SystemError) => this.emit('error', error);
+  /** Before the driver listens (STUN, punching), a socket error is not worth a crash. */
+  readonly #onError = (error: SystemError) => {
+    if (this.listenerCount('error') > 0) this.emit('error', error);
+  };
 
   constructor(raw: DatagramSocket, server: { address: string; port: number }) {
     super();

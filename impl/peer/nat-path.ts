@@ -27,7 +27,7 @@ export interface TransferPair {
 export interface NatReport {
   route: 'direct' | 'relay';
   pair?: TransferPair;
-  nat: PunchStats & { filtered: number };
+  nat: PunchStats & { filtered: number; passed: number };
 }
 
 /** STUN retries on the transfer socket: the login STUN proved the server answers (0.7 s in all). */
@@ -108,14 +108,18 @@ export class NatPath {
         ? this.#nat.waitRelay('owner', other, transferId, 2 * punchMs + OWNER_RELAY_EXTRA_MS)
         : undefined;
     this.#cancelWait = wait?.cancel;
-    let heard = false;
+    let heard: Endpoint | undefined;
     this.#punch = new HolePunch(this.channel.raw, remote, this.#platform, {
       transferId,
       token: this.token,
       timeoutMs: punchMs,
       onVerified: (address, port) => {
         if (heard) return;
-        heard = true;
+        heard = { address, port };
+        // Until our own answer comes (a short transfer may end first), this is the pair.
+        const kind = remote.find((c) => c.address === address && c.port === port)?.kind;
+        const remoteText = endpointText(address, port);
+        this.#pair = { local: this.#local, remote: remoteText, kind: kind ?? 'peer-reflexive' };
         onPeer(address, port);
       },
     });
@@ -126,7 +130,11 @@ export class NatPath {
       wait?.cancel(new WhohasError('TRANSFER_ABORTED', 'punched'));
       return punched;
     } catch (error) {
-      if (!relay || this.#closed) throw error;
+      if (this.#closed) throw error;
+      // The owner's datagrams already flow to us (it sends only once its punch worked): switching
+      // to the relay now would only break a running transfer.
+      if (heard && role === 'requester' && this.channel.stats.passed > 0) return heard;
+      if (!relay) throw error;
     }
     let grant: Promise<{ token: Buffer; port: number }>;
     if (wait) grant = wait.grant;
@@ -173,7 +181,7 @@ export class NatPath {
     return {
       route: this.#pair?.kind === 'relay' ? 'relay' : 'direct',
       ...(this.#pair ? { pair: this.#pair } : {}),
-      nat: { ...stats, filtered: this.channel.stats.filtered },
+      nat: { ...stats, filtered: this.channel.stats.filtered, passed: this.channel.stats.passed },
     };
   }
 

@@ -47,6 +47,8 @@ const matrix = test.macro({
     t.is(upload.route, route);
     t.is(upload.error, undefined);
     t.is(result.pair?.kind === 'relay', route === 'relay');
+    t.truthy(result.pair, 'the requester names its pair however short the transfer');
+    t.truthy(upload.pair);
     if (route === 'relay') t.is(result.pair?.remote, `${world.hosts.server.address}:50000`);
     t.is(upload.nat?.strangers, 0);
     await world.close();

@@ -123,7 +123,7 @@ const SECTIONS: Section[] = [
     csv: NAT_NETNS_CSV,
     title: 'Across real NATs',
     intro:
-      "`whohas get` between two `whohas` processes in network namespaces (iproute2, nftables): both on the public segment (same-lan), each behind its own cone NAT (masquerade: punched, direct), each behind a symmetric NAT (masquerade random: through the server's relay, at its default cap and raised). Download MB/s is the file over the whole download (punching and requests included); data path MB/s is the owner's upload rate (where the relay's cap shows). Ratios are to same-lan in the same round.",
+      "`whohas get` between two `whohas` processes in network namespaces (iproute2, nftables): both on the public segment (same-lan), each behind its own cone NAT (masquerade: punched, direct), each behind a symmetric NAT (masquerade random: through the server's relay, at its default cap and raised). Download MB/s is the file over the whole download (punching and requests included); data path MB/s is the owner's upload rate per request, punching left out (the relay's token bucket holds one second of its cap, so a request of a few MB after a 3 s punch passes above the cap). Each request through the relay punches for 3 s first, and a download asks in runs of 1, 2, 4, ... chunks: that, not the cap, is where relayed downloads lose their time. Ratios are to same-lan in the same round.",
     body: (rows) => [renderMarkdownTable(netnsTable(rows as Record<string, string | number>[]))],
   },
 ];

@@ -9,9 +9,8 @@
  *   relay         the same with the cap raised (--relay-bandwidth, default 1 GB/s).
  * The throughput is the download's own (stats.throughputBps: the file's bytes over the time from
  * the first request to the file committed, punching included); ratios are to same-lan in the
- * same round. Beside it, the data path's rate (the owner's per-chunk upload rates: punching and
- * requests left out). Prints the load average beside every
- * row.
+ * same round. Beside it, the data path's rate (the owner's upload rate per request: punching
+ * left out). Prints the load average beside every row.
  *
  *   npx tsx bench/nat-netns.ts [--mb 50] [--rounds 1] [--relay-bandwidth 1000000000]
  *                              [--csv results/nat-netns.csv]

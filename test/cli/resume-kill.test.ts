@@ -58,7 +58,7 @@ test('a get killed with SIGKILL half-way resumes and is asked again at most the 
 
     // The owner's own record: every range asked of it, over both runs.
     const ranges = owner.stdout
-      .map((line) => /\|range=(\d+\+\d+)$/.exec(line)?.[1])
+      .map((line) => /\|range=(\d+\+\d+)(\||$)/.exec(line)?.[1])
       .filter((range) => range !== undefined);
     const lengths = ranges.map((range) => Number(range.split('+')[1]));
     const asked = lengths.reduce((sum, length) => sum + length, 0);

@@ -1,9 +1,9 @@
 /**
  * IPv6 on the real loopback (::1), end to end through the CLI: `whohas server --host ::` serves
  * both families on one port (chat over TCP, STUN over UDP), and two peers that reach it as
- * `[::1]:PORT` move a file over IPv6 (and a requester on IPv4 gets it through the relay). Before the transfer sockets took the chat socket's family,
- * this download failed with IO_ERROR (bind EINVAL ::1: a udp4 socket on an IPv6 address). With
- * NAT traversal the candidates are IPv6 too.
+ * `[::1]:PORT` move a file over IPv6 (a requester on IPv4 gets it through the relay). Before the
+ * transfer sockets took the chat socket's family, this download failed with IO_ERROR (bind
+ * EINVAL ::1: a udp4 socket on an IPv6 address). With NAT traversal the candidates are IPv6 too.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';

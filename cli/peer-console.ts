@@ -8,7 +8,7 @@ import { isWhohasError } from '../impl/errors.ts';
 import { DEFAULT_SOURCES, type Peer, parseDownloadCommand } from '../impl/peer/index.ts';
 import { ChatConsole } from './chat-console.ts';
 import { DownloadBars } from './progress.ts';
-import { summaryLine, transferEndLine } from './transfer-format.ts';
+import { routedSummary, transferEndLine } from './transfer-format.ts';
 
 export interface ConsoleSession {
   /** Logs in and enters `room`; resolves to a line saying what happened. */
@@ -94,7 +94,7 @@ export async function runConsole(peer: Peer, session: ConsoleSession): Promise<v
           if (result.disagreement) print(`INFO|${result.disagreement}`);
           const by = result.sources.map((s) => `${s.user} ${s.chunks}`).join(', ');
           const resumed = result.resumedBytes > 0 ? `, ${result.resumedBytes} bytes resumed` : '';
-          print(`${summaryLine(file, result.from.user, 'from', result.stats)} -> ${result.path}`);
+          print(`${routedSummary(file, result.from.user, 'from', result)} -> ${result.path}`);
           if (result.sources.length > 1 || resumed) print(`chunks by owner: ${by}${resumed}`);
         },
         (error: unknown) => print(describe(error)),

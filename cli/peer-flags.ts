@@ -75,7 +75,7 @@ export function addSessionFlags(command: Command, nameAsked = false): Command {
     .option('--password <P>', 'the room password (private rooms)')
     .option(
       '--server <HOST:PORT>',
-      'the chat server (default: 127.0.0.1 ports 50000..50009, as in 2016)',
+      'the chat server, HOST:PORT or [IPv6]:PORT (default: 127.0.0.1 ports 50000..50009, as in 2016)',
       parseServerFlag,
     )
     .option('--window <N>', 'ARQ window N of your downloads', parseWindowFlag, DEFAULT_WINDOW)

@@ -2,6 +2,7 @@
 import type { RelayLimits, RelayServer } from '../impl/nat/relay.ts';
 import { type NatService, startNatService } from '../impl/nat/service.ts';
 import type { AddressInfo, Platform } from '../impl/platform/types.ts';
+import { hostPort } from './host-port.ts';
 
 /** The admin console's `relays`: every live relay and the relay's counters. */
 export function relayLines(relay: RelayServer | undefined): string[] {
@@ -33,11 +34,11 @@ export async function startStun(
         if (!quiet) console.error(`[server] STUN socket: ${error.code}`);
       },
     });
-    console.log(`STUN on udp ${address.address}:${address.port}`);
+    console.log(`STUN on udp ${hostPort(address.address, address.port)}`);
     return service;
   } catch (error) {
     console.error(
-      `[server] no STUN on udp ${address.address}:${address.port}: ${(error as Error).message}`,
+      `[server] no STUN on udp ${hostPort(address.address, address.port)}: ${(error as Error).message}`,
     );
     return undefined;
   }

@@ -2,7 +2,7 @@
 
 import type { TransferStats } from '../impl/arq/stats.ts';
 import type { WhohasError } from '../impl/errors.ts';
-import type { AttemptFailure, TransferEnd } from '../impl/peer/index.ts';
+import type { AttemptFailure, DownloadResult, TransferEnd } from '../impl/peer/index.ts';
 
 /** Megabytes are SI (10^6 bytes), as the 2016 report's 21.76 MB and 1.04 MB/s are. */
 export function megabytes(bytes: number): string {
@@ -24,14 +24,40 @@ export function summaryLine(
   );
 }
 
+/**
+ * Which way a transfer went, for people: `via relay`, `direct 203.0.113.5:51234 (reflexive)`;
+ * undefined without NAT traversal (--no-nat: the address in getfile, as in 2016).
+ */
+export function routeText(transfer: Pick<DownloadResult, 'route' | 'pair'>): string | undefined {
+  if (transfer.route === 'relay') return 'via relay';
+  if (transfer.route !== 'direct') return undefined;
+  return transfer.pair ? `direct ${transfer.pair.remote} (${transfer.pair.kind})` : 'direct';
+}
+
+/** `, via relay` / `, direct ADDR:PORT (kind)` after a summary, or nothing. */
+function routeSuffix(transfer: Pick<DownloadResult, 'route' | 'pair'>): string {
+  const text = routeText(transfer);
+  return text ? `, ${text}` : '';
+}
+
 /** The line for a finished upload or download, as the console prints it. */
 export function transferEndLine(end: TransferEnd): string {
   const direction = end.direction === 'upload' ? 'to' : 'from';
   if (end.stats && !end.error) {
     const where = end.path ? ` -> ${end.path}` : '';
-    return `${end.direction} done: ${summaryLine(end.file, end.user, direction, end.stats)}${where}`;
+    return `${end.direction} done: ${summaryLine(end.file, end.user, direction, end.stats)}${routeSuffix(end)}${where}`;
   }
   return `${end.direction} of ${end.file} ${direction} ${end.user} failed: ${end.error?.code} ${end.error?.message}`;
+}
+
+/** A summary line with the route after it (`..., via relay`). */
+export function routedSummary(
+  file: string,
+  peer: string,
+  direction: 'from' | 'to',
+  transfer: Pick<DownloadResult, 'route' | 'pair' | 'stats'>,
+): string {
+  return `${summaryLine(file, peer, direction, transfer.stats)}${routeSuffix(transfer)}`;
 }
 
 export function statsJson(stats: TransferStats): Record<string, number> {

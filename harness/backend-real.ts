@@ -33,7 +33,7 @@ class RealHost implements WorldHost {
     this.platform = {
       ...this.base,
       kind: 'node',
-      dgram: { createSocket: () => this.current.dgram.createSocket() },
+      dgram: { createSocket: (type) => this.current.dgram.createSocket(type) },
     };
   }
 

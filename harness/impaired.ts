@@ -120,7 +120,7 @@ export function impairDatagrams(platform: Platform, options: ImpairmentOptions):
   return {
     kind: platform.kind,
     net: platform.net,
-    dgram: { createSocket: () => impair(platform.dgram.createSocket()) },
+    dgram: { createSocket: (type) => impair(platform.dgram.createSocket(type)) },
     clock: platform.clock,
     fs: platform.fs,
     random: platform.random,

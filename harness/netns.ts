@@ -24,11 +24,12 @@ function systemTool(name: string): string {
   }
   return name;
 }
-const IP = systemTool('ip');
+export const IP = systemTool('ip');
 const NFT = systemTool('nft');
 const SYSCTL = systemTool('sysctl');
 
-export type NatKind = 'cone' | 'symmetric';
+/** `none`: the peer sits on the public segment itself (a same-LAN baseline, no router). */
+export type NatKind = 'cone' | 'symmetric' | 'none';
 
 export interface NatSite {
   /** The namespace of the peer behind this NAT. */
@@ -82,7 +83,7 @@ export function netnsUnavailableReason(): string | undefined {
   return undefined;
 }
 
-/** One NAT site per entry of `kinds` (at most two), each with one peer behind it. */
+/** One site per entry of `kinds` (at most two), each with one peer (behind a NAT, or not). */
 export function buildNatNetwork(kinds: NatKind[]): NatNetwork {
   if (kinds.length > PRIVATE.length) throw new RangeError(`at most ${PRIVATE.length} NAT sites`);
   const tag = `wh${process.pid % 100000}`;
@@ -124,6 +125,7 @@ function buildSite(
   const peerNs = `${tag}-peer${index}`;
   const prefix = PRIVATE[index];
   const publicAddress = `203.0.113.${10 + index}`;
+  if (kind === 'none') return buildPublicHost(tag, serverNs, peerNs, index, publicAddress, made);
   for (const ns of [routerNs, peerNs]) {
     ip(['netns', 'add', ns]);
     made.push(ns);
@@ -160,4 +162,24 @@ table ip filter {
 `;
   inNs(routerNs, NFT, ['-f', '-'], rules);
   return { peerNs, peerAddress: `${prefix}.2`, publicAddress };
+}
+
+/** A peer namespace straight on the public bridge, at `address`: no NAT between it and anyone. */
+function buildPublicHost(
+  tag: string,
+  serverNs: string,
+  peerNs: string,
+  index: number,
+  address: string,
+  made: string[],
+): NatSite {
+  ip(['netns', 'add', peerNs]);
+  made.push(peerNs);
+  inNs(peerNs, 'ip', ['link', 'set', 'lo', 'up']);
+  veth([peerNs, `${tag}h${index}`], [serverNs, `${tag}p${index}`]);
+  inNs(serverNs, 'ip', ['link', 'set', `${tag}p${index}`, 'master', 'br0', 'up']);
+  inNs(peerNs, 'ip', ['link', 'set', `${tag}h${index}`, 'name', 'eth0']);
+  inNs(peerNs, 'ip', ['addr', 'add', `${address}/24`, 'dev', 'eth0']);
+  inNs(peerNs, 'ip', ['link', 'set', 'eth0', 'up']);
+  return { peerNs, peerAddress: address, publicAddress: address };
 }

@@ -5,6 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { type ChildExit, ChildLines } from './child-process.ts';
+import { IP } from './netns.ts';
 
 /**
  * How tests run the CLI: its TypeScript sources through tsx, never bin/whohas.js, which prefers
@@ -26,12 +27,12 @@ export class WhohasProcess {
   readonly #process: ChildLines;
   #waiters: Array<{ pattern: RegExp; resolve: (m: RegExpMatchArray) => void }> = [];
 
-  constructor(args: string[], cwd: string) {
+  /** `netns`: run inside that network namespace (`ip netns exec`, which execs: one process). */
+  constructor(args: string[], cwd: string, options: { netns?: string } = {}) {
     this.args = args;
-    this.#process = new ChildLines(process.execPath, [...SOURCE_CLI, ...args], {
-      cwd,
-      stderr: 'pipe',
-    });
+    const node = [process.execPath, ...SOURCE_CLI, ...args];
+    const [command, ...rest] = options.netns ? [IP, 'netns', 'exec', options.netns, ...node] : node;
+    this.#process = new ChildLines(command, rest, { cwd, stderr: 'pipe' });
     this.exited = this.#process.exited;
     this.#process.onLine((line) => this.#onLine(line));
   }

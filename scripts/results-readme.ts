@@ -7,6 +7,7 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NAT_MATRIX_CSV, natMatrixTable } from '../bench/nat-matrix.ts';
+import { NAT_NETNS_CSV, netnsTable } from '../bench/nat-netns.ts';
 import { nativeBlastTable } from '../bench/native-blast.ts';
 import { nativeSendTable } from '../bench/peers-native.ts';
 import { machineLine, type Provenance, readProvenance } from '../bench/provenance.ts';
@@ -133,6 +134,13 @@ const SECTIONS: Section[] = [
           : '',
       ];
     },
+  },
+  {
+    csv: NAT_NETNS_CSV,
+    title: 'Across real NATs',
+    intro:
+      "`whohas get` between two `whohas` processes in network namespaces (iproute2, nftables): both on the public segment (same-lan), each behind its own cone NAT (masquerade: punched, direct), each behind a symmetric NAT (masquerade random: through the server's relay, at its default cap and raised). Download MB/s is the file over the whole download (punching and requests included); data path MB/s is the owner's upload rate per request, punching left out (the relay's token bucket holds one second of its cap, so a request of a few MB after a 3 s punch passes above the cap). Each request through the relay punches for 3 s first, and a download asks in runs of 1, 2, 4, ... chunks: that, not the cap, is where relayed downloads lose their time. Ratios are to same-lan in the same round.",
+    body: (rows) => [renderMarkdownTable(netnsTable(rows as Record<string, string | number>[]))],
   },
 ];
 

@@ -19,12 +19,13 @@ import {
 } from '../../impl/peer/index.ts';
 import { createNodePlatform } from '../../impl/platform/node.ts';
 import { addKeyFlags, type KeyFlags, keyOptions } from '../key-flags.ts';
+import { addNatFlags, type NatFlags, natOptions } from '../nat-flags.ts';
 import { addSessionFlags, type SessionFlags } from '../peer-flags.ts';
 import { DownloadBars } from '../progress.ts';
 import { addSecurityFlags, type SecurityFlags, securityOptions } from '../security-flags.ts';
-import { failuresJson, failuresOf, statsJson, summaryLine } from '../transfer-format.ts';
+import { failuresJson, failuresOf, routedSummary, statsJson } from '../transfer-format.ts';
 
-interface GetFlags extends SessionFlags, SecurityFlags, KeyFlags {
+interface GetFlags extends SessionFlags, SecurityFlags, KeyFlags, NatFlags {
   room: string;
   from?: string;
   out: string;
@@ -32,6 +33,7 @@ interface GetFlags extends SessionFlags, SecurityFlags, KeyFlags {
   json?: boolean;
   sources: number;
   sha256?: string;
+  idleTimeout?: number;
 }
 
 /**
@@ -67,7 +69,7 @@ export function register(program: Command): void {
     .command('get')
     .description('download one file from whoever in the room has it, print the statistics, exit')
     .argument('<file>', 'the file name, as the owners share it');
-  addKeyFlags(addSecurityFlags(addSessionFlags(command)))
+  addNatFlags(addKeyFlags(addSecurityFlags(addSessionFlags(command))))
     .requiredOption('--room <R>', 'the room to join (it must exist)')
     .option('--from <USER>', 'ask only this owner (default: everyone, first responder first)')
     .option('--out <DIR>', 'where the file lands (never overwriting: "name (1).ext")', '.')
@@ -77,6 +79,11 @@ export function register(program: Command): void {
       '--sha256 <HEX>',
       'only this content (owners of other bytes under the name are skipped)',
       contentHash,
+    )
+    .option(
+      '--idle-timeout <MS>',
+      'give up on an owner whose datagrams stop (or never come) this long (default 64000)',
+      milliseconds,
     )
     .option('--json', 'print exactly one JSON object on stdout')
     .action(async (file: string, flags: GetFlags) => {
@@ -90,6 +97,7 @@ async function get(file: string, flags: GetFlags): Promise<number> {
   const peer = new Peer({
     ...securityOptions(flags, platform, folder),
     ...(await keyOptions(flags, platform, folder, (line) => console.error(line))),
+    ...natOptions(flags),
     platform,
     name: flags.name,
     server: flags.server,
@@ -98,7 +106,7 @@ async function get(file: string, flags: GetFlags): Promise<number> {
     window: flags.window,
     arq: flags.arq,
     packetSize: flags.packetSize,
-    transfer: { lingerMs: GET_LINGER_MS },
+    transfer: { lingerMs: GET_LINGER_MS, idleTimeoutMs: flags.idleTimeout },
   });
   const bars = new DownloadBars(!flags.json && process.stderr.isTTY === true);
   try {
@@ -133,7 +141,11 @@ function report(file: string, result: DownloadResult, flags: GetFlags): void {
     const json = {
       ok: true,
       file,
-      path: result.path,
+      // How the bytes came (docs/PROTOCOL.md, "NAT traversal"): punched or the LAN way is
+      // direct; the pair is there when NAT traversal chose it.
+      path: result.route ?? 'direct',
+      pair: result.pair,
+      saved: result.path,
       from: result.from.user,
       size: result.from.size,
       window: flags.window,
@@ -162,7 +174,7 @@ function report(file: string, result: DownloadResult, flags: GetFlags): void {
   }
   // One write: a reader that stops after the first line (| head -1) does not break the second.
   process.stdout.write(
-    `${summaryLine(file, result.from.user, 'from', result.stats)}\nsaved ${result.path} (size and SHA-256 verified)\n`,
+    `${routedSummary(file, result.from.user, 'from', result)}\nsaved ${result.path} (size and SHA-256 verified)\n`,
   );
 }
 

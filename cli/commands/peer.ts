@@ -11,7 +11,9 @@ import type { WhohasError } from '../../impl/errors.ts';
 import { DEFAULT_PARALLEL, Peer } from '../../impl/peer/index.ts';
 import { createNodePlatform } from '../../impl/platform/node.ts';
 import { runPeopleConsole } from '../console/run.ts';
+import { hostPort } from '../host-port.ts';
 import { addKeyFlags, type KeyFlags, keyOptions } from '../key-flags.ts';
+import { addNatFlags, type NatFlags, natOptions } from '../nat-flags.ts';
 import { runConsole } from '../peer-console.ts';
 import {
   addSessionFlags,
@@ -22,7 +24,7 @@ import {
 import { addSecurityFlags, type SecurityFlags, securityOptions } from '../security-flags.ts';
 import { transferEndLine } from '../transfer-format.ts';
 
-interface PeerFlags extends SessionFlags, SecurityFlags, KeyFlags {
+interface PeerFlags extends SessionFlags, SecurityFlags, KeyFlags, NatFlags {
   room?: string;
   create?: boolean;
   join?: boolean;
@@ -37,7 +39,7 @@ export function register(program: Command): void {
   const command = program
     .command('peer')
     .description('chat in a room and share files: an interactive console, or --serve headless');
-  addKeyFlags(addSecurityFlags(addSessionFlags(command, true)))
+  addNatFlags(addKeyFlags(addSecurityFlags(addSessionFlags(command, true))))
     .option('--room <R>', 'the room to enter (joined, or created if missing)')
     .addOption(new Option('--create', 'create the room (fail if it exists)').conflicts('join'))
     .addOption(new Option('--join', 'join the room (fail if it does not exist)'))
@@ -65,6 +67,7 @@ export function register(program: Command): void {
         new Peer({
           ...securityOptions(flags, platform, folder),
           ...keys,
+          ...natOptions(flags),
           platform,
           name,
           server: flags.server,
@@ -119,7 +122,7 @@ async function serve(peer: Peer, flags: PeerFlags): Promise<void> {
   const entered = await enterRoom(peer, flags, flags.room!);
   const server = peer.server!;
   log(
-    `whohas peer ${peer.name} serving ${peer.shareFolder.path} in ${entered} on ${server.host}:${server.port}`,
+    `whohas peer ${peer.name} serving ${peer.shareFolder.path} in ${entered} on ${hostPort(server.host, server.port)}`,
   );
   const stop = await new Promise<{ signal?: string; error?: WhohasError }>((resolve) => {
     process.once('SIGINT', () => resolve({ signal: 'SIGINT' }));

@@ -19,6 +19,7 @@ import { DEFAULT_RELAY_LIMITS } from '../../impl/nat/relay.ts';
 import { NatGranter } from '../../impl/nat/service.ts';
 import { createNodePlatform } from '../../impl/platform/node.ts';
 import { printAbove } from '../console/terminal.ts';
+import { hostPort } from '../host-port.ts';
 import { relayLines, startStun } from '../server-nat.ts';
 import { addTlsFlags, serverTls, type TlsFlags } from '../tls-flags.ts';
 
@@ -190,7 +191,7 @@ async function runServer(flags: ServerFlags, limits: Partial<ChatLimits>): Promi
     }
     console.log(`whohas server joined cluster ${redact(flags.cluster!)} as ${node}`);
   }
-  console.log(`whohas server listening on ${address.address}:${address.port}`);
+  console.log(`whohas server listening on ${hostPort(address.address, address.port)}`);
   const relayLimits = { bandwidthBps: flags.relayBandwidth, userQuotaBytes: flags.relayQuota };
   granter.service =
     flags.stun === false

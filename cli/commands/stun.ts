@@ -6,36 +6,17 @@
  * different ports are endpoint-dependent (a symmetric NAT: a relay is needed). Prints a line per
  * server, or with --json one object. Exit 0, or 1 with STUN_TIMEOUT when one does not answer.
  */
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import { DEFAULT_PORT } from '../../impl/chat/index.ts';
 import { isWhohasError } from '../../impl/errors.ts';
 import { discoverReflexive } from '../../impl/nat/binding.ts';
+import { datagramTypeFor } from '../../impl/platform/family.ts';
 import { createNodePlatform } from '../../impl/platform/node.ts';
+import { hostPort, parseServer, portOf } from '../host-port.ts';
 
 interface StunFlags {
   localPort: number;
   json?: boolean;
-}
-
-/** `HOST`, `HOST:PORT`, `[V6]:PORT` or a bare IPv6 address. */
-export function parseServer(text: string): { address: string; port: number } {
-  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(text);
-  if (bracketed) return { address: bracketed[1], port: portOf(bracketed[2]) };
-  const colons = text.split(':').length - 1;
-  if (colons === 1) {
-    const [address, port] = text.split(':');
-    return { address, port: portOf(port) };
-  }
-  return { address: text, port: DEFAULT_PORT };
-}
-
-function portOf(text: string | undefined): number {
-  if (text === undefined) return DEFAULT_PORT;
-  const port = Number(text);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new InvalidArgumentError(`bad port ${text}`);
-  }
-  return port;
 }
 
 export function register(program: Command): void {
@@ -73,7 +54,7 @@ async function stun(
   flags: StunFlags,
 ): Promise<number> {
   const platform = createNodePlatform();
-  const socket = platform.dgram.createSocket(servers[0].address.includes(':') ? 'udp6' : 'udp4');
+  const socket = platform.dgram.createSocket(datagramTypeFor(servers[0].address));
   try {
     const local = await socket.bind(flags.localPort);
     const reflexive = [];
@@ -86,7 +67,7 @@ async function stun(
     } else {
       for (const r of reflexive) {
         console.log(
-          `reflexive ${r.address}:${r.port} seen by ${r.server.address}:${r.server.port} (local port ${local.port}, ${r.rttMs.toFixed(1)} ms)`,
+          `reflexive ${hostPort(r.address, r.port)} seen by ${hostPort(r.server.address, r.server.port)} (local port ${local.port}, ${r.rttMs.toFixed(1)} ms)`,
         );
       }
       if (mapping) console.log(`mapping: ${mapping}`);

@@ -6,7 +6,7 @@
  */
 import { isWhohasError } from '../../impl/errors.ts';
 import { type Peer, parseDownloadCommand } from '../../impl/peer/index.ts';
-import { summaryLine } from '../transfer-format.ts';
+import { routedSummary } from '../transfer-format.ts';
 import { type Colors, consoleColors } from './colors.ts';
 import {
   commandNames,
@@ -100,7 +100,11 @@ class Chat {
       if (end.direction !== 'upload') return;
       this.#transfers.finished(`up ${end.transferId}`);
       if (end.stats && !end.error)
-        this.#print(c.green(`↑ sent ${summaryLine(end.file, end.user, 'to', end.stats)}`));
+        this.#print(
+          c.green(
+            `↑ sent ${routedSummary(end.file, end.user, 'to', { ...end, stats: end.stats })}`,
+          ),
+        );
       else
         this.#print(
           c.red(
@@ -204,7 +208,7 @@ class Chat {
       })
       .then(
         (result) => {
-          const summary = summaryLine(file, result.from.user, 'from', result.stats);
+          const summary = routedSummary(file, result.from.user, 'from', result);
           this.#print(this.c.green(`↓ ${summary} -> ${result.path}`));
         },
         (error: unknown) => this.#print(this.c.red(`↓ ${file}: ${describe(error)}`)),

@@ -2,6 +2,7 @@ import { TransferReceiver } from '../arq/driver-receiver.ts';
 import type { TransferStats } from '../arq/stats.ts';
 import { nameKey } from '../chat/wire.ts';
 import { type ErrorCode, WhohasError } from '../errors.ts';
+import { datagramTypeFor } from '../platform/family.ts';
 import type { DownloadSettings, Piece } from './download-piece.ts';
 import { asWhohasError, reportProgress } from './download-progress.ts';
 import { landingName } from './landing-name.ts';
@@ -156,7 +157,7 @@ export class Downloads {
     responder: Responder,
     settings: DownloadSettings,
     piece: Piece,
-  ): Promise<{ path: string; stats: TransferStats }> {
+  ): Promise<{ path: string; stats: TransferStats } & Partial<NatReport>> {
     if (this.#stopAll) return Promise.reject(this.#stopAll);
     return this.#attempt(responder, settings, {}, piece.request, piece);
   }
@@ -171,7 +172,7 @@ export class Downloads {
     const { platform } = this.#link;
     const dir = piece?.dir ?? settings.outDir;
     await platform.fs.mkdir(dir);
-    const socket = platform.dgram.createSocket();
+    const socket = platform.dgram.createSocket(datagramTypeFor(this.#link.localAddress()));
     const socketClosed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
     let attempt: Attempt | undefined;
     let receiver: TransferReceiver | undefined;

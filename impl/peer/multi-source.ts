@@ -31,7 +31,7 @@ import { type Copy, RunCopies, runIndices, type Source, ticker } from './run-cop
 import { type Landed, landRun, runName, salvageRuns } from './run-landing.ts';
 import { sumStats } from './stats-sum.ts';
 import { fetchTree } from './tree-fetch.ts';
-import type { AttemptFailure, Responder, SourceReport } from './types.ts';
+import type { AttemptFailure, DownloadResult, Responder, SourceReport } from './types.ts';
 
 /** Failures in a row after which an owner is no longer asked. */
 export const MAX_SOURCE_FAILURES = 3;
@@ -60,6 +60,9 @@ export interface ChunkedResult {
   sources: SourceReport[];
   resumedBytes: number;
   failures: AttemptFailure[];
+  /** With NAT traversal: the route and pair of the owner that delivered the most bytes. */
+  route?: DownloadResult['route'];
+  pair?: DownloadResult['pair'];
 }
 
 export type { Source } from './run-copies.ts';
@@ -132,12 +135,14 @@ class ChunkedRun {
     }
     const path = await assemble(fs, settings.outDir, content);
     const seconds = (clock.now() - started) / 1000;
+    const top = [...this.#sources].sort((a, b) => b.bytes - a.bytes)[0];
     return {
       path,
       stats: sumStats(this.#pieces, seconds),
       sources,
       resumedBytes: resume.resumedBytes + salvaged,
       failures: this.#failures,
+      ...top?.path,
     };
   }
 
@@ -198,6 +203,10 @@ class ChunkedRun {
         source.chunks++;
       }
       if (landed.kept.length > 0) this.#pieces.push(got.stats);
+      // A run whose report lacks the pair (the punch had not settled) keeps an earlier one.
+      if (landed.kept.length > 0 && got.route && (got.pair || !source.path?.pair)) {
+        source.path = { route: got.route, pair: got.pair };
+      }
       if (landed.bad.length > 0) {
         const which = landed.bad.join(', ');
         this.#fail(

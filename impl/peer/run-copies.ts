@@ -7,7 +7,7 @@ import type { TransferStats } from '../arq/stats.ts';
 import { WhohasError } from '../errors.ts';
 import type { Clock } from '../platform/types.ts';
 import type { Run } from './chunk-runs.ts';
-import type { Responder, SourceReport } from './types.ts';
+import type { DownloadResult, Responder, SourceReport } from './types.ts';
 
 export interface Source extends SourceReport {
   responder: Responder;
@@ -15,6 +15,8 @@ export interface Source extends SourceReport {
   dropped: boolean;
   /** Chunks in this owner's next run (chunk-runs.ts). */
   runLength: number;
+  /** How its latest verified run came (NAT traversal): `direct` or `relay`, and the pair. */
+  path?: Pick<DownloadResult, 'route' | 'pair'>;
 }
 
 export interface Copy {

@@ -8,6 +8,7 @@
 import { TransferSender } from '../arq/driver-sender.ts';
 import { nameKey } from '../chat/wire.ts';
 import { type ErrorCode, isWhohasError, WhohasError } from '../errors.ts';
+import { datagramTypeFor } from '../platform/family.ts';
 import type { DatagramSocket, FileReader } from '../platform/types.ts';
 import type { SealStats } from '../seal/sealed-socket.ts';
 import type { ContentCache } from './content.ts';
@@ -136,8 +137,9 @@ export class Uploads {
         const source = await uploadSource(path, reader, request, this.#content);
         ({ reader, whole } = source);
         upload.info = { ...upload.info, size: reader.size };
-        socket = this.#link.platform.dgram.createSocket();
-        const bound = await socket.bind(0, this.#link.localAddress());
+        const local = this.#link.localAddress();
+        socket = this.#link.platform.dgram.createSocket(datagramTypeFor(local));
+        const bound = await socket.bind(0, local);
         const { seal, session, platform, nat } = this.#link;
         const { cand, punch } = request;
         // The requester can punch and so can we: the path is found before the sender starts.

@@ -104,7 +104,16 @@ class NodeDatagramSocket extends TypedEmitter<DatagramSocketEvents> implements D
   connect(port: number, address: string): Promise<void> {
     return new Promise((resolve, reject) => {
       try {
-        this.#socket.connect(port, address, () => {
+        this.#socket.connect(port, address, (error?: Error) => {
+          if (error) {
+            // Refused (an IPv6 socket and an IPv4 address: EINVAL): still unconnected, and the
+            // sends held meanwhile report the refusal instead of throwing from this callback.
+            const held = this.#held ?? [];
+            this.#held = undefined;
+            for (const [, callback] of held) callback?.(error as SystemError);
+            reject(error);
+            return;
+          }
           this.#peerPort = port;
           this.#peerAddress = address;
           const held = this.#held ?? [];

@@ -25,6 +25,8 @@ export const DEFAULT_PUNCH_MS = 3_000;
 export const REFRESH_MS = 5 * 60_000;
 /** How long a requester waits for the server's RELAY line after asking. */
 export const RELAY_ANSWER_MS = 5_000;
+/** How long a requester sends an owner's transfers straight to the relay after punching failed. */
+export const RELAY_MEMO_MS = 5 * 60_000;
 
 export interface RelayGrant {
   transferId: number;

@@ -283,7 +283,7 @@ export class Downloads {
   #finish(attempt: Attempt, end: TransferEnd): void {
     this.#attempts.delete(attempt.info.transferId);
     const seal = attempt.sealed && { ...attempt.sealed.socket.stats };
-    this.#link.ended({ ...end, ...(seal ? { seal } : {}), ...attempt.nat?.report() });
+    this.#link.ended({ ...end, ...(seal ? { seal } : {}), ...attempt.nat?.ended(end.error) });
   }
 
   #stop(attempt: Attempt, error: WhohasError): void {

@@ -55,6 +55,8 @@ export class PeerNat {
   readonly #platform: Platform;
   readonly session: NatSession;
   readonly #waits = new Map<string, Waiting>();
+  /** The route memo: owner (name key) → until when its transfers go straight to the relay. */
+  readonly #relayed = new Map<string, number>();
   #reflexive: Reflexive | undefined;
   #refresh: TimerHandle | undefined;
   /** The login's discovery: a transfer asked for right after login waits for it (bounded). */
@@ -106,6 +108,26 @@ export class PeerNat {
       wait.reject(new WhohasError('TRANSFER_ABORTED', 'the peer is closing'));
     }
     this.#waits.clear();
+  }
+
+  /** True while the route memo sends `owner`'s transfers straight to the relay. */
+  relayFirst(owner: string): boolean {
+    const key = nameKey(owner);
+    const until = this.#relayed.get(key);
+    if (until === undefined) return false;
+    if (this.#platform.clock.now() < until) return true;
+    this.#relayed.delete(key); // expired: a changed network gets another punch
+    return false;
+  }
+
+  /** Punching to `owner` failed and the relay carried the transfer: relay first for a while. */
+  rememberRelay(owner: string): void {
+    this.#relayed.set(nameKey(owner), this.#platform.clock.now() + RELAY_MEMO_MS);
+  }
+
+  /** A transfer through the relay failed: the next one to `owner` punches again. */
+  forgetRelay(owner: string): void {
+    this.#relayed.delete(nameKey(owner));
   }
 
   /** Asks the server to relay `transferId` between us and `owner`. */

@@ -53,6 +53,11 @@ export class NatPath {
   #closed = false;
   #refusal: WhohasError | undefined;
   #onRefused: ((error: WhohasError) => void) | undefined;
+  #role: 'requester' | 'owner' | undefined;
+  #other = '';
+  /** The route memo sent this transfer to the relay without punching. */
+  #relayFirst = false;
+  #punchFailed = false;
 
   private constructor(
     nat: PeerNat,
@@ -105,39 +110,19 @@ export class NatPath {
     onPeer: (address: string, port: number) => void = () => {},
   ): Promise<Endpoint> {
     const { punchMs, relay } = this.#nat.settings;
+    this.#role = role;
+    this.#other = other;
     // The owner listens for the RELAY line from the start: the requester may give up first.
     const wait =
       role === 'owner' && relay
         ? this.#nat.waitRelay('owner', other, transferId, 2 * punchMs + OWNER_RELAY_EXTRA_MS)
         : undefined;
     this.#cancelWait = wait?.cancel;
-    let heard: Endpoint | undefined;
-    this.#punch = new HolePunch(this.channel.raw, remote, this.#platform, {
-      transferId,
-      token: this.token,
-      timeoutMs: punchMs,
-      onVerified: (address, port) => {
-        if (heard) return;
-        heard = { address, port };
-        // Until our own answer comes (a short transfer may end first), this is the pair.
-        const kind = remote.find((c) => c.address === address && c.port === port)?.kind;
-        const remoteText = endpointText(address, port);
-        this.#pair = { local: this.#local, remote: remoteText, kind: kind ?? 'peer-reflexive' };
-        onPeer(address, port);
-      },
-    });
-    try {
-      const punched = await this.#punch.done;
-      const remoteText = endpointText(punched.address, punched.port);
-      this.#pair = { local: this.#local, remote: remoteText, kind: punched.kind };
-      wait?.cancel(new WhohasError('TRANSFER_ABORTED', 'punched'));
-      return punched;
-    } catch (error) {
-      if (this.#closed) throw error;
-      // The owner's datagrams already flow to us (it sends only once its punch worked): switching
-      // to the relay now would only break a running transfer.
-      if (heard && role === 'requester' && this.channel.stats.passed > 0) return heard;
-      if (!relay) throw error;
+    // Punching to this owner failed lately and the relay carried it: straight to the relay.
+    this.#relayFirst = role === 'requester' && relay && this.#nat.relayFirst(other);
+    if (!this.#relayFirst) {
+      const punched = await this.#punchFirst(role, remote, transferId, wait, onPeer);
+      if (punched) return punched;
     }
     let grant: Promise<{ token: Buffer; port: number }>;
     if (wait) grant = wait.grant;
@@ -163,6 +148,60 @@ export class NatPath {
     this.#pair = { local: this.#local, remote: endpointText(address, port), kind: 'relay' };
     onPeer(address, port);
     return server;
+  }
+
+  /**
+   * Punches for up to `punchMs`: the punched pair, or undefined when the relay should carry the
+   * transfer. The owner's punch races the RELAY line (`wait`): a grant that comes first ends the
+   * punch at once (the requester gave up punching, or skipped it: its route memo).
+   */
+  async #punchFirst(
+    role: 'requester' | 'owner',
+    remote: readonly Candidate[],
+    transferId: number,
+    wait: { grant: Promise<unknown>; cancel: (error: WhohasError) => void } | undefined,
+    onPeer: (address: string, port: number) => void,
+  ): Promise<Endpoint | undefined> {
+    let heard: Endpoint | undefined;
+    let granted = false;
+    const punch = new HolePunch(this.channel.raw, remote, this.#platform, {
+      transferId,
+      token: this.token,
+      timeoutMs: this.#nat.settings.punchMs,
+      onVerified: (address, port) => {
+        if (heard) return;
+        heard = { address, port };
+        // Until our own answer comes (a short transfer may end first), this is the pair.
+        const kind = remote.find((c) => c.address === address && c.port === port)?.kind;
+        const remoteText = endpointText(address, port);
+        this.#pair = { local: this.#local, remote: remoteText, kind: kind ?? 'peer-reflexive' };
+        onPeer(address, port);
+      },
+    });
+    this.#punch = punch;
+    wait?.grant.then(
+      () => {
+        granted = true;
+        punch.close();
+      },
+      () => {},
+    );
+    try {
+      const punched = await punch.done;
+      const remoteText = endpointText(punched.address, punched.port);
+      this.#pair = { local: this.#local, remote: remoteText, kind: punched.kind };
+      wait?.cancel(new WhohasError('TRANSFER_ABORTED', 'punched'));
+      return punched;
+    } catch (error) {
+      if (this.#closed) throw error;
+      if (granted) return undefined;
+      // The owner's datagrams already flow to us (it sends only once its punch worked): switching
+      // to the relay now would only break a running transfer.
+      if (heard && role === 'requester' && this.channel.stats.passed > 0) return heard;
+      if (!this.#nat.settings.relay) throw error;
+      this.#punchFailed = true;
+      return undefined;
+    }
   }
 
   /** The requester's side, once the owner's `sending` named its candidates: punch, then lock on. */
@@ -197,6 +236,21 @@ export class NatPath {
       ...(this.#pair ? { pair: this.#pair } : {}),
       nat: { ...stats, filtered: this.channel.stats.filtered, passed: this.channel.stats.passed },
     };
+  }
+
+  /**
+   * The transfer ended (`error`: it failed): its report. A requester's transfer the relay carried
+   * after punching failed starts the route memo for its owner; a relayed one that failed ends it.
+   */
+  ended(error?: WhohasError): NatReport {
+    const report = this.report();
+    if (this.#role === 'requester' && report.route === 'relay') {
+      if (error) this.#nat.forgetRelay(this.#other);
+      else if (this.#punchFailed) this.#nat.rememberRelay(this.#other);
+    } else if (this.#role === 'requester' && error && this.#relayFirst) {
+      this.#nat.forgetRelay(this.#other); // the relay never came: punch next time
+    }
+    return report;
   }
 
   /** The transfer ended or was cancelled: no more probes, no more waiting for a relay. */

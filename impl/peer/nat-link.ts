@@ -26,6 +26,11 @@ export const REFRESH_MS = 5 * 60_000;
 /** How long a requester waits for the server's RELAY line after asking. */
 export const RELAY_ANSWER_MS = 5_000;
 /** How long a requester sends an owner's transfers straight to the relay after punching failed. */
+/**
+ * How long a transfer waits for the login's STUN answer: its first three requests (0, 250 and
+ * 750 ms) and their answers on any usual path.
+ */
+export const LOGIN_STUN_WAIT_MS = 1_000;
 export const RELAY_MEMO_MS = 5 * 60_000;
 
 export interface RelayGrant {
@@ -96,9 +101,22 @@ export class PeerNat {
     this.#login ??= discovery;
   }
 
-  /** Resolves once the login's STUN answered or gave up (at most ~3.75 s after login). */
+  /**
+   * Resolves once the login's STUN answered or gave up, or after LOGIN_STUN_WAIT_MS: a transfer
+   * asked for right after login does not wait out the whole retry schedule (3.75 s) when the
+   * server has no STUN; it goes the LAN way, and later transfers punch once STUN answers.
+   */
   loggedIn(): Promise<void> {
-    return this.#login ?? Promise.resolve();
+    const login = this.#login;
+    if (login === undefined) return Promise.resolve();
+    const { clock } = this.#platform;
+    return new Promise((resolve) => {
+      const timer = clock.setTimeout(resolve, LOGIN_STUN_WAIT_MS);
+      login.then(() => {
+        clock.clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   close(): void {

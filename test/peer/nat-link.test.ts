@@ -5,7 +5,7 @@
  */
 import test from 'ava';
 import { isWhohasError } from '../../impl/errors.ts';
-import { PeerNat } from '../../impl/peer/nat-link.ts';
+import { LOGIN_STUN_WAIT_MS, PeerNat } from '../../impl/peer/nat-link.ts';
 import { resolvePeerOptions } from '../../impl/peer/peer-options.ts';
 import { Simulator } from '../../sim/index.ts';
 
@@ -49,6 +49,18 @@ test("the server's RELAY_REFUSED ends the requester's wait, not the owner's", as
   t.true(isWhohasError(error, 'RELAY_REFUSED'));
   t.true(nat.handleLine('RELAY|9|carol|bob|00112233445566ff|50000'));
   t.is((await sim.until(owner.grant)).transferId, 9);
+});
+
+test('a transfer waits for an unanswered login STUN one second, not its 3.75 s of retries', async (t) => {
+  // Nothing listens on the server's UDP port: the login's discovery runs its whole schedule.
+  const { sim, host, nat } = setup();
+  sim.addHost('server', { address: '10.0.0.9' });
+  const started = host.platform.clock.now();
+  nat.start();
+  await sim.until(nat.loggedIn());
+  t.is(host.platform.clock.now() - started, LOGIN_STUN_WAIT_MS);
+  t.is(nat.reflexive, undefined);
+  nat.close();
 });
 
 test('an owner waiting in vain ends with NAT_TRAVERSAL_FAILED', async (t) => {

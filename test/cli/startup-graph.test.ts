@@ -6,7 +6,7 @@
  * `whohas get` must load what a download needs, not the bench, the scenarios or the console.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import test from 'ava';
 import { REPRODUCE_CSV as BENCH_CSV } from '../../bench/reproduce.ts';
@@ -29,15 +29,19 @@ const built = (async () => {
   await mkdir('tmp', { recursive: true });
   const dir = await mkdtemp(join('tmp', 'startup-graph-'));
   const meta = join(dir, 'meta.json');
+  // What an earlier build left (a chunk no longer made) and a file of someone else's.
+  await mkdir(join(dir, 'dist'));
+  await writeFile(join(dir, 'dist', 'chunk-OLD12345.mjs'), '// stale\n');
+  await writeFile(join(dir, 'dist', 'chunk-OLD12345.mjs.map'), '{}');
+  await writeFile(join(dir, 'dist', 'notes.txt'), 'kept\n');
   const run = spawnSync(
     process.execPath,
     ['scripts/build.mjs', join(dir, 'dist', 'whohas.mjs'), meta],
-    {
-      encoding: 'utf8',
-    },
+    { encoding: 'utf8' },
   );
   if (run.status !== 0) throw new Error(`scripts/build.mjs failed: ${run.stderr}`);
-  return { dir, metafile: JSON.parse(await readFile(meta, 'utf8')) as Metafile };
+  const files = await readdir(join(dir, 'dist'));
+  return { dir, files, metafile: JSON.parse(await readFile(meta, 'utf8')) as Metafile };
 })();
 
 test.after.always(async () => rm((await built).dir, { recursive: true, force: true }));
@@ -129,4 +133,15 @@ test('whohas get loads the peer, not the bench, the scenarios or the console', a
 test('the definitions name the same defaults and choices as the modules they stand for', (t) => {
   t.is(REPRODUCE_CSV, BENCH_CSV);
   t.deepEqual([...REPORTERS], [...SCENARIO_REPORTERS]);
+});
+
+test("the build removes an earlier build's chunks and nothing else in the folder", async (t) => {
+  const { files, metafile } = await built;
+  t.false(files.includes('chunk-OLD12345.mjs'));
+  t.false(files.includes('chunk-OLD12345.mjs.map'));
+  t.true(files.includes('notes.txt'));
+  // Exactly this build's chunks remain.
+  const made = Object.keys(metafile.outputs).map((name) => name.split('/').at(-1));
+  const chunks = files.filter((name) => name.startsWith('chunk-'));
+  t.deepEqual(chunks.sort(), made.filter((name) => name?.startsWith('chunk-')).sort());
 });

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { DEFAULT_PORT } from '../impl/chat/index.ts';
+import { DEFAULT_PORT } from '../impl/chat/listen-defaults.ts';
 
 /** `host:port` as people and the `--server` flag write it: an IPv6 host in brackets, `[::1]:5000`. */
 export function hostPort(host: string, port: number): string {

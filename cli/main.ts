@@ -1,6 +1,8 @@
 /**
- * The `whohas` command. Each subcommand lives in its own module under cli/commands/ and
- * exports `register(program)`; this file only assembles them.
+ * The `whohas` command. Each subcommand's module under cli/commands/ exports `register(program)`,
+ * which declares its options and help; its action loads the implementation (`<name>-run.ts`)
+ * with `await import()`, so `--help` and `--version` parse commander and the definitions only
+ * (test/cli/startup-graph.test.ts). This file only assembles them.
  */
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';

@@ -4,7 +4,6 @@
  */
 import { type Command, InvalidArgumentError } from 'commander';
 import type { Scheme } from '../impl/arq/codec.ts';
-import { nameProblem } from '../impl/chat/wire.ts';
 import { isWhohasError } from '../impl/errors.ts';
 import {
   checkArq,
@@ -47,12 +46,6 @@ export function parseServerFlag(text: string): ServerAddress {
   }
 }
 
-export function parseNameFlag(text: string): string {
-  const problem = nameProblem(text);
-  if (problem) throw new InvalidArgumentError(`"${text}" is not a valid name: ${problem}`);
-  return text;
-}
-
 export function parseShareFlag(text: string): boolean {
   if (text === '1') return true;
   if (text === '0') return false;
@@ -68,9 +61,9 @@ export function addSessionFlags(command: Command, nameAsked = false): Command {
     ? command.option(
         '--name <NAME>',
         'your username in the chat (required with --serve or --raw; asked for otherwise)',
-        parseNameFlag,
       )
-    : command.requiredOption('--name <NAME>', 'your username in the chat', parseNameFlag);
+    : // Checked when the command runs (name-flag.ts): the name rules need the homoglyph tables.
+      command.requiredOption('--name <NAME>', 'your username in the chat');
   return name
     .option('--password <P>', 'the room password (private rooms)')
     .option(

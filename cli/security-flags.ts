@@ -2,10 +2,9 @@
  * Flags of `whohas get` and `whohas peer` about trusting a room and the download folder
  * (docs/PROTOCOL.md, "Room identity" and "Stale partial files").
  */
-import { join, resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
-import { FileRoomPins, type PeerOptions, PINS_FILE, parseDecimal } from '../impl/peer/index.ts';
-import type { Platform } from '../impl/platform/types.ts';
+import { PINS_FILE } from '../impl/peer/file-names.ts';
+import { parseDecimal } from '../impl/peer/limits.ts';
 
 export interface SecurityFlags {
   pins?: string;
@@ -37,18 +36,4 @@ export function addSecurityFlags(command: Command): Command {
       minutes,
       DEFAULT_STALE_MINUTES,
     );
-}
-
-/** The Peer options the flags stand for; `folder` is where downloads land. */
-export function securityOptions(
-  flags: SecurityFlags,
-  platform: Platform,
-  folder: string,
-): Pick<PeerOptions, 'roomPins' | 'acceptRoomChange' | 'stalePartialMs'> {
-  const pinsPath = flags.pins ? resolve(flags.pins) : join(folder, PINS_FILE);
-  return {
-    roomPins: new FileRoomPins(platform.fs, pinsPath),
-    acceptRoomChange: flags.acceptRoomChange === true,
-    stalePartialMs: flags.staleAfter * 60_000,
-  };
 }

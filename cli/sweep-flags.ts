@@ -10,6 +10,7 @@ import { parseCross, parseQueue, type TopologySettings } from '../bench/sweep/to
 import { parseCount, parseList } from '../bench/units.ts';
 import type { Scheme } from '../impl/arq/codec.ts';
 import { WhohasError } from '../impl/errors.ts';
+import type { TopologyFlags } from './sweep-topology-flags.ts';
 
 /** Flags honoured by one transport only: flag, commander attribute name. */
 const ONLY_FOR: Record<'sim' | 'udp', [flag: string, key: string][]> = {
@@ -113,33 +114,6 @@ export function named<T>(flag: string, text: string, parse: (text: string) => T)
       throw new WhohasError(error.code, `${flag}: ${error.message}`);
     throw error;
   }
-}
-
-/** The competing-flows flags (bench/sweep/topology.ts), as commander gives them. */
-export interface TopologyFlags {
-  engine: string;
-  topology?: string;
-  flows?: string;
-  queue?: string;
-  cross?: string;
-  mix?: boolean;
-}
-
-export function addTopologyOptions(command: Command): Command {
-  return command
-    .option(
-      '--topology <shape>',
-      'dumbbell: --flows K transfers at once across one bottleneck (--bandwidth, --delay)',
-    )
-    .option('--flows <list>', 'with --topology: simultaneous sender → receiver pairs', '1')
-    .option(
-      '--cross <rate[:on/off]>',
-      'with --topology: cross traffic, 5Mbit (constant) or 5Mbit:100ms/100ms',
-    )
-    .option(
-      '--mix',
-      'with --topology and --arq gbn,sr: the schemes share the bottleneck (flow i runs scheme i mod n)',
-    );
 }
 
 /**

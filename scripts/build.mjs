@@ -8,7 +8,7 @@
 // the bench roles) build the worker's address from `import.meta.url`; in a bundle that would be
 // dist/whohas.mjs. So each bundled module's `import.meta.url` is rewritten to its own source
 // file's address, relative to the bundle (the workers still run from source, through tsx).
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -16,6 +16,8 @@ import { build } from 'esbuild';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** `node scripts/build.mjs [outfile]`: dist/whohas.mjs unless told (the bundle test builds aside). */
 const outfile = resolve(process.argv[2] ?? resolve(root, 'dist/whohas.mjs'));
+/** `node scripts/build.mjs OUTFILE META.json` also writes esbuild's metafile (test/cli/startup-graph). */
+const metafilePath = process.argv[3];
 
 /** Replaces `import.meta.url` in each source module by that module's own URL. */
 const sourceUrls = {
@@ -30,12 +32,22 @@ const sourceUrls = {
   },
 };
 
-await build({
+// Chunk names are content hashes, so every build that changes a chunk leaves the old one
+// behind: remove the chunks (and their source maps) of earlier builds, nothing else.
+const outdir = dirname(outfile);
+const stale = await readdir(outdir).catch(() => []);
+await Promise.all(
+  stale
+    .filter((name) => /^chunk-[A-Za-z0-9]+\.mjs(\.map)?$/.test(name))
+    .map((name) => rm(resolve(outdir, name), { force: true })),
+);
+
+const result = await build({
   // Code splitting: what a command loads through `await import()` (BullMQ and ioredis for
   // queues and clusters, the certificate generator for --tls) goes to chunks beside the bundle,
   // read only by the commands that use them, so every other command starts faster.
   entryPoints: { [basename(outfile, '.mjs')]: resolve(root, 'cli/main.ts') },
-  outdir: dirname(outfile),
+  outdir,
   splitting: true,
   chunkNames: 'chunk-[hash]',
   outExtension: { '.js': '.mjs' },
@@ -50,4 +62,6 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
   plugins: [sourceUrls],
+  metafile: metafilePath !== undefined,
 });
+if (metafilePath !== undefined) await writeFile(metafilePath, JSON.stringify(result.metafile));

@@ -3,11 +3,7 @@
  * into the CSV the whole sweep would have written, rows in matrix order. Shards of different
  * specs or seeds are refused (each CSV's .json sidecar records both).
  */
-import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { readProvenance, writeProvenance } from '../../bench/provenance.ts';
-import { mergeCsv } from '../../bench/sweep/csv.ts';
-import { checkSameSweep } from '../../bench/sweep/same-sweep.ts';
 
 export function register(program: Command): void {
   program
@@ -16,39 +12,7 @@ export function register(program: Command): void {
     .argument('<files...>', 'CSV files written by whohas sweep')
     .option('--out <file.csv>', 'write the merged CSV there (default: stdout)')
     .action(async (files: string[], flags: { out?: string }) => {
-      const inputs = await Promise.all(
-        files.map(async (name) => ({
-          name,
-          text: await readFile(name, 'utf8'),
-          provenance: await readProvenance(name),
-        })),
-      );
-      checkSameSweep(inputs);
-      const merged = mergeCsv(inputs);
-      if (flags.out) {
-        await writeFile(flags.out, merged.csv);
-        const { command, finished, machine, seed, spec } = inputs[0].provenance!;
-        const wallSeconds = inputs.reduce((sum, input) => sum + input.provenance!.wallSeconds, 0);
-        await writeProvenance(flags.out, {
-          command: command.replace(/ --shard \S+/, '').replace(/--out \S+/, `--out ${flags.out}`),
-          finished,
-          wallSeconds,
-          machine,
-          seed,
-          spec,
-          notes: [`merged from ${files.join(', ')}`],
-        });
-      } else process.stdout.write(merged.csv);
-      const report = flags.out ? console.log : console.error;
-      report(
-        `merged ${merged.rows} rows from ${files.length} files${flags.out ? ` into ${flags.out}` : ''}`,
-      );
-      if (merged.missing.length > 0) {
-        const shown = merged.missing.slice(0, 10).join(', ');
-        console.error(
-          `warning: ${merged.missing.length} matrix rows missing (${shown}${merged.missing.length > 10 ? ', ...' : ''}): is a shard missing?`,
-        );
-        process.exitCode = 1;
-      }
+      const { merge } = await import('./merge-run.ts');
+      await merge(files, flags);
     });
 }

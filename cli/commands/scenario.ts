@@ -4,30 +4,17 @@
  * catalogue. Exit 0 all passed, 1 an invariant broken, 2 no recovery in time, 3 a crash, 4 no
  * evidence that the fault happened (the worst outcome wins: crash, no recovery, invariant, no
  * evidence); 64 a usage error (unknown scenario, bad flag value), before anything runs; 73 the
- * report file cannot be written.
+ * report file cannot be written. What runs is scenario-run.ts, loaded only then.
  */
-import { randomInt } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import type { BackendKind } from '../../harness/backend.ts';
-import { isWhohasError } from '../../impl/errors.ts';
-import { catalogue, selectScenarios } from '../../scenarios/catalogue.ts';
-import { runsOn, type Scenario } from '../../scenarios/format.ts';
-import { createProgress } from '../../scenarios/progress.ts';
-import { runSuite, seedList } from '../../scenarios/report.ts';
-import {
-  REPORTERS,
-  type ReporterName,
-  toJson,
-  toJunit,
-  toRecord,
-} from '../../scenarios/reporters.ts';
+import type { ReporterName } from '../../scenarios/reporters.ts';
 
 /** sysexits.h: the command was used incorrectly. */
 export const EX_USAGE = 64;
-/** sysexits.h: a (user-specified) output file cannot be created. */
-export const EX_CANTCREAT = 73;
+
+/** scenarios/reporters.ts's REPORTERS (test/cli/startup-graph.test.ts checks they agree). */
+export const REPORTERS: readonly ReporterName[] = ['table', 'json', 'junit'];
 
 function wholeNumber(name: string, min: number) {
   return (text: string): number => {
@@ -46,7 +33,7 @@ function oneOf<T extends string>(values: readonly T[]) {
   };
 }
 
-interface Options {
+export interface ScenarioOptions {
   seed?: number;
   seeds: number;
   transport: BackendKind;
@@ -55,99 +42,6 @@ interface Options {
   impairments: boolean;
   list?: boolean;
   pcap?: string;
-}
-
-function usageError(message: string): void {
-  console.error(`whohas: ${message}`);
-  process.exitCode = EX_USAGE;
-}
-
-function choose(selector: string, options: Options): Scenario[] | undefined {
-  try {
-    const chosen = selectScenarios(selector).filter((s) => runsOn(s, options.transport));
-    if (chosen.length === 0) {
-      usageError(`'${selector}' has no scenario that runs with --transport ${options.transport}`);
-      return undefined;
-    }
-    return chosen;
-  } catch (error) {
-    if (!isWhohasError(error, 'BAD_ARGUMENT')) throw error;
-    usageError(error.message);
-    return undefined;
-  }
-}
-
-async function run(selector: string, options: Options): Promise<void> {
-  const chosen = choose(selector, options);
-  if (chosen === undefined) return;
-  if (options.list) {
-    for (const s of chosen) console.log(`${s.name}  [${s.tags.join(', ')}]  ${s.description}`);
-    console.log(`${chosen.length} of ${catalogue.length} scenarios`);
-    return;
-  }
-  if (options.pcap !== undefined && options.transport !== 'sim') {
-    return usageError('--pcap needs --transport sim: only the simulator sees every packet');
-  }
-  const seed = options.seed ?? randomInt(0, 2 ** 31);
-  if (!Number.isSafeInteger(seedList(seed, options.seeds).at(-1))) {
-    return usageError('--seed plus --seeds goes past the largest safe integer');
-  }
-  if (options.out !== undefined) {
-    try {
-      writeFileSync(options.out, '');
-    } catch (error) {
-      console.error(`whohas: cannot write the report to ${options.out}: ${String(error)}`);
-      process.exitCode = EX_CANTCREAT;
-      return;
-    }
-  }
-  // A machine report on stdout keeps stdout to itself: the table goes to stderr then.
-  const reportOnStdout = options.reporter !== 'table' && options.out === undefined;
-  const table: string[] = [];
-  const progress = createProgress({
-    write: (text) => process.stderr.write(text),
-    tty: process.stderr.isTTY === true,
-  });
-  const suite = await runSuite(chosen, {
-    seed,
-    seeds: options.seeds,
-    transport: options.transport,
-    impairments: options.impairments,
-    onPcap: options.pcap === undefined ? undefined : pcapWriter(options.pcap),
-    print: (line) => {
-      table.push(line);
-      progress.finish();
-      if (reportOnStdout) console.error(line);
-      else console.log(line);
-    },
-    progress: (done, total, failed) => progress.update(done, total, failed),
-  });
-  progress.finish();
-  const report = {
-    seed,
-    seeds: options.seeds,
-    transport: options.transport,
-    exitCode: suite.exitCode,
-    wallMs: Math.round(suite.wallMs),
-    runs: suite.results.map(toRecord),
-  };
-  const text =
-    options.reporter === 'json'
-      ? toJson(report)
-      : options.reporter === 'junit'
-        ? await toJunit(report)
-        : `${table.join('\n')}\n`;
-  if (options.out !== undefined) writeFileSync(options.out, text);
-  else if (reportOnStdout) process.stdout.write(text);
-  process.exitCode = suite.exitCode;
-}
-
-/** One pcapng per run: `<family>_<name>-seed<S>.pcapng` in the folder. */
-function pcapWriter(dir: string) {
-  mkdirSync(dir, { recursive: true });
-  return (pcapng: Buffer, run: { scenario: string; seed: number }) => {
-    writeFileSync(join(dir, `${run.scenario.replaceAll('/', '_')}-seed${run.seed}.pcapng`), pcapng);
-  };
 }
 
 export function register(program: Command): void {
@@ -160,7 +54,7 @@ export function register(program: Command): void {
     .option(
       '--transport <T>',
       'sim (the simulator) or real (loopback sockets)',
-      oneOf(['sim', 'real'] as const),
+      oneOf<BackendKind>(['sim', 'real']),
       'sim',
     )
     .option(
@@ -180,5 +74,8 @@ export function register(program: Command): void {
     .exitOverride((error) => {
       if (error.exitCode !== 0) process.exit(EX_USAGE);
     })
-    .action((selector: string, options: Options) => run(selector, options));
+    .action(async (selector: string, options: ScenarioOptions) => {
+      const { runScenarios } = await import('./scenario-run.ts');
+      await runScenarios(selector, options);
+    });
 }

@@ -1,14 +1,11 @@
 /**
  * `whohas worker --queue redis://HOST:PORT [--concurrency N]`: runs the points that
  * `whohas sweep --queue` enqueues, on any number of machines, until stopped (SIGINT or SIGTERM
- * lets the running points finish first).
+ * lets the running points finish first). What runs is worker-run.ts, loaded only then.
  */
 import type { Command } from 'commander';
-import { parseQueueUrl, QUEUE_NAME } from '../../bench/sweep/queue.ts';
-import { parseCount, parseDuration } from '../../bench/units.ts';
-import { named } from '../sweep-flags.ts';
 
-interface WorkerFlags {
+export interface WorkerFlags {
   queue: string;
   concurrency: string;
   lockDuration: string;
@@ -28,27 +25,7 @@ export function register(program: Command): void {
     )
     .option('--quiet', 'do not print each point as it starts and finishes')
     .action(async (flags: WorkerFlags) => {
-      const url = parseQueueUrl(flags.queue);
-      const concurrency = named('--concurrency', flags.concurrency, parseCount);
-      const lockDurationMs = named('--lock-duration', flags.lockDuration, parseDuration);
-      // BullMQ loads with the worker only: every other command starts without it.
-      const { startQueueWorker } = await import('../../bench/sweep/queue-worker.ts');
-      const worker = await startQueueWorker({
-        url,
-        concurrency,
-        lockDurationMs,
-        onLog: flags.quiet ? undefined : (line) => console.log(line),
-      });
-      console.log(
-        `whohas worker ready: ${concurrency} thread${concurrency > 1 ? 's' : ''} on queue ${QUEUE_NAME} at ${url} (pid ${process.pid})`,
-      );
-      await new Promise<void>((resolve) => {
-        const stop = () => resolve();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
-      console.log('whohas worker stopping: letting the running points finish');
-      await worker.close();
-      console.log('whohas worker stopped');
+      const { runWorker } = await import('./worker-run.ts');
+      await runWorker(flags);
     });
 }

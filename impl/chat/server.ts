@@ -15,6 +15,7 @@ import { AddressBook } from './admission.ts';
 import { type ClusterLink, LocalCluster } from './cluster.ts';
 import type { DialogName } from './dialog-2016.ts';
 import { type ChatLimits, resolveLimits } from './limits.ts';
+import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_PORT_TRIES } from './listen-defaults.ts';
 import { GREETING, LoginDialog } from './login.ts';
 import { OutboxBudget } from './outbox-budget.ts';
 import { OutputBatch } from './output-batch.ts';
@@ -27,9 +28,7 @@ import { type ChatServerStats, createChatStats } from './stats.ts';
 import { Turns } from './turns.ts';
 import { errorLine } from './wire.ts';
 
-export const DEFAULT_PORT = 50000;
-export const DEFAULT_PORT_TRIES = 10;
-export const DEFAULT_HOST = '127.0.0.1';
+export { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_PORT_TRIES };
 
 export interface ChatServerOptions extends Partial<ChatLimits> {
   platform: Platform;

@@ -9,12 +9,12 @@
 import type { Clock, FileSystem } from '../platform/types.ts';
 import { disagreement, groupByContent, pickContent } from './content-groups.ts';
 import type { DownloadSettings, Downloads } from './downloads.ts';
+import { DEFAULT_SOURCES } from './limits.ts';
 import { chunkCount } from './merkle.ts';
 import { fetchChunked } from './multi-source.ts';
 import type { DownloadOptions, DownloadResult, Responder, SourceReport } from './types.ts';
 
-/** Owners a chunked download uses at once unless told (`--sources N`). */
-export const DEFAULT_SOURCES = 4;
+export { DEFAULT_SOURCES };
 
 export interface ContentJob {
   downloads: Downloads;

@@ -10,9 +10,7 @@ import { WhohasError } from '../errors.ts';
 import type { FileSystem, Random } from '../platform/types.ts';
 import { generateKeyPair, type KeyPair, keyPairFromSeed } from '../seal/keys.ts';
 
-export const IDENTITY_FILE = '.whohas-identity.pem';
-/** Key pins (users' and servers') beside the room pins. */
-export const KEY_PINS_FILE = '.whohas-keys.json';
+export { IDENTITY_FILE, KEY_PINS_FILE } from './file-names.ts';
 
 /** Reads the identity at `path`, creating it (mode 0600) when there is none. */
 export async function loadIdentity(

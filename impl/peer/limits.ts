@@ -25,6 +25,9 @@ export const MAX_PARALLEL = 1024;
 
 export const DEFAULT_WHOHAS_WAIT_MS = 1000;
 
+/** Owners a chunked download uses at once unless told (`--sources N`). */
+export const DEFAULT_SOURCES = 4;
+
 /** The 2016 client tried these chat ports in turn when none was given. */
 export const DEFAULT_SERVER_HOST = '127.0.0.1';
 export const DEFAULT_SERVER_PORTS: readonly number[] = Array.from(

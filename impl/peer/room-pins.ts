@@ -14,6 +14,7 @@ import { posix } from 'node:path';
 import { nameKey } from '../chat/wire.ts';
 import { WhohasError } from '../errors.ts';
 import type { Clock, FileSystem, TimerHandle } from '../platform/types.ts';
+import { PINS_FILE } from './file-names.ts';
 import type { ServerAddress } from './limits.ts';
 import type { ChatSession } from './session.ts';
 
@@ -29,8 +30,7 @@ export interface RoomPins {
   set(key: string, id: string): Promise<void>;
 }
 
-/** The default pins file name inside the peer's folder (never listed or served: `.whohas-`). */
-export const PINS_FILE = '.whohas-rooms.json';
+export { PINS_FILE };
 
 export function roomPinKey(server: ServerAddress | undefined, room: string): string {
   return `${server ? `${server.host}:${server.port}` : 'default'}/${nameKey(room)}`;

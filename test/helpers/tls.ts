@@ -1,6 +1,6 @@
 /** A throw-away self-signed certificate for TLS tests (the `selfsigned` library, as the CLI). */
 import { generate } from 'selfsigned';
-import { certificateFingerprint } from '../../cli/tls-flags.ts';
+import { certificateFingerprint } from '../../cli/tls-options.ts';
 import type { TlsServerOptions } from '../../impl/platform/types.ts';
 
 export async function testCertificate(): Promise<TlsServerOptions & { fingerprint: string }> {

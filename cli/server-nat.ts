@@ -17,6 +17,22 @@ export function relayLines(relay: RelayServer | undefined): string[] {
 }
 
 /**
+ * One admin console line: `relays` lists the relay; `stats` is the chat server's statistics and
+ * then the relay's counters (`relay.granted 3`, ...), so one command shows every counter.
+ */
+export function adminLines(
+  line: string,
+  execute: (line: string) => string[],
+  relay: RelayServer | undefined,
+): string[] {
+  const command = line.trim();
+  if (command === 'relays') return relayLines(relay);
+  const lines = execute(line);
+  if (command !== 'stats' || relay === undefined) return lines;
+  return [...lines, ...Object.entries(relay.stats).map(([key, value]) => `relay.${key} ${value}`)];
+}
+
+/**
  * STUN Binding (and the relay, unless `relay` is false) on the UDP port of the TCP port's number
  * (docs/PROTOCOL.md, "NAT traversal"), through impl/nat/service.ts as the simulated worlds do.
  * A taken UDP port costs only this service, never the chat.

@@ -7,7 +7,7 @@ import { NatGranter } from '../../impl/nat/service.ts';
 import { createNodePlatform } from '../../impl/platform/node.ts';
 import { printAbove } from '../console/terminal.ts';
 import { hostPort } from '../host-port.ts';
-import { relayLines, startStun } from '../server-nat.ts';
+import { adminLines, startStun } from '../server-nat.ts';
 import { serverTls } from '../tls-options.ts';
 import { LIMIT_FLAGS, type ServerFlags } from './server.ts';
 
@@ -89,7 +89,7 @@ async function runServer(flags: ServerFlags, limits: Partial<ChatLimits>): Promi
     prompt: 'admin> ',
   });
   console_.on('line', (line) => {
-    const lines = line.trim() === 'relays' ? relayLines(relay) : server.admin.execute(line);
+    const lines = adminLines(line, (typed) => server.admin.execute(typed), relay);
     for (const out of lines) console.log(out);
     if (process.stdin.isTTY) console_.prompt();
   });

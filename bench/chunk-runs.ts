@@ -26,7 +26,7 @@ import { parseServerAddress } from '../impl/peer/limits.ts';
 import { DEFAULT_CHUNK_BYTES } from '../impl/peer/merkle.ts';
 import { Peer } from '../impl/peer/peer.ts';
 import { createNodePlatform } from '../impl/platform/node.ts';
-import { machine, writeProvenance } from './provenance.ts';
+import { writeBenchProvenance } from './provenance.ts';
 import { makeFile, medianOf } from './source-file.ts';
 
 const MODES = ['whole', 'runs1', 'runs'] as const;
@@ -156,17 +156,7 @@ async function main(): Promise<void> {
   );
   if (values.csv) {
     await writeFile(values.csv, stringify(rows, { header: true }));
-    await writeProvenance(values.csv, {
-      command: `npx tsx bench/chunk-runs.ts ${process.argv.slice(2).join(' ')}`.trim(),
-      finished: new Date().toISOString(),
-      machine: machine(),
-      wallSeconds: (performance.now() - wall) / 1000,
-      notes: [
-        `load average at the end ${loadavg()
-          .map((l) => l.toFixed(2))
-          .join(', ')}`,
-      ],
-    });
+    await writeBenchProvenance(values.csv, 'bench/chunk-runs.ts', wall);
   }
 }
 

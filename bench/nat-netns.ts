@@ -23,7 +23,7 @@ import { stringify } from 'csv-stringify/sync';
 import { type NatKind, netnsUnavailableReason } from '../harness/netns.ts';
 import { startNetnsTransfer } from '../harness/netns-transfer.ts';
 import { isMain } from '../harness/roles.ts';
-import { machine, writeProvenance } from './provenance.ts';
+import { writeBenchProvenance } from './provenance.ts';
 import { medianOf } from './source-file.ts';
 import type { Table } from './table.ts';
 
@@ -204,17 +204,7 @@ async function main(): Promise<void> {
   }
   if (values.csv) {
     await writeFile(values.csv, stringify(rows.map(csvRow), { header: true }));
-    await writeProvenance(values.csv, {
-      command: `npx tsx bench/nat-netns.ts ${process.argv.slice(2).join(' ')}`.trim(),
-      finished: new Date().toISOString(),
-      machine: machine(),
-      wallSeconds: (performance.now() - started) / 1000,
-      notes: [
-        `load average at the end ${loadavg()
-          .map((x) => x.toFixed(2))
-          .join(' ')}`,
-      ],
-    });
+    await writeBenchProvenance(values.csv, 'bench/nat-netns.ts', started);
   }
 }
 

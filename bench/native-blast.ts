@@ -17,7 +17,7 @@ import { stringify } from 'csv-stringify/sync';
 import { parentChannel } from '../harness/roles.ts';
 import { loadNativeUdp, socketFd } from '../impl/platform/native-udp.ts';
 import { baselineMain, withReceiverAndSender } from './baselines/process.ts';
-import { machine, writeProvenance } from './provenance.ts';
+import { writeBenchProvenance } from './provenance.ts';
 import { medianOf } from './source-file.ts';
 import type { Table } from './table.ts';
 
@@ -259,16 +259,6 @@ await baselineMain(import.meta.url, { receiver: receiverRole, sender: senderRole
       load_average: r.loadAverage.toFixed(2),
     }));
     await writeFile(values.csv, stringify(csv, { header: true }));
-    await writeProvenance(values.csv, {
-      command: `npx tsx bench/native-blast.ts ${process.argv.slice(2).join(' ')}`.trim(),
-      finished: new Date().toISOString(),
-      machine: machine(),
-      wallSeconds: (performance.now() - started) / 1000,
-      notes: [
-        `load average at the end ${loadavg()
-          .map((x) => x.toFixed(2))
-          .join(' ')}`,
-      ],
-    });
+    await writeBenchProvenance(values.csv, 'bench/native-blast.ts', started);
   }
 });

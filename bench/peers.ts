@@ -39,7 +39,7 @@ import {
   summarizeNative,
   type WarmRun,
 } from './peers-native.ts';
-import { machine, writeProvenance } from './provenance.ts';
+import { writeBenchProvenance } from './provenance.ts';
 import { makeFile, medianOf } from './source-file.ts';
 
 export interface PeerRound {
@@ -159,17 +159,7 @@ async function main(): Promise<void> {
   if (native) summarizeNative(all, windows, block);
   if (values.csv) {
     await writeCsv(values.csv, all, windows);
-    await writeProvenance(values.csv, {
-      command: `npx tsx bench/peers.ts ${process.argv.slice(2).join(' ')}`.trim(),
-      finished: new Date().toISOString(),
-      machine: machine(),
-      wallSeconds: (performance.now() - started) / 1000,
-      notes: [
-        `load average at the end ${loadavg()
-          .map((x) => x.toFixed(2))
-          .join(' ')}`,
-      ],
-    });
+    await writeBenchProvenance(values.csv, 'bench/peers.ts', started);
   }
 }
 

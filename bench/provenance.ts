@@ -3,7 +3,7 @@
  * Written beside each CSV in results/ (`name.json`), read back by scripts/results-readme.ts.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { arch, cpus, platform, release, totalmem } from 'node:os';
+import { arch, cpus, loadavg, platform, release, totalmem } from 'node:os';
 
 export interface Machine {
   os: string;
@@ -56,4 +56,23 @@ export async function readProvenance(csvPath: string): Promise<Provenance | unde
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The sidecar of a bench that ran as `npx tsx <script> <its arguments>`: the command as typed,
+ * the wall time since `startedMs` (performance.now()), and the load average at the end.
+ */
+export async function writeBenchProvenance(
+  csvPath: string,
+  script: string,
+  startedMs: number,
+): Promise<void> {
+  const load = loadavg().map((value) => value.toFixed(2));
+  await writeProvenance(csvPath, {
+    command: `npx tsx ${script} ${process.argv.slice(2).join(' ')}`.trim(),
+    finished: new Date().toISOString(),
+    machine: machine(),
+    wallSeconds: (performance.now() - startedMs) / 1000,
+    notes: [`load average at the end ${load.join(' ')}`],
+  });
 }

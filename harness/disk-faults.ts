@@ -34,13 +34,20 @@ export function failingCommit(platform: Platform): Platform {
   return { ...platform, fs };
 }
 
+/** Alters the bytes of one read at `position` in place (a lying disk's lie). */
+export type Lie = (position: number, bytes: Buffer) => void;
+
+const INVERT_FIRST_BYTE: Lie = (_position, bytes) => {
+  if (bytes.length > 0) bytes[0] ^= 0xff;
+};
+
 /**
  * A disk that lies after the first look: the first open of each file reads true (so the owner
- * hashes the real content and announces it), every later open reads bytes with the first byte
- * of each read inverted. An owner on it sends chunks that do not match the tree it announced:
- * the lying owner of docs/PROTOCOL.md, "Several sources".
+ * hashes the real content and announces it), every later open reads bytes through `lie` (by
+ * default the first byte of each read inverted). An owner on it sends chunks that do not match
+ * the tree it announced: the lying owner of docs/PROTOCOL.md, "Several sources".
  */
-export function lyingDisk(platform: Platform): Platform {
+export function lyingDisk(platform: Platform, lie: Lie = INVERT_FIRST_BYTE): Platform {
   const fs: FileSystem = Object.create(platform.fs);
   const opened = new Set<string>();
   fs.openRead = async (path) => {
@@ -54,7 +61,7 @@ export function lyingDisk(platform: Platform): Platform {
       identity: reader.identity,
       read: async (position, length) => {
         const bytes = Buffer.from(await reader.read(position, length));
-        if (bytes.length > 0) bytes[0] ^= 0xff;
+        lie(position, bytes);
         return bytes;
       },
       close: () => reader.close(),

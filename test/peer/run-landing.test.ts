@@ -5,6 +5,7 @@
  * loses at most that run, never the chunks verified before it; a slow owner holds nobody back.
  */
 import test from 'ava';
+import { lyingDisk } from '../../harness/disk-faults.ts';
 import { chunkName, treeName } from '../../impl/peer/resume.ts';
 import { runName } from '../../impl/peer/run-landing.ts';
 import type { Platform } from '../../impl/platform/types.ts';
@@ -21,30 +22,13 @@ const CHUNKS = 25;
  * owner sends one bad chunk inside a run.
  */
 function oneBadRead(platform: Platform): Platform {
-  const fs = Object.create(platform.fs) as Platform['fs'];
   let lied = false;
-  const opened = new Set<string>();
-  fs.openRead = async (path) => {
-    const reader = await platform.fs.openRead(path);
-    if (!opened.has(path)) {
-      opened.add(path);
-      return reader;
+  return lyingDisk(platform, (position, bytes) => {
+    if (!lied && position >= 2 * CHUNK && bytes.length > 0) {
+      lied = true;
+      bytes[bytes.length - 1] ^= 0xff;
     }
-    return {
-      size: reader.size,
-      identity: reader.identity,
-      read: async (position, length) => {
-        const bytes = Buffer.from(await reader.read(position, length));
-        if (!lied && position >= 2 * CHUNK && bytes.length > 0) {
-          lied = true;
-          bytes[bytes.length - 1] ^= 0xff;
-        }
-        return bytes;
-      },
-      close: () => reader.close(),
-    };
-  };
-  return { ...platform, fs };
+  });
 }
 
 test('a bad chunk inside a run is refetched from another owner; the run’s good chunks are kept', async (t) => {

@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { systemError } from '../impl/errors.ts';
 import { isTempFileName, tempFileName, tempOwner } from '../impl/platform/temp-name.ts';
-import type { FileReader, FileSystem, FileWriter } from '../impl/platform/types.ts';
+import type { FileReader, FileSystem, FileUpdater, FileWriter } from '../impl/platform/types.ts';
 import type { SimCore } from './core.ts';
 import { contents, digestOnly, type FileNode, type MemoryTree } from './memfs.ts';
 
@@ -38,6 +38,13 @@ export function createSimFileSystem(
         modifiedAt.set(file, core.now);
         return new SimFileWriter(core, tree, tempPath, file);
       }),
+    openUpdate: (path) => core.settle(() => openUpdater(core, tree, path)),
+    move: (from, to) =>
+      core.settle(() => {
+        const node = tree.lookup(from, 'rename', false);
+        tree.link(node, to); // never replaces: EEXIST
+        tree.removeIf(from, node);
+      }),
     staleTemps: (dir, maxAgeMs) =>
       core.settle(() =>
         tree
@@ -64,6 +71,37 @@ const modifiedAt = new WeakMap<FileNode, number>();
  */
 const nodeNumbers = new WeakMap<FileNode, number>();
 let nextNodeNumber = 0;
+
+/** Writes in place; the node gets a new identity number, as its contents changed. */
+function openUpdater(core: SimCore, tree: MemoryTree, path: string): FileUpdater {
+  const file = tree.regularFile(path, 'open');
+  if (file.digest !== undefined || file.synthetic !== undefined) throw digestOnly('open', path);
+  let open = true;
+  return {
+    write: (position, data) => {
+      const copy = Buffer.from(data); // the caller may reuse its buffer once write() returns
+      return core.settle(() => {
+        if (!open) throw systemError('EBADF', 'write', `EBADF: write '${path}' after close`);
+        let whole = contents(file, path);
+        const end = position + copy.length;
+        if (end > whole.length) {
+          const grown = Buffer.alloc(end);
+          whole.copy(grown);
+          whole = grown;
+        }
+        copy.copy(whole, position);
+        file.chunks = [whole];
+        file.size = whole.length;
+        nodeNumbers.delete(file);
+        modifiedAt.set(file, core.now);
+      });
+    },
+    close: () =>
+      core.settle(() => {
+        open = false;
+      }),
+  };
+}
 
 function openReader(core: SimCore, tree: MemoryTree, path: string): FileReader {
   const file = tree.regularFile(path, 'open');

@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import * as path from 'node:path';
 import { systemError } from '../errors.ts';
 import { isTempFileName, tempFileName, tempOwner } from './temp-name.ts';
-import type { FileKind, FileReader, FileSystem, FileWriter } from './types.ts';
+import type { FileKind, FileReader, FileSystem, FileUpdater, FileWriter } from './types.ts';
 
 /** The real file store on node:fs/promises. */
 export function createNodeFileSystem(): FileSystem {
@@ -24,6 +24,11 @@ export function createNodeFileSystem(): FileSystem {
     },
     openRead,
     createTemp,
+    openUpdate,
+    async move(from, to) {
+      await fs.link(from, to); // link(2) fails with EEXIST atomically: never overwrites
+      await fs.unlink(from);
+    },
     staleTemps,
     readFile: (file) => fs.readFile(file),
     writeFile: async (file, data, options) => {
@@ -135,6 +140,27 @@ async function staleTemps(dir: string, maxAgeMs: number): Promise<string[]> {
     if (stats && Date.now() - stats.mtimeMs > maxAgeMs) stale.push(entry.name);
   }
   return stale.sort();
+}
+
+async function openUpdate(file: string): Promise<FileUpdater> {
+  const handle = await fs.open(file, 'r+');
+  let open = true;
+  return {
+    async write(position, data) {
+      if (!open) throw systemError('EBADF', 'write', `EBADF: ${file} is closed`);
+      let offset = 0;
+      while (offset < data.length) {
+        const length = data.length - offset;
+        const { bytesWritten } = await handle.write(data, offset, length, position + offset);
+        offset += bytesWritten;
+      }
+    },
+    async close() {
+      if (!open) return;
+      open = false;
+      await handle.close();
+    },
+  };
 }
 
 async function createTemp(dir: string, hint: string): Promise<FileWriter> {

@@ -6,6 +6,9 @@
  * (impl/platform/node.ts) and the simulator's (sim/). Names and events mirror node:net and
  * node:dgram so the real adapter stays thin.
  */
+import type { FileUpdater } from './file-updater.ts';
+
+export type { FileUpdater };
 
 /** A Node-style system error: `code` is ECONNREFUSED, EADDRINUSE, ECONNRESET, EMSGSIZE, EEXIST... */
 export interface SystemError extends Error {
@@ -228,10 +231,7 @@ export interface FileWriter {
   readonly bytesWritten: number;
   /** Appends. Resolve before issuing the next write. */
   write(data: Uint8Array): Promise<void>;
-  /**
-   * Moves the finished file to `finalPath` without ever overwriting: rejects with EEXIST if the
-   * name is taken (the temp file is kept so the caller can try another name).
-   */
+  /** Moves the file to `finalPath`, never overwriting: EEXIST if taken (the temp file kept). */
   commit(finalPath: string): Promise<void>;
   /** Deletes the temporary file. Safe to call more than once, and after a failed commit. */
   abort(): Promise<void>;
@@ -256,6 +256,10 @@ export interface FileSystem {
   openRead(path: string): Promise<FileReader>;
   /** Starts a new file in `dir` under a hidden temporary name derived from `hint`. */
   createTemp(dir: string, hint: string): Promise<FileWriter>;
+  /** Opens an existing regular file to write at any position. Rejects with ENOENT. */
+  openUpdate(path: string): Promise<FileUpdater>;
+  /** Renames a file, never overwriting: rejects with EEXIST if `to` is taken. */
+  move(from: string, to: string): Promise<void>;
   /** Whole-file helpers for small files, tests and fixtures. writeFile replaces. */
   readFile(path: string): Promise<Buffer>;
   writeFile(path: string, data: Uint8Array, options?: WriteFileOptions): Promise<void>;

@@ -160,6 +160,25 @@ parityTests({
     t.deepEqual(await names(fs, dir), ['song (1).ogg', 'song.ogg']);
   },
 
+  'files: openUpdate writes in place at any position; move never overwrites': async (t, world) => {
+    const { fs } = world.a;
+    const dir = world.tmpDir;
+    const file = join(dir, 'data.part');
+    await fs.writeFile(file, Buffer.from('abcdef'));
+    const updater = await fs.openUpdate(file);
+    await updater.write(2, Buffer.from('XY'));
+    await updater.write(8, Buffer.from('Z')); // past the end: the gap reads as zeros
+    await updater.close();
+    await t.throwsAsync(updater.write(0, Buffer.from('x')), { code: 'EBADF' });
+    t.true((await fs.readFile(file)).equals(Buffer.from('abXYef\0\0Z')));
+    await t.throwsAsync(fs.openUpdate(join(dir, 'missing')), { code: 'ENOENT' });
+    await fs.writeFile(join(dir, 'taken'), Buffer.from('keep'));
+    await t.throwsAsync(fs.move(file, join(dir, 'taken')), { code: 'EEXIST' });
+    t.is((await fs.readFile(join(dir, 'taken'))).toString(), 'keep', 'never overwritten');
+    await fs.move(file, join(dir, 'final'));
+    t.deepEqual(await names(fs, dir), ['final', 'taken']);
+  },
+
   'files: realpath resolves symlinks': async (t, world) => {
     const { fs } = world.a;
     const dir = await fs.realpath(world.tmpDir);

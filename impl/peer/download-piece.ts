@@ -1,6 +1,7 @@
 import type { Scheme } from '../arq/codec.ts';
 import type { TransferStats } from '../arq/stats.ts';
 import type { WhohasError } from '../errors.ts';
+import type { FileSystem } from '../platform/types.ts';
 import type { GetfileMessage } from './messages.ts';
 
 export type DownloadSettings = { window: number; arq: Scheme; packetSize: number; outDir: string };
@@ -13,6 +14,8 @@ export interface Piece {
   dir: string;
   name: string;
   request: Pick<GetfileMessage, 'sha256' | 'range' | 'part'>;
+  /** The file system the receiver writes through (a run received in place, chunk-store.ts). */
+  fs?: FileSystem;
   /** Called once the piece is under way with a function that stops it (a slower copy). */
   onStart?: (stop: (error: WhohasError) => void, stats: () => TransferStats) => void;
 }

@@ -191,7 +191,7 @@ export class Downloads {
       };
       const sealed = seal && new SealedDownload(seal, platform.random, channel, context);
       receiver = new TransferReceiver({
-        platform,
+        platform: piece?.fs ? { ...platform, fs: piece.fs } : platform,
         socket: sealed?.socket ?? channel,
         peerAddress: responder.address,
         transferId,

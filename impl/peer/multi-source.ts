@@ -10,7 +10,6 @@
  * also fetches a run another owner is still on (the first copy wins, the other is stopped): a
  * slow or vanished owner's chunks move to the others.
  */
-import { posix } from 'node:path';
 import type { TransferStats } from '../arq/stats.ts';
 import { WhohasError } from '../errors.ts';
 import type { Clock, FileSystem } from '../platform/types.ts';
@@ -22,13 +21,14 @@ import {
   runCap,
   runRange,
 } from './chunk-runs.ts';
+import { ChunkStore } from './chunk-store.ts';
 import { asWhohasError } from './download-progress.ts';
 import type { DownloadSettings, Downloads } from './downloads.ts';
 import { chunkCount, chunkRange } from './merkle.ts';
 import { RequestPace } from './request-pace.ts';
-import { assemble, type Content, chunkName, loadResume, verifyChunk } from './resume.ts';
+import { type Content, loadTree } from './resume.ts';
 import { type Copy, RunCopies, runIndices, type Source, ticker } from './run-copies.ts';
-import { type Landed, landRun, runName, salvageRuns } from './run-landing.ts';
+import { landRun, runName, salvageRuns } from './run-landing.ts';
 import { sumStats } from './stats-sum.ts';
 import { fetchTree } from './tree-fetch.ts';
 import type { AttemptFailure, DownloadResult, Responder, SourceReport } from './types.ts';
@@ -84,6 +84,7 @@ class ChunkedRun {
   readonly #pace: RequestPace;
   #held = new Set<number>();
   #leaves: Buffer[] = [];
+  #store: ChunkStore | undefined;
   #verifiedBytes = 0;
 
   constructor(job: ChunkedJob) {
@@ -106,12 +107,16 @@ class ChunkedRun {
   async run(): Promise<ChunkedResult> {
     const { fs, clock, settings, content } = this.#job;
     const started = clock.now();
-    const resume = await loadResume(fs, settings.outDir, content);
-    this.#held = resume.held;
+    const dir = settings.outDir;
+    const kept = await loadTree(fs, dir, content);
     const fail = (source: Source, error: WhohasError) => this.#fail(source, error);
-    this.#leaves = resume.leaves ?? (await fetchTree(this.#job, this.#sources, fail));
-    const salvaged = await salvageRuns(fs, settings.outDir, content, this.#leaves, this.#held);
-    for (const index of this.#held) this.#verifiedBytes += this.#length(index);
+    this.#leaves = kept ?? (await fetchTree(this.#job, this.#sources, fail));
+    const store = await ChunkStore.open(fs, dir, content, this.#leaves);
+    this.#store = store;
+    this.#held = store.held;
+    const resumed = store.heldBytes();
+    const salvaged = await salvageRuns(fs, dir, content, this.#leaves, store);
+    this.#verifiedBytes = store.heldBytes();
     const progress = this.#progress();
     try {
       await Promise.all(this.#sources.map((source) => this.#work(source)));
@@ -133,14 +138,14 @@ class ChunkedRun {
         { cause: this.#failures },
       );
     }
-    const path = await assemble(fs, settings.outDir, content);
+    const path = await store.finish();
     const seconds = (clock.now() - started) / 1000;
     const top = [...this.#sources].sort((a, b) => b.bytes - a.bytes)[0];
     return {
       path,
       stats: sumStats(this.#pieces, seconds),
       sources,
-      resumedBytes: resume.resumedBytes + salvaged,
+      resumedBytes: resumed + salvaged,
       failures: this.#failures,
       ...top?.path,
     };
@@ -177,12 +182,16 @@ class ChunkedRun {
   }
 
   async #fetchRun(source: Source, run: Run): Promise<void> {
-    const { content, settings } = this.#job;
+    const { content, settings, fs } = this.#job;
+    const store = this.#store!;
+    // The first copy of a run is received in place; a second copy (the endgame's) in a run file.
+    const inPlace = !runIndices(run).some((index) => this.#inflight.busy(index));
     const copy: Copy = { source, run, superseded: false };
     this.#inflight.add(copy);
     const piece = {
       dir: settings.outDir,
-      name: run.count === 1 ? chunkName(content, run.first) : runName(content, run.first),
+      name: runName(content, run.first),
+      ...(inPlace ? { fs: store.receiverFs(run) } : {}),
       request: {
         sha256: content.sha256,
         range: runRange(content.size, content.tree.chunkBytes, run),
@@ -195,7 +204,10 @@ class ChunkedRun {
     try {
       await this.#pace.take();
       const got = await this.#job.downloads.piece(source.responder, settings, piece);
-      const landed = await this.#land(run, got.path);
+      const landed = inPlace
+        ? await store.check(run)
+        : await landRun(fs, store, content, this.#leaves, run, got.path);
+      this.#forget(landed.lost ?? []);
       for (const index of landed.kept) {
         this.#held.add(index);
         this.#verifiedBytes += this.#length(index);
@@ -219,6 +231,8 @@ class ChunkedRun {
       source.runLength = nextRunLength(source.runLength, true, this.#cap);
       this.#inflight.supersede(copy, this.#held);
     } catch (error) {
+      // Its last bytes may have gone over chunks another copy delivered meanwhile.
+      if (inPlace) this.#forget(await store.recheck(run));
       const done = runIndices(run).every((index) => this.#held.has(index));
       if (!copy.superseded && !done) this.#fail(source, asWhohasError(error));
     } finally {
@@ -227,18 +241,9 @@ class ChunkedRun {
     }
   }
 
-  /** Checks and keeps the chunks of a run that arrived at `path` (one chunk: as it landed). */
-  async #land(run: Run, path: string): Promise<Landed> {
-    const { fs, content, settings } = this.#job;
-    const dir = settings.outDir;
-    if (run.count > 1) return landRun(fs, dir, content, this.#leaves, run, path, this.#held);
-    const index = run.first;
-    if (path !== posix.join(dir, chunkName(content, index)) || this.#held.has(index)) {
-      await fs.remove(path).catch(() => undefined); // another copy was first
-      return { kept: [], bad: [] };
-    }
-    const good = await verifyChunk(fs, dir, content, this.#leaves, index);
-    return good ? { kept: [index], bad: [] } : { kept: [], bad: [index] };
+  /** Chunks held before whose bytes were written over: no longer held, fetched again. */
+  #forget(lost: readonly number[]): void {
+    for (const index of lost) this.#verifiedBytes -= this.#length(index);
   }
 
   #fail(source: Source, error: WhohasError): void {

@@ -1,17 +1,19 @@
 /**
- * Lands a run of chunks (chunk-runs.ts): the owner sent chunks `first ..` as one byte range,
- * committed in the download folder as `.whohas-<id>-r<first>.part`. Each chunk is read from it,
- * checked against its leaf and, when it matches and is not held yet, committed as its own
- * `.whohas-<id>-c<i>.part`, the file resume keeps (resume.ts); then the run file goes. Reads one
- * chunk at a time, so a 64 MiB run never sits in memory. A run file a crash left between its
- * landing and its split is split by the next download of the content (salvageRuns).
+ * Lands a second copy of a run (chunk-runs.ts; the endgame's copy, while the first is received
+ * in place into the data file, chunk-store.ts): the owner sent chunks `first ..` as one byte
+ * range, committed in the download folder as `.whohas-<id>-r<first>.part`. Each chunk is read
+ * from it, checked against its leaf and, when it matches and is not held yet, written at its
+ * offset in the data file; then the run file goes. Reads one chunk at a time, so a 64 MiB run
+ * never sits in memory. A run file a crash left before that is landed by the next download of
+ * the content (salvageRuns).
  */
 import { posix } from 'node:path';
 import { TEMP_PREFIX, TEMP_SUFFIX } from '../platform/temp-name.ts';
 import type { FileSystem } from '../platform/types.ts';
 import type { Run } from './chunk-runs.ts';
+import type { ChunkStore } from './chunk-store.ts';
 import { chunkCount, chunkRange, leafHash } from './merkle.ts';
-import { type Content, chunkName, resumeId } from './resume.ts';
+import { type Content, resumeId } from './resume.ts';
 
 export const runName = (content: Content, first: number): string =>
   `${TEMP_PREFIX}${resumeId(content)}-r${first}${TEMP_SUFFIX}`;
@@ -21,16 +23,17 @@ export interface Landed {
   kept: number[];
   /** Chunks whose bytes did not match their leaf (the owner lied or its disk did). */
   bad: number[];
+  /** Chunks held before that no longer are (only a check in place finds those). */
+  lost?: number[];
 }
 
 export async function landRun(
   fs: FileSystem,
-  dir: string,
+  store: ChunkStore,
   content: Content,
   leaves: readonly Buffer[],
   run: Run,
   path: string,
-  held: ReadonlySet<number>,
 ): Promise<Landed> {
   const landed: Landed = { kept: [], bad: [] };
   const { size, tree } = content;
@@ -44,9 +47,9 @@ export async function landRun(
         landed.bad.push(index);
         continue;
       }
-      if (held.has(index)) continue; // another copy was first
-      if (await commitChunk(fs, dir, chunkName(content, index), bytes)) landed.kept.push(index);
+      if (await store.put(index, bytes)) landed.kept.push(index); // false: another was first
     }
+    if (landed.kept.length > 0) await store.record();
   } finally {
     await reader.close().catch(() => undefined);
     await fs.remove(path).catch(() => undefined);
@@ -54,30 +57,16 @@ export async function landRun(
   return landed;
 }
 
-/** Writes a chunk under its resume name; false when that name is taken (a copy was first). */
-async function commitChunk(fs: FileSystem, dir: string, name: string, bytes: Buffer) {
-  const writer = await fs.createTemp(dir, name);
-  try {
-    await writer.write(bytes);
-    await writer.commit(posix.join(dir, name));
-    return true;
-  } catch (error) {
-    await writer.abort().catch(() => undefined); // no temp file left
-    if ((error as { code?: string }).code === 'EEXIST') return false;
-    throw error;
-  }
-}
-
 /**
- * Splits the run files of this content that a crash left in `dir` (each chunk checked against
- * its leaf, as when it landed); adds their chunks to `held` and returns the bytes so kept.
+ * Lands the run files of this content that a crash left in `dir` (each chunk checked against
+ * its leaf, as when it landed) into the store; returns the bytes so kept.
  */
 export async function salvageRuns(
   fs: FileSystem,
   dir: string,
   content: Content,
   leaves: readonly Buffer[],
-  held: Set<number>,
+  store: ChunkStore,
 ): Promise<number> {
   const count = chunkCount(content.size, content.tree.chunkBytes);
   let bytes = 0;
@@ -90,11 +79,8 @@ export async function salvageRuns(
       first,
       count: Math.min(count - first, Math.ceil(size / content.tree.chunkBytes)),
     };
-    const landed = await landRun(fs, dir, content, leaves, run, path, held);
-    for (const index of landed.kept) {
-      held.add(index);
-      bytes += chunkRange(content.size, content.tree.chunkBytes, index).length;
-    }
+    const landed = await landRun(fs, store, content, leaves, run, path);
+    for (const index of landed.kept) bytes += store.length(index);
   }
   return bytes;
 }

@@ -6,7 +6,8 @@
  */
 import test from 'ava';
 import { lyingDisk } from '../../harness/disk-faults.ts';
-import { chunkName, treeName } from '../../impl/peer/resume.ts';
+import { dataName, heldName } from '../../impl/peer/chunk-store.ts';
+import { treeName } from '../../impl/peer/resume.ts';
 import { runName } from '../../impl/peer/run-landing.ts';
 import type { Platform } from '../../impl/platform/types.ts';
 import { buildWorld } from '../helpers/peer-world.ts';
@@ -118,9 +119,11 @@ test('an owner gone mid-run: the chunks of the runs before are kept and resumed,
     tree: responders[0].tree!,
   };
   const kept = world.listFiles('eko');
+  t.deepEqual(kept.sort(), [dataName(content), heldName(content), treeName(content)].sort());
+  const bitmap = world.host('eko').files.read(`${world.folderOf('eko')}/${heldName(content)}`);
   t.deepEqual(
-    kept.filter((name) => name !== treeName(content)).sort(),
-    Array.from({ length: 7 }, (_, i) => chunkName(content, i)).sort(),
+    [...bitmap],
+    [0x7f, 0, 0, 0],
     'the seven verified chunks, and nothing of the run cut short',
   );
   await world.addPeer({ name: 'bob', files: { big: data }, options: { chunkBytes: CHUNK } });

@@ -99,6 +99,8 @@ export class ChunkStore {
     const { offset, length } = runRange(this.#content.size, this.#content.tree.chunkBytes, run);
     const fs: FileSystem = Object.create(this.#fs);
     const dataPath = this.dataPath;
+    // A receiver removes only what it committed (a transfer failed after all): nothing here.
+    fs.remove = async () => undefined;
     fs.createTemp = async () => {
       const updater = await this.#fs.openUpdate(dataPath);
       let written = 0;

@@ -14,14 +14,20 @@ import { startOwner, startServer, withProcesses } from '../helpers/processes.ts'
 
 const CHUNKS = 16;
 const data = patternBytes(CHUNKS * DEFAULT_CHUNK_BYTES + 777, 13);
-const CHUNK_FILE = /^\.whohas-[0-9a-f]{32}-c\d+\.part$/;
+const HELD_FILE = /^\.whohas-[0-9a-f]{32}-held\.part$/;
+const RESUME_FILE = /^\.whohas-[0-9a-f]{32}-(held|data|tree)\.part$/;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Chunk files the requester has committed in `dir` so far. */
-async function chunkFiles(dir: string): Promise<string[]> {
+/** Chunks the requester has verified and recorded in `dir` so far (its bitmap's set bits). */
+async function chunkFiles(dir: string): Promise<number[]> {
   const names = await readdir(dir).catch(() => [] as string[]);
-  return names.filter((name) => CHUNK_FILE.test(name));
+  const held = names.find((name) => HELD_FILE.test(name));
+  if (held === undefined) return [];
+  const bitmap = await readFile(join(dir, held)).catch(() => Buffer.alloc(0));
+  return Array.from({ length: bitmap.length * 8 }, (_, i) => i).filter(
+    (i) => (bitmap[i >> 3] >> (i & 7)) & 1,
+  );
 }
 
 test('a get killed with SIGKILL half-way resumes and is asked again at most the run in flight', (t) =>
@@ -36,7 +42,7 @@ test('a get killed with SIGKILL half-way resumes and is asked again at most the 
     const get = [...args, '--out', out, '--sources', '1', '--window', '4', '--json'];
 
     const first = start(get);
-    let kept: string[] = [];
+    let kept: number[] = [];
     // Bounded: 20 s of 2 ms polls; the transfer takes well under that on loopback.
     for (let poll = 0; poll < 10_000 && kept.length < CHUNKS / 2; poll++) {
       kept = await chunkFiles(out);
@@ -54,7 +60,8 @@ test('a get killed with SIGKILL half-way resumes and is asked again at most the 
     t.true((await readFile(report.saved)).equals(data), 'the file is byte-identical');
     t.true(report.resumedBytes >= atKill.length * DEFAULT_CHUNK_BYTES - DEFAULT_CHUNK_BYTES);
     t.is(report.sources[0].bytes, data.length - report.resumedBytes, 'only the rest was fetched');
-    t.deepEqual(await chunkFiles(out), [], 'no chunk left once the file is committed');
+    const left = (await readdir(out)).filter((name) => RESUME_FILE.test(name));
+    t.deepEqual(left, [], 'no data file, bitmap or tree left once the file is committed');
 
     // The owner's own record: every range asked of it, over both runs.
     const ranges = owner.stdout

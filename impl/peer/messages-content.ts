@@ -23,18 +23,23 @@ export function parseHave(fields: string[]): HaveMessage | undefined {
   return have;
 }
 
-/** Adds `sha256=`, `range=`, `part=` to a getfile; a BadRequest when one is malformed. */
-export function withContentFields(
-  request: GetfileMessage,
-  extras: Map<string, string>,
-): BadRequest | undefined {
-  const bad = (reason: string): BadRequest => ({
+/** A getfile's malformed `key=value` field: refused BAD_ARGUMENT with the reason. */
+export function badField(request: GetfileMessage, reason: string): BadRequest {
+  return {
     kind: 'bad-request',
     file: request.file,
     transferId: request.transferId,
     code: 'BAD_ARGUMENT',
     reason,
-  });
+  };
+}
+
+/** Adds `sha256=`, `range=`, `part=` to a getfile; a BadRequest when one is malformed. */
+export function withContentFields(
+  request: GetfileMessage,
+  extras: Map<string, string>,
+): BadRequest | undefined {
+  const bad = (reason: string) => badField(request, reason);
   const [sha256Text, rangeText, partText] = ['sha256', 'range', 'part'].map((k) => extras.get(k));
   if (sha256Text !== undefined) {
     request.sha256 = parseSha256(sha256Text);

@@ -5,6 +5,7 @@
  */
 import { parseCandidates, parsePunchToken } from '../nat/candidates.ts';
 import type { BadRequest, GetfileMessage } from './messages.ts';
+import { badField } from './messages-content.ts';
 import { printable } from './names.ts';
 
 /** Adds `cand=` and `punch=` to a getfile; a BadRequest naming the field when one is malformed. */
@@ -12,13 +13,7 @@ export function withNatFields(
   request: GetfileMessage,
   extras: Map<string, string>,
 ): BadRequest | undefined {
-  const bad = (reason: string): BadRequest => ({
-    kind: 'bad-request',
-    file: request.file,
-    transferId: request.transferId,
-    code: 'BAD_ARGUMENT',
-    reason,
-  });
+  const bad = (reason: string) => badField(request, reason);
   const candText = extras.get('cand');
   const punchText = extras.get('punch');
   if (candText === undefined && punchText === undefined) return undefined;
